@@ -1,0 +1,39 @@
+namespace Grpc.Core;
+
+/// <summary>A duplex-streaming call in progress.</summary>
+public sealed class AsyncDuplexStreamingCall<TRequest, TResponse> : IDisposable
+{
+    private readonly Func<Status> _getStatus;
+    private readonly Func<Metadata> _getTrailers;
+    private readonly Action _dispose;
+
+    /// <summary>Creates the call object.</summary>
+    public AsyncDuplexStreamingCall(IClientStreamWriter<TRequest> requestStream, IAsyncStreamReader<TResponse> responseStream, Task<Metadata> responseHeadersAsync,
+        Func<Status> getStatusFunc, Func<Metadata> getTrailersFunc, Action disposeAction)
+    {
+        RequestStream = requestStream;
+        ResponseStream = responseStream;
+        ResponseHeadersAsync = responseHeadersAsync;
+        _getStatus = getStatusFunc;
+        _getTrailers = getTrailersFunc;
+        _dispose = disposeAction;
+    }
+
+    /// <summary>The request stream.</summary>
+    public IClientStreamWriter<TRequest> RequestStream { get; }
+
+    /// <summary>The response stream; <c>MoveNext</c> throws <see cref="RpcException"/> on a non-OK status.</summary>
+    public IAsyncStreamReader<TResponse> ResponseStream { get; }
+
+    /// <summary>The response headers.</summary>
+    public Task<Metadata> ResponseHeadersAsync { get; }
+
+    /// <summary>The call's status; only once the response stream has ended.</summary>
+    public Status GetStatus() => _getStatus();
+
+    /// <summary>The call's trailers; only once the response stream has ended.</summary>
+    public Metadata GetTrailers() => _getTrailers();
+
+    /// <summary>Cancels the call if it is still running and releases its resources.</summary>
+    public void Dispose() => _dispose();
+}
