@@ -129,6 +129,7 @@ internal sealed partial class GrpcCall<TRequest, TResponse> : IDisposable
     /// <summary>Starts the deadline and cancellation; <c>false</c> when the call is already over (deadline passed).</summary>
     private bool Prepare()
     {
+        SelectRequestCompression();
         if (_options.Deadline is { } deadline && deadline != DateTime.MaxValue)
         {
             var timeout = deadline.ToUniversalTime() - DateTime.UtcNow;
@@ -197,16 +198,20 @@ internal sealed partial class GrpcCall<TRequest, TResponse> : IDisposable
         _startTask = StartResponseAsync();
     }
 
-    private ICompressionProvider? RequestCompressorFor(WriteOptions? writeOptions)
+    private ICompressionProvider? RequestCompressorFor(WriteOptions? writeOptions) =>
+        _requestCompressor is not null && ((writeOptions?.Flags ?? 0) & WriteFlags.NoCompress) == 0 ? _requestCompressor : null;
+
+    // The in-process key grpc-internal-encoding-request asks for request compression; it must be
+    // resolved before the headers go out, since grpc-encoding is a request header.
+    private void SelectRequestCompression()
     {
-        if (_requestCompressor is null && _options.Headers?.GetValue(GrpcProtocolConstants.CompressionRequestAlgorithmHeader) is { } algorithm &&
+        if (_options.Headers?.GetValue(GrpcProtocolConstants.CompressionRequestAlgorithmHeader) is { } algorithm &&
             algorithm != GrpcProtocolConstants.IdentityEncoding)
         {
             _requestCompressor = _channel.CompressionProviders.TryGetValue(algorithm, out var provider)
                 ? provider
                 : throw new InvalidOperationException($"Could not find a compression provider for '{algorithm}'. Available: {_channel.AcceptEncodingValue}.");
         }
-        return _requestCompressor is not null && ((writeOptions?.Flags ?? 0) & WriteFlags.NoCompress) == 0 ? _requestCompressor : null;
     }
 
     private void OnDeadline()

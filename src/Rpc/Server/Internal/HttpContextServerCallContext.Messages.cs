@@ -23,7 +23,7 @@ internal sealed partial class HttpContextServerCallContext
         T message = default!;
         while (true)
         {
-            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var result = await ReadBodyAsync(reader, cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
             var consumed = buffer.Start;
             try
@@ -52,7 +52,7 @@ internal sealed partial class HttpContextServerCallContext
             }
             finally
             {
-                reader.AdvanceTo(consumed, buffer.End);
+                AdvanceBody(reader, consumed, buffer.End);
             }
         }
     }
@@ -67,7 +67,7 @@ internal sealed partial class HttpContextServerCallContext
         var reader = HttpContext.Request.BodyReader;
         while (true)
         {
-            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var result = await ReadBodyAsync(reader, cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
             var consumed = buffer.Start;
             try
@@ -90,10 +90,39 @@ internal sealed partial class HttpContextServerCallContext
             }
             finally
             {
-                reader.AdvanceTo(consumed, buffer.End);
+                AdvanceBody(reader, consumed, buffer.End);
             }
         }
     }
+
+    // A client that resets its stream (cancellation, deadline on its side, a dropped connection)
+    // makes Kestrel's reader throw IOException; that is a cancelled call, not a server fault.
+    private static async ValueTask<System.IO.Pipelines.ReadResult> ReadBodyAsync(System.IO.Pipelines.PipeReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            throw ClientReset(ex);
+        }
+    }
+
+    private static void AdvanceBody(System.IO.Pipelines.PipeReader reader, SequencePosition consumed, SequencePosition examined)
+    {
+        try
+        {
+            reader.AdvanceTo(consumed, examined);
+        }
+        catch (IOException ex)
+        {
+            throw ClientReset(ex);
+        }
+    }
+
+    private static RpcException ClientReset(IOException ex) =>
+        new(new Status(StatusCode.Cancelled, $"Call canceled by the client: {ex.Message}", ex));
 
     private T DeserializeRequest<T>(ReadOnlySequence<byte> payload, bool compressed, Marshaller<T> marshaller)
     {

@@ -46,6 +46,10 @@ internal sealed partial class HttpContextServerCallContext
             {
                 GrpcServerLog.RpcConnectionError(_logger, MethodDescriptor.FullName, status.StatusCode, status.Detail);
             }
+            else if (status.StatusCode == StatusCode.Cancelled && status.DebugException is IOException)
+            {
+                GrpcServerLog.CallCancelled(_logger, MethodDescriptor.FullName);
+            }
         }
         else if (HttpContext.RequestAborted.IsCancellationRequested || _deadlineExceeded)
         {
