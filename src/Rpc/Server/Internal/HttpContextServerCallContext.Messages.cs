@@ -170,7 +170,7 @@ internal sealed partial class HttpContextServerCallContext
             var writer = HttpContext.Response.BodyWriter;
             Outgoing.Serialize(message, marshaller.ContextualSerializer, writer, ResponseCompressorFor(writeOptions),
                 Options.ResponseCompressionLevel, Options.MaxSendMessageSize);
-            if (flush && ((writeOptions ?? _writeOptions)?.Flags & WriteFlags.BufferHint) == 0)
+            if (flush && (EffectiveFlags(writeOptions) & WriteFlags.BufferHint) == 0)
             {
                 var result = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
                 // FlushAsync does not report IsCanceled when the request is aborted

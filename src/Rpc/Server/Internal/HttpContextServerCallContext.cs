@@ -188,7 +188,11 @@ internal sealed partial class HttpContextServerCallContext : ServerCallContext
     }
 
     internal ICompressionProvider? ResponseCompressorFor(WriteOptions? writeOptions) =>
-        _responseCompressor is not null && ((writeOptions ?? _writeOptions)?.Flags & WriteFlags.NoCompress) == 0 ? _responseCompressor : null;
+        _responseCompressor is not null && (EffectiveFlags(writeOptions) & WriteFlags.NoCompress) == 0 ? _responseCompressor : null;
+
+    // The writer's options, else the call's, else none. (Beware `options?.Flags & X` on a null
+    // options: the lifted result is null, and `null == 0` is false.)
+    internal WriteFlags EffectiveFlags(WriteOptions? writeOptions) => (writeOptions ?? _writeOptions)?.Flags ?? default;
 
     private static bool IsReservedHeader(string key) =>
         key is "content-type" or "te" or "grpc-status" or "grpc-message" or "grpc-encoding" or "grpc-accept-encoding" or "grpc-timeout";

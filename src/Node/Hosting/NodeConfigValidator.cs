@@ -1,0 +1,108 @@
+using System.Text.RegularExpressions;
+
+namespace Federation.Node.Hosting;
+
+/// <summary>
+/// Checks a node's configuration before anything starts. Every problem is reported, each naming
+/// the setting (as <c>Section:Key</c>), its value and the rule, so an operator can fix the file
+/// in one go.
+/// </summary>
+internal static partial class NodeConfigValidator
+{
+    public static IReadOnlyList<string> Validate(NodeOptions node, ServerOptions server, LogOptions log)
+    {
+        var errors = new List<string>();
+
+        if (!IdPattern().IsMatch(node.Id))
+        {
+            errors.Add($"Node:Id is '{node.Id}'; it must be 1–64 characters of letters, digits, '-', '_' or '.', e.g. \"city-440100\".");
+        }
+        var levelValid = NodeLevels.TryParse(node.Level, out var level);
+        if (!levelValid)
+        {
+            errors.Add($"Node:Level is '{node.Level}'; it must be one of city, province, ministry.");
+        }
+        if (!DivisionPattern().IsMatch(node.DivisionCode))
+        {
+            errors.Add($"Node:DivisionCode is '{node.DivisionCode}'; it must be a 6-digit GB/T 2260 code (e.g. 440100 for a city, 440000 for a province, 000000 for the ministry).");
+        }
+        else if (levelValid)
+        {
+            var code = node.DivisionCode;
+            var rule = level switch
+            {
+                NodeLevel.Ministry when code != "000000" => "the ministry's jurisdiction is the whole country, 000000",
+                NodeLevel.Province when code == "000000" || !code.EndsWith("0000", StringComparison.Ordinal) => "a province's code ends in 0000 (PP0000)",
+                NodeLevel.City when code.EndsWith("0000", StringComparison.Ordinal) => "a city's code names a prefecture (PPCC00) or a province-administered county-level unit (PPCCDD)",
+                _ => null,
+            };
+            if (rule is not null)
+            {
+                errors.Add($"Node:DivisionCode is '{code}' but Node:Level is {level.Name()}: {rule}.");
+            }
+        }
+
+        if (!Uri.TryCreate(server.Listen, UriKind.Absolute, out var listen) || (listen.Scheme != "http" && listen.Scheme != "https") ||
+            listen.AbsolutePath != "/" || listen.Port < 0)
+        {
+            errors.Add($"Server:Listen is '{server.Listen}'; it must be http://host:port (cleartext HTTP/2) or https://host:port (TLS), e.g. http://127.0.0.1:7000.");
+        }
+        else if (listen.Scheme == "https" && server.Tls is null)
+        {
+            errors.Add($"Server:Listen is '{server.Listen}' (https) but Server:Tls is missing; give Server:Tls:CertificatePath and Server:Tls:KeyPath.");
+        }
+        if (server.Tls is { } tls)
+        {
+            if (listen?.Scheme == "http")
+            {
+                errors.Add("Server:Tls is set but Server:Listen is http://; use an https:// address to serve TLS.");
+            }
+            CheckFile(errors, "Server:Tls:CertificatePath", tls.CertificatePath);
+            CheckFile(errors, "Server:Tls:KeyPath", tls.KeyPath);
+            if (tls.ClientCertificates is not ("none" or "allow" or "require"))
+            {
+                errors.Add($"Server:Tls:ClientCertificates is '{tls.ClientCertificates}'; it must be none, allow or require.");
+            }
+            else if (tls.ClientCertificates != "none")
+            {
+                CheckFile(errors, "Server:Tls:ClientCaPath", tls.ClientCaPath);
+            }
+        }
+        if (server.MaxReceiveMessageSize is < 1024 or > 256 * 1024 * 1024)
+        {
+            errors.Add($"Server:MaxReceiveMessageSize is {server.MaxReceiveMessageSize}; it must be between 1024 and 268435456 bytes.");
+        }
+
+        if (!Enum.TryParse<Serilog.Events.LogEventLevel>(log.MinimumLevel, ignoreCase: true, out _))
+        {
+            errors.Add($"Log:MinimumLevel is '{log.MinimumLevel}'; it must be one of Verbose, Debug, Information, Warning, Error, Fatal.");
+        }
+        if (string.IsNullOrWhiteSpace(log.Directory))
+        {
+            errors.Add("Log:Directory is empty; give a directory for the log files, e.g. \"logs\".");
+        }
+        if (log.RetainedDays is < 1 or > 3650)
+        {
+            errors.Add($"Log:RetainedDays is {log.RetainedDays}; it must be between 1 and 3650.");
+        }
+        return errors;
+    }
+
+    private static void CheckFile(List<string> errors, string setting, string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            errors.Add($"{setting} is empty; give the path of a PEM file.");
+        }
+        else if (!File.Exists(path))
+        {
+            errors.Add($"{setting} is '{path}', which does not exist.");
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex IdPattern();
+
+    [GeneratedRegex("^[0-9]{6}$")]
+    private static partial Regex DivisionPattern();
+}

@@ -1,0 +1,79 @@
+using System.Text.Json;
+
+namespace Federation.Node.Hosting;
+
+/// <summary>
+/// A node's configuration, loaded from its JSON file (comments allowed) with environment
+/// overrides (<c>FEDERATION_Server__Listen=...</c>), bound and validated.
+/// Relative paths in the file are resolved against the file's directory.
+/// </summary>
+internal sealed class NodeConfiguration
+{
+    private NodeConfiguration(string path, IConfigurationRoot configuration, NodeOptions node, ServerOptions server, LogOptions log)
+    {
+        Path = path;
+        Configuration = configuration;
+        Node = node;
+        Server = server;
+        Log = log;
+    }
+
+    public string Path { get; }
+    public string Directory => System.IO.Path.GetDirectoryName(Path)!;
+    public IConfigurationRoot Configuration { get; }
+    public NodeOptions Node { get; }
+    public ServerOptions Server { get; }
+    public LogOptions Log { get; }
+
+    /// <summary>Loads and validates; throws <see cref="NodeConfigurationException"/> listing every problem.</summary>
+    public static NodeConfiguration Load(string path)
+    {
+        var fullPath = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw new NodeConfigurationException(fullPath, [$"the config file does not exist (looked for {fullPath})."]);
+        }
+        IConfigurationRoot configuration;
+        try
+        {
+            configuration = new ConfigurationBuilder()
+                .AddJsonFile(fullPath, optional: false, reloadOnChange: false)
+                .AddEnvironmentVariables("FEDERATION_")
+                .Build();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or JsonException or FormatException)
+        {
+            throw new NodeConfigurationException(fullPath, [$"the file is not valid JSON: {(ex.InnerException ?? ex).Message}"]);
+        }
+
+        var node = configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
+        var server = configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+        var log = configuration.GetSection(LogOptions.Section).Get<LogOptions>() ?? new LogOptions();
+
+        var directory = System.IO.Path.GetDirectoryName(fullPath)!;
+        log.Directory = Resolve(directory, log.Directory);
+        if (server.Tls is { } tls)
+        {
+            tls.CertificatePath = Resolve(directory, tls.CertificatePath);
+            tls.KeyPath = Resolve(directory, tls.KeyPath);
+            tls.ClientCaPath = tls.ClientCaPath is null ? null : Resolve(directory, tls.ClientCaPath);
+        }
+
+        var errors = NodeConfigValidator.Validate(node, server, log);
+        if (errors.Count > 0)
+        {
+            throw new NodeConfigurationException(fullPath, errors);
+        }
+        return new NodeConfiguration(fullPath, configuration, node, server, log);
+    }
+
+    private static string Resolve(string directory, string path) =>
+        string.IsNullOrWhiteSpace(path) || System.IO.Path.IsPathRooted(path) ? path : System.IO.Path.GetFullPath(System.IO.Path.Combine(directory, path));
+}
+
+/// <summary>The node's configuration is unusable; <see cref="Exception.Message"/> says why, setting by setting.</summary>
+internal sealed class NodeConfigurationException(string path, IReadOnlyList<string> errors)
+    : Exception($"Configuration error in {path}:{Environment.NewLine}" + string.Join(Environment.NewLine, errors.Select(e => "  - " + e)))
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}

@@ -1,0 +1,39 @@
+namespace Federation.Node.Hosting;
+
+/// <summary>How the node listens: section <c>Server</c> of its JSON config.</summary>
+internal sealed class ServerOptions
+{
+    public const string Section = "Server";
+
+    /// <summary>
+    /// The address to listen on. <c>http://host:port</c> serves cleartext HTTP/2 (h2c, for
+    /// loopback and trusted networks); <c>https://host:port</c> serves TLS and needs <see cref="Tls"/>.
+    /// Port 0 picks a free port. Defaults to <c>http://127.0.0.1:7000</c>.
+    /// </summary>
+    public string Listen { get; set; } = "http://127.0.0.1:7000";
+
+    /// <summary>TLS settings; required for an https address.</summary>
+    public TlsOptions? Tls { get; set; }
+
+    /// <summary>Largest accepted message in bytes. Defaults to 4,194,304 (4 MiB).</summary>
+    public int MaxReceiveMessageSize { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Send handler exception text to callers. Defaults to <c>false</c>; never enable it in production.</summary>
+    public bool EnableDetailedErrors { get; set; }
+}
+
+/// <summary>TLS for the node's endpoint.</summary>
+internal sealed class TlsOptions
+{
+    /// <summary>PEM file of the node's certificate (chain).</summary>
+    public string CertificatePath { get; set; } = "";
+
+    /// <summary>PEM file of the certificate's private key.</summary>
+    public string KeyPath { get; set; } = "";
+
+    /// <summary><c>none</c>, <c>allow</c> or <c>require</c>: whether callers must present a certificate. Defaults to <c>none</c>.</summary>
+    public string ClientCertificates { get; set; } = "none";
+
+    /// <summary>PEM file of the CA that client certificates must chain to; required unless ClientCertificates is none.</summary>
+    public string? ClientCaPath { get; set; }
+}

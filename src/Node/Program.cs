@@ -1,0 +1,3 @@
+using Federation.Node.Hosting;
+
+return await NodeProgram.RunAsync(args);
