@@ -15,6 +15,7 @@ internal sealed class ReflectionIndex
     private readonly Dictionary<string, FileDescriptor> _symbols = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Type, int Number), FileDescriptor> _extensions = [];
     private readonly Dictionary<string, List<int>> _extensionNumbers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _messages = new(StringComparer.Ordinal);
 
     public ReflectionIndex(IEnumerable<string> serviceNames, IEnumerable<FileDescriptor> files)
     {
@@ -48,7 +49,7 @@ internal sealed class ReflectionIndex
     public FileDescriptor? FindFileContainingExtension(string containingType, int number) =>
         _extensions.GetValueOrDefault((containingType, number));
 
-    public bool IsKnownMessage(string type) => _symbols.TryGetValue(type, out var file) && file.FindTypeByName<MessageDescriptor>(type) is not null;
+    public bool IsKnownMessage(string type) => _messages.Contains(type);
 
     public IReadOnlyList<int> ExtensionNumbersOf(string type) => _extensionNumbers.TryGetValue(type, out var numbers) ? numbers : [];
 
@@ -108,6 +109,7 @@ internal sealed class ReflectionIndex
     private void AddMessage(MessageDescriptor message, FileDescriptor file)
     {
         _symbols.TryAdd(message.FullName, file);
+        _messages.Add(message.FullName);
         foreach (var nested in message.NestedTypes)
         {
             AddMessage(nested, file);
