@@ -122,7 +122,6 @@ internal static class NodeHost
         var health = app.Services.GetRequiredService<HealthServiceImpl>();
         health.SetStatus("", HealthCheckResponse.Types.ServingStatus.Serving);
         health.SetStatus(Protocol.V1.Admin.Descriptor.FullName, HealthCheckResponse.Types.ServingStatus.Serving);
-        NodeLog.NodeStarted(app.Logger, identity.Id, identity.Level.Name(), identity.DivisionCode, NodeIdentity.Version, string.Join(", ", addresses));
         if (readyFile is not null)
         {
             // Written atomically (temp file, then rename) so a watcher never reads half a file.
@@ -132,5 +131,7 @@ internal static class NodeHost
             File.Move(temp, readyFile, overwrite: true);
             NodeLog.ReadyFileWritten(app.Logger, readyFile);
         }
+        // Logged last: whoever waits for this line can rely on the ready file being there.
+        NodeLog.NodeStarted(app.Logger, identity.Id, identity.Level.Name(), identity.DivisionCode, NodeIdentity.Version, string.Join(", ", addresses));
     }
 }

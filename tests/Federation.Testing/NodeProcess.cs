@@ -1,0 +1,59 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Federation.Testing;
+
+/// <summary>
+/// A real node daemon (src/Node) as its own process, from a config written into a temp
+/// directory, listening on a port the OS chose. The node reports its address in its ready file;
+/// tests never probe for free ports.
+/// </summary>
+public sealed class NodeProcess : IAsyncDisposable
+{
+    private readonly ExternalProcess _process;
+
+    private NodeProcess(ExternalProcess process, string configPath, Uri address)
+    {
+        _process = process;
+        ConfigPath = configPath;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public string ConfigPath { get; }
+
+    public string Output => _process.Output;
+
+    public ExternalProcess Process => _process;
+
+    public static string NodeDll => RepoPaths.ProjectOutput("src/Node", "Federation.Node.dll");
+
+    /// <summary>Writes a config for the node and starts it; <paramref name="extra"/> is merged into the config's root object.</summary>
+    public static async Task<NodeProcess> StartAsync(string directory, string id, string level, string divisionCode, JsonObject? extra = null)
+    {
+        var config = new JsonObject
+        {
+            ["Node"] = new JsonObject { ["Id"] = id, ["Level"] = level, ["DivisionCode"] = divisionCode },
+            ["Server"] = new JsonObject { ["Listen"] = "http://127.0.0.1:0" },
+            ["Log"] = new JsonObject { ["Directory"] = "logs", ["MinimumLevel"] = "Debug" },
+        };
+        if (extra is not null)
+        {
+            foreach (var (key, value) in extra)
+            {
+                config[key] = value?.DeepClone();
+            }
+        }
+        var configPath = Path.Combine(directory, $"{id}.json");
+        await File.WriteAllTextAsync(configPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var readyFile = Path.Combine(directory, $"{id}.ready.json");
+        var process = ExternalProcess.Start("dotnet", [NodeDll, "--config", configPath, "--ready-file", readyFile]);
+        await process.WaitForLineAsync($@"Node {System.Text.RegularExpressions.Regex.Escape(id)} \(.*\) version .* listening on");
+        using var ready = JsonDocument.Parse(await File.ReadAllTextAsync(readyFile));
+        var address = ready.RootElement.GetProperty("addresses")[0].GetString()!;
+        return new NodeProcess(process, configPath, new Uri(address));
+    }
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+}
