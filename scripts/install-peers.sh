@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the third-party gRPC peers the interop tests run against, when they are missing:
+#   - Debian: python3-grpcio + python3-protobuf (C-core gRPC for /usr/bin/python3), protoc and
+#     grpc_python_plugin (to generate the Python stubs), nghttp2-client (h2load, for bench/),
+#     sqlite3 (for the store's baselines);
+#   - npm (tests/peers/node): @grpc/grpc-js, @grpc/proto-loader, @bufbuild/buf (buf curl).
+# Safe to run again: it does nothing when everything is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+/usr/bin/python3 -c 'import grpc, google.protobuf' 2>/dev/null || need_apt+=(python3-grpcio python3-protobuf)
+command -v protoc >/dev/null || need_apt+=(protobuf-compiler)
+command -v grpc_python_plugin >/dev/null || need_apt+=(protobuf-compiler-grpc)
+command -v h2load >/dev/null || need_apt+=(nghttp2-client)
+command -v sqlite3 >/dev/null || need_apt+=(sqlite3)
+command -v node >/dev/null || need_apt+=(nodejs npm)
+
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "install-peers: apt-get install ${need_apt[*]}"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if [ ! -x tests/peers/node/node_modules/.bin/buf ] || [ ! -d tests/peers/node/node_modules/@grpc/grpc-js ]; then
+  echo "install-peers: npm ci in tests/peers/node"
+  (cd tests/peers/node && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# Fail here, with a clear message, rather than in the middle of the tests.
+/usr/bin/python3 -c 'import grpc, google.protobuf' || { echo "install-peers: python3-grpcio is still not importable by /usr/bin/python3" >&2; exit 1; }
+tests/peers/node/node_modules/.bin/buf --version >/dev/null || { echo "install-peers: buf is still missing" >&2; exit 1; }
+echo "install-peers: all peers present"
