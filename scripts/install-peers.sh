@@ -24,8 +24,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 if [ ! -x tests/peers/node/node_modules/.bin/buf ] || [ ! -d tests/peers/node/node_modules/@grpc/grpc-js ]; then
-  echo "install-peers: npm ci in tests/peers/node"
-  (cd tests/peers/node && npm ci --no-audit --no-fund --loglevel=error)
+  echo "install-peers: npm install in tests/peers/node"
+  # npm install, not npm ci: the lock file carries no registry addresses and omits other
+  # platforms' optional binaries of @bufbuild/buf, which npm ci refuses as "out of sync".
+  (cd tests/peers/node && npm install --no-audit --no-fund --loglevel=error)
 fi
 
 # Fail here, with a clear message, rather than in the middle of the tests.
