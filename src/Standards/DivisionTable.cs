@@ -1,0 +1,128 @@
+using System.Collections.Frozen;
+
+namespace Federation.Standards;
+
+/// <summary>
+/// GB/T 2260 administrative divisions, from the National Bureau of Statistics table vendored in
+/// <c>Data/gbt2260</c> (see its SOURCE.md). The statistical table has codes that are not GB/T
+/// 2260 and are filtered out: development zones (5th digit 7) and the placeholder "prefectures"
+/// (市辖区, 县, 省直辖县级行政区划 …) whose counties are directly under their province.
+/// The XPCC (新疆生产建设兵团) has no GB/T 2260 code; a deployment may give it one
+/// (<see cref="Load(string?)"/>), whose jurisdiction is then the XPCC's cities (6590xx).
+/// </summary>
+public sealed class DivisionTable
+{
+    /// <summary>The XPCC's cities are county-level codes under 6590.</summary>
+    public const string XpccCityPrefix = "6590";
+
+    private static readonly FrozenSet<string> PlaceholderPrefectureNames =
+        FrozenSet.ToFrozenSet(["市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"], StringComparer.Ordinal);
+
+    private static readonly Lazy<DivisionTable> DefaultTable = new(() => Load(null));
+
+    private readonly FrozenDictionary<string, Division> _byCode;
+
+    private DivisionTable(Dictionary<string, Division> divisions, string? xpccCode)
+    {
+        _byCode = divisions.ToFrozenDictionary(StringComparer.Ordinal);
+        XpccCode = xpccCode;
+    }
+
+    /// <summary>The table with no XPCC code.</summary>
+    public static DivisionTable Default => DefaultTable.Value;
+
+    /// <summary>The code configured for the XPCC, or null.</summary>
+    public string? XpccCode { get; }
+
+    /// <summary>Number of divisions.</summary>
+    public int Count => _byCode.Count;
+
+    /// <summary>All divisions.</summary>
+    public IEnumerable<Division> All => _byCode.Values;
+
+    /// <summary>Loads the embedded table, optionally giving the XPCC a province-level code (PP0000, not in use by a province).</summary>
+    public static DivisionTable Load(string? xpccCode)
+    {
+        var divisions = new Dictionary<string, Division>(StringComparer.Ordinal);
+        foreach (var row in ReadCsv("provinces.csv"))
+        {
+            var code = row[0] + "0000";
+            divisions[code] = new Division(code, row[1], DivisionLevel.Province, code, null);
+        }
+        var placeholders = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in ReadCsv("cities.csv"))
+        {
+            if (PlaceholderPrefectureNames.Contains(row[1]))
+            {
+                placeholders.Add(row[0]);
+                continue;
+            }
+            var code = row[0] + "00";
+            divisions[code] = new Division(code, row[1], DivisionLevel.Prefecture, row[2] + "0000", null);
+        }
+        foreach (var row in ReadCsv("areas.csv"))
+        {
+            var code = row[0];
+            if (code[4] == '7' || divisions.ContainsKey(code))
+            {
+                continue; // development zone (statistical only), or a prefecture listed again as its own area
+            }
+            var prefecture = placeholders.Contains(row[2]) ? null : row[2] + "00";
+            divisions[code] = new Division(code, row[1], DivisionLevel.County, row[3] + "0000", prefecture);
+        }
+        if (xpccCode is not null)
+        {
+            if (xpccCode.Length != 6 || !xpccCode.EndsWith("0000", StringComparison.Ordinal) || !xpccCode.All(char.IsAsciiDigit))
+            {
+                throw new ArgumentException($"The XPCC code '{xpccCode}' must be a province-level code PP0000.", nameof(xpccCode));
+            }
+            if (divisions.TryGetValue(xpccCode, out var taken))
+            {
+                throw new ArgumentException($"The XPCC code '{xpccCode}' is already {taken.Name}'s.", nameof(xpccCode));
+            }
+            divisions[xpccCode] = new Division(xpccCode, "新疆生产建设兵团", DivisionLevel.Province, xpccCode, null);
+        }
+        return new DivisionTable(divisions, xpccCode);
+    }
+
+    /// <summary>The division with this code, or null.</summary>
+    public Division? Find(string? code) => code is not null && _byCode.TryGetValue(code, out var division) ? division : null;
+
+    /// <summary>The jurisdiction of a node whose division is <paramref name="code"/>; <c>000000</c> is the whole country.</summary>
+    public Jurisdiction JurisdictionOf(string code)
+    {
+        if (code == Jurisdiction.NationalCode)
+        {
+            return Jurisdiction.National;
+        }
+        var division = Find(code) ?? throw new ArgumentException($"'{code}' is not a GB/T 2260 division code.", nameof(code));
+        if (XpccCode is not null && code == XpccCode)
+        {
+            return new Jurisdiction(code, [XpccCityPrefix], []);
+        }
+        return division.Level switch
+        {
+            // With an XPCC node configured, its cities belong to it, not to Xinjiang.
+            DivisionLevel.Province when XpccCode is not null && code == "650000" => new Jurisdiction(code, ["65"], [XpccCityPrefix]),
+            DivisionLevel.Province => new Jurisdiction(code, [code[..2]], []),
+            DivisionLevel.Prefecture => new Jurisdiction(code, [code[..4]], []),
+            _ => new Jurisdiction(code, [code], []),
+        };
+    }
+
+    private static IEnumerable<string[]> ReadCsv(string name)
+    {
+        using var stream = typeof(DivisionTable).Assembly.GetManifestResourceStream("gbt2260/" + name)
+            ?? throw new InvalidOperationException($"Embedded table gbt2260/{name} is missing.");
+        using var reader = new StreamReader(stream);
+        reader.ReadLine(); // header
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+            yield return line.Split(',').Select(field => field.Trim('"')).ToArray();
+        }
+    }
+}

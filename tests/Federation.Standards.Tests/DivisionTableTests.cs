@@ -1,0 +1,67 @@
+using Xunit;
+
+namespace Federation.Standards.Tests;
+
+public class DivisionTableTests
+{
+    private static readonly DivisionTable Table = DivisionTable.Default;
+
+    [Fact]
+    public void Find_Prefecture_And_Its_County()
+    {
+        var guangzhou = Table.Find("440100");
+        Assert.Equal(new Division("440100", "广州市", DivisionLevel.Prefecture, "440000", null), guangzhou);
+        var tianhe = Table.Find("440106")!;
+        Assert.Equal(DivisionLevel.County, tianhe.Level);
+        Assert.Equal("440100", tianhe.PrefectureCode);
+    }
+
+    [Theory]
+    [InlineData("130171")] // development zone: statistical, not GB/T 2260
+    [InlineData("110100")] // 市辖区 placeholder
+    [InlineData("429000")] // 省直辖县级行政区划 placeholder
+    [InlineData("999999")]
+    public void Find_StatisticalOnlyOrUnknown_IsNull(string code) => Assert.Null(Table.Find(code));
+
+    [Theory]
+    [InlineData("110101", "110000")] // Beijing district, directly under the municipality
+    [InlineData("429004", "420000")] // 仙桃市, province-administered county-level city
+    [InlineData("500229", "500000")] // Chongqing county under the 县 placeholder
+    public void Find_CountyUnderPlaceholder_HasNoPrefecture(string code, string province)
+    {
+        var division = Table.Find(code)!;
+        Assert.Null(division.PrefectureCode);
+        Assert.Equal(province, division.ProvinceCode);
+    }
+
+    [Fact]
+    public void Load_HasProvincesAndPrefectures()
+    {
+        Assert.Equal(31, Table.All.Count(d => d.Level == DivisionLevel.Province));
+        Assert.InRange(Table.All.Count(d => d.Level == DivisionLevel.Prefecture), 320, 340);
+    }
+
+    [Theory]
+    [InlineData("440000", "440106", true)]
+    [InlineData("440000", "450100", false)]
+    [InlineData("440100", "440106", true)]
+    [InlineData("440100", "440306", false)]
+    [InlineData("440106", "440106", true)]
+    [InlineData("000000", "659001", true)]
+    public void Jurisdiction_ContainsByPrefix(string node, string record, bool inside) =>
+        Assert.Equal(inside, Table.JurisdictionOf(node).Contains(record));
+
+    [Fact]
+    public void Xpcc_WithConfiguredCode_OwnsTheBingtuanCitiesAndXinjiangDoesNot()
+    {
+        var table = DivisionTable.Load(xpccCode: "660000");
+        Assert.True(table.JurisdictionOf("660000").Contains("659001"));
+        Assert.False(table.JurisdictionOf("650000").Contains("659001"));
+        Assert.True(table.JurisdictionOf("650000").Contains("650102"));
+        Assert.True(DivisionTable.Default.JurisdictionOf("650000").Contains("659001"));
+    }
+
+    [Fact]
+    public void Xpcc_CodeTakenByAProvince_IsRefused() =>
+        Assert.Contains("广东省", Assert.Throws<ArgumentException>(() => DivisionTable.Load("440000")).Message);
+}
