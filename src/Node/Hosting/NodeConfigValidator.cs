@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Federation.Standards;
 
 namespace Federation.Node.Hosting;
 
@@ -39,6 +40,18 @@ internal static partial class NodeConfigValidator
             if (rule is not null)
             {
                 errors.Add($"Node:DivisionCode is '{code}' but Node:Level is {level.Name()}: {rule}.");
+            }
+            else if (level != NodeLevel.Ministry)
+            {
+                var division = DivisionTable.Default.Find(code);
+                if (division is null)
+                {
+                    errors.Add($"Node:DivisionCode is '{code}', which is not in the GB/T 2260 division table.");
+                }
+                else if (level == NodeLevel.City && division.Level == DivisionLevel.County && division.PrefectureCode is not null)
+                {
+                    errors.Add($"Node:DivisionCode is '{code}' ({division.Name}), a county inside prefecture {division.PrefectureCode}; a city node serves a prefecture or a county-level unit directly under a province.");
+                }
             }
         }
 

@@ -8,7 +8,8 @@ internal sealed class NodeIdentity(NodeOptions options, TimeProvider time)
     public string Id { get; } = options.Id;
     public NodeLevel Level { get; } = options.ParsedLevel;
     public string DivisionCode { get; } = options.DivisionCode;
-    public string DivisionName { get; } = options.DivisionName ?? "";
+    public string DivisionName { get; } = options.DivisionName
+        ?? (options.DivisionCode == Standards.Jurisdiction.NationalCode ? "全国" : Standards.DivisionTable.Default.Find(options.DivisionCode)?.Name ?? "");
     public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
     public IReadOnlyList<string> ListenAddresses { get; set; } = [];
 

@@ -32,6 +32,7 @@ public sealed class BufCurlTests(BufCurlTests.NodeFixture fixture) : IClassFixtu
         Assert.Equal("city-440300", json.RootElement.GetProperty("nodeId").GetString());
         Assert.Equal("NODE_LEVEL_CITY", json.RootElement.GetProperty("level").GetString());
         Assert.Equal("440300", json.RootElement.GetProperty("divisionCode").GetString());
+        Assert.Equal("深圳市", json.RootElement.GetProperty("divisionName").GetString());
         Assert.EndsWith("s", json.RootElement.GetProperty("uptime").GetString());
     }
 

@@ -46,6 +46,19 @@ public sealed class NodeStartupTests
     }
 
     [Fact]
+    public async Task DivisionNotInTable_IsRefused()
+    {
+        using var directory = new TempDirectory();
+        var config = directory.File("unknown.json");
+        await File.WriteAllTextAsync(config, """{ "Node": { "Id": "c", "Level": "city", "DivisionCode": "449900" } }""");
+
+        await using var node = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "--config", config]);
+
+        Assert.Equal(2, await node.WaitForExitAsync());
+        Assert.Contains("Node:DivisionCode is '449900', which is not in the GB/T 2260 division table.", node.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MissingConfigFile_SaysWhere_ExitCode2()
     {
         await using var node = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "--config", "/nonexistent/node.json"]);
