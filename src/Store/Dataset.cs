@@ -1,0 +1,65 @@
+namespace Federation.Store;
+
+/// <summary>
+/// One dataset of the national standard (proto/federation/v1/records.proto): its name, its
+/// columns (the proto's field names, in field order) and its natural key (the first column).
+/// Every dataset has <c>citizen_id</c> (except employers), <c>handling_division</c> and <c>valid</c>.
+/// </summary>
+public sealed class Dataset
+{
+    private Dataset(string name, string chineseName, string[] columns)
+    {
+        Name = name;
+        ChineseName = chineseName;
+        Columns = columns;
+        ValidColumn = Array.IndexOf(columns, "valid");
+        DivisionColumn = Array.IndexOf(columns, "handling_division");
+        CitizenColumn = Array.IndexOf(columns, "citizen_id");
+    }
+
+    public string Name { get; }
+    public string ChineseName { get; }
+
+    /// <summary>Column names; the first is the natural key.</summary>
+    public IReadOnlyList<string> Columns { get; }
+
+    public string KeyColumn => Columns[0];
+    public int ValidColumn { get; }
+    public int DivisionColumn { get; }
+
+    /// <summary>Index of <c>citizen_id</c>, or -1 (employers).</summary>
+    public int CitizenColumn { get; }
+
+    public int IndexOf(string column) => Array.IndexOf((string[])Columns, column);
+
+    public override string ToString() => Name;
+
+    public static readonly Dataset Persons = new("persons", "个人基本信息",
+        ["citizen_id", "name", "sex", "birth_date", "household_division", "household_nature", "handling_division", "valid"]);
+
+    public static readonly Dataset Employers = new("employers", "用人单位",
+        ["credit_code", "name", "industry", "division", "handling_division", "valid"]);
+
+    public static readonly Dataset Certificates = new("certificates", "就业失业登记证",
+        ["certificate_number", "citizen_id", "issue_date", "issuing_division", "cancel_date", "handling_division", "valid"]);
+
+    public static readonly Dataset Employment = new("employment", "就业登记",
+        ["registration_id", "citizen_id", "form", "employer_credit_code", "start_date", "end_date", "handling_division", "valid"]);
+
+    public static readonly Dataset Unemployment = new("unemployment", "失业登记",
+        ["registration_id", "citizen_id", "category", "register_date", "cancel_date", "cancel_reason", "handling_division", "valid"]);
+
+    public static readonly Dataset Assistance = new("assistance", "就业援助对象认定",
+        ["recognition_id", "citizen_id", "difficulty_type", "recognized_date", "exit_date", "exit_reason", "handling_division", "valid"]);
+
+    public static readonly Dataset Policies = new("policies", "享受就业扶持政策",
+        ["enjoyment_id", "citizen_id", "policy_code", "start_date", "end_date", "amount", "handling_division", "valid"]);
+
+    public static readonly Dataset Benefits = new("benefits", "享受失业保险待遇",
+        ["benefit_id", "citizen_id", "start_date", "end_date", "monthly_amount", "handling_division", "valid"]);
+
+    /// <summary>All datasets in dependency order (a dataset only refers to earlier ones): the import order and the digest order.</summary>
+    public static readonly IReadOnlyList<Dataset> All = [Persons, Employers, Certificates, Employment, Unemployment, Assistance, Policies, Benefits];
+
+    public static Dataset? Find(string name) => All.FirstOrDefault(d => d.Name == name);
+}

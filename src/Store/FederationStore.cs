@@ -1,0 +1,325 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace Federation.Store;
+
+/// <summary>
+/// A node's store: one SQLite database in WAL mode. Writes (staging, sealing) go through one
+/// connection, one at a time; readers open their own connections (WAL lets them read while a
+/// write runs). Every write is one transaction: a crash leaves the old state or the new one.
+/// </summary>
+public sealed class FederationStore : IDisposable
+{
+    // WAL with synchronous=FULL: every commit is on disk when Commit returns (an import or a seal
+    // that was reported done survives a power cut). Bulk paths commit once per import or seal, so
+    // the per-commit fsync costs little.
+    private const string JournalMode = "wal";
+    private const int SynchronousFull = 2;
+
+    private readonly SqliteConnection _connection;
+    // One writer at a time. A semaphore, not a lock: an import's transaction spans awaits and
+    // may be disposed on another thread.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    private FederationStore(string path, SqliteConnection connection)
+    {
+        Path = path;
+        _connection = connection;
+    }
+
+    public string Path { get; }
+
+    /// <summary>Opens (creating if needed) the store at <paramref name="options"/>.Path and verifies its settings.</summary>
+    public static FederationStore Open(StoreOptions options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Path);
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(options.Path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+        var connection = OpenConnection(options.Path, options.CacheSizeMiB, readOnly: false);
+        try
+        {
+            SetPragma(connection, "journal_mode", JournalMode, JournalMode);
+            SetPragma(connection, "synchronous", SynchronousFull.ToString(CultureInfo.InvariantCulture), SynchronousFull.ToString(CultureInfo.InvariantCulture));
+            SqliteSchema.Create(connection);
+            return new FederationStore(options.Path, connection) { CacheSizeMiB = options.CacheSizeMiB };
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private int CacheSizeMiB { get; init; }
+
+    /// <summary>A new read-only connection for readers running beside writes.</summary>
+    public SqliteConnection OpenReader() => OpenConnection(Path, CacheSizeMiB, readOnly: true);
+
+    /// <summary>Starts a staging transaction (an import). Only one runs at a time; dispose without <see cref="StagingTransaction.Commit"/> to roll back.</summary>
+    public StagingTransaction BeginStaging()
+    {
+        _writeGate.Wait();
+        try
+        {
+            return new StagingTransaction(_connection, () => _writeGate.Release());
+        }
+        catch
+        {
+            _writeGate.Release();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Seals the staged data as the period snapshot as of <paramref name="asOf"/>: copies every
+    /// dataset, counts it, digests it and writes the manifest, in one transaction. Periods are
+    /// sealed in order; a sealed period can never be changed.
+    /// </summary>
+    public Manifest Seal(DateOnly asOf, DateTimeOffset now)
+    {
+        var period = asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        _writeGate.Wait();
+        try
+        {
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            var latest = LatestPeriod(_connection, transaction);
+            if (latest is not null && string.CompareOrdinal(latest, period) >= 0)
+            {
+                throw new StoreException(latest == period
+                    ? $"Period {period} is already sealed; a sealed period cannot be changed (R-4)."
+                    : $"Period {period} is before the latest sealed period {latest}; periods are sealed in order.");
+            }
+            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var dataset in Dataset.All)
+            {
+                var columns = string.Join(", ", dataset.Columns);
+                using var copy = _connection.CreateCommand();
+                copy.Transaction = transaction;
+                copy.CommandText = $"INSERT INTO p_{dataset.Name} (period, {columns}) SELECT $period, {columns} FROM s_{dataset.Name}";
+                copy.Parameters.AddWithValue("$period", period);
+                counts[dataset.Name] = copy.ExecuteNonQuery();
+            }
+            var digest = ComputeDigest(_connection, transaction, period);
+            var manifest = new Manifest(asOf, counts, digest, now);
+            using (var insert = _connection.CreateCommand())
+            {
+                insert.Transaction = transaction;
+                insert.CommandText = "INSERT INTO manifests (period, counts, digest, sealed_at) VALUES ($period, $counts, $digest, $sealedAt)";
+                insert.Parameters.AddWithValue("$period", period);
+                insert.Parameters.AddWithValue("$counts", JsonSerializer.Serialize(counts));
+                insert.Parameters.AddWithValue("$digest", digest);
+                insert.Parameters.AddWithValue("$sealedAt", now.ToString("O", CultureInfo.InvariantCulture));
+                insert.ExecuteNonQuery();
+            }
+            transaction.Commit();
+            return manifest;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>The manifest of a sealed period, or null.</summary>
+    public Manifest? GetManifest(DateOnly asOf) => ListManifests().FirstOrDefault(m => m.AsOf == asOf);
+
+    /// <summary>Every sealed period's manifest, oldest first.</summary>
+    public IReadOnlyList<Manifest> ListManifests()
+    {
+        using var connection = OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT period, counts, digest, sealed_at FROM manifests ORDER BY period";
+        using var reader = command.ExecuteReader();
+        var manifests = new List<Manifest>();
+        while (reader.Read())
+        {
+            manifests.Add(new Manifest(
+                DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(1))!,
+                reader.GetString(2),
+                DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture)));
+        }
+        return manifests;
+    }
+
+    /// <summary>Recomputes a sealed period's digest from its rows (to verify it against its manifest).</summary>
+    public string RecomputeDigest(DateOnly asOf)
+    {
+        using var connection = OpenReader();
+        using var transaction = connection.BeginTransaction();
+        return ComputeDigest(connection, transaction, asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Streams a sealed period's records of one dataset, ordered by natural key.</summary>
+    public IEnumerable<string[]> ReadSealed(DateOnly asOf, Dataset dataset)
+    {
+        using var connection = OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {string.Join(", ", dataset.Columns)} FROM p_{dataset.Name} WHERE period = $period ORDER BY {dataset.KeyColumn}";
+        command.Parameters.AddWithValue("$period", asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return ReadRow(reader, dataset);
+        }
+    }
+
+    /// <summary>Streams the staged records of one dataset, ordered by natural key.</summary>
+    public IEnumerable<string[]> ReadStaged(Dataset dataset)
+    {
+        using var connection = OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {string.Join(", ", dataset.Columns)} FROM s_{dataset.Name} ORDER BY {dataset.KeyColumn}";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return ReadRow(reader, dataset);
+        }
+    }
+
+    /// <summary>
+    /// Writes a consistent copy of the whole store to <paramref name="destination"/> (R-5) with
+    /// <c>VACUUM INTO</c>: it reads inside one read transaction, so writers are not blocked (WAL)
+    /// and the copy is compact. The destination must not exist.
+    /// </summary>
+    public void BackupTo(string destination)
+    {
+        if (File.Exists(destination))
+        {
+            throw new StoreException($"Backup destination {destination} already exists; choose a new file.");
+        }
+        using var connection = OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = "VACUUM INTO $destination";
+        command.Parameters.AddWithValue("$destination", System.IO.Path.GetFullPath(destination));
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Restores a backup into <paramref name="storePath"/> (the store must be closed): checks the
+    /// backup's integrity and schema first, then replaces the database atomically.
+    /// </summary>
+    public static void Restore(string backupPath, string storePath)
+    {
+        if (!File.Exists(backupPath))
+        {
+            throw new StoreException($"Backup {backupPath} does not exist.");
+        }
+        try
+        {
+            CheckBackup(backupPath);
+        }
+        catch (SqliteException ex)
+        {
+            throw new StoreException($"{backupPath} is not a readable Federation store backup: {ex.Message}", ex);
+        }
+        var temp = storePath + ".restore";
+        File.Copy(backupPath, temp, overwrite: true);
+        File.Delete(storePath + "-wal");
+        File.Delete(storePath + "-shm");
+        File.Move(temp, storePath, overwrite: true);
+    }
+
+    private static void CheckBackup(string backupPath)
+    {
+        using (var check = OpenConnection(backupPath, 16, readOnly: true))
+        {
+            using var command = check.CreateCommand();
+            command.CommandText = "PRAGMA integrity_check";
+            var result = command.ExecuteScalar() as string;
+            if (result != "ok")
+            {
+                throw new StoreException($"Backup {backupPath} failed its integrity check: {result}");
+            }
+            command.CommandText = "SELECT value FROM meta WHERE key = 'schema_version'";
+            try
+            {
+                command.ExecuteScalar();
+            }
+            catch (SqliteException ex)
+            {
+                throw new StoreException($"{backupPath} is not a Federation store backup.", ex);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _writeGate.Dispose();
+        _connection.Dispose();
+        SqliteConnection.ClearPool(_connection);
+    }
+
+    internal static string[] ReadRow(SqliteDataReader reader, Dataset dataset)
+    {
+        var values = new string[dataset.Columns.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = i == dataset.ValidColumn ? (reader.GetInt64(i) != 0 ? "1" : "0") : reader.GetString(i);
+        }
+        return values;
+    }
+
+    private static string ComputeDigest(SqliteConnection connection, SqliteTransaction transaction, string period)
+    {
+        using var digest = new SnapshotDigest();
+        foreach (var dataset in Dataset.All)
+        {
+            digest.BeginDataset(dataset);
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT {string.Join(", ", dataset.Columns)} FROM p_{dataset.Name} WHERE period = $period ORDER BY {dataset.KeyColumn}";
+            command.Parameters.AddWithValue("$period", period);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                digest.AppendRecord(ReadRow(reader, dataset));
+            }
+        }
+        return digest.Finish();
+    }
+
+    private static string? LatestPeriod(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT max(period) FROM manifests";
+        return command.ExecuteScalar() as string;
+    }
+
+    private static SqliteConnection OpenConnection(string path, int cacheSizeMiB, bool readOnly)
+    {
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 30,
+        };
+        var connection = new SqliteConnection(builder.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA cache_size = -{cacheSizeMiB * 1024}; PRAGMA busy_timeout = 30000; PRAGMA temp_store = FILE;";
+        command.ExecuteNonQuery();
+        return connection;
+    }
+
+    // Sets a PRAGMA and reads it back: a setting that did not take (e.g. WAL on a file system
+    // that cannot share memory) must stop the node, not degrade durability silently.
+    private static void SetPragma(SqliteConnection connection, string name, string value, string expected)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA {name} = {value}";
+        command.ExecuteNonQuery();
+        command.CommandText = $"PRAGMA {name}";
+        var actual = Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new StoreException($"Failed to configure SQLite: PRAGMA {name} is '{actual}', expected '{expected}'.");
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace Federation.Store;
+
+/// <summary>
+/// What a sealed period snapshot contains: its as-of date, the record count of each dataset and
+/// a SHA-256 content digest over a canonical ordering (see <see cref="SnapshotDigest"/>), so that
+/// equal data gives an equal digest on any node.
+/// </summary>
+public sealed record Manifest(DateOnly AsOf, IReadOnlyDictionary<string, long> Counts, string Digest, DateTimeOffset SealedAt)
+{
+    public long TotalRecords => Counts.Values.Sum();
+
+    /// <summary>The period's name: its as-of date, <c>YYYY-MM-DD</c>.</summary>
+    public string Period => AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+}

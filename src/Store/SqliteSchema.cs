@@ -1,0 +1,62 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace Federation.Store;
+
+/// <summary>
+/// The database schema: per dataset a staging table <c>s_&lt;name&gt;</c> (keyed by natural key)
+/// and a sealed-snapshot table <c>p_&lt;name&gt;</c> (keyed by period and natural key); a
+/// <c>manifests</c> table. Triggers make sealed data immutable (R-4): rows of a sealed period, and
+/// manifests, can be neither updated nor deleted, and no row can be added to a period once its
+/// manifest exists. The store enforces this itself, whatever code runs against it.
+/// </summary>
+internal static class SqliteSchema
+{
+    public const int Version = 1;
+
+    public static void Create(SqliteConnection connection)
+    {
+        var sql = new StringBuilder();
+        sql.AppendLine("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;");
+        sql.AppendLine("""
+            CREATE TABLE IF NOT EXISTS manifests (
+              period TEXT PRIMARY KEY, counts TEXT NOT NULL, digest TEXT NOT NULL, sealed_at TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TRIGGER IF NOT EXISTS manifests_immutable_update BEFORE UPDATE ON manifests
+              BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): manifests cannot be changed'); END;
+            CREATE TRIGGER IF NOT EXISTS manifests_immutable_delete BEFORE DELETE ON manifests
+              BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): manifests cannot be deleted'); END;
+            """);
+        foreach (var dataset in Dataset.All)
+        {
+            var columns = string.Join(", ", dataset.Columns.Select(c => c == "valid" ? "valid INTEGER NOT NULL" : $"{c} TEXT NOT NULL"));
+            sql.AppendLine($"CREATE TABLE IF NOT EXISTS s_{dataset.Name} ({columns}, PRIMARY KEY ({dataset.KeyColumn})) WITHOUT ROWID;");
+            sql.AppendLine($"CREATE TABLE IF NOT EXISTS p_{dataset.Name} (period TEXT NOT NULL, {columns}, PRIMARY KEY (period, {dataset.KeyColumn})) WITHOUT ROWID;");
+            if (dataset.CitizenColumn >= 0 && dataset != Dataset.Persons)
+            {
+                sql.AppendLine($"CREATE INDEX IF NOT EXISTS s_{dataset.Name}_citizen ON s_{dataset.Name} (citizen_id);");
+                sql.AppendLine($"CREATE INDEX IF NOT EXISTS p_{dataset.Name}_citizen ON p_{dataset.Name} (period, citizen_id);");
+            }
+            sql.AppendLine($"""
+                CREATE TRIGGER IF NOT EXISTS p_{dataset.Name}_immutable_update BEFORE UPDATE ON p_{dataset.Name}
+                  BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): {dataset.Name} cannot be changed'); END;
+                CREATE TRIGGER IF NOT EXISTS p_{dataset.Name}_immutable_delete BEFORE DELETE ON p_{dataset.Name}
+                  BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): {dataset.Name} cannot be deleted'); END;
+                CREATE TRIGGER IF NOT EXISTS p_{dataset.Name}_sealed_insert BEFORE INSERT ON p_{dataset.Name}
+                  WHEN EXISTS (SELECT 1 FROM manifests WHERE period = NEW.period)
+                  BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): the period is already sealed'); END;
+                """);
+        }
+        sql.AppendLine($"INSERT INTO meta (key, value) VALUES ('schema_version', '{Version}') ON CONFLICT(key) DO NOTHING;");
+        using var command = connection.CreateCommand();
+        command.CommandText = sql.ToString();
+        command.ExecuteNonQuery();
+
+        using var check = connection.CreateCommand();
+        check.CommandText = "SELECT value FROM meta WHERE key = 'schema_version'";
+        var version = Convert.ToInt32(check.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (version != Version)
+        {
+            throw new StoreException($"The database has schema version {version}; this software reads version {Version}.");
+        }
+    }
+}

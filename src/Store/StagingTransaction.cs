@@ -1,0 +1,155 @@
+using Microsoft.Data.Sqlite;
+
+namespace Federation.Store;
+
+/// <summary>
+/// One import's writes to the staged data, in one SQLite transaction: nothing is visible to
+/// others, or survives a crash, until <see cref="Commit"/>. Records are upserted by natural key;
+/// writing a record identical to the staged one changes nothing. Commands are prepared once per
+/// dataset and their parameters reused.
+/// </summary>
+public sealed class StagingTransaction : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly SqliteTransaction _transaction;
+    private readonly Action _release;
+    private readonly Dictionary<Dataset, SqliteCommand> _upserts = [];
+    private readonly Dictionary<Dataset, SqliteCommand> _lookups = [];
+    private SqliteCommand? _personExists;
+    private SqliteCommand? _otherValidCertificate;
+    private SqliteCommand? _openEmployment;
+    private bool _done;
+
+    internal StagingTransaction(SqliteConnection connection, Action release)
+    {
+        _connection = connection;
+        _release = release;
+        _transaction = connection.BeginTransaction(deferred: false);
+    }
+
+    /// <summary>Records written (inserted or changed) so far.</summary>
+    public long Changed { get; private set; }
+
+    /// <summary>Records that were already staged exactly as given.</summary>
+    public long Unchanged { get; private set; }
+
+    /// <summary>Inserts or updates one record (values in <see cref="Dataset.Columns"/> order; valid as "1"/"0").</summary>
+    public bool Upsert(Dataset dataset, IReadOnlyList<string> values)
+    {
+        if (!_upserts.TryGetValue(dataset, out var command))
+        {
+            var columns = dataset.Columns;
+            var names = string.Join(", ", columns);
+            var parameters = string.Join(", ", columns.Select((_, i) => "$p" + i));
+            var updates = string.Join(", ", columns.Skip(1).Select(c => $"{c} = excluded.{c}"));
+            var current = string.Join(", ", columns.Skip(1).Select(c => $"s_{dataset.Name}.{c}"));
+            var incoming = string.Join(", ", columns.Skip(1).Select(c => $"excluded.{c}"));
+            command = Prepare($"INSERT INTO s_{dataset.Name} ({names}) VALUES ({parameters}) " +
+                              $"ON CONFLICT({dataset.KeyColumn}) DO UPDATE SET {updates} WHERE ({current}) IS NOT ({incoming})",
+                              columns.Count);
+            _upserts[dataset] = command;
+        }
+        for (var i = 0; i < values.Count; i++)
+        {
+            command.Parameters[i].Value = i == dataset.ValidColumn ? (values[i] == "1" ? 1L : 0L) : values[i];
+        }
+        var changed = command.ExecuteNonQuery() > 0;
+        if (changed)
+        {
+            Changed++;
+        }
+        else
+        {
+            Unchanged++;
+        }
+        return changed;
+    }
+
+    /// <summary>The staged record with this natural key, or null.</summary>
+    public string[]? Find(Dataset dataset, string key)
+    {
+        if (!_lookups.TryGetValue(dataset, out var command))
+        {
+            command = Prepare($"SELECT {string.Join(", ", dataset.Columns)} FROM s_{dataset.Name} WHERE {dataset.KeyColumn} = $p0", 1);
+            _lookups[dataset] = command;
+        }
+        command.Parameters[0].Value = key;
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? FederationStore.ReadRow(reader, dataset) : null;
+    }
+
+    /// <summary>Whether a valid person with this citizen ID is staged.</summary>
+    public bool PersonExists(string citizenId)
+    {
+        _personExists ??= Prepare("SELECT 1 FROM s_persons WHERE citizen_id = $p0 AND valid = 1", 1);
+        _personExists.Parameters[0].Value = citizenId;
+        return _personExists.ExecuteScalar() is not null;
+    }
+
+    /// <summary>The number of another valid, not cancelled certificate held by this person, or null.</summary>
+    public string? OtherValidCertificate(string citizenId, string certificateNumber)
+    {
+        _otherValidCertificate ??= Prepare(
+            "SELECT certificate_number FROM s_certificates WHERE citizen_id = $p0 AND certificate_number <> $p1 AND valid = 1 AND cancel_date = '' LIMIT 1", 2);
+        _otherValidCertificate.Parameters[0].Value = citizenId;
+        _otherValidCertificate.Parameters[1].Value = certificateNumber;
+        return _otherValidCertificate.ExecuteScalar() as string;
+    }
+
+    /// <summary>
+    /// The id of a valid employment registration of this person that is open on <paramref name="date"/>
+    /// (started on or before it, not ended before it), or null.
+    /// </summary>
+    public string? EmploymentOpenOn(string citizenId, string date)
+    {
+        _openEmployment ??= Prepare(
+            "SELECT registration_id FROM s_employment WHERE citizen_id = $p0 AND valid = 1 AND start_date <= $p1 AND (end_date = '' OR end_date > $p1) LIMIT 1", 2);
+        _openEmployment.Parameters[0].Value = citizenId;
+        _openEmployment.Parameters[1].Value = date;
+        return _openEmployment.ExecuteScalar() as string;
+    }
+
+    /// <summary>Makes the import's writes durable and visible.</summary>
+    public void Commit()
+    {
+        _transaction.Commit();
+        _done = true;
+    }
+
+    /// <summary>Rolls back unless committed, and lets the next writer in.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            foreach (var command in _upserts.Values.Concat(_lookups.Values))
+            {
+                command.Dispose();
+            }
+            _personExists?.Dispose();
+            _otherValidCertificate?.Dispose();
+            _openEmployment?.Dispose();
+            if (!_done)
+            {
+                _transaction.Rollback();
+            }
+            _transaction.Dispose();
+        }
+        finally
+        {
+            _release();
+        }
+    }
+
+    private SqliteCommand Prepare(string sql, int parameterCount)
+    {
+        var command = _connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = sql;
+        for (var i = 0; i < parameterCount; i++)
+        {
+            command.Parameters.Add("$p" + i, SqliteType.Text);
+        }
+        command.Prepare();
+        return command;
+    }
+}

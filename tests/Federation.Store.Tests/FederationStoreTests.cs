@@ -1,0 +1,162 @@
+using Federation.Testing;
+using Microsoft.Data.Sqlite;
+using Xunit;
+
+namespace Federation.Store.Tests;
+
+public sealed class FederationStoreTests : IDisposable
+{
+    private static readonly DateOnly October = new(2026, 10, 31);
+    private static readonly DateTimeOffset Now = new(2026, 11, 5, 8, 0, 0, TimeSpan.FromHours(8));
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    private FederationStore Open(string name = "node.db") => FederationStore.Open(new StoreOptions { Path = _directory.File(name) });
+
+    private static string[] Person(string id, string name = "张三") => [id, name, "2", "1949-12-31", "110105", "2", "440106", "1"];
+
+    private static void Stage(FederationStore store, params string[][] persons)
+    {
+        using var staging = store.BeginStaging();
+        foreach (var person in persons)
+        {
+            staging.Upsert(Dataset.Persons, person);
+        }
+        staging.Commit();
+    }
+
+    [Fact]
+    public void Seal_StagedData_WritesManifestWithCountsAndDigest()
+    {
+        using var store = Open();
+        Stage(store, Person("11010519491231002X"), Person("440106199001010013", "李四"));
+
+        var manifest = store.Seal(October, Now);
+
+        Assert.Equal(2, manifest.Counts["persons"]);
+        Assert.Equal(0, manifest.Counts["employment"]);
+        Assert.Equal(64, manifest.Digest.Length);
+        Assert.Equal(manifest.Digest, store.RecomputeDigest(October));
+        var read = store.GetManifest(October)!;
+        Assert.Equal((manifest.Digest, manifest.SealedAt), (read.Digest, read.SealedAt));
+        Assert.Equal(manifest.Counts, read.Counts);
+    }
+
+    [Fact]
+    public void Digest_SameDataInAnotherOrder_IsEqual_DifferentData_Differs()
+    {
+        using var a = Open("a.db");
+        using var b = Open("b.db");
+        using var c = Open("c.db");
+        Stage(a, Person("11010519491231002X"), Person("440106199001010013"));
+        Stage(b, Person("440106199001010013"), Person("11010519491231002X"));
+        Stage(c, Person("440106199001010013"), Person("11010519491231002X", "王五"));
+
+        Assert.Equal(a.Seal(October, Now).Digest, b.Seal(October, Now).Digest);
+        Assert.NotEqual(a.GetManifest(October)!.Digest, c.Seal(October, Now).Digest);
+    }
+
+    [Theory]
+    [InlineData("UPDATE p_persons SET name = 'x'")]
+    [InlineData("DELETE FROM p_persons")]
+    [InlineData("INSERT INTO p_persons VALUES ('2026-10-31', '440106199001010013', 'n', '1', '1990-01-01', '440106', '1', '440106', 1)")]
+    [InlineData("UPDATE manifests SET digest = 'forged'")]
+    [InlineData("DELETE FROM manifests")]
+    public void SealedSnapshot_AnyChange_IsRefusedByTheStore(string sql)
+    {
+        using var store = Open();
+        Stage(store, Person("11010519491231002X"));
+        var manifest = store.Seal(October, Now);
+
+        using (var connection = new SqliteConnection($"Data Source={store.Path};Pooling=false"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            var ex = Assert.Throws<SqliteException>(() => command.ExecuteNonQuery());
+            Assert.Contains("immutable (R-4)", ex.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(manifest.Digest, store.RecomputeDigest(October));
+    }
+
+    [Fact]
+    public void StagedChange_AfterSealing_DoesNotAlterTheSealedPeriod()
+    {
+        using var store = Open();
+        Stage(store, Person("11010519491231002X"));
+        var manifest = store.Seal(October, Now);
+
+        Stage(store, Person("11010519491231002X", "改名"));
+
+        Assert.Equal("张三", store.ReadSealed(October, Dataset.Persons).Single()[1]);
+        Assert.Equal("改名", store.ReadStaged(Dataset.Persons).Single()[1]);
+        Assert.Equal(manifest.Digest, store.RecomputeDigest(October));
+    }
+
+    [Fact]
+    public void Seal_SamePeriodTwice_OrAnEarlierOne_IsRefused()
+    {
+        using var store = Open();
+        store.Seal(October, Now);
+        Assert.Contains("already sealed", Assert.Throws<StoreException>(() => store.Seal(October, Now)).Message);
+        Assert.Contains("sealed in order", Assert.Throws<StoreException>(() => store.Seal(new DateOnly(2026, 10, 15), Now)).Message);
+        store.Seal(new DateOnly(2026, 11, 15), Now);
+        Assert.Equal(2, store.ListManifests().Count);
+    }
+
+    [Fact]
+    public void Staging_NotCommitted_LeavesNothing()
+    {
+        using var store = Open();
+        using (var staging = store.BeginStaging())
+        {
+            staging.Upsert(Dataset.Persons, Person("11010519491231002X"));
+        }
+        Assert.Empty(store.ReadStaged(Dataset.Persons));
+    }
+
+    [Fact]
+    public void Upsert_SameRecordAgain_ChangesNothing()
+    {
+        using var store = Open();
+        using var staging = store.BeginStaging();
+        Assert.True(staging.Upsert(Dataset.Persons, Person("11010519491231002X")));
+        Assert.False(staging.Upsert(Dataset.Persons, Person("11010519491231002X")));
+        Assert.True(staging.Upsert(Dataset.Persons, Person("11010519491231002X", "新名")));
+        Assert.Equal((2, 1), (staging.Changed, staging.Unchanged));
+    }
+
+    [Fact]
+    public void Digest_SurvivesReopenAndBackupRestore()
+    {
+        string digest;
+        var backup = _directory.File("backup.db");
+        using (var store = Open())
+        {
+            Stage(store, Person("11010519491231002X"));
+            digest = store.Seal(October, Now).Digest;
+            store.BackupTo(backup);
+            Assert.Throws<StoreException>(() => store.BackupTo(backup));
+        }
+        using (var reopened = Open())
+        {
+            Assert.Equal(digest, reopened.GetManifest(October)!.Digest);
+            Assert.Equal(digest, reopened.RecomputeDigest(October));
+        }
+        File.Delete(_directory.File("node.db"));
+        FederationStore.Restore(backup, _directory.File("node.db"));
+        using var restored = Open();
+        Assert.Equal(digest, restored.GetManifest(October)!.Digest);
+        Assert.Equal(digest, restored.RecomputeDigest(October));
+    }
+
+    [Fact]
+    public void Restore_NotABackup_IsRefused()
+    {
+        var junk = _directory.File("junk.db");
+        File.WriteAllText(junk, "not a database");
+        Assert.Throws<StoreException>(() => FederationStore.Restore(junk, _directory.File("node.db")));
+    }
+}
