@@ -9,8 +9,11 @@ namespace Federation.Node.Hosting;
 /// </summary>
 internal sealed class NodeConfiguration
 {
-    private NodeConfiguration(string path, IConfigurationRoot configuration, NodeOptions node, ServerOptions server, LogOptions log)
+    private NodeConfiguration(string path, IConfigurationRoot configuration, NodeOptions node, ServerOptions server, LogOptions log,
+        Federation.Store.StoreOptions store, IngestOptions ingest)
     {
+        Store = store;
+        Ingest = ingest;
         Path = path;
         Configuration = configuration;
         Node = node;
@@ -24,6 +27,8 @@ internal sealed class NodeConfiguration
     public NodeOptions Node { get; }
     public ServerOptions Server { get; }
     public LogOptions Log { get; }
+    public Federation.Store.StoreOptions Store { get; }
+    public IngestOptions Ingest { get; }
 
     /// <summary>Loads and validates; throws <see cref="NodeConfigurationException"/> listing every problem.</summary>
     public static NodeConfiguration Load(string path)
@@ -49,9 +54,13 @@ internal sealed class NodeConfiguration
         var node = configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
         var server = configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
         var log = configuration.GetSection(LogOptions.Section).Get<LogOptions>() ?? new LogOptions();
+        var store = configuration.GetSection("Store").Get<Federation.Store.StoreOptions>() ?? new Federation.Store.StoreOptions();
+        var ingest = configuration.GetSection(IngestOptions.Section).Get<IngestOptions>() ?? new IngestOptions();
 
         var directory = System.IO.Path.GetDirectoryName(fullPath)!;
         log.Directory = Resolve(directory, log.Directory);
+        store.Path = Resolve(directory, string.IsNullOrWhiteSpace(store.Path) ? System.IO.Path.Combine("data", $"{node.Id}.db") : store.Path);
+        ingest.RejectsDirectory = Resolve(directory, ingest.RejectsDirectory);
         if (server.Tls is { } tls)
         {
             tls.CertificatePath = Resolve(directory, tls.CertificatePath);
@@ -64,7 +73,7 @@ internal sealed class NodeConfiguration
         {
             throw new NodeConfigurationException(fullPath, errors);
         }
-        return new NodeConfiguration(fullPath, configuration, node, server, log);
+        return new NodeConfiguration(fullPath, configuration, node, server, log, store, ingest);
     }
 
     private static string Resolve(string directory, string path) =>

@@ -2,7 +2,10 @@ using System.CommandLine;
 
 namespace Federation.Node.Hosting;
 
-/// <summary>The node's command line. Exit codes: 0 stopped normally, 1 failed at run time, 2 bad configuration or usage.</summary>
+/// <summary>
+/// The node's command line. Without a command it runs the daemon; the commands work on the
+/// node's store. Exit codes: 0 done, 1 refused or failed at run time, 2 bad configuration or usage.
+/// </summary>
 internal static class NodeProgram
 {
     public static async Task<int> RunAsync(string[] args)
@@ -11,6 +14,7 @@ internal static class NodeProgram
         {
             Description = "The node's JSON config file (see config/*.json).",
             Required = true,
+            Recursive = true,
         };
         var readyFileOption = new Option<FileInfo?>("--ready-file")
         {
@@ -22,11 +26,63 @@ internal static class NodeProgram
             readyFileOption,
         };
         root.SetAction(async (parse, cancellationToken) =>
-            await RunNodeAsync(parse.GetRequiredValue(configOption), parse.GetValue(readyFileOption), cancellationToken));
+            await WithConfigAsync(parse.GetRequiredValue(configOption), config => RunNodeAsync(config, parse.GetValue(readyFileOption), cancellationToken)));
+
+        var pathsArgument = new Argument<string[]>("paths") { Description = "Export files (persons.csv, employment.jsonl, …) or directories holding them.", Arity = ArgumentArity.OneOrMore };
+        var sealOption = new Option<string?>("--seal") { Description = "After importing, seal the period as of this date (YYYY-MM-DD)." };
+        var rejectsOption = new Option<FileInfo?>("--rejects") { Description = "Where to write the rejects report (default: Ingest:RejectsDirectory/rejects-<time>.csv)." };
+        var ingest = new Command("ingest", "Import production-system exports into the node's staged data; bad rows go to a rejects report.")
+        {
+            pathsArgument, sealOption, rejectsOption,
+        };
+        ingest.SetAction(async (parse, cancellationToken) =>
+        {
+            var sealText = parse.GetValue(sealOption);
+            DateOnly? seal = null;
+            if (sealText is not null)
+            {
+                if (!StoreCommands.TryParseDate(sealText, out var asOf))
+                {
+                    await Console.Error.WriteLineAsync($"--seal must be a date YYYY-MM-DD, got '{sealText}'.");
+                    return 2;
+                }
+                seal = asOf;
+            }
+            return await WithConfigAsync(parse.GetRequiredValue(configOption), config =>
+                StoreCommands.IngestAsync(config, parse.GetRequiredValue(pathsArgument), seal, parse.GetValue(rejectsOption)?.FullName, cancellationToken));
+        });
+
+        var asOfOption = new Option<string>("--as-of") { Description = "The period's as-of date, YYYY-MM-DD (e.g. 2026-10-31 or 2026-11-15).", Required = true };
+        var seal = new Command("seal", "Seal the staged data as the period snapshot as of a date (immutable afterwards).") { asOfOption };
+        seal.SetAction(async (parse, _) =>
+        {
+            var text = parse.GetRequiredValue(asOfOption);
+            if (!StoreCommands.TryParseDate(text, out var asOf))
+            {
+                await Console.Error.WriteLineAsync($"--as-of must be a date YYYY-MM-DD, got '{text}'.");
+                return 2;
+            }
+            return await WithConfigAsync(parse.GetRequiredValue(configOption), config => Task.FromResult(StoreCommands.Seal(config, asOf)));
+        });
+
+        var periods = new Command("periods", "List the sealed periods with their record counts and digests.");
+        periods.SetAction((parse, _) => WithConfigAsync(parse.GetRequiredValue(configOption), config => Task.FromResult(StoreCommands.Periods(config))));
+
+        var fileArgument = new Argument<FileInfo>("file") { Description = "The backup file." };
+        var backup = new Command("backup", "Write a consistent copy of the node's store to a new file (R-5).") { fileArgument };
+        backup.SetAction((parse, _) => WithConfigAsync(parse.GetRequiredValue(configOption), config => Task.FromResult(StoreCommands.Backup(config, parse.GetRequiredValue(fileArgument).FullName))));
+        var restore = new Command("restore", "Replace the node's store with a backup (stop the node first).") { fileArgument };
+        restore.SetAction((parse, _) => WithConfigAsync(parse.GetRequiredValue(configOption), config => Task.FromResult(StoreCommands.Restore(config, parse.GetRequiredValue(fileArgument).FullName))));
+
+        root.Subcommands.Add(ingest);
+        root.Subcommands.Add(seal);
+        root.Subcommands.Add(periods);
+        root.Subcommands.Add(backup);
+        root.Subcommands.Add(restore);
         return await root.Parse(args).InvokeAsync();
     }
 
-    private static async Task<int> RunNodeAsync(FileInfo configFile, FileInfo? readyFile, CancellationToken cancellationToken)
+    private static async Task<int> WithConfigAsync(FileInfo configFile, Func<NodeConfiguration, Task<int>> action)
     {
         NodeConfiguration config;
         try
@@ -38,7 +94,11 @@ internal static class NodeProgram
             await Console.Error.WriteLineAsync(ex.Message);
             return 2;
         }
+        return await action(config);
+    }
 
+    private static async Task<int> RunNodeAsync(NodeConfiguration config, FileInfo? readyFile, CancellationToken cancellationToken)
+    {
         await using var app = NodeHost.Build(config, readyFile?.FullName);
         try
         {

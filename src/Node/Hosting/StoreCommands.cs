@@ -1,0 +1,146 @@
+using System.Globalization;
+using Federation.Node.Ingest;
+using Federation.Standards;
+using Federation.Store;
+using Serilog.Extensions.Logging;
+
+namespace Federation.Node.Hosting;
+
+/// <summary>
+/// Node-side commands on the node's store, run on the node's machine with its config:
+/// <c>ingest</c> (import production exports, optionally seal), <c>seal</c>, <c>periods</c>,
+/// <c>backup</c>, <c>restore</c>. Exit codes: 0 done, 1 refused or failed, 2 bad usage or config.
+/// </summary>
+internal static class StoreCommands
+{
+    public static async Task<int> IngestAsync(NodeConfiguration config, IReadOnlyList<string> paths, DateOnly? seal, string? rejectsPath, CancellationToken cancellationToken)
+    {
+        using var logger = NodeLogging.Create(config.Node, config.Log);
+        using var loggerFactory = new SerilogLoggerFactory(logger);
+        var log = loggerFactory.CreateLogger("Federation.Node.Ingest");
+        IReadOnlyList<(Dataset Dataset, string Path)> plan;
+        try
+        {
+            plan = Importer.Plan(paths);
+        }
+        catch (ImportException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return 2;
+        }
+        using var store = FederationStore.Open(config.Store);
+        var jurisdiction = DivisionTable.Default.JurisdictionOf(config.Node.DivisionCode);
+        var validator = new RecordValidator(jurisdiction, DivisionTable.Default, DateOnly.FromDateTime(DateTime.Now));
+        rejectsPath ??= Path.Combine(config.Ingest.RejectsDirectory, $"rejects-{DateTime.Now:yyyyMMdd-HHmmss}.csv");
+        var interactive = !Console.IsErrorRedirected;
+        var progress = new Progress<ImportProgress>(p =>
+        {
+            var line = $"{p.File}: {p.RowsRead:N0} rows, {p.Rejected:N0} rejected";
+            Console.Error.Write(interactive ? "\r" + line.PadRight(60) : line + Environment.NewLine);
+        });
+        ImportResult result;
+        try
+        {
+            result = await Task.Run(() => new Importer(store, validator, log).Import(plan, rejectsPath, progress, cancellationToken), cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync(Environment.NewLine + "Import cancelled; the store is unchanged.");
+            return 1;
+        }
+        if (interactive)
+        {
+            await Console.Error.WriteLineAsync();
+        }
+        Console.WriteLine($"{"dataset",-14} {"read",10} {"accepted",10} {"changed",10} {"rejected",10}");
+        foreach (var (name, counts) in result.Datasets)
+        {
+            Console.WriteLine($"{name,-14} {counts.Read,10:N0} {counts.Accepted,10:N0} {counts.Changed,10:N0} {counts.Rejected,10:N0}");
+        }
+        Console.WriteLine($"{"total",-14} {result.Read,10:N0} {result.Accepted,10:N0} {result.Changed,10:N0} {result.Rejected,10:N0}");
+        Console.WriteLine($"Rejects report: {result.RejectsPath}");
+        Console.WriteLine($"Imported in {result.Duration.TotalSeconds:0.0} s ({result.Read / Math.Max(result.Duration.TotalSeconds, 0.001):N0} rows/s).");
+        if (seal is { } asOf)
+        {
+            return Seal(store, asOf, log);
+        }
+        return 0;
+    }
+
+    public static int Seal(NodeConfiguration config, DateOnly asOf)
+    {
+        using var logger = NodeLogging.Create(config.Node, config.Log);
+        using var loggerFactory = new SerilogLoggerFactory(logger);
+        using var store = FederationStore.Open(config.Store);
+        return Seal(store, asOf, loggerFactory.CreateLogger("Federation.Node.Ingest"));
+    }
+
+    public static int Periods(NodeConfiguration config)
+    {
+        using var store = FederationStore.Open(config.Store);
+        var manifests = store.ListManifests();
+        if (manifests.Count == 0)
+        {
+            Console.WriteLine("No sealed periods.");
+        }
+        foreach (var manifest in manifests)
+        {
+            Console.WriteLine($"{manifest.Period}  {manifest.TotalRecords,12:N0} records  digest {manifest.Digest}  sealed {manifest.SealedAt:yyyy-MM-dd HH:mm:ss zzz}");
+        }
+        return 0;
+    }
+
+    public static int Backup(NodeConfiguration config, string destination)
+    {
+        using var store = FederationStore.Open(config.Store);
+        try
+        {
+            store.BackupTo(destination);
+        }
+        catch (StoreException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 1;
+        }
+        Console.WriteLine($"Backed up {config.Store.Path} to {Path.GetFullPath(destination)}.");
+        return 0;
+    }
+
+    public static int Restore(NodeConfiguration config, string backup)
+    {
+        try
+        {
+            FederationStore.Restore(backup, config.Store.Path);
+        }
+        catch (StoreException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 1;
+        }
+        Console.WriteLine($"Restored {config.Store.Path} from {Path.GetFullPath(backup)}.");
+        return 0;
+    }
+
+    public static bool TryParseDate(string? text, out DateOnly date) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+
+    private static int Seal(FederationStore store, DateOnly asOf, Microsoft.Extensions.Logging.ILogger log)
+    {
+        try
+        {
+            var manifest = store.Seal(asOf, DateTimeOffset.Now);
+            IngestLog.PeriodSealed(log, manifest.Period, manifest.TotalRecords, manifest.Digest);
+            Console.WriteLine($"Sealed period {manifest.Period}: {manifest.TotalRecords:N0} records, digest {manifest.Digest}.");
+            foreach (var (dataset, count) in manifest.Counts)
+            {
+                Console.WriteLine($"  {dataset,-14} {count,12:N0}");
+            }
+            return 0;
+        }
+        catch (StoreException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,351 @@
+using System.Globalization;
+using Federation.Standards;
+using Federation.Store;
+
+namespace Federation.Node.Ingest;
+
+/// <summary>
+/// Checks one export row against the national standard and against what is already staged, and
+/// turns it into the store's column values. Rules (R-2: reject invalid data, corrected at source):
+/// required fields; code tables; GB 11643 / GB 32100 checksums; the person exists; dates real, in
+/// order and not in the future; the handling division known and inside this node's
+/// jurisdiction; one valid certificate per person; no unemployment registration that begins
+/// while the same person's employment registration is still open.
+/// </summary>
+internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable divisions, DateOnly today)
+{
+    private static readonly HashSet<string> EmploymentForms = ["unit", "self", "flexible"];
+    private static readonly HashSet<string> UnemployedCategories = ["new_entrant", "employment_to_unemployment", "other"];
+    private static readonly HashSet<string> CancelReasons = ["pension", "employed", "self_employed", "school", "military", "emigration", "incapacity", "other"];
+    private static readonly HashSet<string> AssistanceExitReasons = ["unit", "self", "flexible", "other"];
+
+    /// <summary>Validates; returns the values in column order, or null with <paramref name="errors"/> filled.</summary>
+    public string[]? Validate(Dataset dataset, SourceRecord record, StagingTransaction staging, List<(string Field, string Reason)> errors)
+    {
+        errors.Clear();
+        if (record.Fields.TryGetValue("__error", out var rowError))
+        {
+            errors.Add(("(row)", rowError));
+            return null;
+        }
+        var row = new Row(dataset, record, errors);
+        switch (dataset.Name)
+        {
+            case "persons":
+                ValidatePerson(row);
+                break;
+            case "employers":
+                row.Credit("credit_code", required: true);
+                row.Text("name", required: true, maxLength: 200);
+                row.Pattern("industry", "GB/T 4754 section letter A–T and 2-digit division, e.g. C13", v => v.Length == 3 && v[0] is >= 'A' and <= 'T' && char.IsAsciiDigit(v[1]) && char.IsAsciiDigit(v[2]));
+                row.KnownDivision("division", divisions);
+                break;
+            case "certificates":
+                ValidateCertificate(row, staging);
+                break;
+            case "employment":
+                ValidateEmployment(row, staging);
+                break;
+            case "unemployment":
+                ValidateUnemployment(row, staging);
+                break;
+            case "assistance":
+                row.Text("recognition_id", required: true, maxLength: 40);
+                row.Person("citizen_id", staging);
+                row.Text("difficulty_type", required: true, maxLength: 40);
+                var recognized = row.Date("recognized_date", required: true, today);
+                var exit = row.Date("exit_date", required: false, today);
+                row.NotBefore("exit_date", exit, "recognized_date", recognized);
+                row.Code("exit_reason", AssistanceExitReasons, required: exit is not null);
+                break;
+            case "policies":
+                row.Text("enjoyment_id", required: true, maxLength: 40);
+                row.Person("citizen_id", staging);
+                row.Text("policy_code", required: true, maxLength: 40);
+                var start = row.Date("start_date", required: true, today);
+                row.NotBefore("end_date", row.Date("end_date", required: false, today: null), "start_date", start);
+                row.Amount("amount");
+                break;
+            case "benefits":
+                row.Text("benefit_id", required: true, maxLength: 40);
+                row.Person("citizen_id", staging);
+                var from = row.Date("start_date", required: true, today);
+                row.NotBefore("end_date", row.Date("end_date", required: false, today: null), "start_date", from);
+                row.Amount("monthly_amount");
+                break;
+            default:
+                throw new ImportException($"No validation rules for dataset '{dataset.Name}'.");
+        }
+        row.HandlingDivision(jurisdiction, divisions);
+        row.ValidFlag();
+        return errors.Count == 0 ? row.Values : null;
+    }
+
+    private void ValidatePerson(Row row)
+    {
+        var idText = row.Raw("citizen_id");
+        var sex = row.Code("sex", ["1", "2"], required: true);
+        var birth = row.Date("birth_date", required: true, today);
+        if (!CitizenId.TryParse(idText, out var id, out var error))
+        {
+            row.Fail("citizen_id", $"is not a valid GB 11643 citizen ID: {error}");
+        }
+        else
+        {
+            row.Set("citizen_id", id.Value);
+            if (sex is not null && sex != ((int)id.Sex).ToString(CultureInfo.InvariantCulture))
+            {
+                row.Fail("sex", $"is {sex} but the citizen ID says {(id.Sex == Sex.Male ? "1 (male)" : "2 (female)")}");
+            }
+            if (birth is not null && birth != id.BirthDate)
+            {
+                row.Fail("birth_date", $"is {birth:yyyy-MM-dd} but the citizen ID says {id.BirthDate:yyyy-MM-dd}");
+            }
+        }
+        row.Text("name", required: true, maxLength: 50);
+        row.Pattern("household_division", "a 6-digit GB/T 2260 code", v => v.Length == 6 && v.All(char.IsAsciiDigit));
+        row.Code("household_nature", ["1", "2"], required: false);
+    }
+
+    private void ValidateCertificate(Row row, StagingTransaction staging)
+    {
+        var numberText = row.Raw("certificate_number");
+        if (!CertificateNumber.TryParse(numberText, out var number, out var error))
+        {
+            row.Fail("certificate_number", $"is not a certificate number: {error}");
+        }
+        else
+        {
+            row.Set("certificate_number", number.Value);
+        }
+        var citizen = row.Person("citizen_id", staging);
+        var issued = row.Date("issue_date", required: true, today);
+        var cancelled = row.Date("cancel_date", required: false, today);
+        row.NotBefore("cancel_date", cancelled, "issue_date", issued);
+        row.KnownDivision("issuing_division", divisions);
+        if (citizen is not null && number.Value is not null && cancelled is null && row.Raw("valid") is "1" or "true" &&
+            staging.OtherValidCertificate(citizen, number.Value) is { } other)
+        {
+            row.Fail("certificate_number", $"the person already holds valid certificate {other}; cancel it first (one valid certificate per person)");
+        }
+    }
+
+    private void ValidateEmployment(Row row, StagingTransaction staging)
+    {
+        row.Text("registration_id", required: true, maxLength: 40);
+        row.Person("citizen_id", staging);
+        var form = row.Code("form", EmploymentForms, required: true);
+        row.Credit("employer_credit_code", required: form is "unit" or "self");
+        var start = row.Date("start_date", required: true, today);
+        row.NotBefore("end_date", row.Date("end_date", required: false, today), "start_date", start);
+    }
+
+    private void ValidateUnemployment(Row row, StagingTransaction staging)
+    {
+        var id = row.Text("registration_id", required: true, maxLength: 40);
+        var citizen = row.Person("citizen_id", staging);
+        row.Code("category", UnemployedCategories, required: true);
+        var registered = row.Date("register_date", required: true, today);
+        var cancelled = row.Date("cancel_date", required: false, today);
+        row.NotBefore("cancel_date", cancelled, "register_date", registered);
+        row.Code("cancel_reason", CancelReasons, required: cancelled is not null);
+        if (citizen is not null && registered is not null && row.Raw("valid") is "1" or "true" &&
+            staging.EmploymentOpenOn(citizen, registered.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)) is { } open && id is not null)
+        {
+            row.Fail("register_date", $"the person's employment registration {open} is still open on {registered:yyyy-MM-dd}; end it before registering unemployment");
+        }
+    }
+
+    /// <summary>One row being validated: raw fields in, normalized values and errors out.</summary>
+    private sealed class Row(Dataset dataset, SourceRecord record, List<(string Field, string Reason)> errors)
+    {
+        public string[] Values { get; } = new string[dataset.Columns.Count];
+
+        public string Raw(string field) => record.Fields.TryGetValue(field, out var value) ? value.Trim() : "";
+
+        public void Set(string field, string value) => Values[dataset.IndexOf(field)] = value;
+
+        public void Fail(string field, string reason) => errors.Add((field, reason));
+
+        private bool Check(string field, string value, bool required)
+        {
+            if (value.AsSpan().IndexOfAny('\t', '\n', '\r') >= 0)
+            {
+                Fail(field, "contains a tab or line break");
+                return false;
+            }
+            if (value.Length == 0 && required)
+            {
+                Fail(field, record.Fields.ContainsKey(field) ? "is required but empty" : "is required but the column is missing");
+                return false;
+            }
+            return true;
+        }
+
+        public string? Text(string field, bool required, int maxLength)
+        {
+            var value = Raw(field);
+            Set(field, value);
+            if (!Check(field, value, required))
+            {
+                return null;
+            }
+            if (value.Length > maxLength)
+            {
+                Fail(field, $"is {value.Length} characters; at most {maxLength}");
+                return null;
+            }
+            return value.Length == 0 ? null : value;
+        }
+
+        public string? Code(string field, IReadOnlyCollection<string> allowed, bool required)
+        {
+            var value = Raw(field);
+            Set(field, value);
+            if (!Check(field, value, required) || value.Length == 0)
+            {
+                return null;
+            }
+            if (!allowed.Contains(value))
+            {
+                Fail(field, $"is '{value}'; allowed: {string.Join(", ", allowed)}");
+                return null;
+            }
+            return value;
+        }
+
+        public void Pattern(string field, string description, Func<string, bool> isValid)
+        {
+            var value = Raw(field);
+            Set(field, value);
+            if (Check(field, value, required: true) && !isValid(value))
+            {
+                Fail(field, $"is '{value}'; expected {description}");
+            }
+        }
+
+        public DateOnly? Date(string field, bool required, DateOnly? today)
+        {
+            var value = Raw(field);
+            Set(field, value);
+            if (!Check(field, value, required) || value.Length == 0)
+            {
+                return null;
+            }
+            if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                Fail(field, $"is '{value}'; expected a real date YYYY-MM-DD");
+                return null;
+            }
+            if (today is { } limit && date > limit)
+            {
+                Fail(field, $"is {value}, in the future (today is {limit:yyyy-MM-dd})");
+                return null;
+            }
+            return date;
+        }
+
+        public void NotBefore(string field, DateOnly? value, string otherField, DateOnly? other)
+        {
+            if (value is { } later && other is { } earlier && later < earlier)
+            {
+                Fail(field, $"is {later:yyyy-MM-dd}, before {otherField} {earlier:yyyy-MM-dd}");
+            }
+        }
+
+        public void Credit(string field, bool required)
+        {
+            var value = Raw(field);
+            Set(field, value.ToUpperInvariant());
+            if (!Check(field, value, required) || value.Length == 0)
+            {
+                return;
+            }
+            if (!CreditCode.TryParse(value, out _, out var error))
+            {
+                Fail(field, $"is not a valid GB 32100 unified social credit code: {error}");
+            }
+        }
+
+        public void Amount(string field)
+        {
+            var value = Raw(field);
+            Set(field, value);
+            if (Check(field, value, required: true) &&
+                (!decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount) || amount < 0 || decimal.Round(amount, 2) != amount))
+            {
+                Fail(field, $"is '{value}'; expected a non-negative amount in yuan with at most 2 decimals");
+            }
+        }
+
+        /// <summary>A citizen ID that must belong to a valid, staged person.</summary>
+        public string? Person(string field, StagingTransaction staging)
+        {
+            var value = Raw(field);
+            if (!Check(field, value, required: true))
+            {
+                Set(field, value);
+                return null;
+            }
+            if (!CitizenId.TryParse(value, out var id, out var error))
+            {
+                Set(field, value);
+                Fail(field, $"is not a valid GB 11643 citizen ID: {error}");
+                return null;
+            }
+            Set(field, id.Value);
+            if (!staging.PersonExists(id.Value))
+            {
+                Fail(field, $"names no person ({id.Masked}): import the person's basic information first");
+                return null;
+            }
+            return id.Value;
+        }
+
+        public void KnownDivision(string field, DivisionTable divisions)
+        {
+            var value = Raw(field);
+            Set(field, value);
+            if (Check(field, value, required: true) && divisions.Find(value) is null)
+            {
+                Fail(field, $"is '{value}', not a GB/T 2260 division code");
+            }
+        }
+
+        public void HandlingDivision(Jurisdiction jurisdiction, DivisionTable divisions)
+        {
+            var value = Raw("handling_division");
+            Set("handling_division", value);
+            if (!Check("handling_division", value, required: true))
+            {
+                return;
+            }
+            if (divisions.Find(value) is null)
+            {
+                Fail("handling_division", $"is '{value}', not a GB/T 2260 division code");
+            }
+            else if (!jurisdiction.Contains(value))
+            {
+                Fail("handling_division", $"is {value}, outside this node's jurisdiction {jurisdiction.Code}");
+            }
+        }
+
+        public void ValidFlag()
+        {
+            var value = Raw("valid");
+            switch (value.ToLowerInvariant())
+            {
+                case "1" or "true":
+                    Set("valid", "1");
+                    break;
+                case "0" or "false":
+                    Set("valid", "0");
+                    break;
+                default:
+                    Set("valid", value);
+                    Fail("valid", value.Length == 0 ? "is required (1 valid, 0 invalid)" : $"is '{value}'; expected 1 (valid) or 0 (invalid)");
+                    break;
+            }
+        }
+    }
+}
