@@ -105,7 +105,8 @@ internal sealed class Importer(FederationStore store, RecordValidator validator,
         {
             return null;
         }
+        // persons.csv, persons-2026-10.csv, persons_part2.jsonl …
         var stem = name[..name.IndexOf('.', StringComparison.Ordinal)].ToLowerInvariant();
-        return Dataset.Find(stem);
+        return Dataset.All.FirstOrDefault(d => stem == d.Name || stem.StartsWith(d.Name + "-", StringComparison.Ordinal) || stem.StartsWith(d.Name + "_", StringComparison.Ordinal));
     }
 }

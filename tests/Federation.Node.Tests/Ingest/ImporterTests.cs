@@ -1,0 +1,207 @@
+using System.Text;
+using Federation.Node.Ingest;
+using Federation.Standards;
+using Federation.Store;
+using Federation.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit;
+
+namespace Federation.Node.Tests.Ingest;
+
+public sealed class ImporterTests : IDisposable
+{
+    private static readonly DateOnly Today = new(2026, 11, 20);
+    private const string PersonsHeader = "citizen_id,name,sex,birth_date,household_division,household_nature,handling_division,valid";
+    private const string EmploymentHeader = "registration_id,citizen_id,form,employer_credit_code,start_date,end_date,handling_division,valid";
+    private const string UnemploymentHeader = "registration_id,citizen_id,category,register_date,cancel_date,cancel_reason,handling_division,valid";
+    private const string CertificatesHeader = "certificate_number,citizen_id,issue_date,issuing_division,cancel_date,handling_division,valid";
+
+    // Valid IDs: a woman born 1949-12-31 and a man born 1990-01-01.
+    private const string Woman = "11010519491231002X";
+    private static readonly string Man = Id("44010619900101001");
+
+    private readonly TempDirectory _directory = new();
+    private readonly FederationStore _store;
+
+    public ImporterTests() => _store = FederationStore.Open(new StoreOptions { Path = _directory.File("node.db") });
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _directory.Dispose();
+    }
+
+    private static string Id(string first17) => first17 + CitizenId.CheckCharacter(first17);
+
+    private string Write(string name, params string[] lines)
+    {
+        var path = _directory.File(name);
+        File.WriteAllLines(path, lines, new UTF8Encoding(false));
+        return path;
+    }
+
+    private ImportResult Import(params string[] paths)
+    {
+        var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf("440100"), DivisionTable.Default, Today);
+        return new Importer(_store, validator, NullLogger.Instance).Import(Importer.Plan(paths), _directory.File("rejects.csv"), null, CancellationToken.None);
+    }
+
+    private string[] RejectLines() => File.ReadAllLines(_directory.File("rejects.csv")).Skip(1).ToArray();
+
+    [Fact]
+    public void Import_DefectiveRows_AreRejectedWithFileLineFieldReason_GoodRowsStaged()
+    {
+        // Arrange
+        var persons = Write("persons.csv", PersonsHeader,
+            $"{Woman},张三,2,1949-12-31,110105,2,440106,1",
+            $"{Man},李四,2,1990-01-01,440106,1,440106,1",                // sex disagrees with the ID
+            "110105194912310021,王五,2,1949-12-31,110105,2,440106,1",     // bad checksum
+            $"{Id("44010619900101003")},赵六,1,1990-01-01,440106,1,440306,1", // outside the jurisdiction
+            $"{Id("44010619900101005")},钱七,1,1990-01-01,440106,1,440106,maybe");
+        var employment = Write("employment.csv", EmploymentHeader,
+            $"E1,{Woman},unit,91110000600037341L,2026-10-10,,440106,1",
+            $"E2,{Woman},unit,91110000600037341M,2026-10-10,,440106,1",   // credit code checksum
+            $"E3,{Woman},contract,,2026-10-10,,440106,1",                  // form not in the code table
+            $"E4,{Woman},flexible,,2026-10-10,2026-09-01,440106,1",        // dates out of order
+            $"E5,{Woman},flexible,,2027-01-01,,440106,1",                  // in the future
+            $"E6,{Man},flexible,,2026-10-10,,440106,1");                   // the person was rejected
+
+        // Act
+        var result = Import(persons, employment);
+
+        // Assert
+        Assert.Equal((5, 1, 4), (result.Datasets["persons"].Read, result.Datasets["persons"].Accepted, result.Datasets["persons"].Rejected));
+        Assert.Equal((6, 1, 5), (result.Datasets["employment"].Read, result.Datasets["employment"].Accepted, result.Datasets["employment"].Rejected));
+        var rejects = RejectLines();
+        Assert.Contains("persons.csv,3,persons,440*************", rejects[0], StringComparison.Ordinal);
+        Assert.Contains(rejects, l => l.StartsWith("persons.csv,3,", StringComparison.Ordinal) && l.Contains(",sex,is 2 but the citizen ID says 1 (male)", StringComparison.Ordinal));
+        Assert.Contains(rejects, l => l.StartsWith("persons.csv,4,", StringComparison.Ordinal) && l.Contains("check character is 1, the checksum gives X", StringComparison.Ordinal));
+        Assert.Contains(rejects, l => l.StartsWith("persons.csv,5,", StringComparison.Ordinal) && l.Contains("outside this node's jurisdiction 440100", StringComparison.Ordinal));
+        Assert.Contains(rejects, l => l.StartsWith("persons.csv,6,", StringComparison.Ordinal) && l.Contains(",valid,is 'maybe'", StringComparison.Ordinal));
+        Assert.Contains(rejects, l => l.StartsWith("employment.csv,3,employment,E2,employer_credit_code,", StringComparison.Ordinal));
+        Assert.Contains(rejects, l => l.StartsWith("employment.csv,4,employment,E3,form,", StringComparison.Ordinal) && l.Contains("is 'contract'; allowed: unit, self, flexible", StringComparison.Ordinal));
+        Assert.Contains(rejects, l => l.StartsWith("employment.csv,5,employment,E4,end_date,", StringComparison.Ordinal) && l.Contains("is 2026-09-01, before start_date 2026-10-10", StringComparison.Ordinal));
+        Assert.Contains(rejects, l => l.StartsWith("employment.csv,6,employment,E5,start_date,", StringComparison.Ordinal) && l.Contains("in the future", StringComparison.Ordinal));
+        Assert.Contains(rejects, l => l.StartsWith("employment.csv,7,employment,E6,citizen_id,names no person", StringComparison.Ordinal));
+        Assert.Equal([Woman], _store.ReadStaged(Dataset.Persons).Select(p => p[0]));
+        Assert.Equal(["E1"], _store.ReadStaged(Dataset.Employment).Select(e => e[0]));
+    }
+
+    [Fact]
+    public void Import_SameFilesAgain_ChangesNothing_LaterExportUpdatesByKey()
+    {
+        var persons = Write("persons.csv", PersonsHeader, $"{Woman},张三,2,1949-12-31,110105,2,440106,1");
+        var first = Import(persons);
+        var again = Import(persons);
+        Assert.Equal((1, 1), (first.Changed, first.Accepted));
+        Assert.Equal((0, 1), (again.Changed, again.Accepted));
+
+        Write("persons.csv", PersonsHeader, $"{Woman},张三丰,2,1949-12-31,110105,2,440106,1");
+        var later = Import(persons);
+        Assert.Equal(1, later.Changed);
+        Assert.Equal("张三丰", _store.ReadStaged(Dataset.Persons).Single()[1]);
+    }
+
+    [Fact]
+    public void Import_CancelledMidway_LeavesTheStoreAsItWas()
+    {
+        Import(Write("persons.csv", PersonsHeader, $"{Woman},张三,2,1949-12-31,110105,2,440106,1"));
+        var lines = new List<string> { PersonsHeader };
+        for (var i = 0; i < 3000; i++)
+        {
+            lines.Add($"{Id($"4401061990010{i:D4}")},某人,{(i % 2 == 1 ? 1 : 2)},1990-01-01,440106,1,440106,1");
+        }
+        var big = Write("persons-big.csv", [.. lines]);
+        using var cts = new CancellationTokenSource();
+        var progress = new SynchronousProgress(p =>
+        {
+            if (p.RowsRead >= 1024)
+            {
+                cts.Cancel();
+            }
+        });
+        var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf("440100"), DivisionTable.Default, Today);
+
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            new Importer(_store, validator, NullLogger.Instance).Import(Importer.Plan([big]), _directory.File("r2.csv"), progress, cts.Token));
+
+        Assert.Equal([Woman], _store.ReadStaged(Dataset.Persons).Select(p => p[0]));
+    }
+
+    [Fact]
+    public void Certificates_SecondValidCertificateForAPerson_IsRejected()
+    {
+        var persons = Write("persons.csv", PersonsHeader, $"{Woman},张三,2,1949-12-31,110105,2,440106,1");
+        var certificates = Write("certificates.csv", CertificatesHeader,
+            $"4401061015000001,{Woman},2015-03-01,440106,,440106,1",
+            $"4401061016000002,{Woman},2016-03-01,440106,,440106,1",
+            $"GZ2009A00123,{Woman},2009-01-01,440106,2014-12-31,440106,1");
+
+        var result = Import(persons, certificates);
+
+        Assert.Equal(2, result.Datasets["certificates"].Accepted);
+        Assert.Contains(RejectLines(), l => l.Contains("already holds valid certificate 4401061015000001", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Unemployment_BeginningWhileEmploymentOpen_IsRejected()
+    {
+        var persons = Write("persons.csv", PersonsHeader, $"{Man},李四,1,1990-01-01,440106,1,440106,1");
+        var employment = Write("employment.csv", EmploymentHeader,
+            $"E1,{Man},unit,91110000600037341L,2026-01-10,2026-05-31,440106,1",
+            $"E2,{Man},flexible,,2026-09-01,,440106,1");
+        var unemployment = Write("unemployment.csv", UnemploymentHeader,
+            $"U1,{Man},employment_to_unemployment,2026-06-10,2026-08-31,employed,440106,1",
+            $"U2,{Man},employment_to_unemployment,2026-10-01,,,440106,1",
+            $"U3,{Man},other,2026-03-01,,,440106,1");
+
+        var result = Import(persons, employment, unemployment);
+
+        Assert.Equal((1, 2), (result.Datasets["unemployment"].Accepted, result.Datasets["unemployment"].Rejected));
+        Assert.Contains(RejectLines(), l => l.StartsWith("unemployment.csv,3,unemployment,U2,register_date,", StringComparison.Ordinal) && l.Contains("E2 is still open", StringComparison.Ordinal));
+        Assert.Contains(RejectLines(), l => l.StartsWith("unemployment.csv,4,unemployment,U3,register_date,", StringComparison.Ordinal) && l.Contains("E1 is still open", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Csv_InGb18030_WithJinbaoColumnNames_IsRead()
+    {
+        var path = _directory.File("persons.csv");
+        var gb18030 = CodePagesEncoding();
+        File.WriteAllText(path, $"AAC002,AAC003,AAC004,birth_date,AAB301,household_nature,handling_division,AAE100\n{Woman},张三,2,1949-12-31,110105,2,440106,1\n", gb18030);
+
+        var result = Import(path);
+
+        Assert.Equal(1, result.Accepted);
+        Assert.Equal("张三", _store.ReadStaged(Dataset.Persons).Single()[1]);
+    }
+
+    [Fact]
+    public void JsonLines_MalformedLine_IsRejectedNotFatal()
+    {
+        var persons = Write("persons.jsonl",
+            $$"""{"citizen_id":"{{Woman}}","name":"张三","sex":"2","birth_date":"1949-12-31","household_division":"110105","household_nature":"2","handling_division":"440106","valid":true}""",
+            "{ not json",
+            "[1,2]");
+        var result = Import(persons);
+        Assert.Equal((1, 2), (result.Accepted, result.Rejected));
+        Assert.Contains(RejectLines(), l => l.StartsWith("persons.jsonl,2,", StringComparison.Ordinal) && l.Contains("not valid JSON", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Plan_UnknownFileName_SaysHowToName()
+    {
+        var path = Write("people.csv", PersonsHeader);
+        Assert.Contains("must start with one of persons", Assert.Throws<ImportException>(() => Importer.Plan([path])).Message, StringComparison.Ordinal);
+    }
+
+    private static Encoding CodePagesEncoding()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding("GB18030");
+    }
+
+    private sealed class SynchronousProgress(Action<ImportProgress> report) : IProgress<ImportProgress>
+    {
+        public void Report(ImportProgress value) => report(value);
+    }
+}
