@@ -29,6 +29,7 @@ internal static class NodeHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(config.Node);
         builder.Services.AddSingleton<NodeIdentity>();
+        builder.Services.AddSingleton(_ => Federation.Store.FederationStore.Open(config.Store));
         builder.Services.AddGrpc(options =>
         {
             options.MaxReceiveMessageSize = config.Server.MaxReceiveMessageSize;
@@ -37,6 +38,7 @@ internal static class NodeHost
 
         var app = builder.Build();
         app.MapGrpcService<AdminService>();
+        app.MapGrpcService<Statistics.StatisticsService>();
         app.MapStandardServices();
 
         var lifetime = app.Lifetime;
@@ -117,11 +119,13 @@ internal static class NodeHost
     private static void OnStarted(WebApplication app, string? readyFile)
     {
         var identity = app.Services.GetRequiredService<NodeIdentity>();
+        _ = app.Services.GetRequiredService<Federation.Store.FederationStore>(); // open (and check) the store before declaring the node ready
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
         identity.ListenAddresses = addresses;
         var health = app.Services.GetRequiredService<HealthServiceImpl>();
         health.SetStatus("", HealthCheckResponse.Types.ServingStatus.Serving);
         health.SetStatus(Protocol.V1.Admin.Descriptor.FullName, HealthCheckResponse.Types.ServingStatus.Serving);
+        health.SetStatus(Protocol.V1.Statistics.Descriptor.FullName, HealthCheckResponse.Types.ServingStatus.Serving);
         if (readyFile is not null)
         {
             // Written atomically (temp file, then rename) so a watcher never reads half a file.
