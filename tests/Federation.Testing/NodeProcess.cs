@@ -32,6 +32,13 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>Writes a config for the node and starts it; <paramref name="extra"/> is merged into the config's root object.</summary>
     public static async Task<NodeProcess> StartAsync(string directory, string id, string level, string divisionCode, JsonObject? extra = null)
     {
+        var configPath = await WriteConfigAsync(directory, id, level, divisionCode, extra);
+        return await StartAsync(configPath, id);
+    }
+
+    /// <summary>Writes a node config (listening on a free loopback port) and returns its path.</summary>
+    public static async Task<string> WriteConfigAsync(string directory, string id, string level, string divisionCode, JsonObject? extra = null)
+    {
         var config = new JsonObject
         {
             ["Node"] = new JsonObject { ["Id"] = id, ["Level"] = level, ["DivisionCode"] = divisionCode },
@@ -47,7 +54,14 @@ public sealed class NodeProcess : IAsyncDisposable
         }
         var configPath = Path.Combine(directory, $"{id}.json");
         await File.WriteAllTextAsync(configPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        var readyFile = Path.Combine(directory, $"{id}.ready.json");
+        return configPath;
+    }
+
+    /// <summary>Starts a node from an existing config; waits until it listens.</summary>
+    public static async Task<NodeProcess> StartAsync(string configPath, string id)
+    {
+        var readyFile = Path.Combine(Path.GetDirectoryName(configPath)!, $"{id}.ready.json");
+        File.Delete(readyFile);
         var process = ExternalProcess.Start("dotnet", [NodeDll, "--config", configPath, "--ready-file", readyFile]);
         await process.WaitForLineAsync($@"Node {System.Text.RegularExpressions.Regex.Escape(id)} \(.*\) version .* listening on");
         using var ready = JsonDocument.Parse(await File.ReadAllTextAsync(readyFile));
