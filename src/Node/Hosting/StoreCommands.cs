@@ -41,7 +41,7 @@ internal static class StoreCommands
         ImportResult result;
         try
         {
-            result = await Task.Run(() => new Importer(store, validator, log).Import(plan, rejectsPath, progress, cancellationToken), cancellationToken);
+            result = await new Importer(store, validator, log).ImportAsync(plan, rejectsPath, progress, cancellationToken);
         }
         catch (OperationCanceledException)
         {

@@ -43,56 +43,155 @@ internal sealed class Importer(FederationStore store, RecordValidator validator,
         return plan;
     }
 
-    public ImportResult Import(IReadOnlyList<(Dataset Dataset, string Path)> plan, string rejectsPath, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    // Rows travel from the reader to the writer in batches; at most BatchCapacity batches wait,
+    // so memory stays bounded whatever the input size.
+    private const int BatchSize = 512;
+    private const int BatchCapacity = 16;
+
+    /// <summary>
+    /// Imports the planned files. Two threads share the work: the reader parses each row and runs
+    /// the checks that need only the row; the writer (this thread, which owns the transaction)
+    /// runs the checks against the staged data, upserts good rows and reports bad ones, in file
+    /// order — so a person imported earlier in the same run is visible to their registrations.
+    /// </summary>
+    public async Task<ImportResult> ImportAsync(IReadOnlyList<(Dataset Dataset, string Path)> plan, string rejectsPath, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
         var result = new ImportResult { RejectsPath = rejectsPath };
-        var errors = new List<(string Field, string Reason)>();
-        using var staging = store.BeginStaging();
-        using (var rejects = new RejectsWriter(rejectsPath))
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var channel = System.Threading.Channels.Channel.CreateBounded<Batch>(new System.Threading.Channels.BoundedChannelOptions(BatchCapacity)
         {
-            foreach (var (dataset, path) in plan)
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        var reader = Task.Run(() => ReadAndValidateAsync(plan, channel.Writer, stop.Token), stop.Token);
+        try
+        {
+            using var staging = store.BeginStaging();
+            using (var rejects = new RejectsWriter(rejectsPath))
             {
-                var counts = result.For(dataset.Name);
-                IngestLog.FileStarted(logger, Path.GetFileName(path), dataset.Name);
-                foreach (var record in ExportReader.Read(path))
+                string? currentFile = null;
+                DatasetCounts? counts = null;
+                while (await channel.Reader.WaitToReadAsync(stop.Token))
                 {
-                    counts.Read++;
-                    if ((counts.Read & 0x3FF) == 0)
+                    while (channel.Reader.TryRead(out var batch))
                     {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        progress?.Report(new ImportProgress(Path.GetFileName(path), counts.Read, counts.Rejected));
-                    }
-                    var values = validator.Validate(dataset, record, staging, errors);
-                    if (values is null)
-                    {
-                        counts.Rejected++;
-                        var key = record.Fields.TryGetValue(dataset.KeyColumn, out var k) ? k : "";
-                        if (dataset.KeyColumn == "citizen_id")
+                        if (batch.Path != currentFile)
                         {
-                            key = CitizenId.Mask(key);
+                            if (currentFile is not null)
+                            {
+                                FinishFile(currentFile, counts!, progress);
+                            }
+                            currentFile = batch.Path;
+                            counts = result.For(batch.Dataset.Name);
+                            IngestLog.FileStarted(logger, Path.GetFileName(batch.Path), batch.Dataset.Name);
                         }
-                        foreach (var (field, reason) in errors)
-                        {
-                            rejects.Write(new Reject(record.File, record.Line, dataset.Name, key, field, reason));
-                        }
-                        continue;
-                    }
-                    counts.Accepted++;
-                    if (staging.Upsert(dataset, values))
-                    {
-                        counts.Changed++;
+                        stop.Token.ThrowIfCancellationRequested();
+                        WriteBatch(batch, staging, rejects, counts!);
+                        progress?.Report(new ImportProgress(Path.GetFileName(batch.Path), counts!.Read, counts.Rejected));
                     }
                 }
-                progress?.Report(new ImportProgress(Path.GetFileName(path), counts.Read, counts.Rejected));
-                IngestLog.FileDone(logger, Path.GetFileName(path), counts.Read, counts.Accepted, counts.Changed, counts.Rejected);
+                if (currentFile is not null)
+                {
+                    FinishFile(currentFile, counts!, progress);
+                }
             }
+            await reader; // surfaces the reader's exceptions
+            cancellationToken.ThrowIfCancellationRequested();
+            staging.Commit();
         }
-        cancellationToken.ThrowIfCancellationRequested();
-        staging.Commit();
+        catch
+        {
+            stop.Cancel();
+            try
+            {
+                await reader;
+            }
+            catch (Exception) when (stop.IsCancellationRequested)
+            {
+                // The reader stopped because we did.
+            }
+            throw;
+        }
         result.Duration = stopwatch.Elapsed;
         IngestLog.ImportCommitted(logger, result.Read, result.Accepted, result.Changed, result.Rejected, rejectsPath, result.Duration.TotalSeconds);
         return result;
+    }
+
+    private void FinishFile(string path, DatasetCounts counts, IProgress<ImportProgress>? progress)
+    {
+        progress?.Report(new ImportProgress(Path.GetFileName(path), counts.Read, counts.Rejected));
+        IngestLog.FileDone(logger, Path.GetFileName(path), counts.Read, counts.Accepted, counts.Changed, counts.Rejected);
+    }
+
+    private static void WriteBatch(Batch batch, StagingTransaction staging, RejectsWriter rejects, DatasetCounts counts)
+    {
+        var dataset = batch.Dataset;
+        foreach (var item in batch.Items)
+        {
+            counts.Read++;
+            if (item.Values is not null)
+            {
+                RecordValidator.CheckAgainstStaged(dataset, item.Values, staging, item.Errors);
+            }
+            if (item.Errors.Count > 0 || item.Values is null)
+            {
+                counts.Rejected++;
+                var key = item.Record.Fields.TryGetValue(dataset.KeyColumn, out var k) ? k : "";
+                if (dataset.KeyColumn == "citizen_id")
+                {
+                    key = CitizenId.Mask(key);
+                }
+                foreach (var (field, reason) in item.Errors)
+                {
+                    rejects.Write(new Reject(item.Record.File, item.Record.Line, dataset.Name, key, field, reason));
+                }
+                continue;
+            }
+            counts.Accepted++;
+            if (staging.Upsert(dataset, item.Values))
+            {
+                counts.Changed++;
+            }
+        }
+    }
+
+    private async Task ReadAndValidateAsync(IReadOnlyList<(Dataset Dataset, string Path)> plan, System.Threading.Channels.ChannelWriter<Batch> output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var (dataset, path) in plan)
+            {
+                var batch = new Batch(dataset, path);
+                foreach (var record in ExportReader.Read(path))
+                {
+                    var errors = new List<(string Field, string Reason)>();
+                    var values = validator.Validate(dataset, record, errors);
+                    batch.Items.Add(new Item(record, values, errors));
+                    if (batch.Items.Count == BatchSize)
+                    {
+                        await output.WriteAsync(batch, cancellationToken);
+                        batch = new Batch(dataset, path);
+                    }
+                }
+                await output.WriteAsync(batch, cancellationToken); // possibly empty: marks the file
+            }
+            output.Complete();
+        }
+        catch (Exception ex)
+        {
+            output.Complete(ex);
+            throw;
+        }
+    }
+
+    private sealed record Item(SourceRecord Record, string[]? Values, List<(string Field, string Reason)> Errors);
+
+    private sealed class Batch(Dataset dataset, string path)
+    {
+        public Dataset Dataset { get; } = dataset;
+        public string Path { get; } = path;
+        public List<Item> Items { get; } = new(BatchSize);
     }
 
     private static int IndexOf(Dataset dataset) => Dataset.All.ToList().IndexOf(dataset);

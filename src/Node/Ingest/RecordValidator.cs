@@ -5,8 +5,8 @@ using Federation.Store;
 namespace Federation.Node.Ingest;
 
 /// <summary>
-/// Checks one export row against the national standard and against what is already staged, and
-/// turns it into the store's column values. Rules (R-2: reject invalid data, corrected at source):
+/// Checks one export row against the national standard (<see cref="Validate"/>, no I/O) and against
+/// what is already staged (<see cref="CheckAgainstStaged"/>), and turns it into the store's column values. Rules (R-2: reject invalid data, corrected at source):
 /// required fields; code tables; GB 11643 / GB 32100 checksums; the person exists; dates real, in
 /// order and not in the future; the handling division known and inside this node's
 /// jurisdiction; one valid certificate per person; no unemployment registration that begins
@@ -19,8 +19,12 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
     private static readonly HashSet<string> CancelReasons = ["pension", "employed", "self_employed", "school", "military", "emigration", "incapacity", "other"];
     private static readonly HashSet<string> AssistanceExitReasons = ["unit", "self", "flexible", "other"];
 
-    /// <summary>Validates; returns the values in column order, or null with <paramref name="errors"/> filled.</summary>
-    public string[]? Validate(Dataset dataset, SourceRecord record, StagingTransaction staging, List<(string Field, string Reason)> errors)
+    /// <summary>
+    /// The checks that need nothing but the row (run on the reader's thread): returns the values in
+    /// column order — filled as far as they could be read, even when <paramref name="errors"/> is
+    /// not empty — or null when the row could not be read at all.
+    /// </summary>
+    public string[]? Validate(Dataset dataset, SourceRecord record, List<(string Field, string Reason)> errors)
     {
         errors.Clear();
         if (record.Fields.TryGetValue("__error", out var rowError))
@@ -41,17 +45,17 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
                 row.KnownDivision("division", divisions);
                 break;
             case "certificates":
-                ValidateCertificate(row, staging);
+                ValidateCertificate(row);
                 break;
             case "employment":
-                ValidateEmployment(row, staging);
+                ValidateEmployment(row);
                 break;
             case "unemployment":
-                ValidateUnemployment(row, staging);
+                ValidateUnemployment(row);
                 break;
             case "assistance":
                 row.Text("recognition_id", required: true, maxLength: 40);
-                row.Person("citizen_id", staging);
+                row.Person("citizen_id");
                 row.Text("difficulty_type", required: true, maxLength: 40);
                 var recognized = row.Date("recognized_date", required: true, today);
                 var exit = row.Date("exit_date", required: false, today);
@@ -60,7 +64,7 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
                 break;
             case "policies":
                 row.Text("enjoyment_id", required: true, maxLength: 40);
-                row.Person("citizen_id", staging);
+                row.Person("citizen_id");
                 row.Text("policy_code", required: true, maxLength: 40);
                 var start = row.Date("start_date", required: true, today);
                 row.NotBefore("end_date", row.Date("end_date", required: false, today: null), "start_date", start);
@@ -68,7 +72,7 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
                 break;
             case "benefits":
                 row.Text("benefit_id", required: true, maxLength: 40);
-                row.Person("citizen_id", staging);
+                row.Person("citizen_id");
                 var from = row.Date("start_date", required: true, today);
                 row.NotBefore("end_date", row.Date("end_date", required: false, today: null), "start_date", from);
                 row.Amount("monthly_amount");
@@ -78,7 +82,53 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
         }
         row.HandlingDivision(jurisdiction, divisions);
         row.ValidFlag();
-        return errors.Count == 0 ? row.Values : null;
+        return row.Values;
+    }
+
+    /// <summary>
+    /// The checks against what is already staged (run on the writer's thread, inside the import's
+    /// transaction, so earlier rows of the same import count): the person exists; one valid
+    /// certificate per person; no unemployment beginning while an employment is open. Fields that
+    /// failed to parse are not checked again.
+    /// </summary>
+    public static void CheckAgainstStaged(Dataset dataset, string[] values, StagingTransaction staging, List<(string Field, string Reason)> errors)
+    {
+        if (dataset.CitizenColumn < 0 || dataset == Dataset.Persons || HasError(errors, "citizen_id"))
+        {
+            return;
+        }
+        var citizen = values[dataset.CitizenColumn];
+        if (!staging.PersonExists(citizen))
+        {
+            errors.Add(("citizen_id", $"names no person ({CitizenId.Mask(citizen)}): import the person's basic information first"));
+            return;
+        }
+        var valid = values[dataset.ValidColumn] == "1";
+        if (dataset == Dataset.Certificates && valid && values[dataset.IndexOf("cancel_date")].Length == 0 && !HasError(errors, "certificate_number") &&
+            staging.OtherValidCertificate(citizen, values[0]) is { } other)
+        {
+            errors.Add(("certificate_number", $"the person already holds valid certificate {other}; cancel it first (one valid certificate per person)"));
+        }
+        else if (dataset == Dataset.Unemployment && valid && !HasError(errors, "register_date"))
+        {
+            var registered = values[dataset.IndexOf("register_date")];
+            if (staging.EmploymentOpenOn(citizen, registered) is { } open)
+            {
+                errors.Add(("register_date", $"the person's employment registration {open} is still open on {registered}; end it before registering unemployment"));
+            }
+        }
+    }
+
+    private static bool HasError(List<(string Field, string Reason)> errors, string field)
+    {
+        foreach (var (f, _) in errors)
+        {
+            if (f == field)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void ValidatePerson(Row row)
@@ -107,53 +157,44 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
         row.Code("household_nature", ["1", "2"], required: false);
     }
 
-    private void ValidateCertificate(Row row, StagingTransaction staging)
+    private void ValidateCertificate(Row row)
     {
         var numberText = row.Raw("certificate_number");
         if (!CertificateNumber.TryParse(numberText, out var number, out var error))
         {
+            row.Set("certificate_number", numberText);
             row.Fail("certificate_number", $"is not a certificate number: {error}");
         }
         else
         {
             row.Set("certificate_number", number.Value);
         }
-        var citizen = row.Person("citizen_id", staging);
+        row.Person("citizen_id");
         var issued = row.Date("issue_date", required: true, today);
         var cancelled = row.Date("cancel_date", required: false, today);
         row.NotBefore("cancel_date", cancelled, "issue_date", issued);
         row.KnownDivision("issuing_division", divisions);
-        if (citizen is not null && number.Value is not null && cancelled is null && row.Raw("valid") is "1" or "true" &&
-            staging.OtherValidCertificate(citizen, number.Value) is { } other)
-        {
-            row.Fail("certificate_number", $"the person already holds valid certificate {other}; cancel it first (one valid certificate per person)");
-        }
     }
 
-    private void ValidateEmployment(Row row, StagingTransaction staging)
+    private void ValidateEmployment(Row row)
     {
         row.Text("registration_id", required: true, maxLength: 40);
-        row.Person("citizen_id", staging);
+        row.Person("citizen_id");
         var form = row.Code("form", EmploymentForms, required: true);
         row.Credit("employer_credit_code", required: form is "unit" or "self");
         var start = row.Date("start_date", required: true, today);
         row.NotBefore("end_date", row.Date("end_date", required: false, today), "start_date", start);
     }
 
-    private void ValidateUnemployment(Row row, StagingTransaction staging)
+    private void ValidateUnemployment(Row row)
     {
-        var id = row.Text("registration_id", required: true, maxLength: 40);
-        var citizen = row.Person("citizen_id", staging);
+        row.Text("registration_id", required: true, maxLength: 40);
+        row.Person("citizen_id");
         row.Code("category", UnemployedCategories, required: true);
         var registered = row.Date("register_date", required: true, today);
         var cancelled = row.Date("cancel_date", required: false, today);
         row.NotBefore("cancel_date", cancelled, "register_date", registered);
         row.Code("cancel_reason", CancelReasons, required: cancelled is not null);
-        if (citizen is not null && registered is not null && row.Raw("valid") is "1" or "true" &&
-            staging.EmploymentOpenOn(citizen, registered.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)) is { } open && id is not null)
-        {
-            row.Fail("register_date", $"the person's employment registration {open} is still open on {registered:yyyy-MM-dd}; end it before registering unemployment");
-        }
     }
 
     /// <summary>One row being validated: raw fields in, normalized values and errors out.</summary>
@@ -278,8 +319,8 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
             }
         }
 
-        /// <summary>A citizen ID that must belong to a valid, staged person.</summary>
-        public string? Person(string field, StagingTransaction staging)
+        /// <summary>A citizen ID (whether the person is staged is checked on the writer's thread).</summary>
+        public string? Person(string field)
         {
             var value = Raw(field);
             if (!Check(field, value, required: true))
@@ -294,11 +335,6 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
                 return null;
             }
             Set(field, id.Value);
-            if (!staging.PersonExists(id.Value))
-            {
-                Fail(field, $"names no person ({id.Masked}): import the person's basic information first");
-                return null;
-            }
             return id.Value;
         }
 

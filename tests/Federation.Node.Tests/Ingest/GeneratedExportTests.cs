@@ -18,7 +18,7 @@ public sealed class GeneratedExportTests : IDisposable
     private static ImportResult Import(FederationStore store, string export, string rejects)
     {
         var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf("440100"), DivisionTable.Default, new DateOnly(2026, 11, 20));
-        return new Importer(store, validator, NullLogger.Instance).Import(Importer.Plan([export]), rejects, null, CancellationToken.None);
+        return new Importer(store, validator, NullLogger.Instance).ImportAsync(Importer.Plan([export]), rejects, null, CancellationToken.None).GetAwaiter().GetResult();
     }
 
     [Fact]

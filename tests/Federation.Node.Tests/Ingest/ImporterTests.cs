@@ -43,7 +43,7 @@ public sealed class ImporterTests : IDisposable
     private ImportResult Import(params string[] paths)
     {
         var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf("440100"), DivisionTable.Default, Today);
-        return new Importer(_store, validator, NullLogger.Instance).Import(Importer.Plan(paths), _directory.File("rejects.csv"), null, CancellationToken.None);
+        return new Importer(_store, validator, NullLogger.Instance).ImportAsync(Importer.Plan(paths), _directory.File("rejects.csv"), null, CancellationToken.None).GetAwaiter().GetResult();
     }
 
     private string[] RejectLines() => File.ReadAllLines(_directory.File("rejects.csv")).Skip(1).ToArray();
@@ -103,7 +103,7 @@ public sealed class ImporterTests : IDisposable
     }
 
     [Fact]
-    public void Import_CancelledMidway_LeavesTheStoreAsItWas()
+    public async Task Import_CancelledMidway_LeavesTheStoreAsItWas()
     {
         Import(Write("persons.csv", PersonsHeader, $"{Woman},张三,2,1949-12-31,110105,2,440106,1"));
         var lines = new List<string> { PersonsHeader };
@@ -122,8 +122,8 @@ public sealed class ImporterTests : IDisposable
         });
         var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf("440100"), DivisionTable.Default, Today);
 
-        Assert.ThrowsAny<OperationCanceledException>(() =>
-            new Importer(_store, validator, NullLogger.Instance).Import(Importer.Plan([big]), _directory.File("r2.csv"), progress, cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            new Importer(_store, validator, NullLogger.Instance).ImportAsync(Importer.Plan([big]), _directory.File("r2.csv"), progress, cts.Token));
 
         Assert.Equal([Woman], _store.ReadStaged(Dataset.Persons).Select(p => p[0]));
     }
