@@ -30,6 +30,8 @@ internal static class NodeHost
         builder.Services.AddSingleton(config.Node);
         builder.Services.AddSingleton<NodeIdentity>();
         builder.Services.AddSingleton(_ => Federation.Store.FederationStore.Open(config.Store));
+        builder.Services.AddSingleton(new Ingest.IngestDirectories(
+            Path.Combine(Path.GetDirectoryName(config.Store.Path)!, "uploads"), config.Ingest.RejectsDirectory));
         builder.Services.AddGrpc(options =>
         {
             options.MaxReceiveMessageSize = config.Server.MaxReceiveMessageSize;
@@ -39,6 +41,7 @@ internal static class NodeHost
         var app = builder.Build();
         app.MapGrpcService<AdminService>();
         app.MapGrpcService<Statistics.StatisticsService>();
+        app.MapGrpcService<Ingest.IngestService>();
         app.MapStandardServices();
 
         var lifetime = app.Lifetime;
@@ -126,6 +129,7 @@ internal static class NodeHost
         health.SetStatus("", HealthCheckResponse.Types.ServingStatus.Serving);
         health.SetStatus(Protocol.V1.Admin.Descriptor.FullName, HealthCheckResponse.Types.ServingStatus.Serving);
         health.SetStatus(Protocol.V1.Statistics.Descriptor.FullName, HealthCheckResponse.Types.ServingStatus.Serving);
+        health.SetStatus(Protocol.V1.Ingest.Descriptor.FullName, HealthCheckResponse.Types.ServingStatus.Serving);
         if (readyFile is not null)
         {
             // Written atomically (temp file, then rename) so a watcher never reads half a file.

@@ -1,0 +1,160 @@
+using System.Globalization;
+using Federation.Node.Hosting;
+using Federation.Protocol.V1;
+using Federation.Standards;
+using Federation.Store;
+using Grpc.Core;
+
+namespace Federation.Node.Ingest;
+
+/// <summary>
+/// <c>federation.v1.Ingest</c>: export files uploaded by a client stream are spooled to a private
+/// directory on disk (never held in memory), then imported exactly like the node-side
+/// <c>ingest</c> command. The spool is deleted afterwards, whatever happens.
+/// </summary>
+internal sealed class IngestService(FederationStore store, NodeIdentity identity, IngestDirectories directories, ILogger<IngestService> logger)
+    : Protocol.V1.Ingest.IngestBase
+{
+    private const int MaxFileNameLength = 128;
+    private const int SampleRejects = 100;
+
+    public override async Task<UploadResult> Upload(IAsyncStreamReader<UploadChunk> requestStream, ServerCallContext context)
+    {
+        var spool = Directory.CreateDirectory(Path.Combine(directories.Uploads, Guid.NewGuid().ToString("N"))).FullName;
+        try
+        {
+            var (files, sealAsOf) = await SpoolAsync(requestStream, spool, context.CancellationToken);
+            if (files.Count == 0)
+            {
+                throw Invalid("the upload contained no file; send a FileStart (e.g. persons.csv) before its data");
+            }
+            IReadOnlyList<(Dataset Dataset, string Path)> plan;
+            try
+            {
+                plan = Importer.Plan(files);
+            }
+            catch (ImportException ex)
+            {
+                throw Invalid(ex.Message);
+            }
+            var rejectsPath = Path.Combine(directories.Rejects, $"rejects-{DateTime.Now:yyyyMMdd-HHmmss}-{Path.GetFileName(spool)[..8]}.csv");
+            var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf(identity.DivisionCode), DivisionTable.Default, DateOnly.FromDateTime(DateTime.Now));
+            var result = await new Importer(store, validator, logger).ImportAsync(plan, rejectsPath, null, context.CancellationToken);
+            var response = new UploadResult
+            {
+                Read = result.Read,
+                Accepted = result.Accepted,
+                Changed = result.Changed,
+                Rejected = result.Rejected,
+                RejectsReport = rejectsPath,
+                Seconds = result.Duration.TotalSeconds,
+            };
+            foreach (var (name, counts) in result.Datasets)
+            {
+                response.Datasets.Add(new DatasetResult { Dataset = name, Read = counts.Read, Accepted = counts.Accepted, Changed = counts.Changed, Rejected = counts.Rejected });
+            }
+            foreach (var line in File.ReadLines(rejectsPath).Skip(1).Take(SampleRejects))
+            {
+                var fields = Federation.Node.Ingest.ExportReader.SplitCsv(line, rejectsPath, 0);
+                response.FirstRejects.Add(new RejectedRow { File = fields[0], Line = long.Parse(fields[1], CultureInfo.InvariantCulture), Field = fields[4], Reason = fields[5] });
+            }
+            if (sealAsOf is { } asOf)
+            {
+                try
+                {
+                    var manifest = store.Seal(asOf, DateTimeOffset.Now);
+                    IngestLog.PeriodSealed(logger, manifest.Period, manifest.TotalRecords, manifest.Digest);
+                    response.SealedPeriod = manifest.Period;
+                    response.Digest = manifest.Digest;
+                }
+                catch (StoreException ex)
+                {
+                    throw new RpcException(new Status(StatusCode.FailedPrecondition, $"The import was committed, but sealing failed: {ex.Message}"));
+                }
+            }
+            return response;
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(spool, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left for the next start's cleanup.
+            }
+        }
+    }
+
+    private static async Task<(List<string> Files, DateOnly? SealAsOf)> SpoolAsync(IAsyncStreamReader<UploadChunk> requestStream, string spool, CancellationToken cancellationToken)
+    {
+        var files = new List<string>();
+        DateOnly? sealAsOf = null;
+        FileStream? current = null;
+        var first = true;
+        try
+        {
+            while (await requestStream.MoveNext(cancellationToken))
+            {
+                var chunk = requestStream.Current;
+                switch (chunk.PartCase)
+                {
+                    case UploadChunk.PartOneofCase.Options:
+                        if (!first)
+                        {
+                            throw Invalid("options must be the first message of the upload");
+                        }
+                        if (chunk.Options.SealAsOf.Length > 0)
+                        {
+                            sealAsOf = DateOnly.TryParseExact(chunk.Options.SealAsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+                                ? date
+                                : throw Invalid($"options.seal_as_of must be a date YYYY-MM-DD, got '{chunk.Options.SealAsOf}'");
+                        }
+                        break;
+                    case UploadChunk.PartOneofCase.File:
+                        var name = chunk.File.Name;
+                        if (name.Length is 0 or > MaxFileNameLength || name != Path.GetFileName(name) || name.StartsWith('.'))
+                        {
+                            throw Invalid($"file.name '{name}' must be a plain file name (no directories), e.g. persons.csv");
+                        }
+                        if (current is not null)
+                        {
+                            await current.DisposeAsync();
+                        }
+                        var path = Path.Combine(spool, name);
+                        if (files.Contains(path))
+                        {
+                            throw Invalid($"file.name '{name}' was sent twice");
+                        }
+                        files.Add(path);
+                        current = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+                        break;
+                    case UploadChunk.PartOneofCase.Data:
+                        if (current is null)
+                        {
+                            throw Invalid("data arrived before any FileStart naming its file");
+                        }
+                        await current.WriteAsync(chunk.Data.Memory, cancellationToken);
+                        break;
+                    default:
+                        throw Invalid("an upload message carried nothing");
+                }
+                first = false;
+            }
+        }
+        finally
+        {
+            if (current is not null)
+            {
+                await current.DisposeAsync();
+            }
+        }
+        return (files, sealAsOf);
+    }
+
+    private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+}
+
+/// <summary>Where uploads are spooled and rejects reports written.</summary>
+internal sealed record IngestDirectories(string Uploads, string Rejects);
