@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Federation.Protocol.V1;
+using Federation.Standards;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+
+namespace Federation.Client;
+
+/// <summary>
+/// A typed client for one node. Idempotent calls (status, health, statistics) are retried with
+/// jittered exponential backoff on UNAVAILABLE and DEADLINE_EXCEEDED; uploads are never retried.
+/// Inputs are checked locally before anything is sent. Failures surface as
+/// <see cref="FederationException"/> (gRPC status and the node's message); bad input as
+/// <see cref="ArgumentException"/> naming the parameter and the rule. Thread-safe; create one
+/// per node and reuse it.
+/// </summary>
+public sealed class FederationClient : IDisposable
+{
+    private const int UploadChunkSize = 1024 * 1024;
+
+    private readonly FederationClientOptions _options;
+    private readonly GrpcChannel _channel;
+    private readonly Metadata? _headers;
+
+    /// <summary>Creates a client for the node at <see cref="FederationClientOptions.Address"/>.</summary>
+    public FederationClient(FederationClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!Uri.TryCreate(options.Address, UriKind.Absolute, out var address) || (address.Scheme != "http" && address.Scheme != "https"))
+        {
+            throw new ArgumentException($"Address '{options.Address}' must be http://host:port or https://host:port.", nameof(options));
+        }
+        _options = options;
+        var handler = GrpcChannel.CreateDefaultHandler();
+        if (options.ClientCertificate is not null)
+        {
+            handler.SslOptions.ClientCertificates = [options.ClientCertificate];
+        }
+        if (options.ServerCertificateAuthority is { } authority)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                certificate is not null && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None && ChainsTo(certificate, authority);
+        }
+        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
+        if (options.BearerToken is { Length: > 0 } token)
+        {
+            _headers = new Metadata { { "authorization", "Bearer " + token } };
+        }
+    }
+
+    /// <summary>The node's address.</summary>
+    public string Address => _options.Address;
+
+    /// <summary>The node's identity, level, jurisdiction, version and uptime.</summary>
+    public Task<NodeStatus> GetNodeStatusAsync(CancellationToken cancellationToken = default) =>
+        CallIdempotentAsync("get node status", options => new Admin.AdminClient(_channel).GetNodeStatusAsync(new GetNodeStatusRequest(), options).ResponseAsync, cancellationToken);
+
+    /// <summary>The node's overall health (grpc.health.v1).</summary>
+    public Task<HealthCheckResponse.Types.ServingStatus> CheckHealthAsync(CancellationToken cancellationToken = default) =>
+        CallIdempotentAsync("check health", async options =>
+            (await new Health.HealthClient(_channel).CheckAsync(new HealthCheckRequest(), options).ResponseAsync.ConfigureAwait(false)).Status, cancellationToken);
+
+    /// <summary>
+    /// Indicators R-10 … R-14 from a sealed period. <paramref name="period"/>, <paramref name="from"/>
+    /// and <paramref name="to"/> are YYYY-MM-DD or null; <paramref name="division"/> a GB/T 2260 code or null.
+    /// </summary>
+    public Task<Indicators> GetIndicatorsAsync(string? period = null, string? from = null, string? to = null, string? division = null,
+        long employedTotal = 0, CancellationToken cancellationToken = default)
+    {
+        CheckDate(period, nameof(period));
+        CheckDate(from, nameof(from));
+        CheckDate(to, nameof(to));
+        if (division is not null && DivisionTable.Default.Find(division) is null && division != Jurisdiction.NationalCode)
+        {
+            throw new ArgumentException($"'{division}' is not a GB/T 2260 division code.", nameof(division));
+        }
+        ArgumentOutOfRangeException.ThrowIfNegative(employedTotal);
+        var request = new GetIndicatorsRequest { Period = period ?? "", From = from ?? "", To = to ?? "", Division = division ?? "", EmployedTotal = employedTotal };
+        return CallIdempotentAsync("get indicators", options => new Statistics.StatisticsClient(_channel).GetIndicatorsAsync(request, options).ResponseAsync, cancellationToken);
+    }
+
+    /// <summary>
+    /// Uploads export files (persons.csv, employment.jsonl, … or directories of them) to a city
+    /// node, which imports them in one transaction and optionally seals the period as of
+    /// <paramref name="sealAsOf"/> (YYYY-MM-DD). Not retried: cancel and call again.
+    /// </summary>
+    public async Task<UploadResult> UploadAsync(IEnumerable<string> paths, string? sealAsOf = null, IProgress<UploadProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        CheckDate(sealAsOf, nameof(sealAsOf));
+        var files = ExpandFiles(paths);
+        var total = files.Sum(f => new FileInfo(f).Length);
+        // An upload may take long; its deadline scales with the data (at least 1 MiB/s).
+        var deadline = DateTime.UtcNow + _options.DefaultDeadline + TimeSpan.FromSeconds(total / (1024.0 * 1024.0));
+        using var call = new Ingest.IngestClient(_channel).Upload(new CallOptions(_headers, deadline, cancellationToken));
+        try
+        {
+            if (sealAsOf is not null)
+            {
+                await call.RequestStream.WriteAsync(new UploadChunk { Options = new UploadOptions { SealAsOf = sealAsOf } }, cancellationToken).ConfigureAwait(false);
+            }
+            var buffer = new byte[UploadChunkSize];
+            long sent = 0;
+            foreach (var file in files)
+            {
+                await call.RequestStream.WriteAsync(new UploadChunk { File = new FileStart { Name = Path.GetFileName(file), Size = new FileInfo(file).Length } }, cancellationToken).ConfigureAwait(false);
+                var stream = File.OpenRead(file);
+                await using (stream.ConfigureAwait(false))
+                {
+                    int read;
+                    while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                    {
+                        // CopyFrom copies: the buffer is reused for the next chunk.
+                        await call.RequestStream.WriteAsync(new UploadChunk { Data = ByteString.CopyFrom(buffer, 0, read) }, cancellationToken).ConfigureAwait(false);
+                        sent += read;
+                        progress?.Report(new UploadProgress(Path.GetFileName(file), sent, total));
+                    }
+                }
+            }
+            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+            return await call.ResponseAsync.ConfigureAwait(false);
+        }
+        catch (RpcException ex)
+        {
+            // A write fails when the node has already ended the call; its status is the story.
+            throw new FederationException("upload", Address, ex);
+        }
+    }
+
+    /// <summary>Closes the client's connections.</summary>
+    public void Dispose() => _channel.Dispose();
+
+    private async Task<T> CallIdempotentAsync<T>(string operation, Func<CallOptions, Task<T>> call, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await call(new CallOptions(_headers, DateTime.UtcNow + _options.DefaultDeadline, cancellationToken)).ConfigureAwait(false);
+            }
+            catch (RpcException ex) when (attempt < _options.MaxRetries && !cancellationToken.IsCancellationRequested &&
+                                          ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+            {
+                var delay = _options.RetryBaseDelay * Math.Pow(2, attempt) * (0.5 + Random.Shared.NextDouble());
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RpcException ex)
+            {
+                throw new FederationException(operation, Address, ex);
+            }
+        }
+    }
+
+    private static List<string> ExpandFiles(IEnumerable<string> paths)
+    {
+        var files = new List<string>();
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                files.AddRange(Directory.EnumerateFiles(path)
+                    .Where(f => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase))
+                    .Where(f => !Path.GetFileName(f).StartsWith("defects", StringComparison.OrdinalIgnoreCase) && !Path.GetFileName(f).StartsWith("rejects", StringComparison.OrdinalIgnoreCase))
+                    .Order(StringComparer.Ordinal));
+            }
+            else if (File.Exists(path))
+            {
+                files.Add(path);
+            }
+            else
+            {
+                throw new ArgumentException($"{path} does not exist.", nameof(paths));
+            }
+        }
+        return files.Count > 0 ? files : throw new ArgumentException("No export files to upload (*.csv, *.jsonl).", nameof(paths));
+    }
+
+    private static void CheckDate(string? value, string parameter)
+    {
+        if (value is not null && !DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            throw new ArgumentException($"{parameter} must be a date YYYY-MM-DD, got '{value}'.", parameter);
+        }
+    }
+
+    private static bool ChainsTo(X509Certificate certificate, X509Certificate2 authority)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(authority);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var leaf = new X509Certificate2(certificate);
+        return chain.Build(leaf);
+    }
+}

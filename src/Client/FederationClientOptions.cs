@@ -1,0 +1,28 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace Federation.Client;
+
+/// <summary>How a <see cref="FederationClient"/> reaches its node.</summary>
+public sealed class FederationClientOptions
+{
+    /// <summary>The node's address: <c>http://host:port</c> (cleartext HTTP/2) or <c>https://host:port</c> (TLS). Required.</summary>
+    public string Address { get; set; } = "";
+
+    /// <summary>Deadline of each attempt of a call. Defaults to 30 seconds.</summary>
+    public TimeSpan DefaultDeadline { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Sent as <c>authorization: Bearer …</c> on every call when set.</summary>
+    public string? BearerToken { get; set; }
+
+    /// <summary>A client certificate (with private key) to present over TLS.</summary>
+    public X509Certificate2? ClientCertificate { get; set; }
+
+    /// <summary>Trust only this CA for the node's certificate (instead of the system's roots).</summary>
+    public X509Certificate2? ServerCertificateAuthority { get; set; }
+
+    /// <summary>Attempts after the first for idempotent calls on UNAVAILABLE or DEADLINE_EXCEEDED. Defaults to 3.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>First retry delay; doubles per attempt, with ±50 % jitter. Defaults to 200 ms.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+}

@@ -1,0 +1,37 @@
+using Federation.Client;
+using Spectre.Console;
+
+namespace Federation.Fedctl.Commands;
+
+/// <summary><c>fedctl status</c>: the node's identity and health.</summary>
+internal static class StatusCommand
+{
+    public static async Task<int> RunAsync(FederationClient client, Output output, CancellationToken cancellationToken)
+    {
+        var status = await client.GetNodeStatusAsync(cancellationToken);
+        var health = await client.CheckHealthAsync(cancellationToken);
+        if (output.Json)
+        {
+            Output.WriteJson(new
+            {
+                node = System.Text.Json.JsonDocument.Parse(Google.Protobuf.JsonFormatter.Default.Format(status)).RootElement,
+                health = health.ToString().ToUpperInvariant(),
+            });
+            return ExitCodes.Ok;
+        }
+        var table = new Table().Border(TableBorder.Rounded).HideHeaders().AddColumn("").AddColumn("");
+        table.AddRow("Node", Markup.Escape(status.NodeId));
+        table.AddRow("Level", Markup.Escape(status.Level.ToString().ToLowerInvariant()));
+        table.AddRow("Division", Markup.Escape($"{status.DivisionCode} {status.DivisionName}"));
+        table.AddRow("Health", health == Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving ? "[green]SERVING[/]" : $"[red]{health.ToString().ToUpperInvariant()}[/]");
+        table.AddRow("Version", Markup.Escape(status.Version));
+        table.AddRow("Started", status.StartedAt.ToDateTimeOffset().ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss zzz", System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("Uptime", FormatUptime(status.Uptime.ToTimeSpan()));
+        table.AddRow("Listening", Markup.Escape(string.Join(", ", status.ListenAddresses)));
+        output.Console.Write(table);
+        return ExitCodes.Ok;
+    }
+
+    private static string FormatUptime(TimeSpan uptime) =>
+        uptime.TotalDays >= 1 ? $"{(int)uptime.TotalDays}d {uptime.Hours}h {uptime.Minutes}m" : uptime.TotalHours >= 1 ? $"{uptime.Hours}h {uptime.Minutes}m" : $"{uptime.Minutes}m {uptime.Seconds}s";
+}

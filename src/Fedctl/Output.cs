@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Federation.Client;
+using Google.Protobuf;
+using Spectre.Console;
+
+namespace Federation.Fedctl;
+
+/// <summary>
+/// Where fedctl writes: tables and colour on a terminal, plain text when stdout is redirected,
+/// JSON with --json (protobuf messages in their canonical JSON form). Errors go to stderr.
+/// </summary>
+internal sealed class Output(bool json)
+{
+    private static readonly JsonFormatter ProtoJson = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public bool Json { get; } = json;
+
+    public static bool Interactive => !System.Console.IsOutputRedirected;
+
+    public IAnsiConsole Console { get; } = CreateConsole();
+
+    private static IAnsiConsole CreateConsole()
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = Interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = Interactive ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!Interactive)
+        {
+            // Redirected output is read by programs: never wrap a digest or a path.
+            console.Profile.Width = 1000;
+        }
+        return console;
+    }
+
+    public static void WriteJson(IMessage message) => System.Console.Out.WriteLine(ProtoJson.Format(message));
+
+    public static void WriteJson(object value) => System.Console.Out.WriteLine(JsonSerializer.Serialize(value, Indented));
+
+    /// <summary>Reports a failure and returns the exit code for it.</summary>
+    public static int Fail(Exception exception)
+    {
+        switch (exception)
+        {
+            case FederationException federation:
+                System.Console.Error.WriteLine($"fedctl: {federation.Message}");
+                return federation.IsUnavailable ? ExitCodes.Unavailable : federation.IsPermissionProblem ? ExitCodes.Permission : ExitCodes.Negative;
+            case ArgumentException argument:
+                var message = argument.ParamName is null ? argument.Message : argument.Message.Replace($" (Parameter '{argument.ParamName}')", "", StringComparison.Ordinal);
+                System.Console.Error.WriteLine($"fedctl: {message}");
+                return ExitCodes.Usage;
+            case OperationCanceledException:
+                System.Console.Error.WriteLine("fedctl: cancelled.");
+                return ExitCodes.Negative;
+            default:
+                throw exception;
+        }
+    }
+}

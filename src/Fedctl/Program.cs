@@ -1,0 +1,64 @@
+using System.CommandLine;
+using Federation.Client;
+using Federation.Fedctl;
+using Federation.Fedctl.Commands;
+
+var nodeOption = new Option<string>("--node", "-n")
+{
+    Description = "The node's address, e.g. http://127.0.0.1:7101 (default: $FEDCTL_NODE, else http://127.0.0.1:7000).",
+    Recursive = true,
+    DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FEDCTL_NODE") is { Length: > 0 } node ? node : "http://127.0.0.1:7000",
+};
+var jsonOption = new Option<bool>("--json") { Description = "Machine-readable JSON on stdout.", Recursive = true };
+var timeoutOption = new Option<int>("--timeout") { Description = "Seconds to wait for each answer (default 30).", Recursive = true, DefaultValueFactory = _ => 30 };
+
+var root = new RootCommand("fedctl — talk to a Federation node.\nExit codes: 0 ok, 1 negative answer or refused, 2 usage, 3 node unavailable, 4 permission.")
+{
+    nodeOption, jsonOption, timeoutOption,
+};
+
+var status = new Command("status", "Show the node's identity, level, jurisdiction, health, version and uptime.");
+status.SetAction((parse, ct) => RunAsync(parse, (client, output) => StatusCommand.RunAsync(client, output, ct)));
+
+var periodOption = new Option<string?>("--period") { Description = "As-of date of a sealed period, YYYY-MM-DD (default: the latest)." };
+var divisionOption = new Option<string?>("--division") { Description = "GB/T 2260 code within the node's jurisdiction (default: the node's)." };
+var fromOption = new Option<string?>("--from") { Description = "First day, YYYY-MM-DD (default: the first of the period's month)." };
+var toOption = new Option<string?>("--to") { Description = "Last day, YYYY-MM-DD (default: the period's as-of date)." };
+var employedOption = new Option<long>("--employed-total") { Description = "Employed total from the statistics bureau, for the unemployment rate (R-14)." };
+var stats = new Command("stats", "Indicators R-10 … R-14 (new urban employment, re-employment, hard-to-employ, registered unemployed, rate) from a sealed period.")
+{
+    periodOption, divisionOption, fromOption, toOption, employedOption,
+};
+stats.SetAction((parse, ct) => RunAsync(parse, (client, output) => StatsCommand.RunAsync(client, output, parse.GetValue(periodOption), parse.GetValue(fromOption),
+    parse.GetValue(toOption), parse.GetValue(divisionOption), parse.GetValue(employedOption), ct)));
+
+var pathsArgument = new Argument<string[]>("paths") { Description = "Export files (persons.csv, employment.jsonl, …) or directories holding them.", Arity = ArgumentArity.OneOrMore };
+var sealOption = new Option<string?>("--seal") { Description = "After importing, seal the period as of this date (YYYY-MM-DD)." };
+var ingest = new Command("ingest", "Upload a production export to a city node, which validates and imports it (bad rows go to a rejects report).")
+{
+    pathsArgument, sealOption,
+};
+ingest.SetAction((parse, ct) => RunAsync(parse, (client, output) => IngestCommand.RunAsync(client, output, parse.GetRequiredValue(pathsArgument), parse.GetValue(sealOption), ct)));
+
+root.Subcommands.Add(status);
+root.Subcommands.Add(stats);
+root.Subcommands.Add(ingest);
+return await root.Parse(args).InvokeAsync();
+
+async Task<int> RunAsync(ParseResult parse, Func<FederationClient, Output, Task<int>> command)
+{
+    var output = new Output(parse.GetValue(jsonOption));
+    try
+    {
+        using var client = new FederationClient(new FederationClientOptions
+        {
+            Address = parse.GetRequiredValue(nodeOption),
+            DefaultDeadline = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeoutOption))),
+        });
+        return await command(client, output);
+    }
+    catch (Exception ex) when (ex is FederationException or ArgumentException or OperationCanceledException)
+    {
+        return Output.Fail(ex);
+    }
+}

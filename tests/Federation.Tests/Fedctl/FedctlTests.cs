@@ -1,0 +1,139 @@
+using System.Text.Json;
+using Federation.Client;
+using Federation.DataGen;
+using Federation.Testing;
+using Xunit;
+
+namespace Federation.Tests.Fedctl;
+
+/// <summary>fedctl as a process against a real node: output in text and --json, and exit codes.</summary>
+public sealed class FedctlTests(FedctlTests.CityFixture fixture) : IClassFixture<FedctlTests.CityFixture>
+{
+    private static string FedctlDll => RepoPaths.ProjectOutput("src/Fedctl", "fedctl.dll");
+
+    private async Task<(int ExitCode, string Output)> FedctlAsync(params string[] arguments)
+    {
+        await using var process = ExternalProcess.Start("dotnet", [FedctlDll, .. arguments, "--node", fixture.Node.Address.ToString()]);
+        var exitCode = await process.WaitForExitAsync();
+        return (exitCode, process.Output);
+    }
+
+    [Fact]
+    public async Task Status_Text_ShowsIdentityAndHealth()
+    {
+        var (exitCode, output) = await FedctlAsync("status");
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("city-440100", output, StringComparison.Ordinal);
+        Assert.Contains("440100 广州市", output, StringComparison.Ordinal);
+        Assert.Contains("SERVING", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_Json_IsParseable()
+    {
+        var (exitCode, output) = await FedctlAsync("status", "--json");
+        Assert.Equal(0, exitCode);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("city-440100", json.RootElement.GetProperty("node").GetProperty("nodeId").GetString());
+        Assert.Equal("SERVING", json.RootElement.GetProperty("health").GetString());
+    }
+
+    [Fact]
+    public async Task Stats_Json_AfterIngest_MatchesTheSealedDigest()
+    {
+        var (exitCode, output) = await FedctlAsync("stats", "--period", "2026-10-31", "--from", "2026-01-01", "--employed-total", "1000000", "--json");
+        Assert.True(exitCode == 0, output);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(fixture.Digest, json.RootElement.GetProperty("manifestDigest").GetString());
+        // proto3 JSON writes int64 as a string
+        Assert.True(long.Parse(json.RootElement.GetProperty("newUrbanEmployment").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > 0);
+    }
+
+    [Fact]
+    public async Task Stats_Text_ShowsTheIndicators()
+    {
+        var (exitCode, output) = await FedctlAsync("stats", "--employed-total", "1000000");
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("R-13 registered unemployed", output, StringComparison.Ordinal);
+        Assert.Contains(fixture.Digest, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stats_PeriodNotSealed_IsExit1WithTheNodesReason()
+    {
+        var (exitCode, output) = await FedctlAsync("stats", "--period", "2026-09-30");
+        Assert.Equal(1, exitCode);
+        Assert.Contains("period 2026-09-30 is not sealed on this node; sealed periods: 2026-10-31", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stats_MalformedDate_IsExit2BeforeCallingTheNode()
+    {
+        var (exitCode, output) = await FedctlAsync("stats", "--period", "2026-13-01");
+        Assert.Equal(2, exitCode);
+        Assert.Contains("period must be a date YYYY-MM-DD, got '2026-13-01'", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_UnreachableNode_IsExit3()
+    {
+        await using var process = ExternalProcess.Start("dotnet", [FedctlDll, "status", "--node", "http://127.0.0.1:1", "--timeout", "2"]);
+        Assert.Equal(3, await process.WaitForExitAsync());
+        Assert.Contains("is unavailable", process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Client_RetriesUnavailableIdempotentCalls_ThenReportsTheStatus()
+    {
+        using var client = new FederationClient(new FederationClientOptions
+        {
+            Address = "http://127.0.0.1:1",
+            MaxRetries = 2,
+            RetryBaseDelay = TimeSpan.FromMilliseconds(200),
+        });
+        var started = DateTime.UtcNow;
+        var ex = await Assert.ThrowsAsync<FederationException>(() => client.GetNodeStatusAsync()).DefaultTimeout();
+        Assert.Equal(Grpc.Core.StatusCode.Unavailable, ex.StatusCode);
+        // two retries: at least 0.5 × (200 + 400) ms of backoff
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(300), $"gave up after {DateTime.UtcNow - started}");
+    }
+
+    [Fact]
+    public void Client_MalformedInput_IsRefusedLocally()
+    {
+        using var client = new FederationClient(new FederationClientOptions { Address = "http://127.0.0.1:1" });
+        Assert.Equal("division", Assert.Throws<ArgumentException>(() => { _ = client.GetIndicatorsAsync(division: "449999"); }).ParamName);
+        Assert.Throws<ArgumentException>(() => new FederationClient(new FederationClientOptions { Address = "127.0.0.1:7000" }));
+    }
+
+    public sealed class CityFixture : IAsyncLifetime
+    {
+        private readonly TempDirectory _directory = new();
+
+        public NodeProcess Node { get; private set; } = null!;
+
+        public string Digest { get; private set; } = "";
+
+        public async Task InitializeAsync()
+        {
+            var export = Path.Combine(_directory.Path, "export");
+            ExportGenerator.Generate(new GeneratorOptions { CityCode = "440100", Persons = 1000, Seed = 2, DefectRate = 0.02 }, export);
+            Node = await NodeProcess.StartAsync(_directory.Path, "city-440100", "city", "440100");
+            await using var ingest = ExternalProcess.Start("dotnet", [FedctlDll, "ingest", export, "--seal", "2026-10-31", "--json", "--node", Node.Address.ToString()]);
+            var exitCode = await ingest.WaitForExitAsync();
+            if (exitCode != 0)
+            {
+                throw new InvalidOperationException($"fedctl ingest failed ({exitCode}):\n{ingest.Output}");
+            }
+            var jsonStart = ingest.Output.IndexOf('{', StringComparison.Ordinal);
+            using var json = JsonDocument.Parse(ingest.Output[jsonStart..]);
+            Digest = json.RootElement.GetProperty("digest").GetString()!;
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Node.DisposeAsync();
+            _directory.Dispose();
+        }
+    }
+}
