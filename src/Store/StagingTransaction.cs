@@ -13,11 +13,11 @@ public sealed class StagingTransaction : IDisposable
     private readonly SqliteConnection _connection;
     private readonly SqliteTransaction _transaction;
     private readonly Action _release;
-    private readonly Dictionary<Dataset, SqliteCommand> _upserts = [];
+    private readonly Dictionary<Dataset, RawStatement> _upserts = [];
     private readonly Dictionary<Dataset, SqliteCommand> _lookups = [];
-    private SqliteCommand? _personExists;
-    private SqliteCommand? _otherValidCertificate;
-    private SqliteCommand? _openEmployment;
+    private RawStatement? _personExists;
+    private RawStatement? _otherValidCertificate;
+    private RawStatement? _openEmployment;
     private bool _done;
 
     internal StagingTransaction(SqliteConnection connection, Action release)
@@ -40,20 +40,26 @@ public sealed class StagingTransaction : IDisposable
         {
             var columns = dataset.Columns;
             var names = string.Join(", ", columns);
-            var parameters = string.Join(", ", columns.Select((_, i) => "$p" + i));
+            var parameters = string.Join(", ", columns.Select((_, i) => "?" + (i + 1)));
             var updates = string.Join(", ", columns.Skip(1).Select(c => $"{c} = excluded.{c}"));
             var current = string.Join(", ", columns.Skip(1).Select(c => $"s_{dataset.Name}.{c}"));
             var incoming = string.Join(", ", columns.Skip(1).Select(c => $"excluded.{c}"));
-            command = Prepare($"INSERT INTO s_{dataset.Name} ({names}) VALUES ({parameters}) " +
-                              $"ON CONFLICT({dataset.KeyColumn}) DO UPDATE SET {updates} WHERE ({current}) IS NOT ({incoming})",
-                              columns.Count);
+            command = new RawStatement(_connection, $"INSERT INTO s_{dataset.Name} ({names}) VALUES ({parameters}) " +
+                                                    $"ON CONFLICT({dataset.KeyColumn}) DO UPDATE SET {updates} WHERE ({current}) IS NOT ({incoming})");
             _upserts[dataset] = command;
         }
         for (var i = 0; i < values.Count; i++)
         {
-            command.Parameters[i].Value = i == dataset.ValidColumn ? (values[i] == "1" ? 1L : 0L) : values[i];
+            if (i == dataset.ValidColumn)
+            {
+                command.Bind(i + 1, values[i] == "1" ? 1L : 0L);
+            }
+            else
+            {
+                command.Bind(i + 1, values[i]);
+            }
         }
-        var changed = command.ExecuteNonQuery() > 0;
+        var changed = command.Execute() > 0;
         if (changed)
         {
             Changed++;
@@ -81,19 +87,19 @@ public sealed class StagingTransaction : IDisposable
     /// <summary>Whether a valid person with this citizen ID is staged.</summary>
     public bool PersonExists(string citizenId)
     {
-        _personExists ??= Prepare("SELECT 1 FROM s_persons WHERE citizen_id = $p0 AND valid = 1", 1);
-        _personExists.Parameters[0].Value = citizenId;
-        return _personExists.ExecuteScalar() is not null;
+        _personExists ??= new RawStatement(_connection, "SELECT 1 FROM s_persons WHERE citizen_id = ?1 AND valid = 1");
+        _personExists.Bind(1, citizenId);
+        return _personExists.QueryText() is not null;
     }
 
     /// <summary>The number of another valid, not cancelled certificate held by this person, or null.</summary>
     public string? OtherValidCertificate(string citizenId, string certificateNumber)
     {
-        _otherValidCertificate ??= Prepare(
-            "SELECT certificate_number FROM s_certificates WHERE citizen_id = $p0 AND certificate_number <> $p1 AND valid = 1 AND cancel_date = '' LIMIT 1", 2);
-        _otherValidCertificate.Parameters[0].Value = citizenId;
-        _otherValidCertificate.Parameters[1].Value = certificateNumber;
-        return _otherValidCertificate.ExecuteScalar() as string;
+        _otherValidCertificate ??= new RawStatement(_connection,
+            "SELECT certificate_number FROM s_certificates WHERE citizen_id = ?1 AND certificate_number <> ?2 AND valid = 1 AND cancel_date = '' LIMIT 1");
+        _otherValidCertificate.Bind(1, citizenId);
+        _otherValidCertificate.Bind(2, certificateNumber);
+        return _otherValidCertificate.QueryText();
     }
 
     /// <summary>
@@ -102,11 +108,11 @@ public sealed class StagingTransaction : IDisposable
     /// </summary>
     public string? EmploymentOpenOn(string citizenId, string date)
     {
-        _openEmployment ??= Prepare(
-            "SELECT registration_id FROM s_employment WHERE citizen_id = $p0 AND valid = 1 AND start_date <= $p1 AND (end_date = '' OR end_date > $p1) LIMIT 1", 2);
-        _openEmployment.Parameters[0].Value = citizenId;
-        _openEmployment.Parameters[1].Value = date;
-        return _openEmployment.ExecuteScalar() as string;
+        _openEmployment ??= new RawStatement(_connection,
+            "SELECT registration_id FROM s_employment WHERE citizen_id = ?1 AND valid = 1 AND start_date <= ?2 AND (end_date = '' OR end_date > ?2) LIMIT 1");
+        _openEmployment.Bind(1, citizenId);
+        _openEmployment.Bind(2, date);
+        return _openEmployment.QueryText();
     }
 
     /// <summary>Makes the import's writes durable and visible.</summary>
@@ -121,7 +127,11 @@ public sealed class StagingTransaction : IDisposable
     {
         try
         {
-            foreach (var command in _upserts.Values.Concat(_lookups.Values))
+            foreach (var statement in _upserts.Values)
+            {
+                statement.Dispose();
+            }
+            foreach (var command in _lookups.Values)
             {
                 command.Dispose();
             }
