@@ -29,6 +29,15 @@ internal static class StatusCommand
         table.AddRow("Uptime", FormatUptime(status.Uptime.ToTimeSpan()));
         table.AddRow("Listening", Markup.Escape(string.Join(", ", status.ListenAddresses)));
         output.Console.Write(table);
+        if (status.Children.Count > 0)
+        {
+            var tree = new Tree(Markup.Escape($"{status.NodeId} ({status.DivisionCode} {status.DivisionName})"));
+            foreach (var child in status.Children)
+            {
+                tree.AddNode(Markup.Escape($"{child.NodeId}  {child.DivisionCode} {child.DivisionName}  {child.Address}"));
+            }
+            output.Console.Write(tree);
+        }
         return ExitCodes.Ok;
     }
 

@@ -26,6 +26,16 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time) : P
             Uptime = Duration.FromTimeSpan(time.GetUtcNow() - identity.StartedAt),
         };
         status.ListenAddresses.AddRange(identity.ListenAddresses);
+        foreach (var child in identity.Children)
+        {
+            status.Children.Add(new ChildNode
+            {
+                NodeId = child.Id,
+                DivisionCode = child.DivisionCode,
+                DivisionName = Standards.DivisionTable.Default.Find(child.DivisionCode)?.Name ?? "",
+                Address = child.Address,
+            });
+        }
         return Task.FromResult(status);
     }
 }

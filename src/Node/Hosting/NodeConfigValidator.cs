@@ -55,6 +55,11 @@ internal static partial class NodeConfigValidator
             }
         }
 
+        if (levelValid && DivisionPattern().IsMatch(node.DivisionCode))
+        {
+            ValidateChildren(node, level, errors);
+        }
+
         if (!Uri.TryCreate(server.Listen, UriKind.Absolute, out var listen) || (listen.Scheme != "http" && listen.Scheme != "https") ||
             listen.AbsolutePath != "/" || listen.Port < 0)
         {
@@ -99,6 +104,72 @@ internal static partial class NodeConfigValidator
             errors.Add($"Log:RetainedDays is {log.RetainedDays}; it must be between 1 and 3650.");
         }
         return errors;
+    }
+
+    // The tree is strictly levelled (ministry → provinces → cities), so a node's children can never
+    // lead back to it: a cycle needs a child at the same level or above, which is refused here.
+    private static void ValidateChildren(NodeOptions node, NodeLevel level, List<string> errors)
+    {
+        if (node.Children.Count == 0)
+        {
+            return;
+        }
+        if (level == NodeLevel.City)
+        {
+            errors.Add($"Children lists {node.Children.Count} node(s), but a city node has no children (it is a leaf of the tree).");
+            return;
+        }
+        var table = DivisionTable.Default;
+        var jurisdiction = table.JurisdictionOf(node.DivisionCode);
+        var ids = new HashSet<string>(StringComparer.Ordinal) { node.Id };
+        var divisions = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < node.Children.Count; i++)
+        {
+            var child = node.Children[i];
+            var name = $"Children[{i}]";
+            if (!IdPattern().IsMatch(child.Id))
+            {
+                errors.Add($"{name}:Id is '{child.Id}'; it must be 1–64 characters of letters, digits, '-', '_' or '.'.");
+            }
+            else if (!ids.Add(child.Id))
+            {
+                errors.Add(child.Id == node.Id
+                    ? $"{name}:Id is '{child.Id}', this node's own id: a node cannot be its own child (a cycle)."
+                    : $"{name}:Id '{child.Id}' is used twice; every node in the tree needs its own id.");
+            }
+            if (!Uri.TryCreate(child.Address, UriKind.Absolute, out var address) || (address.Scheme != "http" && address.Scheme != "https") || address.AbsolutePath != "/")
+            {
+                errors.Add($"{name}:Address is '{child.Address}'; it must be http://host:port or https://host:port.");
+            }
+            var division = table.Find(child.DivisionCode);
+            if (division is null)
+            {
+                errors.Add($"{name}:DivisionCode is '{child.DivisionCode}', which is not in the GB/T 2260 division table.");
+                continue;
+            }
+            var rightLevel = level switch
+            {
+                NodeLevel.Ministry => division.Level == DivisionLevel.Province,
+                _ => division.Level == DivisionLevel.Prefecture || (division.Level == DivisionLevel.County && division.PrefectureCode is null),
+            };
+            if (!jurisdiction.Contains(child.DivisionCode))
+            {
+                errors.Add($"{name}:DivisionCode is {child.DivisionCode} ({division.Name}), outside this node's jurisdiction {node.DivisionCode}.");
+            }
+            else if (!rightLevel)
+            {
+                errors.Add($"{name}:DivisionCode is {child.DivisionCode} ({division.Name}); a {level.Name()}'s children are " +
+                           (level == NodeLevel.Ministry ? "provinces (PP0000)." : "prefecture-level cities (PPCC00) or county-level units directly under the province."));
+            }
+            else if (divisions.TryGetValue(child.DivisionCode, out var other))
+            {
+                errors.Add($"{name}:DivisionCode {child.DivisionCode} is already served by child '{other}'; two children cannot share a jurisdiction.");
+            }
+            else
+            {
+                divisions[child.DivisionCode] = child.Id;
+            }
+        }
     }
 
     private static void CheckFile(List<string> errors, string setting, string? path)

@@ -52,6 +52,7 @@ internal sealed class NodeConfiguration
         }
 
         var node = configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
+        node.Children = configuration.GetSection("Children").Get<List<ChildOptions>>() ?? [];
         var server = configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
         var log = configuration.GetSection(LogOptions.Section).Get<LogOptions>() ?? new LogOptions();
         var store = configuration.GetSection("Store").Get<Federation.Store.StoreOptions>() ?? new Federation.Store.StoreOptions();

@@ -12,6 +12,7 @@ internal sealed class NodeIdentity(NodeOptions options, TimeProvider time)
         ?? (options.DivisionCode == Standards.Jurisdiction.NationalCode ? "全国" : Standards.DivisionTable.Default.Find(options.DivisionCode)?.Name ?? "");
     public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
     public IReadOnlyList<string> ListenAddresses { get; set; } = [];
+    public IReadOnlyList<ChildOptions> Children { get; } = options.Children;
 
     public static string Version { get; } =
         typeof(NodeIdentity).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]

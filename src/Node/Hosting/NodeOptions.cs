@@ -20,6 +20,9 @@ internal sealed class NodeOptions
     /// <summary>Display name of the jurisdiction (行政区划名称). Optional.</summary>
     public string? DivisionName { get; set; }
 
+    /// <summary>This node's children in the tree (section <c>Children</c>, bound separately).</summary>
+    public List<ChildOptions> Children { get; set; } = [];
+
     /// <summary>The parsed <see cref="Level"/> (valid after validation).</summary>
     public NodeLevel ParsedLevel => NodeLevels.TryParse(Level, out var level) ? level : throw new InvalidOperationException($"Node:Level '{Level}' is invalid.");
 }

@@ -13,7 +13,6 @@ internal static class NodeProgram
         var configOption = new Option<FileInfo>("--config", "-c")
         {
             Description = "The node's JSON config file (see config/*.json).",
-            Required = true,
             Recursive = true,
         };
         var readyFileOption = new Option<FileInfo?>("--ready-file")
@@ -26,7 +25,7 @@ internal static class NodeProgram
             readyFileOption,
         };
         root.SetAction(async (parse, cancellationToken) =>
-            await WithConfigAsync(parse.GetRequiredValue(configOption), config => RunNodeAsync(config, parse.GetValue(readyFileOption), cancellationToken)));
+            await WithConfigAsync(parse.GetValue(configOption), config => RunNodeAsync(config, parse.GetValue(readyFileOption), cancellationToken)));
 
         var pathsArgument = new Argument<string[]>("paths") { Description = "Export files (persons.csv, employment.jsonl, …) or directories holding them.", Arity = ArgumentArity.OneOrMore };
         var sealOption = new Option<string?>("--seal") { Description = "After importing, seal the period as of this date (YYYY-MM-DD)." };
@@ -48,7 +47,7 @@ internal static class NodeProgram
                 }
                 seal = asOf;
             }
-            return await WithConfigAsync(parse.GetRequiredValue(configOption), config =>
+            return await WithConfigAsync(parse.GetValue(configOption), config =>
                 StoreCommands.IngestAsync(config, parse.GetRequiredValue(pathsArgument), seal, parse.GetValue(rejectsOption)?.FullName, cancellationToken));
         });
 
@@ -62,18 +61,39 @@ internal static class NodeProgram
                 await Console.Error.WriteLineAsync($"--as-of must be a date YYYY-MM-DD, got '{text}'.");
                 return 2;
             }
-            return await WithConfigAsync(parse.GetRequiredValue(configOption), config => Task.FromResult(StoreCommands.Seal(config, asOf)));
+            return await WithConfigAsync(parse.GetValue(configOption), config => Task.FromResult(StoreCommands.Seal(config, asOf)));
         });
 
         var periods = new Command("periods", "List the sealed periods with their record counts and digests.");
-        periods.SetAction((parse, _) => WithConfigAsync(parse.GetRequiredValue(configOption), config => Task.FromResult(StoreCommands.Periods(config))));
+        periods.SetAction((parse, _) => WithConfigAsync(parse.GetValue(configOption), config => Task.FromResult(StoreCommands.Periods(config))));
 
         var fileArgument = new Argument<FileInfo>("file") { Description = "The backup file." };
         var backup = new Command("backup", "Write a consistent copy of the node's store to a new file (R-5).") { fileArgument };
-        backup.SetAction((parse, _) => WithConfigAsync(parse.GetRequiredValue(configOption), config => Task.FromResult(StoreCommands.Backup(config, parse.GetRequiredValue(fileArgument).FullName))));
+        backup.SetAction((parse, _) => WithConfigAsync(parse.GetValue(configOption), config => Task.FromResult(StoreCommands.Backup(config, parse.GetRequiredValue(fileArgument).FullName))));
         var restore = new Command("restore", "Replace the node's store with a backup (stop the node first).") { fileArgument };
-        restore.SetAction((parse, _) => WithConfigAsync(parse.GetRequiredValue(configOption), config => Task.FromResult(StoreCommands.Restore(config, parse.GetRequiredValue(fileArgument).FullName))));
+        restore.SetAction((parse, _) => WithConfigAsync(parse.GetValue(configOption), config => Task.FromResult(StoreCommands.Restore(config, parse.GetRequiredValue(fileArgument).FullName))));
 
+        var configsArgument = new Argument<FileInfo[]>("configs") { Description = "The config files of every node of the tree.", Arity = ArgumentArity.OneOrMore };
+        var checkTree = new Command("check-tree", "Check that the given node configs form one consistent tree (ids, levels, jurisdictions, addresses, no cycles).")
+        {
+            configsArgument,
+        };
+        checkTree.SetAction(parse =>
+        {
+            var errors = TreeCheck.Check([.. parse.GetRequiredValue(configsArgument).Select(f => f.FullName)], out var summary);
+            if (errors.Count > 0)
+            {
+                Console.Error.WriteLine($"The tree is inconsistent ({summary}):");
+                foreach (var error in errors)
+                {
+                    Console.Error.WriteLine("  - " + error.Replace(Environment.NewLine, Environment.NewLine + "    ", StringComparison.Ordinal));
+                }
+                return 2;
+            }
+            Console.WriteLine($"Tree OK: {summary}.");
+            return 0;
+        });
+        root.Subcommands.Add(checkTree);
         root.Subcommands.Add(ingest);
         root.Subcommands.Add(seal);
         root.Subcommands.Add(periods);
@@ -82,8 +102,13 @@ internal static class NodeProgram
         return await root.Parse(args).InvokeAsync();
     }
 
-    private static async Task<int> WithConfigAsync(FileInfo configFile, Func<NodeConfiguration, Task<int>> action)
+    private static async Task<int> WithConfigAsync(FileInfo? configFile, Func<NodeConfiguration, Task<int>> action)
     {
+        if (configFile is null)
+        {
+            await Console.Error.WriteLineAsync("--config <file> is required: the node's JSON config (see config/*.json).");
+            return 2;
+        }
         NodeConfiguration config;
         try
         {

@@ -91,6 +91,37 @@ public sealed class NodeStartupTests
                                        && line.Contains("\"NodeId\":\"ministry\"", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Province_WithChildren_ReportsThemInStatus()
+    {
+        using var directory = new TempDirectory();
+        var children = new System.Text.Json.Nodes.JsonArray(
+            new System.Text.Json.Nodes.JsonObject { ["Id"] = "city-440100", ["DivisionCode"] = "440100", ["Address"] = "http://127.0.0.1:7202" },
+            new System.Text.Json.Nodes.JsonObject { ["Id"] = "city-440300", ["DivisionCode"] = "440300", ["Address"] = "http://127.0.0.1:7203" });
+        await using var node = await NodeProcess.StartAsync(directory.Path, "province-440000", "province", "440000",
+            new System.Text.Json.Nodes.JsonObject { ["Children"] = children });
+
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(node.Address);
+        var status = await new Protocol.V1.Admin.AdminClient(channel).GetNodeStatusAsync(new Protocol.V1.GetNodeStatusRequest()).ResponseAsync.DefaultTimeout();
+
+        Assert.Equal(["city-440100", "city-440300"], status.Children.Select(c => c.NodeId));
+        Assert.Equal("深圳市", status.Children[1].DivisionName);
+    }
+
+    [Fact]
+    public async Task Province_WithChildOutsideItsJurisdiction_IsRefused()
+    {
+        using var directory = new TempDirectory();
+        var config = directory.File("p.json");
+        await File.WriteAllTextAsync(config, """
+            { "Node": { "Id": "province-440000", "Level": "province", "DivisionCode": "440000" },
+              "Children": [ { "Id": "city-320100", "DivisionCode": "320100", "Address": "http://127.0.0.1:7205" } ] }
+            """);
+        await using var node = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "--config", config]);
+        Assert.Equal(2, await node.WaitForExitAsync());
+        Assert.Contains("Children[0]:DivisionCode is 320100 (南京市), outside this node's jurisdiction 440000.", node.Output, StringComparison.Ordinal);
+    }
+
     private static async Task<string[]> ReadSharedAsync(string path)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
