@@ -9,7 +9,7 @@ namespace Federation.Store;
 /// connection, one at a time; readers open their own connections (WAL lets them read while a
 /// write runs). Every write is one transaction: a crash leaves the old state or the new one.
 /// </summary>
-public sealed class FederationStore : IDisposable
+public sealed partial class FederationStore : IDisposable
 {
     // WAL with synchronous=FULL: every commit is on disk when Commit returns (an import or a seal
     // that was reported done survives a power cut). Bulk paths commit once per import or seal, so

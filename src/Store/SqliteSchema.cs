@@ -46,6 +46,35 @@ internal static class SqliteSchema
                   BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): the period is already sealed'); END;
                 """);
         }
+        // A parent's copies of its children's sealed snapshots: x_ holds a transfer in progress
+        // (resumable, durable batch by batch), c_ the verified, committed ones (immutable).
+        sql.AppendLine("""
+            CREATE TABLE IF NOT EXISTS transfers (
+              child_id TEXT NOT NULL, period TEXT NOT NULL, digest TEXT NOT NULL, dataset TEXT NOT NULL, after_key TEXT NOT NULL,
+              records INTEGER NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (child_id, period)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS child_manifests (
+              child_id TEXT NOT NULL, period TEXT NOT NULL, counts TEXT NOT NULL, digest TEXT NOT NULL, sealed_at TEXT NOT NULL,
+              received_at TEXT NOT NULL, PRIMARY KEY (child_id, period)) WITHOUT ROWID;
+            CREATE TRIGGER IF NOT EXISTS child_manifests_immutable_update BEFORE UPDATE ON child_manifests
+              BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): a received manifest cannot be changed'); END;
+            CREATE TRIGGER IF NOT EXISTS child_manifests_immutable_delete BEFORE DELETE ON child_manifests
+              BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): a received manifest cannot be deleted'); END;
+            """);
+        foreach (var dataset in Dataset.All)
+        {
+            var columns = string.Join(", ", dataset.Columns.Select(c => c == "valid" ? "valid INTEGER NOT NULL" : $"{c} TEXT NOT NULL"));
+            sql.AppendLine($"CREATE TABLE IF NOT EXISTS x_{dataset.Name} (child_id TEXT NOT NULL, period TEXT NOT NULL, {columns}, PRIMARY KEY (child_id, period, {dataset.KeyColumn})) WITHOUT ROWID;");
+            sql.AppendLine($"CREATE TABLE IF NOT EXISTS c_{dataset.Name} (child_id TEXT NOT NULL, period TEXT NOT NULL, {columns}, PRIMARY KEY (child_id, period, {dataset.KeyColumn})) WITHOUT ROWID;");
+            sql.AppendLine($"""
+                CREATE TRIGGER IF NOT EXISTS c_{dataset.Name}_immutable_update BEFORE UPDATE ON c_{dataset.Name}
+                  BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): {dataset.Name} cannot be changed'); END;
+                CREATE TRIGGER IF NOT EXISTS c_{dataset.Name}_immutable_delete BEFORE DELETE ON c_{dataset.Name}
+                  BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): {dataset.Name} cannot be deleted'); END;
+                CREATE TRIGGER IF NOT EXISTS c_{dataset.Name}_received_insert BEFORE INSERT ON c_{dataset.Name}
+                  WHEN EXISTS (SELECT 1 FROM child_manifests WHERE child_id = NEW.child_id AND period = NEW.period)
+                  BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): that snapshot is already committed'); END;
+                """);
+        }
         sql.AppendLine($"INSERT INTO meta (key, value) VALUES ('schema_version', '{Version}') ON CONFLICT(key) DO NOTHING;");
         using var command = connection.CreateCommand();
         command.CommandText = sql.ToString();

@@ -1,0 +1,219 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace Federation.Store;
+
+// A parent's side of snapshot exchange: transfers land batch by batch in x_ tables (each batch
+// one transaction, so a crash loses at most the batch in flight and the cursor says where to go
+// on), and are committed into the immutable c_ tables only when the counts and the digest
+// recomputed from what arrived equal the child's manifest.
+public sealed partial class FederationStore
+{
+    /// <summary>The transfer in progress from a child for a period, or null.</summary>
+    public TransferState? GetTransfer(string childId, DateOnly period)
+    {
+        using var connection = OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT digest, dataset, after_key, records FROM transfers WHERE child_id = $child AND period = $period";
+        command.Parameters.AddWithValue("$child", childId);
+        command.Parameters.AddWithValue("$period", Iso(period));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new TransferState(childId, period, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)) : null;
+    }
+
+    /// <summary>
+    /// Starts (or continues) a transfer of the child's snapshot with this digest. A transfer of
+    /// the same period with another digest (the child's data is not what we were receiving) is
+    /// discarded: resuming it would mix two snapshots.
+    /// </summary>
+    public TransferState BeginTransfer(string childId, DateOnly period, string digest, DateTimeOffset now)
+    {
+        var existing = GetTransfer(childId, period);
+        if (existing is not null && existing.Digest == digest)
+        {
+            return existing;
+        }
+        WithWriteTransaction(transaction =>
+        {
+            DiscardTransfer(transaction, childId, period);
+            Execute(transaction, "INSERT INTO transfers (child_id, period, digest, dataset, after_key, records, updated_at) VALUES ($child, $period, $digest, '', '', 0, $now)",
+                ("$child", childId), ("$period", Iso(period)), ("$digest", digest), ("$now", now.ToString("O", CultureInfo.InvariantCulture)));
+        });
+        return new TransferState(childId, period, digest, "", "", 0);
+    }
+
+    /// <summary>Stores one received batch and advances the cursor, in one transaction.</summary>
+    public void AppendTransfer(string childId, DateOnly period, Dataset dataset, IReadOnlyList<IReadOnlyList<string>> records, string cursorDataset, string cursorKey, DateTimeOffset now)
+    {
+        WithWriteTransaction(transaction =>
+        {
+            var columns = dataset.Columns;
+            using var insert = _connection.CreateCommand();
+            insert.Transaction = transaction;
+            // OR REPLACE: a batch received again after a crash between its commit and the next
+            // cursor read lands on the same keys and changes nothing.
+            insert.CommandText = $"INSERT OR REPLACE INTO x_{dataset.Name} (child_id, period, {string.Join(", ", columns)}) VALUES ($child, $period, {string.Join(", ", columns.Select((_, i) => "$p" + i))})";
+            insert.Parameters.AddWithValue("$child", childId);
+            insert.Parameters.AddWithValue("$period", Iso(period));
+            for (var i = 0; i < columns.Count; i++)
+            {
+                insert.Parameters.Add("$p" + i, i == dataset.ValidColumn ? SqliteType.Integer : SqliteType.Text);
+            }
+            insert.Prepare();
+            foreach (var record in records)
+            {
+                if (record.Count != columns.Count)
+                {
+                    throw new StoreException($"A {dataset.Name} record from {childId} has {record.Count} values; the standard has {columns.Count} columns.");
+                }
+                for (var i = 0; i < columns.Count; i++)
+                {
+                    insert.Parameters[i + 2].Value = i == dataset.ValidColumn ? (record[i] == "1" ? 1L : 0L) : record[i];
+                }
+                insert.ExecuteNonQuery();
+            }
+            Execute(transaction, "UPDATE transfers SET dataset = $dataset, after_key = $key, records = records + $count, updated_at = $now WHERE child_id = $child AND period = $period",
+                ("$dataset", cursorDataset), ("$key", cursorKey), ("$count", records.Count.ToString(CultureInfo.InvariantCulture)),
+                ("$now", now.ToString("O", CultureInfo.InvariantCulture)), ("$child", childId), ("$period", Iso(period)));
+        });
+    }
+
+    /// <summary>
+    /// Verifies the received snapshot against the child's manifest — counts per dataset and the
+    /// digest recomputed from the received rows — and commits it, atomically. On a mismatch the
+    /// received rows are discarded (a retry starts over) and nothing is committed.
+    /// </summary>
+    public Manifest CommitTransfer(string childId, Manifest expected, DateTimeOffset now)
+    {
+        var period = Iso(expected.AsOf);
+        Manifest? committed = null;
+        string? mismatch = null;
+        WithWriteTransaction(transaction =>
+        {
+            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+            using (var digest = new SnapshotDigest())
+            {
+                foreach (var dataset in Dataset.All)
+                {
+                    digest.BeginDataset(dataset);
+                    using var command = _connection.CreateCommand();
+                    command.Transaction = transaction;
+                    command.CommandText = $"SELECT {string.Join(", ", dataset.Columns)} FROM x_{dataset.Name} WHERE child_id = $child AND period = $period ORDER BY {dataset.KeyColumn}";
+                    command.Parameters.AddWithValue("$child", childId);
+                    command.Parameters.AddWithValue("$period", period);
+                    using var reader = command.ExecuteReader();
+                    long count = 0;
+                    while (reader.Read())
+                    {
+                        digest.AppendRecord(ReadRow(reader, dataset));
+                        count++;
+                    }
+                    counts[dataset.Name] = count;
+                }
+                var actual = digest.Finish();
+                foreach (var dataset in Dataset.All)
+                {
+                    var want = expected.Counts.GetValueOrDefault(dataset.Name);
+                    if (counts[dataset.Name] != want)
+                    {
+                        mismatch = $"{dataset.Name}: received {counts[dataset.Name]} records, the manifest says {want}";
+                        break;
+                    }
+                }
+                if (mismatch is null && actual != expected.Digest)
+                {
+                    mismatch = $"the received data's digest is {actual}, the manifest says {expected.Digest}";
+                }
+            }
+            if (mismatch is not null)
+            {
+                DiscardTransfer(transaction, childId, expected.AsOf);
+                return;
+            }
+            foreach (var dataset in Dataset.All)
+            {
+                var columns = string.Join(", ", dataset.Columns);
+                Execute(transaction, $"INSERT INTO c_{dataset.Name} (child_id, period, {columns}) SELECT child_id, period, {columns} FROM x_{dataset.Name} WHERE child_id = $child AND period = $period",
+                    ("$child", childId), ("$period", period));
+            }
+            Execute(transaction, "INSERT INTO child_manifests (child_id, period, counts, digest, sealed_at, received_at) VALUES ($child, $period, $counts, $digest, $sealed, $now)",
+                ("$child", childId), ("$period", period), ("$counts", JsonSerializer.Serialize(counts)), ("$digest", expected.Digest),
+                ("$sealed", expected.SealedAt.ToString("O", CultureInfo.InvariantCulture)), ("$now", now.ToString("O", CultureInfo.InvariantCulture)));
+            DiscardTransfer(transaction, childId, expected.AsOf);
+            committed = expected with { Counts = counts };
+        });
+        return committed ?? throw new StoreException($"The snapshot of {childId} for {period} does not match its manifest ({mismatch}); it was discarded, not committed.");
+    }
+
+    /// <summary>The committed snapshot manifests received from a child, oldest first.</summary>
+    public IReadOnlyList<Manifest> ListChildManifests(string childId)
+    {
+        using var connection = OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT period, counts, digest, sealed_at FROM child_manifests WHERE child_id = $child ORDER BY period";
+        command.Parameters.AddWithValue("$child", childId);
+        using var reader = command.ExecuteReader();
+        var manifests = new List<Manifest>();
+        while (reader.Read())
+        {
+            manifests.Add(new Manifest(DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(1))!, reader.GetString(2),
+                DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture)));
+        }
+        return manifests;
+    }
+
+    /// <summary>Streams a sealed period's records of one dataset after <paramref name="afterKey"/>, in key order (keyset paging: the resume cursor).</summary>
+    public IEnumerable<string[]> ReadSealedAfter(DateOnly asOf, Dataset dataset, string afterKey)
+    {
+        using var connection = OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {string.Join(", ", dataset.Columns)} FROM p_{dataset.Name} WHERE period = $period AND {dataset.KeyColumn} > $after ORDER BY {dataset.KeyColumn}";
+        command.Parameters.AddWithValue("$period", Iso(asOf));
+        command.Parameters.AddWithValue("$after", afterKey);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return ReadRow(reader, dataset);
+        }
+    }
+
+    private void DiscardTransfer(SqliteTransaction transaction, string childId, DateOnly period)
+    {
+        foreach (var dataset in Dataset.All)
+        {
+            Execute(transaction, $"DELETE FROM x_{dataset.Name} WHERE child_id = $child AND period = $period", ("$child", childId), ("$period", Iso(period)));
+        }
+        Execute(transaction, "DELETE FROM transfers WHERE child_id = $child AND period = $period", ("$child", childId), ("$period", Iso(period)));
+    }
+
+    private void WithWriteTransaction(Action<SqliteTransaction> action)
+    {
+        _writeGate.Wait();
+        try
+        {
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            action(transaction);
+            transaction.Commit();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private void Execute(SqliteTransaction transaction, string sql, params (string Name, string Value)[] parameters)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        command.ExecuteNonQuery();
+    }
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

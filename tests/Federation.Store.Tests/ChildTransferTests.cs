@@ -1,0 +1,138 @@
+using Federation.Testing;
+using Microsoft.Data.Sqlite;
+using Xunit;
+
+namespace Federation.Store.Tests;
+
+/// <summary>A parent receiving a child's sealed snapshot: resumable, verified, atomic, immutable.</summary>
+public sealed class ChildTransferTests : IDisposable
+{
+    private static readonly DateOnly Period = new(2026, 10, 31);
+    private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch;
+    private readonly TempDirectory _directory = new();
+    private readonly FederationStore _child;
+
+    public ChildTransferTests()
+    {
+        _child = FederationStore.Open(new StoreOptions { Path = _directory.File("child.db") });
+        using (var staging = _child.BeginStaging())
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                staging.Upsert(Dataset.Persons, [$"44010619900101{i:D3}X", $"人{i}", "1", "1990-01-01", "440106", "2", "440106", "1"]);
+                staging.Upsert(Dataset.Employment, [$"E{i:D3}", $"44010619900101{i:D3}X", "flexible", "", "2026-10-01", "", "440106", i % 5 == 0 ? "0" : "1"]);
+            }
+            staging.Commit();
+        }
+        Manifest = _child.Seal(Period, Now);
+    }
+
+    private Manifest Manifest { get; }
+
+    public void Dispose()
+    {
+        _child.Dispose();
+        _directory.Dispose();
+    }
+
+    private FederationStore OpenParent() => FederationStore.Open(new StoreOptions { Path = _directory.File("parent.db") });
+
+    /// <summary>Sends the child's snapshot from a cursor, in batches of <paramref name="batch"/>, stopping after <paramref name="maxBatches"/>.</summary>
+    private void Send(FederationStore parent, string cursorDataset, string afterKey, int batch = 7, int maxBatches = int.MaxValue, Func<string[], string[]>? tamper = null)
+    {
+        var started = cursorDataset.Length == 0;
+        foreach (var dataset in Dataset.All)
+        {
+            if (!started && dataset.Name != cursorDataset)
+            {
+                continue;
+            }
+            var after = started ? "" : afterKey;
+            started = true;
+            foreach (var chunk in _child.ReadSealedAfter(Period, dataset, after).Chunk(batch))
+            {
+                if (maxBatches-- <= 0)
+                {
+                    return;
+                }
+                var rows = tamper is null ? chunk : chunk.Select(tamper).ToArray();
+                parent.AppendTransfer("city-440100", Period, dataset, rows, dataset.Name, chunk[^1][0], Now);
+            }
+        }
+    }
+
+    [Fact]
+    public void Transfer_Complete_CommitsWithTheChildsDigest()
+    {
+        using var parent = OpenParent();
+        parent.BeginTransfer("city-440100", Period, Manifest.Digest, Now);
+        Send(parent, "", "");
+
+        var committed = parent.CommitTransfer("city-440100", Manifest, Now);
+
+        Assert.Equal(Manifest.Digest, committed.Digest);
+        Assert.Equal(25, committed.Counts["employment"]);
+        Assert.Equal(Manifest.Digest, Assert.Single(parent.ListChildManifests("city-440100")).Digest);
+        Assert.Null(parent.GetTransfer("city-440100", Period));
+    }
+
+    [Fact]
+    public void Transfer_InterruptedThenReopened_ResumesFromTheDurableCursor()
+    {
+        using (var parent = OpenParent())
+        {
+            parent.BeginTransfer("city-440100", Period, Manifest.Digest, Now);
+            Send(parent, "", "", maxBatches: 3); // the process dies after 3 batches
+        }
+
+        using var reopened = OpenParent();
+        var state = reopened.GetTransfer("city-440100", Period)!;
+        Assert.Equal(21, state.Records);
+        Assert.Equal("persons", state.Dataset);
+        Assert.Equal(state, reopened.BeginTransfer("city-440100", Period, Manifest.Digest, Now) with { });
+        Send(reopened, state.Dataset, state.AfterKey);
+
+        Assert.Equal(Manifest.Digest, reopened.CommitTransfer("city-440100", Manifest, Now).Digest);
+    }
+
+    [Fact]
+    public void Transfer_TamperedRecord_IsNeverCommitted()
+    {
+        using var parent = OpenParent();
+        parent.BeginTransfer("city-440100", Period, Manifest.Digest, Now);
+        Send(parent, "", "", tamper: row => row[0] == "E003" ? [.. row[..^1], "0"] : row);
+
+        var ex = Assert.Throws<StoreException>(() => parent.CommitTransfer("city-440100", Manifest, Now));
+
+        Assert.Contains("does not match its manifest", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(parent.ListChildManifests("city-440100"));
+        Assert.Null(parent.GetTransfer("city-440100", Period));
+    }
+
+    [Fact]
+    public void Transfer_ChildSnapshotChangedMidway_StartsOver()
+    {
+        using var parent = OpenParent();
+        parent.BeginTransfer("city-440100", Period, "an-older-digest", Now);
+        Send(parent, "", "", maxBatches: 2);
+
+        var state = parent.BeginTransfer("city-440100", Period, Manifest.Digest, Now);
+
+        Assert.Equal((0L, ""), (state.Records, state.Dataset));
+    }
+
+    [Fact]
+    public void CommittedChildSnapshot_IsImmutable()
+    {
+        using var parent = OpenParent();
+        parent.BeginTransfer("city-440100", Period, Manifest.Digest, Now);
+        Send(parent, "", "");
+        parent.CommitTransfer("city-440100", Manifest, Now);
+
+        using var connection = new SqliteConnection($"Data Source={parent.Path};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE c_persons SET name = 'x'";
+        Assert.Contains("immutable (R-4)", Assert.Throws<SqliteException>(() => command.ExecuteNonQuery()).Message, StringComparison.Ordinal);
+    }
+}
