@@ -42,6 +42,7 @@ internal static class NodeHost
         app.MapGrpcService<AdminService>();
         app.MapGrpcService<Statistics.StatisticsService>();
         app.MapGrpcService<Ingest.IngestService>();
+        app.MapGrpcService<Exchange.Child.ExchangeService>();
         app.MapStandardServices();
 
         var lifetime = app.Lifetime;
@@ -130,6 +131,7 @@ internal static class NodeHost
         health.SetStatus(Protocol.V1.Admin.Descriptor.FullName, HealthCheckResponse.Types.ServingStatus.Serving);
         health.SetStatus(Protocol.V1.Statistics.Descriptor.FullName, HealthCheckResponse.Types.ServingStatus.Serving);
         health.SetStatus(Protocol.V1.Ingest.Descriptor.FullName, HealthCheckResponse.Types.ServingStatus.Serving);
+        health.SetStatus(Protocol.V1.Exchange.Descriptor.FullName, HealthCheckResponse.Types.ServingStatus.Serving);
         if (readyFile is not null)
         {
             // Written atomically (temp file, then rename) so a watcher never reads half a file.

@@ -93,6 +93,28 @@ internal static class NodeProgram
             Console.WriteLine($"Tree OK: {summary}.");
             return 0;
         });
+        var childOption = new Option<string?>("--child") { Description = "Pull only this child (its Node:Id); default: every child." };
+        var periodOption = new Option<string?>("--period") { Description = "The period's as-of date, YYYY-MM-DD; default: each child's latest sealed period." };
+        var pull = new Command("pull", "Pull the children's sealed period snapshots into this node (resumes an interrupted transfer; verifies the digest).")
+        {
+            childOption, periodOption,
+        };
+        pull.SetAction(async (parse, cancellationToken) =>
+        {
+            var text = parse.GetValue(periodOption);
+            DateOnly? period = null;
+            if (text is not null)
+            {
+                if (!StoreCommands.TryParseDate(text, out var asOf))
+                {
+                    await Console.Error.WriteLineAsync($"--period must be a date YYYY-MM-DD, got '{text}'.");
+                    return 2;
+                }
+                period = asOf;
+            }
+            return await WithConfigAsync(parse.GetValue(configOption), config => StoreCommands.PullAsync(config, parse.GetValue(childOption), period, cancellationToken));
+        });
+        root.Subcommands.Add(pull);
         root.Subcommands.Add(checkTree);
         root.Subcommands.Add(ingest);
         root.Subcommands.Add(seal);

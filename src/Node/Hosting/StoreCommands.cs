@@ -67,6 +67,41 @@ internal static class StoreCommands
         return 0;
     }
 
+    /// <summary>Pulls the configured children's sealed snapshots (all, or one) into this node's store.</summary>
+    public static async Task<int> PullAsync(NodeConfiguration config, string? childId, DateOnly? period, CancellationToken cancellationToken)
+    {
+        using var logger = NodeLogging.Create(config.Node, config.Log);
+        using var loggerFactory = new SerilogLoggerFactory(logger);
+        var log = loggerFactory.CreateLogger("Federation.Node.Exchange");
+        var children = config.Node.Children.Where(c => childId is null || c.Id == childId).ToList();
+        if (children.Count == 0)
+        {
+            await Console.Error.WriteLineAsync(childId is null ? "This node has no children (Children in its config)." : $"'{childId}' is not a child of this node; children: {string.Join(", ", config.Node.Children.Select(c => c.Id))}.");
+            return 2;
+        }
+        using var store = FederationStore.Open(config.Store);
+        var puller = new Exchange.Parent.ChildPuller(store, log, TimeProvider.System);
+        var failed = 0;
+        foreach (var child in children)
+        {
+            try
+            {
+                var result = await puller.PullAsync(child, period, cancellationToken);
+                Console.WriteLine(result.AlreadyCurrent
+                    ? $"{child.Id}: period {result.Period} already received (digest {result.Digest})."
+                    : $"{child.Id}: period {result.Period} received{(result.Resumed ? " (resumed)" : "")}: {result.Records:N0} records, {result.Bytes / 1048576.0:0.0} MiB in {result.Duration.TotalSeconds:0.0} s, digest {result.Digest}.");
+            }
+            catch (Exception ex) when (ex is Grpc.Core.RpcException or StoreException)
+            {
+                failed++;
+                var reason = ex is Grpc.Core.RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
+                Exchange.ExchangeLog.PullFailed(log, child.Id, reason);
+                await Console.Error.WriteLineAsync($"{child.Id}: pull failed — {reason}");
+            }
+        }
+        return failed == 0 ? 0 : 1;
+    }
+
     public static int Seal(NodeConfiguration config, DateOnly asOf)
     {
         using var logger = NodeLogging.Create(config.Node, config.Log);

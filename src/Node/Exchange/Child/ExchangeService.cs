@@ -1,0 +1,114 @@
+using System.Globalization;
+using Federation.Node.Hosting;
+using Federation.Protocol.V1;
+using Federation.Store;
+using Grpc.Core;
+
+namespace Federation.Node.Exchange.Child;
+
+/// <summary>
+/// <c>federation.v1.Exchange</c>, the child's side: the manifest of a sealed period, and the
+/// snapshot in bounded chunks — the manifest, record batches in the standard's dataset order and
+/// natural-key order, then the end. Each batch carries the cursor to resume after it; the
+/// records are read with keyset paging, so resuming costs nothing. Memory is bounded by one
+/// batch: each write waits for HTTP/2 flow control before the next batch is read.
+/// </summary>
+internal sealed class ExchangeService(FederationStore store, NodeIdentity identity) : Protocol.V1.Exchange.ExchangeBase
+{
+    private const int DefaultRecordsPerChunk = 1000;
+    private const int MaxRecordsPerChunk = 10_000;
+    private const int MaxChunkBytes = 1024 * 1024;
+
+    public override Task<SnapshotManifest> GetManifest(GetManifestRequest request, ServerCallContext context) =>
+        Task.FromResult(ToProto(FindManifest(request.Period)));
+
+    public override async Task StreamSnapshot(StreamSnapshotRequest request, IServerStreamWriter<SnapshotChunk> responseStream, ServerCallContext context)
+    {
+        var manifest = FindManifest(request.Period);
+        var perChunk = request.MaxRecordsPerChunk == 0 ? DefaultRecordsPerChunk : request.MaxRecordsPerChunk;
+        if (perChunk is < 1 or > MaxRecordsPerChunk)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"max_records_per_chunk is {request.MaxRecordsPerChunk}; it must be 0 (default) or 1 … {MaxRecordsPerChunk}"));
+        }
+        var resumeDataset = request.ResumeFrom?.Dataset ?? "";
+        var started = resumeDataset.Length == 0;
+        if (!started && Dataset.Find(resumeDataset) is null)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"resume_from.dataset '{resumeDataset}' is not a dataset of the standard"));
+        }
+
+        await responseStream.WriteAsync(new SnapshotChunk { Manifest = ToProto(manifest) });
+        long sent = 0;
+        foreach (var dataset in Dataset.All)
+        {
+            if (!started && dataset.Name != resumeDataset)
+            {
+                continue;
+            }
+            var after = started ? "" : request.ResumeFrom!.AfterKey;
+            started = true;
+            var batch = new RecordBatch { Dataset = dataset.Name };
+            var bytes = 0;
+            foreach (var row in store.ReadSealedAfter(manifest.AsOf, dataset, after))
+            {
+                context.CancellationToken.ThrowIfCancellationRequested();
+                var record = new SnapshotRecord();
+                record.Values.AddRange(row);
+                batch.Records.Add(record);
+                bytes += record.CalculateSize();
+                if (batch.Records.Count >= perChunk || bytes >= MaxChunkBytes)
+                {
+                    sent += batch.Records.Count;
+                    await WriteBatchAsync(responseStream, batch, dataset.Name, row[0]);
+                    batch = new RecordBatch { Dataset = dataset.Name };
+                    bytes = 0;
+                }
+            }
+            if (batch.Records.Count > 0)
+            {
+                sent += batch.Records.Count;
+                await WriteBatchAsync(responseStream, batch, dataset.Name, batch.Records[^1].Values[0]);
+            }
+        }
+        await responseStream.WriteAsync(new SnapshotChunk { End = new SnapshotEnd { Records = sent, Digest = manifest.Digest } });
+    }
+
+    private static Task WriteBatchAsync(IServerStreamWriter<SnapshotChunk> stream, RecordBatch batch, string dataset, string lastKey)
+    {
+        batch.Cursor = new SnapshotCursor { Dataset = dataset, AfterKey = lastKey };
+        return stream.WriteAsync(new SnapshotChunk { Records = batch });
+    }
+
+    private Manifest FindManifest(string period)
+    {
+        var manifests = store.ListManifests();
+        if (period.Length == 0)
+        {
+            return manifests.Count > 0 ? manifests[^1] : throw new RpcException(new Status(StatusCode.NotFound, $"Node {identity.Id} has no sealed period yet."));
+        }
+        if (!DateOnly.TryParseExact(period, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var asOf))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"period must be a date YYYY-MM-DD, got '{period}'"));
+        }
+        return manifests.FirstOrDefault(m => m.AsOf == asOf) ?? throw new RpcException(new Status(StatusCode.NotFound,
+            $"period {period} is not sealed on node {identity.Id}; sealed periods: {(manifests.Count == 0 ? "none" : string.Join(", ", manifests.Select(m => m.Period)))}"));
+    }
+
+    private SnapshotManifest ToProto(Manifest manifest)
+    {
+        var proto = new SnapshotManifest
+        {
+            NodeId = identity.Id,
+            DivisionCode = identity.DivisionCode,
+            Period = manifest.Period,
+            Digest = manifest.Digest,
+            TotalRecords = manifest.TotalRecords,
+            SealedAt = manifest.SealedAt.ToString("O", CultureInfo.InvariantCulture),
+        };
+        foreach (var (dataset, count) in manifest.Counts)
+        {
+            proto.Counts[dataset] = count;
+        }
+        return proto;
+    }
+}

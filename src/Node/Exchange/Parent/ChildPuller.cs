@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Globalization;
+using Federation.Node.Hosting;
+using Federation.Protocol.V1;
+using Federation.Store;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace Federation.Node.Exchange.Parent;
+
+/// <summary>
+/// Pulls one child's sealed period snapshot into this (parent) node's store: asks for the
+/// manifest, resumes a transfer of the same snapshot from its durable cursor (or starts one),
+/// stores each batch as it arrives, and commits only when counts and digest match the manifest.
+/// A snapshot already received with the same digest is not pulled again.
+/// </summary>
+internal sealed class ChildPuller(FederationStore store, ILogger logger, TimeProvider time)
+{
+    private static readonly TimeSpan ManifestDeadline = TimeSpan.FromSeconds(30);
+
+    public async Task<PullResult> PullAsync(ChildOptions child, DateOnly? period, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        using var channel = GrpcChannel.ForAddress(child.Address);
+        var client = new Protocol.V1.Exchange.ExchangeClient(channel);
+        var remote = await client.GetManifestAsync(new GetManifestRequest { Period = period is { } p ? Iso(p) : "" },
+            deadline: DateTime.UtcNow + ManifestDeadline, cancellationToken: cancellationToken);
+        if (remote.NodeId != child.Id || remote.DivisionCode != child.DivisionCode)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"the node at {child.Address} is '{remote.NodeId}' ({remote.DivisionCode}), not the configured child '{child.Id}' ({child.DivisionCode})"));
+        }
+        var manifest = new Manifest(DateOnly.ParseExact(remote.Period, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            new Dictionary<string, long>(remote.Counts, StringComparer.Ordinal), remote.Digest, DateTimeOffset.Parse(remote.SealedAt, CultureInfo.InvariantCulture));
+
+        var received = store.ListChildManifests(child.Id).FirstOrDefault(m => m.AsOf == manifest.AsOf);
+        if (received is not null)
+        {
+            if (received.Digest != manifest.Digest)
+            {
+                // A sealed period never changes: a child reporting another digest for a period we
+                // hold is broken or was restored from elsewhere; keep what we have and say so.
+                throw new RpcException(new Status(StatusCode.DataLoss,
+                    $"{child.Id} now reports digest {manifest.Digest} for period {manifest.Period}, but {received.Digest} was received before; sealed periods must not change"));
+            }
+            ExchangeLog.AlreadyCurrent(logger, child.Id, manifest.Period);
+            return new PullResult(child.Id, manifest.Period, manifest.Digest, 0, 0, AlreadyCurrent: true, Resumed: false, stopwatch.Elapsed);
+        }
+
+        var state = store.BeginTransfer(child.Id, manifest.AsOf, manifest.Digest, time.GetUtcNow());
+        var resumed = state.Records > 0;
+        ExchangeLog.PullStarted(logger, child.Id, manifest.Period, manifest.TotalRecords, state.Records);
+        var request = new StreamSnapshotRequest { Period = manifest.Period };
+        if (resumed)
+        {
+            request.ResumeFrom = new SnapshotCursor { Dataset = state.Dataset, AfterKey = state.AfterKey };
+        }
+        long records = 0, bytes = 0;
+        using var call = client.StreamSnapshot(request, cancellationToken: cancellationToken);
+        var ended = false;
+        while (await call.ResponseStream.MoveNext(cancellationToken))
+        {
+            var chunk = call.ResponseStream.Current;
+            bytes += chunk.CalculateSize();
+            switch (chunk.PartCase)
+            {
+                case SnapshotChunk.PartOneofCase.Manifest when chunk.Manifest.Digest != manifest.Digest:
+                    throw new RpcException(new Status(StatusCode.Aborted, $"{child.Id}'s snapshot changed during the pull; it will be pulled again"));
+                case SnapshotChunk.PartOneofCase.Records:
+                    var dataset = Dataset.Find(chunk.Records.Dataset)
+                        ?? throw new RpcException(new Status(StatusCode.Internal, $"{child.Id} sent records of unknown dataset '{chunk.Records.Dataset}'"));
+                    var rows = chunk.Records.Records.Select(r => (IReadOnlyList<string>)r.Values).ToList();
+                    store.AppendTransfer(child.Id, manifest.AsOf, dataset, rows, chunk.Records.Cursor.Dataset, chunk.Records.Cursor.AfterKey, time.GetUtcNow());
+                    records += rows.Count;
+                    break;
+                case SnapshotChunk.PartOneofCase.End:
+                    ended = true;
+                    break;
+            }
+        }
+        if (!ended)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"{child.Id}'s snapshot stream ended without its end marker; the transfer resumes next time"));
+        }
+        var committed = store.CommitTransfer(child.Id, manifest, time.GetUtcNow());
+        ExchangeLog.PullCommitted(logger, child.Id, committed.Period, committed.TotalRecords, committed.Digest, stopwatch.Elapsed.TotalSeconds);
+        return new PullResult(child.Id, committed.Period, committed.Digest, records, bytes, AlreadyCurrent: false, resumed, stopwatch.Elapsed);
+    }
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
