@@ -49,29 +49,30 @@ public sealed partial class FederationStore
         WithWriteTransaction(transaction =>
         {
             var columns = dataset.Columns;
-            using var insert = _connection.CreateCommand();
-            insert.Transaction = transaction;
             // OR REPLACE: a batch received again after a crash between its commit and the next
             // cursor read lands on the same keys and changes nothing.
-            insert.CommandText = $"INSERT OR REPLACE INTO x_{dataset.Name} (child_id, period, {string.Join(", ", columns)}) VALUES ($child, $period, {string.Join(", ", columns.Select((_, i) => "$p" + i))})";
-            insert.Parameters.AddWithValue("$child", childId);
-            insert.Parameters.AddWithValue("$period", Iso(period));
-            for (var i = 0; i < columns.Count; i++)
-            {
-                insert.Parameters.Add("$p" + i, i == dataset.ValidColumn ? SqliteType.Integer : SqliteType.Text);
-            }
-            insert.Prepare();
+            using var insert = new RawStatement(_connection,
+                $"INSERT OR REPLACE INTO x_{dataset.Name} (child_id, period, {string.Join(", ", columns)}) VALUES (?1, ?2, {string.Join(", ", columns.Select((_, i) => "?" + (i + 3)))})");
             foreach (var record in records)
             {
                 if (record.Count != columns.Count)
                 {
                     throw new StoreException($"A {dataset.Name} record from {childId} has {record.Count} values; the standard has {columns.Count} columns.");
                 }
+                insert.Bind(1, childId);
+                insert.Bind(2, Iso(period));
                 for (var i = 0; i < columns.Count; i++)
                 {
-                    insert.Parameters[i + 2].Value = i == dataset.ValidColumn ? (record[i] == "1" ? 1L : 0L) : record[i];
+                    if (i == dataset.ValidColumn)
+                    {
+                        insert.Bind(i + 3, record[i] == "1" ? 1L : 0L);
+                    }
+                    else
+                    {
+                        insert.Bind(i + 3, record[i]);
+                    }
                 }
-                insert.ExecuteNonQuery();
+                insert.Execute();
             }
             Execute(transaction, "UPDATE transfers SET dataset = $dataset, after_key = $key, records = records + $count, updated_at = $now WHERE child_id = $child AND period = $period",
                 ("$dataset", cursorDataset), ("$key", cursorKey), ("$count", records.Count.ToString(CultureInfo.InvariantCulture)),
