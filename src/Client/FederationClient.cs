@@ -43,7 +43,7 @@ public sealed class FederationClient : IDisposable
         if (options.ServerCertificateAuthority is { } authority)
         {
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                certificate is not null && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None && ChainsTo(certificate, authority);
+                certificate is not null && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None && Federation.Shared.CertificateAuthority.Issued(authority, certificate);
         }
         _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
         if (options.BearerToken is { Length: > 0 } token)
@@ -132,6 +132,16 @@ public sealed class FederationClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// Loads a client certificate and its private key from PEM files, re-imported so that TLS can
+    /// use the key on every platform.
+    /// </summary>
+    public static X509Certificate2 LoadClientCertificate(string certificatePemPath, string keyPemPath)
+    {
+        using var pem = X509Certificate2.CreateFromPemFile(certificatePemPath, keyPemPath);
+        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+    }
+
     /// <summary>Closes the client's connections.</summary>
     public void Dispose() => _channel.Dispose();
 
@@ -186,15 +196,5 @@ public sealed class FederationClient : IDisposable
         {
             throw new ArgumentException($"{parameter} must be a date YYYY-MM-DD, got '{value}'.", parameter);
         }
-    }
-
-    private static bool ChainsTo(X509Certificate certificate, X509Certificate2 authority)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(authority);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = new X509Certificate2(certificate);
-        return chain.Build(leaf);
     }
 }

@@ -11,10 +11,19 @@ var nodeOption = new Option<string>("--node", "-n")
 };
 var jsonOption = new Option<bool>("--json") { Description = "Machine-readable JSON on stdout.", Recursive = true };
 var timeoutOption = new Option<int>("--timeout") { Description = "Seconds to wait for each answer (default 30).", Recursive = true, DefaultValueFactory = _ => 30 };
+var caOption = new Option<FileInfo?>("--ca") { Description = "PEM of the CA that issued the node's certificate (https:// nodes on a private PKI).", Recursive = true };
+var certOption = new Option<FileInfo?>("--cert") { Description = "PEM of this client's certificate, for nodes that require one (with --key).", Recursive = true };
+var keyOption = new Option<FileInfo?>("--key") { Description = "PEM of the private key of --cert.", Recursive = true };
+var tokenOption = new Option<string?>("--token")
+{
+    Description = "Bearer token sent with every call (default: $FEDCTL_TOKEN).",
+    Recursive = true,
+    DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FEDCTL_TOKEN"),
+};
 
 var root = new RootCommand("fedctl — talk to a Federation node.\nExit codes: 0 ok, 1 negative answer or refused, 2 usage, 3 node unavailable, 4 permission.")
 {
-    nodeOption, jsonOption, timeoutOption,
+    nodeOption, jsonOption, timeoutOption, caOption, certOption, keyOption, tokenOption,
 };
 
 var status = new Command("status", "Show the node's identity, level, jurisdiction, health, version and uptime.");
@@ -45,15 +54,41 @@ root.Subcommands.Add(stats);
 root.Subcommands.Add(ingest);
 return await root.Parse(args).InvokeAsync();
 
+static T LoadPem<T>(FileInfo file, string option, Func<T> load)
+{
+    if (!file.Exists)
+    {
+        throw new ArgumentException($"{option} {file.FullName} does not exist.");
+    }
+    try
+    {
+        return load();
+    }
+    catch (System.Security.Cryptography.CryptographicException ex)
+    {
+        throw new ArgumentException($"{option} {file.FullName} is not a usable PEM file: {ex.Message}");
+    }
+}
+
 async Task<int> RunAsync(ParseResult parse, Func<FederationClient, Output, Task<int>> command)
 {
     var output = new Output(parse.GetValue(jsonOption));
     try
     {
+        var cert = parse.GetValue(certOption);
+        var key = parse.GetValue(keyOption);
+        if ((cert is null) != (key is null))
+        {
+            throw new ArgumentException("--cert and --key go together: the client certificate and its private key.");
+        }
+        var ca = parse.GetValue(caOption);
         using var client = new FederationClient(new FederationClientOptions
         {
             Address = parse.GetRequiredValue(nodeOption),
             DefaultDeadline = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeoutOption))),
+            BearerToken = parse.GetValue(tokenOption),
+            ServerCertificateAuthority = ca is null ? null : LoadPem(ca, "--ca", () => System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(ca.FullName))),
+            ClientCertificate = cert is null ? null : LoadPem(cert, "--cert", () => FederationClient.LoadClientCertificate(cert.FullName, key!.FullName)),
         });
         return await command(client, output);
     }

@@ -109,15 +109,8 @@ internal static class NodeHost
 
     private static Func<X509Certificate2, X509Chain?, System.Net.Security.SslPolicyErrors, bool> ClientCertificateValidator(string caPath)
     {
-        var authority = X509Certificate2.CreateFromPem(File.ReadAllText(caPath));
-        return (certificate, _, _) =>
-        {
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(authority);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return chain.Build(certificate);
-        };
+        var authority = Federation.Shared.CertificateAuthority.LoadPem(caPath);
+        return (certificate, _, _) => Federation.Shared.CertificateAuthority.Issued(authority, certificate);
     }
 
     private static void OnStarted(WebApplication app, string? readyFile)

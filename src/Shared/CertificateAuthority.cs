@@ -1,0 +1,34 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace Federation.Shared;
+
+// Linked as source into the projects that need it (grpc-dotnet's src/Shared pattern), so that
+// Node and Client share one implementation without a public API for it.
+
+/// <summary>Checks certificates against one trusted CA (a private PKI), ignoring the system's roots.</summary>
+internal static class CertificateAuthority
+{
+    /// <summary>Whether <paramref name="certificate"/> chains to <paramref name="authority"/>.</summary>
+    public static bool Issued(X509Certificate2 authority, X509Certificate certificate)
+    {
+        if (certificate is X509Certificate2 typed)
+        {
+            return Build(authority, typed);
+        }
+        using var converted = new X509Certificate2(certificate);
+        return Build(authority, converted);
+    }
+
+    private static bool Build(X509Certificate2 authority, X509Certificate2 certificate)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(authority);
+        // A private CA publishes no revocation lists; revocation is handled by re-issuing the CA.
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(certificate);
+    }
+
+    /// <summary>Loads the first certificate of a PEM file.</summary>
+    public static X509Certificate2 LoadPem(string path) => X509Certificate2.CreateFromPem(File.ReadAllText(path));
+}

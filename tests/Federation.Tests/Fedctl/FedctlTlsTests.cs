@@ -1,0 +1,66 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using Federation.Interop;
+using Federation.Testing;
+using Xunit;
+
+namespace Federation.Tests.Fedctl;
+
+/// <summary>fedctl against a node that serves TLS and requires client certificates from its CA .</summary>
+public sealed class FedctlTlsTests
+{
+    private static string FedctlDll => RepoPaths.ProjectOutput("src/Fedctl", "fedctl.dll");
+
+    [Fact]
+    public async Task Status_WithCaAndClientCertificate_Works_WithoutCertificate_Fails()
+    {
+        // Arrange: a private CA, the node's certificate and an operator's client certificate
+        using var directory = new TempDirectory();
+        using var authority = TestCertificates.CreateCertificateAuthority();
+        using var server = TestCertificates.CreateServerCertificate(authority);
+        using var operatorCertificate = TestCertificates.CreateClientCertificate(authority, "operator-440000");
+        await WritePemAsync(directory.File("ca.pem"), authority, withKey: false);
+        await WritePemAsync(directory.File("node"), server, withKey: true);
+        await WritePemAsync(directory.File("operator"), operatorCertificate, withKey: true);
+        await using var node = await NodeProcess.StartAsync(directory.Path, "city-440100", "city", "440100", new JsonObject
+        {
+            ["Server"] = new JsonObject
+            {
+                ["Listen"] = "https://127.0.0.1:0",
+                ["Tls"] = new JsonObject
+                {
+                    ["CertificatePath"] = "node.pem", ["KeyPath"] = "node.key", ["ClientCertificates"] = "require", ["ClientCaPath"] = "ca.pem",
+                },
+            },
+        });
+        var address = $"https://localhost:{node.Address.Port}";
+
+        // Act + Assert: with the CA and a client certificate
+        await using (var ok = ExternalProcess.Start("dotnet", [FedctlDll, "status", "--json", "--node", address,
+                         "--ca", directory.File("ca.pem"), "--cert", directory.File("operator.pem"), "--key", directory.File("operator.key")]))
+        {
+            Assert.True(await ok.WaitForExitAsync() == 0, ok.Output);
+            Assert.Contains("\"nodeId\": \"city-440100\"", ok.Output, StringComparison.Ordinal);
+        }
+
+        // Without a client certificate the node refuses the TLS handshake.
+        await using var refused = ExternalProcess.Start("dotnet", [FedctlDll, "status", "--node", address, "--ca", directory.File("ca.pem"), "--timeout", "5"]);
+        Assert.Equal(3, await refused.WaitForExitAsync());
+
+        // --cert without --key is a usage error.
+        await using var usage = ExternalProcess.Start("dotnet", [FedctlDll, "status", "--node", address, "--cert", directory.File("operator.pem")]);
+        Assert.Equal(2, await usage.WaitForExitAsync());
+        Assert.Contains("--cert and --key go together", usage.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task WritePemAsync(string path, X509Certificate2 certificate, bool withKey)
+    {
+        if (!withKey)
+        {
+            await File.WriteAllTextAsync(path, certificate.ExportCertificatePem());
+            return;
+        }
+        await File.WriteAllTextAsync(path + ".pem", certificate.ExportCertificatePem());
+        await File.WriteAllTextAsync(path + ".key", certificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+    }
+}
