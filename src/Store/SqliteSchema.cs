@@ -75,6 +75,14 @@ internal static class SqliteSchema
                   BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): that snapshot is already committed'); END;
                 """);
         }
+        // What a parent knows of each child link: the last successful pull and the last error.
+        // Mutable by design: it is the link's state, not sealed data.
+        sql.AppendLine("""
+            CREATE TABLE IF NOT EXISTS child_links (
+              child_id TEXT PRIMARY KEY, last_attempt_at TEXT NOT NULL, last_success_at TEXT NOT NULL DEFAULT '',
+              period TEXT NOT NULL DEFAULT '', digest TEXT NOT NULL DEFAULT '', records INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,
+              last_error TEXT NOT NULL DEFAULT '', last_error_at TEXT NOT NULL DEFAULT '') WITHOUT ROWID;
+            """);
         sql.AppendLine($"INSERT INTO meta (key, value) VALUES ('schema_version', '{Version}') ON CONFLICT(key) DO NOTHING;");
         using var command = connection.CreateCommand();
         command.CommandText = sql.ToString();

@@ -34,7 +34,15 @@ internal static class StatusCommand
             var tree = new Tree(Markup.Escape($"{status.NodeId} ({status.DivisionCode} {status.DivisionName})"));
             foreach (var child in status.Children)
             {
-                tree.AddNode(Markup.Escape($"{child.NodeId}  {child.DivisionCode} {child.DivisionName}  {child.Address}"));
+                var line = Markup.Escape($"{child.NodeId}  {child.DivisionCode} {child.DivisionName}  {child.Address}");
+                var state = child.NeverPulled
+                    ? "[yellow]never pulled[/]"
+                    : Markup.Escape($"period {child.Period}, {child.Records:N0} records, last pull {child.LastSuccessAt.ToDateTimeOffset().ToLocalTime():yyyy-MM-dd HH:mm}, lag {FormatUptime(child.Lag.ToTimeSpan())}");
+                if (child.Stale)
+                {
+                    state += $" [red]STALE: {Markup.Escape(child.LastError)}[/]";
+                }
+                tree.AddNode($"{line}  {state}");
             }
             output.Console.Write(tree);
         }

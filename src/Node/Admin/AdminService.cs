@@ -6,7 +6,7 @@ using Grpc.Core;
 namespace Federation.Node.Admin;
 
 /// <summary><c>federation.v1.Admin</c>: what operators ask a node about itself.</summary>
-internal sealed class AdminService(NodeIdentity identity, TimeProvider time) : Protocol.V1.Admin.AdminBase
+internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Federation.Store.FederationStore store) : Protocol.V1.Admin.AdminBase
 {
     public override Task<NodeStatus> GetNodeStatus(GetNodeStatusRequest request, ServerCallContext context)
     {
@@ -26,15 +26,38 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time) : P
             Uptime = Duration.FromTimeSpan(time.GetUtcNow() - identity.StartedAt),
         };
         status.ListenAddresses.AddRange(identity.ListenAddresses);
+        var links = identity.Children.Count == 0 ? [] : store.ListChildLinks().ToDictionary(l => l.ChildId, StringComparer.Ordinal);
+        var now = time.GetUtcNow();
         foreach (var child in identity.Children)
         {
-            status.Children.Add(new ChildNode
+            var node = new ChildNode
             {
                 NodeId = child.Id,
                 DivisionCode = child.DivisionCode,
                 DivisionName = Standards.DivisionTable.Default.Find(child.DivisionCode)?.Name ?? "",
                 Address = child.Address,
-            });
+                NeverPulled = true,
+            };
+            if (links.TryGetValue(child.Id, out var link))
+            {
+                node.NeverPulled = link.LastSuccessAt is null;
+                node.Period = link.Period;
+                node.Digest = link.Digest;
+                node.Records = link.Records;
+                node.Bytes = link.Bytes;
+                node.Stale = link.Stale;
+                node.LastError = link.LastError;
+                if (link.LastSuccessAt is { } success)
+                {
+                    node.LastSuccessAt = Timestamp.FromDateTimeOffset(success);
+                    node.Lag = Duration.FromTimeSpan(now - success);
+                }
+                if (link.LastErrorAt is { } error)
+                {
+                    node.LastErrorAt = Timestamp.FromDateTimeOffset(error);
+                }
+            }
+            status.Children.Add(node);
         }
         return Task.FromResult(status);
     }

@@ -87,6 +87,7 @@ internal static class StoreCommands
             try
             {
                 var result = await puller.PullAsync(child, period, cancellationToken);
+                store.RecordPullSuccess(child.Id, result.Period, result.Digest, result.Records, result.Bytes, DateTimeOffset.UtcNow);
                 Console.WriteLine(result.AlreadyCurrent
                     ? $"{child.Id}: period {result.Period} already received (digest {result.Digest})."
                     : $"{child.Id}: period {result.Period} received{(result.Resumed ? " (resumed)" : "")}: {result.Records:N0} records, {result.Bytes / 1048576.0:0.0} MiB in {result.Duration.TotalSeconds:0.0} s, digest {result.Digest}.");
@@ -96,6 +97,7 @@ internal static class StoreCommands
                 failed++;
                 var reason = ex is Grpc.Core.RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
                 Exchange.ExchangeLog.PullFailed(log, child.Id, reason);
+                store.RecordPullFailure(child.Id, reason, DateTimeOffset.UtcNow);
                 await Console.Error.WriteLineAsync($"{child.Id}: pull failed — {reason}");
             }
         }

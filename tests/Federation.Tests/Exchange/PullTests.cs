@@ -41,6 +41,17 @@ public sealed partial class PullTests
         await city.DisposeAsync();
         var third = await RunAsync(1, NodeProcess.NodeDll, "pull", "--config", provinceConfig);
         Assert.Contains("city-440100: pull failed — Unavailable", third, StringComparison.Ordinal);
+
+        // The province's status shows the link: the last good period, and stale with the error.
+        await using var province = await NodeProcess.StartAsync(provinceConfig, "province-440000");
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(province.Address);
+        var status = await new Protocol.V1.Admin.AdminClient(channel).GetNodeStatusAsync(new Protocol.V1.GetNodeStatusRequest()).ResponseAsync.DefaultTimeout();
+        var link = Assert.Single(status.Children);
+        Assert.Equal(("2026-10-31", cityDigest, true, false), (link.Period, link.Digest, link.Stale, link.NeverPulled));
+        Assert.True(link.Records > 0);
+        Assert.StartsWith("Unavailable", link.LastError, StringComparison.Ordinal);
+        var fedctl = await RunAsync(0, RepoPaths.ProjectOutput("src/Fedctl", "fedctl.dll"), "status", "--node", province.Address.ToString());
+        Assert.Contains("STALE: Unavailable", fedctl, StringComparison.Ordinal);
     }
 
     [Fact]
