@@ -4,10 +4,11 @@ using Microsoft.Data.Sqlite;
 
 namespace Federation.Store;
 
-// A parent's side of snapshot exchange: transfers land batch by batch in x_ tables (each batch
-// one transaction, so a crash loses at most the batch in flight and the cursor says where to go
-// on), and are committed into the immutable c_ tables only when the counts and the digest
-// recomputed from what arrived equal the child's manifest.
+// A parent's side of snapshot exchange: a transfer lands batch by batch in the c_ tables (each
+// batch one transaction, so a crash loses at most the batch in flight and the cursor says where
+// to go on). It is committed — its manifest row written, which makes its rows immutable — only
+// when the counts and the digest recomputed from what arrived equal the child's manifest;
+// otherwise its rows are deleted. Rows are written once: no copy at commit.
 public sealed partial class FederationStore
 {
     /// <summary>The transfer in progress from a child for a period, or null.</summary>
@@ -52,7 +53,7 @@ public sealed partial class FederationStore
             // OR REPLACE: a batch received again after a crash between its commit and the next
             // cursor read lands on the same keys and changes nothing.
             using var insert = new RawStatement(_connection,
-                $"INSERT OR REPLACE INTO x_{dataset.Name} (child_id, period, {string.Join(", ", columns)}) VALUES (?1, ?2, {string.Join(", ", columns.Select((_, i) => "?" + (i + 3)))})");
+                $"INSERT OR REPLACE INTO c_{dataset.Name} (child_id, period, {string.Join(", ", columns)}) VALUES (?1, ?2, {string.Join(", ", columns.Select((_, i) => "?" + (i + 3)))})");
             foreach (var record in records)
             {
                 if (record.Count != columns.Count)
@@ -100,7 +101,7 @@ public sealed partial class FederationStore
                     digest.BeginDataset(dataset);
                     using var command = _connection.CreateCommand();
                     command.Transaction = transaction;
-                    command.CommandText = $"SELECT {string.Join(", ", dataset.Columns)} FROM x_{dataset.Name} WHERE child_id = $child AND period = $period ORDER BY {dataset.KeyColumn}";
+                    command.CommandText = $"SELECT {string.Join(", ", dataset.Columns)} FROM c_{dataset.Name} WHERE child_id = $child AND period = $period ORDER BY {dataset.KeyColumn}";
                     command.Parameters.AddWithValue("$child", childId);
                     command.Parameters.AddWithValue("$period", period);
                     using var reader = command.ExecuteReader();
@@ -132,16 +133,10 @@ public sealed partial class FederationStore
                 DiscardTransfer(transaction, childId, expected.AsOf);
                 return;
             }
-            foreach (var dataset in Dataset.All)
-            {
-                var columns = string.Join(", ", dataset.Columns);
-                Execute(transaction, $"INSERT INTO c_{dataset.Name} (child_id, period, {columns}) SELECT child_id, period, {columns} FROM x_{dataset.Name} WHERE child_id = $child AND period = $period",
-                    ("$child", childId), ("$period", period));
-            }
             Execute(transaction, "INSERT INTO child_manifests (child_id, period, counts, digest, sealed_at, received_at) VALUES ($child, $period, $counts, $digest, $sealed, $now)",
                 ("$child", childId), ("$period", period), ("$counts", JsonSerializer.Serialize(counts)), ("$digest", expected.Digest),
                 ("$sealed", expected.SealedAt.ToString("O", CultureInfo.InvariantCulture)), ("$now", now.ToString("O", CultureInfo.InvariantCulture)));
-            DiscardTransfer(transaction, childId, expected.AsOf);
+            Execute(transaction, "DELETE FROM transfers WHERE child_id = $child AND period = $period", ("$child", childId), ("$period", period));
             committed = expected with { Counts = counts };
         });
         return committed ?? throw new StoreException($"The snapshot of {childId} for {period} does not match its manifest ({mismatch}); it was discarded, not committed.");
@@ -184,7 +179,8 @@ public sealed partial class FederationStore
     {
         foreach (var dataset in Dataset.All)
         {
-            Execute(transaction, $"DELETE FROM x_{dataset.Name} WHERE child_id = $child AND period = $period", ("$child", childId), ("$period", Iso(period)));
+            // Refused by the store for a committed snapshot; the callers only discard uncommitted ones.
+            Execute(transaction, $"DELETE FROM c_{dataset.Name} WHERE child_id = $child AND period = $period", ("$child", childId), ("$period", Iso(period)));
         }
         Execute(transaction, "DELETE FROM transfers WHERE child_id = $child AND period = $period", ("$child", childId), ("$period", Iso(period)));
     }

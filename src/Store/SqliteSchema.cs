@@ -46,8 +46,10 @@ internal static class SqliteSchema
                   BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): the period is already sealed'); END;
                 """);
         }
-        // A parent's copies of its children's sealed snapshots: x_ holds a transfer in progress
-        // (resumable, durable batch by batch), c_ the verified, committed ones (immutable).
+        // A parent's copies of its children's sealed snapshots (c_). Rows of a transfer in progress
+        // land here batch by batch (resumable, durable); once the received snapshot is verified
+        // its manifest row is written and from then on its rows can be neither changed, deleted
+        // nor added to. Before that, a failed verification deletes them.
         sql.AppendLine("""
             CREATE TABLE IF NOT EXISTS transfers (
               child_id TEXT NOT NULL, period TEXT NOT NULL, digest TEXT NOT NULL, dataset TEXT NOT NULL, after_key TEXT NOT NULL,
@@ -63,12 +65,12 @@ internal static class SqliteSchema
         foreach (var dataset in Dataset.All)
         {
             var columns = string.Join(", ", dataset.Columns.Select(c => c == "valid" ? "valid INTEGER NOT NULL" : $"{c} TEXT NOT NULL"));
-            sql.AppendLine($"CREATE TABLE IF NOT EXISTS x_{dataset.Name} (child_id TEXT NOT NULL, period TEXT NOT NULL, {columns}, PRIMARY KEY (child_id, period, {dataset.KeyColumn})) WITHOUT ROWID;");
             sql.AppendLine($"CREATE TABLE IF NOT EXISTS c_{dataset.Name} (child_id TEXT NOT NULL, period TEXT NOT NULL, {columns}, PRIMARY KEY (child_id, period, {dataset.KeyColumn})) WITHOUT ROWID;");
             sql.AppendLine($"""
                 CREATE TRIGGER IF NOT EXISTS c_{dataset.Name}_immutable_update BEFORE UPDATE ON c_{dataset.Name}
                   BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): {dataset.Name} cannot be changed'); END;
                 CREATE TRIGGER IF NOT EXISTS c_{dataset.Name}_immutable_delete BEFORE DELETE ON c_{dataset.Name}
+                  WHEN EXISTS (SELECT 1 FROM child_manifests WHERE child_id = OLD.child_id AND period = OLD.period)
                   BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): {dataset.Name} cannot be deleted'); END;
                 CREATE TRIGGER IF NOT EXISTS c_{dataset.Name}_received_insert BEFORE INSERT ON c_{dataset.Name}
                   WHEN EXISTS (SELECT 1 FROM child_manifests WHERE child_id = NEW.child_id AND period = NEW.period)
