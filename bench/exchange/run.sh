@@ -10,16 +10,11 @@ persons="${1:-1000000}"
 work="$(mktemp -d)"
 city_pid=""
 trap '[ -n "$city_pid" ] && kill "$city_pid" 2>/dev/null; rm -rf "$work"' EXIT
-command -v sqlite3 >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlite3 >/dev/null; }
-[ -x /usr/bin/time ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
-
-echo "building..." >&2
-dotnet build "$root/src/Node" -c Release --nologo -v quiet -clp:NoSummary >&2
-dotnet build "$root/src/DataGen" -c Release --nologo -v quiet -clp:NoSummary >&2
-node_dll="$root/src/Node/bin/Release/net10.0/Federation.Node.dll"
+# shellcheck source=../common.sh
+source "$here/../common.sh"
 
 echo "generating and sealing $persons persons..." >&2
-dotnet "$root/src/DataGen/bin/Release/net10.0/Federation.DataGen.dll" --out "$work/export" --persons "$persons" --seed 1 --defects 0.01 > /dev/null
+dotnet "$gen_dll" --out "$work/export" --persons "$persons" --seed 1 --defects 0.01 > /dev/null
 cat > "$work/city.json" <<JSON
 { "Node": { "Id": "city-440100", "Level": "city", "DivisionCode": "440100" }, "Server": { "Listen": "http://127.0.0.1:0" },
   "Store": { "Path": "city.db" }, "Log": { "Directory": "logs", "MinimumLevel": "Warning" } }

@@ -12,14 +12,8 @@ persons="${1:-1000000}"
 small="${2:-250000}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-command -v sqlite3 >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlite3 >/dev/null; }
-[ -x /usr/bin/time ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
-
-echo "building..." >&2
-dotnet build "$root/src/Node" -c Release --nologo -v quiet -clp:NoSummary >&2
-dotnet build "$root/src/DataGen" -c Release --nologo -v quiet -clp:NoSummary >&2
-node_dll="$root/src/Node/bin/Release/net10.0/Federation.Node.dll"
-gen_dll="$root/src/DataGen/bin/Release/net10.0/Federation.DataGen.dll"
+# shellcheck source=../common.sh
+source "$here/../common.sh"
 datasets="persons employers certificates employment unemployment assistance policies benefits"
 
 generate() { # persons dir
