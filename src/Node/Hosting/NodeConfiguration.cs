@@ -69,7 +69,20 @@ internal sealed class NodeConfiguration
             tls.ClientCaPath = tls.ClientCaPath is null ? null : Resolve(directory, tls.ClientCaPath);
         }
 
-        var errors = NodeConfigValidator.Validate(node, server, log);
+        var errors = NodeConfigValidator.Validate(node, server, log).ToList();
+        var exchange = configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>() ?? new ExchangeOptions();
+        if (exchange.PullEvery < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"Exchange:PullEvery is {exchange.PullEvery}; it must be at least 00:00:01.");
+        }
+        if (exchange.MaxConcurrentPulls is < 1 or > 64)
+        {
+            errors.Add($"Exchange:MaxConcurrentPulls is {exchange.MaxConcurrentPulls}; it must be between 1 and 64.");
+        }
+        if (exchange.RetryInitial <= TimeSpan.Zero || exchange.RetryMax < exchange.RetryInitial)
+        {
+            errors.Add($"Exchange:RetryInitial ({exchange.RetryInitial}) must be positive and Exchange:RetryMax ({exchange.RetryMax}) at least as long.");
+        }
         if (errors.Count > 0)
         {
             throw new NodeConfigurationException(fullPath, errors);

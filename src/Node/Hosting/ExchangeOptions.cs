@@ -1,0 +1,26 @@
+namespace Federation.Node.Hosting;
+
+/// <summary>How a parent pulls its children: section <c>Exchange</c> of the JSON config.</summary>
+internal sealed class ExchangeOptions
+{
+    public const string Section = "Exchange";
+
+    /// <summary>
+    /// How often each child is asked for its latest sealed period; a new period is transferred at
+    /// once, a known one costs one small call. The first check runs at start-up, which catches up
+    /// on periods sealed while this node was down. Defaults to 1 hour.
+    /// </summary>
+    public TimeSpan PullEvery { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>At most this many children are transferred at the same time. Defaults to 2.</summary>
+    public int MaxConcurrentPulls { get; set; } = 2;
+
+    /// <summary>First retry delay after a failed pull; doubles per failure (±25 % jitter) up to <see cref="RetryMax"/>. Defaults to 30 seconds.</summary>
+    public TimeSpan RetryInitial { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Longest retry delay. Defaults to 30 minutes.</summary>
+    public TimeSpan RetryMax { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Whether the daemon pulls on its own. Defaults to true; false leaves pulls to the <c>pull</c> command.</summary>
+    public bool Enabled { get; set; } = true;
+}
