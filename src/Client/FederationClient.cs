@@ -84,6 +84,31 @@ public sealed class FederationClient : IDisposable
     }
 
     /// <summary>
+    /// Asks a parent node to pull one child (or all) now, for a period (YYYY-MM-DD) or the latest.
+    /// Returns at once with the operation to follow with <see cref="GetOperationAsync"/>. Not retried.
+    /// </summary>
+    public async Task<Operation> TriggerResyncAsync(string? childId = null, string? period = null, CancellationToken cancellationToken = default)
+    {
+        CheckDate(period, nameof(period));
+        try
+        {
+            return await new Admin.AdminClient(_channel).TriggerResyncAsync(new TriggerResyncRequest { ChildId = childId ?? "", Period = period ?? "" },
+                new CallOptions(_headers, DateTime.UtcNow + _options.DefaultDeadline, cancellationToken)).ResponseAsync.ConfigureAwait(false);
+        }
+        catch (RpcException ex)
+        {
+            throw new FederationException("trigger resync", Address, ex);
+        }
+    }
+
+    /// <summary>The state and progress of an operation.</summary>
+    public Task<Operation> GetOperationAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        return CallIdempotentAsync("get operation", options => new Admin.AdminClient(_channel).GetOperationAsync(new GetOperationRequest { Id = id }, options).ResponseAsync, cancellationToken);
+    }
+
+    /// <summary>
     /// Uploads export files (persons.csv, employment.jsonl, … or directories of them) to a city
     /// node, which imports them in one transaction and optionally seals the period as of
     /// <paramref name="sealAsOf"/> (YYYY-MM-DD). Not retried: cancel and call again.

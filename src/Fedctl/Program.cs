@@ -49,7 +49,18 @@ var ingest = new Command("ingest", "Upload a production export to a city node, w
 };
 ingest.SetAction((parse, ct) => RunAsync(parse, (client, output) => IngestCommand.RunAsync(client, output, parse.GetRequiredValue(pathsArgument), parse.GetValue(sealOption), ct)));
 
+var childOption = new Option<string?>("--child") { Description = "The child to pull (its node id); default: every child." };
+var resyncPeriodOption = new Option<string?>("--period") { Description = "The period's as-of date, YYYY-MM-DD; default: each child's latest." };
+var waitOption = new Option<bool>("--wait") { Description = "Follow the resync with a progress bar per child until it finishes." };
+var resync = new Command("resync", "Ask a parent node to pull its children's sealed snapshots now.")
+{
+    childOption, resyncPeriodOption, waitOption,
+};
+resync.SetAction((parse, ct) => RunAsync(parse, (client, output) => ResyncCommand.RunAsync(client, output, parse.GetValue(childOption),
+    parse.GetValue(resyncPeriodOption), parse.GetValue(waitOption), ct)));
+
 root.Subcommands.Add(status);
+root.Subcommands.Add(resync);
 root.Subcommands.Add(stats);
 root.Subcommands.Add(ingest);
 return await root.Parse(args).InvokeAsync();

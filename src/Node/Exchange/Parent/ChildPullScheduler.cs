@@ -1,6 +1,4 @@
 using Federation.Node.Hosting;
-using Federation.Store;
-using Grpc.Core;
 using Microsoft.Extensions.Options;
 
 namespace Federation.Node.Exchange.Parent;
@@ -12,8 +10,8 @@ namespace Federation.Node.Exchange.Parent;
 /// after a success, an exponentially growing, jittered delay after a failure. A failed child
 /// keeps its last good snapshot and shows as stale.
 /// </summary>
-internal sealed class ChildPullScheduler(FederationStore store, NodeIdentity identity, IOptions<ExchangeOptions> options,
-    TimeProvider time, ILogger<ChildPullScheduler> logger) : BackgroundService
+internal sealed class ChildPullScheduler(PullCoordinator coordinator, NodeIdentity identity, IOptions<ExchangeOptions> options,
+    TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -23,11 +21,10 @@ internal sealed class ChildPullScheduler(FederationStore store, NodeIdentity ide
             return;
         }
         using var transfers = new SemaphoreSlim(settings.MaxConcurrentPulls);
-        var puller = new ChildPuller(store, logger, time);
-        await Task.WhenAll(identity.Children.Select(child => PullLoopAsync(child, puller, transfers, settings, stoppingToken)));
+        await Task.WhenAll(identity.Children.Select(child => PullLoopAsync(child, transfers, settings, stoppingToken)));
     }
 
-    private async Task PullLoopAsync(ChildOptions child, ChildPuller puller, SemaphoreSlim transfers, ExchangeOptions settings, CancellationToken stoppingToken)
+    private async Task PullLoopAsync(ChildOptions child, SemaphoreSlim transfers, ExchangeOptions settings, CancellationToken stoppingToken)
     {
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
@@ -38,8 +35,7 @@ internal sealed class ChildPullScheduler(FederationStore store, NodeIdentity ide
                 await transfers.WaitAsync(stoppingToken);
                 try
                 {
-                    var result = await puller.PullAsync(child, period: null, stoppingToken);
-                    store.RecordPullSuccess(child.Id, result.Period, result.Digest, result.Records, result.Bytes, time.GetUtcNow());
+                    await coordinator.PullAsync(child, period: null, progress: null, stoppingToken);
                 }
                 finally
                 {
@@ -52,12 +48,10 @@ internal sealed class ChildPullScheduler(FederationStore store, NodeIdentity ide
             {
                 return;
             }
-            catch (Exception ex) when (ex is RpcException or StoreException)
+            catch (PullFailedException)
             {
+                // Logged and recorded on the child's link by the coordinator.
                 failures++;
-                var reason = ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
-                ExchangeLog.PullFailed(logger, child.Id, reason);
-                store.RecordPullFailure(child.Id, reason, time.GetUtcNow());
                 var backoff = settings.RetryInitial * Math.Pow(2, Math.Min(failures - 1, 16));
                 wait = (backoff < settings.RetryMax ? backoff : settings.RetryMax) * (0.75 + Random.Shared.NextDouble() * 0.5);
             }

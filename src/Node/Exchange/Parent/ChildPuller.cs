@@ -23,7 +23,7 @@ internal sealed class ChildPuller(FederationStore store, ILogger logger, TimePro
     // cursor then fetches again.
     private const int RecordsPerTransaction = 20_000;
 
-    public async Task<PullResult> PullAsync(ChildOptions child, DateOnly? period, CancellationToken cancellationToken)
+    public async Task<PullResult> PullAsync(ChildOptions child, DateOnly? period, CancellationToken cancellationToken, IProgress<PullProgress>? progress = null)
     {
         var stopwatch = Stopwatch.StartNew();
         using var channel = GrpcChannel.ForAddress(child.Address);
@@ -98,6 +98,7 @@ internal sealed class ChildPuller(FederationStore store, ILogger logger, TimePro
                             pending.Add(record.Values);
                         }
                         records += chunk.Records.Records.Count;
+                        progress?.Report(new PullProgress(manifest.Period, state.Records + records, manifest.TotalRecords, bytes));
                         if (pending.Count >= RecordsPerTransaction)
                         {
                             Flush();
@@ -119,6 +120,7 @@ internal sealed class ChildPuller(FederationStore store, ILogger logger, TimePro
             throw new RpcException(new Status(StatusCode.Unavailable, $"{child.Id}'s snapshot stream ended without its end marker; the transfer resumes next time"));
         }
         var committed = store.CommitTransfer(child.Id, manifest, time.GetUtcNow());
+        progress?.Report(new PullProgress(committed.Period, committed.TotalRecords, committed.TotalRecords, bytes));
         ExchangeLog.PullCommitted(logger, child.Id, committed.Period, committed.TotalRecords, committed.Digest, stopwatch.Elapsed.TotalSeconds);
         return new PullResult(child.Id, committed.Period, committed.Digest, records, bytes, AlreadyCurrent: false, resumed, stopwatch.Elapsed);
     }

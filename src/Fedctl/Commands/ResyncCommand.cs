@@ -1,0 +1,81 @@
+using Federation.Client;
+using Federation.Protocol.V1;
+using Spectre.Console;
+
+namespace Federation.Fedctl.Commands;
+
+/// <summary><c>fedctl resync</c>: ask a parent to pull its children now, and optionally follow it.</summary>
+internal static class ResyncCommand
+{
+    private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(500);
+
+    public static async Task<int> RunAsync(FederationClient client, Output output, string? child, string? period, bool wait, CancellationToken cancellationToken)
+    {
+        var operation = await client.TriggerResyncAsync(child, period, cancellationToken);
+        if (!wait)
+        {
+            if (output.Json)
+            {
+                Output.WriteJson(operation);
+            }
+            else
+            {
+                output.Console.MarkupLine($"Resync started: operation [bold]{operation.Id}[/] for {string.Join(", ", operation.Children.Select(c => c.ChildId))}.");
+                output.Console.MarkupLine($"Follow it with: fedctl resync --wait … or GetOperation {{\"id\":\"{operation.Id}\"}}");
+            }
+            return ExitCodes.Ok;
+        }
+
+        if (Output.Interactive && !output.Json)
+        {
+            await output.Console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
+                .StartAsync(async context =>
+                {
+                    var bars = operation.Children.ToDictionary(c => c.ChildId, c => context.AddTask(Markup.Escape(c.ChildId), maxValue: 1));
+                    while (true)
+                    {
+                        foreach (var progress in operation.Children)
+                        {
+                            var bar = bars[progress.ChildId];
+                            bar.MaxValue = Math.Max(1, progress.TotalRecords);
+                            bar.Value = progress.State is "committed" or "current" ? bar.MaxValue : progress.Records;
+                            bar.Description = Markup.Escape($"{progress.ChildId} {progress.State}");
+                        }
+                        if (operation.State != OperationState.Running)
+                        {
+                            break;
+                        }
+                        await Task.Delay(PollEvery, cancellationToken);
+                        operation = await client.GetOperationAsync(operation.Id, cancellationToken);
+                    }
+                });
+        }
+        else
+        {
+            while (operation.State == OperationState.Running)
+            {
+                await Task.Delay(PollEvery, cancellationToken);
+                operation = await client.GetOperationAsync(operation.Id, cancellationToken);
+                if (!output.Json)
+                {
+                    Console.Error.WriteLine(string.Join("; ", operation.Children.Select(c => $"{c.ChildId} {c.State} {c.Records:N0}/{c.TotalRecords:N0}")));
+                }
+            }
+        }
+
+        if (output.Json)
+        {
+            Output.WriteJson(operation);
+        }
+        else
+        {
+            foreach (var progress in operation.Children)
+            {
+                var line = Markup.Escape($"{progress.ChildId}: {progress.State}{(progress.Period.Length > 0 ? $", period {progress.Period}" : "")}, {progress.Records:N0} records");
+                output.Console.MarkupLine(progress.State == "failed" ? $"[red]{line}: {Markup.Escape(progress.Error)}[/]" : line);
+            }
+        }
+        return operation.State == OperationState.Succeeded ? ExitCodes.Ok : ExitCodes.Negative;
+    }
+}

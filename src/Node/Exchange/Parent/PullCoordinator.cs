@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using Federation.Node.Hosting;
+using Federation.Store;
+using Grpc.Core;
+
+namespace Federation.Node.Exchange.Parent;
+
+/// <summary>
+/// Runs every pull of this node — scheduled or asked for by an operator — so that one child is
+/// never pulled twice at the same time (a per-child lock) and the outcome always lands on the
+/// child's link.
+/// </summary>
+internal sealed class PullCoordinator(FederationStore store, TimeProvider time, ILogger<PullCoordinator> logger)
+{
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+
+    public async Task<PullResult> PullAsync(ChildOptions child, DateOnly? period, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
+    {
+        var gate = _locks.GetOrAdd(child.Id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var result = await new ChildPuller(store, logger, time).PullAsync(child, period, cancellationToken, progress);
+            store.RecordPullSuccess(child.Id, result.Period, result.Digest, result.Records, result.Bytes, time.GetUtcNow());
+            return result;
+        }
+        catch (Exception ex) when (ex is RpcException or StoreException)
+        {
+            var reason = ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
+            ExchangeLog.PullFailed(logger, child.Id, reason);
+            store.RecordPullFailure(child.Id, reason, time.GetUtcNow());
+            throw new PullFailedException(reason, ex);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+}
+
+/// <summary>How far a pull got.</summary>
+internal readonly record struct PullProgress(string Period, long Records, long TotalRecords, long Bytes);
+
+/// <summary>A pull failed; the message is the reason (status and detail), already recorded on the link.</summary>
+internal sealed class PullFailedException(string message, Exception inner) : Exception(message, inner);
