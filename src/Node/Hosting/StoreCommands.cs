@@ -72,7 +72,6 @@ internal static class StoreCommands
     {
         using var logger = NodeLogging.Create(config.Node, config.Log);
         using var loggerFactory = new SerilogLoggerFactory(logger);
-        var log = loggerFactory.CreateLogger("Federation.Node.Exchange");
         var children = config.Node.Children.Where(c => childId is null || c.Id == childId).ToList();
         if (children.Count == 0)
         {
@@ -80,25 +79,22 @@ internal static class StoreCommands
             return 2;
         }
         using var store = FederationStore.Open(config.Store);
-        var puller = new Exchange.Parent.ChildPuller(store, log, TimeProvider.System);
+        var coordinator = new Exchange.Parent.PullCoordinator(store, TimeProvider.System, loggerFactory.CreateLogger<Exchange.Parent.PullCoordinator>());
         var failed = 0;
         foreach (var child in children)
         {
             try
             {
-                var result = await puller.PullAsync(child, period, cancellationToken);
-                store.RecordPullSuccess(child.Id, result.Period, result.Digest, result.Records, result.Bytes, DateTimeOffset.UtcNow);
+                var result = await coordinator.PullAsync(child, period, progress: null, cancellationToken);
                 Console.WriteLine(result.AlreadyCurrent
                     ? $"{child.Id}: period {result.Period} already received (digest {result.Digest})."
                     : $"{child.Id}: period {result.Period} received{(result.Resumed ? " (resumed)" : "")}: {result.Records:N0} records, {result.Bytes / 1048576.0:0.0} MiB in {result.Duration.TotalSeconds:0.0} s, digest {result.Digest}.");
             }
-            catch (Exception ex) when (ex is Grpc.Core.RpcException or StoreException)
+            catch (Exchange.Parent.PullFailedException ex)
             {
+                // Already logged and recorded on the child's link by the coordinator.
                 failed++;
-                var reason = ex is Grpc.Core.RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
-                Exchange.ExchangeLog.PullFailed(log, child.Id, reason);
-                store.RecordPullFailure(child.Id, reason, DateTimeOffset.UtcNow);
-                await Console.Error.WriteLineAsync($"{child.Id}: pull failed — {reason}");
+                await Console.Error.WriteLineAsync($"{child.Id}: pull failed — {ex.Message}");
             }
         }
         return failed == 0 ? 0 : 1;
