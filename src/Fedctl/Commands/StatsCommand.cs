@@ -6,6 +6,8 @@ namespace Federation.Fedctl.Commands;
 /// <summary><c>fedctl stats</c>: indicators R-10 … R-14 from a sealed period.</summary>
 internal static class StatsCommand
 {
+    private static string N(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+
     public static async Task<int> RunAsync(FederationClient client, Output output, string? period, string? from, string? to, string? division,
         long employedTotal, CancellationToken cancellationToken)
     {
@@ -24,7 +26,26 @@ internal static class StatsCommand
         table.AddRow("R-14 registered unemployment rate 登记失业率",
             indicators.RegisteredUnemploymentRate.Length > 0 ? indicators.RegisteredUnemploymentRate + " %" : "[grey](give --employed-total)[/]");
         output.Console.Write(table);
-        output.Console.MarkupLine($"[grey]snapshot digest {indicators.ManifestDigest}[/]");
+        if (indicators.ManifestDigest.Length > 0)
+        {
+            output.Console.MarkupLine($"[grey]snapshot digest {indicators.ManifestDigest}[/]");
+        }
+        if (indicators.Children.Count > 0)
+        {
+            var children = new Table().Border(TableBorder.Rounded).AddColumn("Child").AddColumn(new TableColumn("R-10").RightAligned())
+                .AddColumn(new TableColumn("R-11").RightAligned()).AddColumn(new TableColumn("R-12").RightAligned()).AddColumn(new TableColumn("R-13").RightAligned());
+            foreach (var child in indicators.Children)
+            {
+                if (child.Missing)
+                {
+                    children.AddRow(Markup.Escape($"{child.ChildId} {child.DivisionCode}"), "[yellow]not received[/]", "", "", "");
+                    continue;
+                }
+                children.AddRow(Markup.Escape($"{child.ChildId} {child.DivisionCode}"), N(child.NewUrbanEmployment), N(child.ReemployedUnemployed),
+                    N(child.HardToEmployEmployed), N(child.RegisteredUnemployed));
+            }
+            output.Console.Write(children);
+        }
         return ExitCodes.Ok;
     }
 }

@@ -22,8 +22,10 @@ internal sealed record IndicatorFigures(long NewUrbanEmployment, long Reemployed
 /// the jurisdiction when its handling division is. Candidate rows come from indexed SQL; the
 /// rules run in C# so they read like the text.
 /// </summary>
-internal sealed class IndicatorCalculator(FederationStore store)
+internal sealed class IndicatorCalculator(FederationStore store, IndicatorSource? source = null)
 {
+    private readonly IndicatorSource _source = source ?? IndicatorSource.OwnPeriod;
+
     private static readonly string[] EmployedExitReasons = ["unit", "self", "flexible"];
 
     public IndicatorFigures Compute(DateOnly period, DateOnly from, DateOnly to, Jurisdiction jurisdiction)
@@ -42,7 +44,7 @@ internal sealed class IndicatorCalculator(FederationStore store)
     // self-employed forms.
     // R-11: of those persons, the ones whose latest valid unemployment registration before E.start
     // (for a counted E) has category "employment → unemployment" (就业转失业).
-    private static (long NewUrban, long Reemployed) NewUrbanEmployment(SqliteConnection connection, string period, DateOnly from, DateOnly to, Jurisdiction jurisdiction)
+    private (long NewUrban, long Reemployed) NewUrbanEmployment(SqliteConnection connection, string period, DateOnly from, DateOnly to, Jurisdiction jurisdiction)
     {
         using var candidates = Command(connection, """
             SELECT registration_id, citizen_id, form, employer_credit_code, start_date, handling_division FROM p_employment
@@ -96,7 +98,7 @@ internal sealed class IndicatorCalculator(FederationStore store)
     // R-12: persons with an assistance-target recognition A, A.exit in [from, to], exit reason unit
     // employment, self-employment or flexible employment, A inside, who have a valid employment
     // registration with start on or after A.exit.
-    private static long HardToEmployEmployed(SqliteConnection connection, string period, DateOnly from, DateOnly to, Jurisdiction jurisdiction)
+    private long HardToEmployEmployed(SqliteConnection connection, string period, DateOnly from, DateOnly to, Jurisdiction jurisdiction)
     {
         using var candidates = Command(connection, $"""
             SELECT citizen_id, exit_date, handling_division FROM p_assistance
@@ -126,7 +128,7 @@ internal sealed class IndicatorCalculator(FederationStore store)
 
     // R-13: persons with a valid unemployment registration U inside, registered on or before `to`,
     // not cancelled on or before `to`, of working age on `to`.
-    private static long RegisteredUnemployed(SqliteConnection connection, string period, DateOnly to, Jurisdiction jurisdiction)
+    private long RegisteredUnemployed(SqliteConnection connection, string period, DateOnly to, Jurisdiction jurisdiction)
     {
         using var candidates = Command(connection, """
             SELECT citizen_id, handling_division FROM p_unemployment
@@ -146,10 +148,10 @@ internal sealed class IndicatorCalculator(FederationStore store)
         return counted.Count;
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, string Value)[] parameters)
+    private SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, string Value)[] parameters)
     {
         var command = connection.CreateCommand();
-        command.CommandText = sql;
+        command.CommandText = _source.Apply(sql);
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value);

@@ -12,6 +12,10 @@ internal sealed class StatisticsService(FederationStore store, NodeIdentity iden
 {
     public override async Task<Indicators> GetIndicators(GetIndicatorsRequest request, ServerCallContext context)
     {
+        if (identity.Children.Count > 0)
+        {
+            return await GetParentIndicatorsAsync(request, context.CancellationToken);
+        }
         var manifests = store.ListManifests();
         Manifest manifest;
         if (request.Period.Length == 0)
@@ -73,6 +77,75 @@ internal sealed class StatisticsService(FederationStore store, NodeIdentity iden
             EmployedTotal = request.EmployedTotal,
             ManifestDigest = manifest.Digest,
         };
+    }
+
+    // A parent answers from its children's committed snapshots: the roll-up over their union
+    // (distinct persons) and each child's own figures.
+    private async Task<Indicators> GetParentIndicatorsAsync(GetIndicatorsRequest request, CancellationToken cancellationToken)
+    {
+        var received = identity.Children.ToDictionary(c => c.Id, c => store.ListChildManifests(c.Id), StringComparer.Ordinal);
+        DateOnly period;
+        if (request.Period.Length == 0)
+        {
+            var latest = received.Values.SelectMany(m => m).Select(m => m.AsOf).DefaultIfEmpty().Max();
+            period = latest != default ? latest : throw new RpcException(new Status(StatusCode.FailedPrecondition, $"No child snapshot has been received by {identity.Id} yet."));
+        }
+        else
+        {
+            period = ParseDate(request.Period, "period");
+        }
+        var to = request.To.Length == 0 ? period : ParseDate(request.To, "to");
+        var from = request.From.Length == 0 ? new DateOnly(period.Year, period.Month, 1) : ParseDate(request.From, "from");
+        if (from > to || to > period)
+        {
+            throw Invalid($"the range {from:yyyy-MM-dd} … {to:yyyy-MM-dd} must be in order and end on or before the period {period:yyyy-MM-dd}");
+        }
+        if (request.Division.Length > 0 && request.Division != identity.DivisionCode)
+        {
+            throw Invalid($"division: a parent answers for its whole jurisdiction {identity.DivisionCode}; ask the child node for {request.Division}");
+        }
+        var jurisdiction = DivisionTable.Default.JurisdictionOf(identity.DivisionCode);
+        var present = identity.Children.Where(c => received[c.Id].Any(m => m.AsOf == period)).ToList();
+        if (present.Count == 0)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"No child of {identity.Id} has a received snapshot of period {period:yyyy-MM-dd}."));
+        }
+
+        var rollup = await Task.Run(() => new IndicatorCalculator(store, IndicatorSource.Children(present.Select(c => c.Id))).Compute(period, from, to, jurisdiction), cancellationToken);
+        var response = new Indicators
+        {
+            Period = period.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Division = identity.DivisionCode,
+            From = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            To = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            NewUrbanEmployment = rollup.NewUrbanEmployment,
+            ReemployedUnemployed = rollup.ReemployedUnemployed,
+            HardToEmployEmployed = rollup.HardToEmployEmployed,
+            RegisteredUnemployed = rollup.RegisteredUnemployed,
+            RegisteredUnemploymentRate = rollup.UnemploymentRate(request.EmployedTotal)?.ToString("0.00", CultureInfo.InvariantCulture) ?? "",
+            EmployedTotal = request.EmployedTotal,
+        };
+        foreach (var child in identity.Children)
+        {
+            var manifest = received[child.Id].FirstOrDefault(m => m.AsOf == period);
+            if (manifest is null)
+            {
+                response.Children.Add(new ChildIndicators { ChildId = child.Id, DivisionCode = child.DivisionCode, Missing = true });
+                continue;
+            }
+            var figures = await Task.Run(() => new IndicatorCalculator(store, IndicatorSource.Children([child.Id])).Compute(period, from, to, jurisdiction), cancellationToken);
+            response.Children.Add(new ChildIndicators
+            {
+                ChildId = child.Id,
+                DivisionCode = child.DivisionCode,
+                NewUrbanEmployment = figures.NewUrbanEmployment,
+                ReemployedUnemployed = figures.ReemployedUnemployed,
+                HardToEmployEmployed = figures.HardToEmployEmployed,
+                RegisteredUnemployed = figures.RegisteredUnemployed,
+                Digest = manifest.Digest,
+            });
+        }
+        return response;
     }
 
     private static DateOnly ParseDate(string text, string field) =>
