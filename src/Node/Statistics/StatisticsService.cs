@@ -63,21 +63,24 @@ internal sealed class StatisticsService(FederationStore store, NodeIdentity iden
         }
 
         var figures = await Task.Run(() => new IndicatorCalculator(store).Compute(manifest.AsOf, from, to, jurisdiction), context.CancellationToken);
-        return new Indicators
-        {
-            Period = manifest.Period,
-            Division = division,
-            From = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            To = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            NewUrbanEmployment = figures.NewUrbanEmployment,
-            ReemployedUnemployed = figures.ReemployedUnemployed,
-            HardToEmployEmployed = figures.HardToEmployEmployed,
-            RegisteredUnemployed = figures.RegisteredUnemployed,
-            RegisteredUnemploymentRate = figures.UnemploymentRate(request.EmployedTotal)?.ToString("0.00", CultureInfo.InvariantCulture) ?? "",
-            EmployedTotal = request.EmployedTotal,
-            ManifestDigest = manifest.Digest,
-        };
+        var response = ToIndicators(figures, manifest.AsOf, division, from, to, request.EmployedTotal);
+        response.ManifestDigest = manifest.Digest;
+        return response;
     }
+
+    private static Indicators ToIndicators(IndicatorFigures figures, DateOnly period, string division, DateOnly from, DateOnly to, long employedTotal) => new()
+    {
+        Period = period.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        Division = division,
+        From = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        To = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        NewUrbanEmployment = figures.NewUrbanEmployment,
+        ReemployedUnemployed = figures.ReemployedUnemployed,
+        HardToEmployEmployed = figures.HardToEmployEmployed,
+        RegisteredUnemployed = figures.RegisteredUnemployed,
+        RegisteredUnemploymentRate = figures.UnemploymentRate(employedTotal)?.ToString("0.00", CultureInfo.InvariantCulture) ?? "",
+        EmployedTotal = employedTotal,
+    };
 
     // A parent answers from its children's committed snapshots: the roll-up over their union
     // (distinct persons) and each child's own figures.
@@ -112,19 +115,7 @@ internal sealed class StatisticsService(FederationStore store, NodeIdentity iden
         }
 
         var rollup = await Task.Run(() => new IndicatorCalculator(store, IndicatorSource.Children(present.Select(c => c.Id))).Compute(period, from, to, jurisdiction), cancellationToken);
-        var response = new Indicators
-        {
-            Period = period.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            Division = identity.DivisionCode,
-            From = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            To = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            NewUrbanEmployment = rollup.NewUrbanEmployment,
-            ReemployedUnemployed = rollup.ReemployedUnemployed,
-            HardToEmployEmployed = rollup.HardToEmployEmployed,
-            RegisteredUnemployed = rollup.RegisteredUnemployed,
-            RegisteredUnemploymentRate = rollup.UnemploymentRate(request.EmployedTotal)?.ToString("0.00", CultureInfo.InvariantCulture) ?? "",
-            EmployedTotal = request.EmployedTotal,
-        };
+        var response = ToIndicators(rollup, period, identity.DivisionCode, from, to, request.EmployedTotal);
         foreach (var child in identity.Children)
         {
             var manifest = received[child.Id].FirstOrDefault(m => m.AsOf == period);
