@@ -35,27 +35,15 @@ public sealed class NodeStartupTests
     [Fact]
     public async Task LevelAndDivisionDisagree_IsRefused()
     {
-        using var directory = new TempDirectory();
-        var config = directory.File("mismatch.json");
-        await File.WriteAllTextAsync(config, """{ "Node": { "Id": "p", "Level": "province", "DivisionCode": "440100" } }""");
-
-        await using var node = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "--config", config]);
-
-        Assert.Equal(2, await node.WaitForExitAsync());
-        Assert.Contains("Node:DivisionCode is '440100' but Node:Level is province", node.Output, StringComparison.Ordinal);
+        var output = await RefusedConfigOutputAsync("""{ "Node": { "Id": "p", "Level": "province", "DivisionCode": "440100" } }""");
+        Assert.Contains("Node:DivisionCode is '440100' but Node:Level is province", output, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task DivisionNotInTable_IsRefused()
     {
-        using var directory = new TempDirectory();
-        var config = directory.File("unknown.json");
-        await File.WriteAllTextAsync(config, """{ "Node": { "Id": "c", "Level": "city", "DivisionCode": "449900" } }""");
-
-        await using var node = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "--config", config]);
-
-        Assert.Equal(2, await node.WaitForExitAsync());
-        Assert.Contains("Node:DivisionCode is '449900', which is not in the GB/T 2260 division table.", node.Output, StringComparison.Ordinal);
+        var output = await RefusedConfigOutputAsync("""{ "Node": { "Id": "c", "Level": "city", "DivisionCode": "449900" } }""");
+        Assert.Contains("Node:DivisionCode is '449900', which is not in the GB/T 2260 division table.", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -69,12 +57,8 @@ public sealed class NodeStartupTests
     [Fact]
     public async Task InvalidJson_IsReported_ExitCode2()
     {
-        using var directory = new TempDirectory();
-        var config = directory.File("broken.json");
-        await File.WriteAllTextAsync(config, "{ \"Node\": { \"Id\": ");
-        await using var node = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "--config", config]);
-        Assert.Equal(2, await node.WaitForExitAsync());
-        Assert.Contains("not valid JSON", node.Output, StringComparison.Ordinal);
+        var output = await RefusedConfigOutputAsync("{ \"Node\": { \"Id\": ");
+        Assert.Contains("not valid JSON", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -111,15 +95,22 @@ public sealed class NodeStartupTests
     [Fact]
     public async Task Province_WithChildOutsideItsJurisdiction_IsRefused()
     {
-        using var directory = new TempDirectory();
-        var config = directory.File("p.json");
-        await File.WriteAllTextAsync(config, """
+        var output = await RefusedConfigOutputAsync("""
             { "Node": { "Id": "province-440000", "Level": "province", "DivisionCode": "440000" },
               "Children": [ { "Id": "city-320100", "DivisionCode": "320100", "Address": "http://127.0.0.1:7205" } ] }
             """);
+        Assert.Contains("Children[0]:DivisionCode is 320100 (南京市), outside this node's jurisdiction 440000.", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Writes <paramref name="json"/> as a node config, starts the node with it and expects it to refuse (exit 2).</summary>
+    private static async Task<string> RefusedConfigOutputAsync(string json)
+    {
+        using var directory = new TempDirectory();
+        var config = directory.File("node.json");
+        await File.WriteAllTextAsync(config, json);
         await using var node = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "--config", config]);
         Assert.Equal(2, await node.WaitForExitAsync());
-        Assert.Contains("Children[0]:DivisionCode is 320100 (南京市), outside this node's jurisdiction 440000.", node.Output, StringComparison.Ordinal);
+        return node.Output;
     }
 
     private static async Task<string[]> ReadSharedAsync(string path)
