@@ -16,11 +16,11 @@ public sealed partial class FederationStore
     {
         using var connection = OpenReader();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT digest, dataset, after_key, records FROM transfers WHERE child_id = $child AND period = $period";
+        command.CommandText = "SELECT digest, dataset, after_origin, after_key, records FROM transfers WHERE child_id = $child AND period = $period";
         command.Parameters.AddWithValue("$child", childId);
         command.Parameters.AddWithValue("$period", Iso(period));
         using var reader = command.ExecuteReader();
-        return reader.Read() ? new TransferState(childId, period, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)) : null;
+        return reader.Read() ? new TransferState(childId, period, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4)) : null;
     }
 
     /// <summary>
@@ -38,14 +38,14 @@ public sealed partial class FederationStore
         WithWriteTransaction(transaction =>
         {
             DiscardTransfer(transaction, childId, period);
-            Execute(transaction, "INSERT INTO transfers (child_id, period, digest, dataset, after_key, records, updated_at) VALUES ($child, $period, $digest, '', '', 0, $now)",
+            Execute(transaction, "INSERT INTO transfers (child_id, period, digest, dataset, after_origin, after_key, records, updated_at) VALUES ($child, $period, $digest, '', '', '', 0, $now)",
                 ("$child", childId), ("$period", Iso(period)), ("$digest", digest), ("$now", now.ToString("O", CultureInfo.InvariantCulture)));
         });
-        return new TransferState(childId, period, digest, "", "", 0);
+        return new TransferState(childId, period, digest, "", "", "", 0);
     }
 
-    /// <summary>Stores one received batch and advances the cursor, in one transaction.</summary>
-    public void AppendTransfer(string childId, DateOnly period, Dataset dataset, IReadOnlyList<IReadOnlyList<string>> records, string cursorDataset, string cursorKey, DateTimeOffset now)
+    /// <summary>Stores one received batch and advances the cursor (the last record's origin and key), in one transaction.</summary>
+    public void AppendTransfer(string childId, DateOnly period, Dataset dataset, IReadOnlyList<OriginRecord> records, DateTimeOffset now)
     {
         WithWriteTransaction(transaction =>
         {
@@ -53,30 +53,40 @@ public sealed partial class FederationStore
             // OR REPLACE: a batch received again after a crash between its commit and the next
             // cursor read lands on the same keys and changes nothing.
             using var insert = new RawStatement(_connection,
-                $"INSERT OR REPLACE INTO c_{dataset.Name} (child_id, period, {string.Join(", ", columns)}) VALUES (?1, ?2, {string.Join(", ", columns.Select((_, i) => "?" + (i + 3)))})");
-            foreach (var record in records)
+                $"INSERT OR REPLACE INTO c_{dataset.Name} (child_id, period, origin, {string.Join(", ", columns)}) VALUES (?1, ?2, ?3, {string.Join(", ", columns.Select((_, i) => "?" + (i + 4)))})");
+            foreach (var (origin, values) in records)
             {
-                if (record.Count != columns.Count)
+                if (values.Count != columns.Count)
                 {
-                    throw new StoreException($"A {dataset.Name} record from {childId} has {record.Count} values; the standard has {columns.Count} columns.");
+                    throw new StoreException($"A {dataset.Name} record from {childId} has {values.Count} values; the standard has {columns.Count} columns.");
+                }
+                if (origin.Length == 0)
+                {
+                    throw new StoreException($"A {dataset.Name} record from {childId} has no origin.");
                 }
                 insert.Bind(1, childId);
                 insert.Bind(2, Iso(period));
+                insert.Bind(3, origin);
                 for (var i = 0; i < columns.Count; i++)
                 {
                     if (i == dataset.ValidColumn)
                     {
-                        insert.Bind(i + 3, record[i] == "1" ? 1L : 0L);
+                        insert.Bind(i + 4, values[i] == "1" ? 1L : 0L);
                     }
                     else
                     {
-                        insert.Bind(i + 3, record[i]);
+                        insert.Bind(i + 4, values[i]);
                     }
                 }
                 insert.Execute();
             }
-            Execute(transaction, "UPDATE transfers SET dataset = $dataset, after_key = $key, records = records + $count, updated_at = $now WHERE child_id = $child AND period = $period",
-                ("$dataset", cursorDataset), ("$key", cursorKey), ("$count", records.Count.ToString(CultureInfo.InvariantCulture)),
+            if (records.Count == 0)
+            {
+                return;
+            }
+            var last = records[^1];
+            Execute(transaction, "UPDATE transfers SET dataset = $dataset, after_origin = $origin, after_key = $key, records = records + $count, updated_at = $now WHERE child_id = $child AND period = $period",
+                ("$dataset", dataset.Name), ("$origin", last.Origin), ("$key", last.Values[0]), ("$count", records.Count.ToString(CultureInfo.InvariantCulture)),
                 ("$now", now.ToString("O", CultureInfo.InvariantCulture)), ("$child", childId), ("$period", Iso(period)));
         });
     }
@@ -101,16 +111,12 @@ public sealed partial class FederationStore
                     digest.BeginDataset(dataset);
                     using var command = _connection.CreateCommand();
                     command.Transaction = transaction;
-                    command.CommandText = $"SELECT {string.Join(", ", dataset.Columns)} FROM c_{dataset.Name} WHERE child_id = $child AND period = $period ORDER BY {dataset.KeyColumn}";
+                    command.CommandText = $"SELECT origin, {string.Join(", ", dataset.Columns)} FROM c_{dataset.Name} WHERE child_id = $child AND period = $period ORDER BY origin, {dataset.KeyColumn}";
                     command.Parameters.AddWithValue("$child", childId);
                     command.Parameters.AddWithValue("$period", period);
                     using var reader = command.ExecuteReader();
                     long count = 0;
-                    while (reader.Read())
-                    {
-                        digest.AppendRecord(ReadRow(reader, dataset));
-                        count++;
-                    }
+                    DigestRows(digest, reader, dataset, ref count);
                     counts[dataset.Name] = count;
                 }
                 var actual = digest.Finish();
@@ -160,18 +166,22 @@ public sealed partial class FederationStore
         return manifests;
     }
 
-    /// <summary>Streams a sealed period's records of one dataset after <paramref name="afterKey"/>, in key order (keyset paging: the resume cursor).</summary>
-    public IEnumerable<string[]> ReadSealedAfter(DateOnly asOf, Dataset dataset, string afterKey)
+    /// <summary>
+    /// Streams a sealed period's records of one dataset after the position (<paramref name="afterOrigin"/>,
+    /// <paramref name="afterKey"/>) in canonical order (keyset paging: the resume cursor; both empty = from the start).
+    /// </summary>
+    public IEnumerable<OriginRecord> ReadSealedAfter(DateOnly asOf, Dataset dataset, string afterOrigin, string afterKey)
     {
         using var connection = OpenReader();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {string.Join(", ", dataset.Columns)} FROM p_{dataset.Name} WHERE period = $period AND {dataset.KeyColumn} > $after ORDER BY {dataset.KeyColumn}";
+        command.CommandText = $"SELECT origin, {string.Join(", ", dataset.Columns)} FROM p_{dataset.Name} WHERE period = $period AND (origin, {dataset.KeyColumn}) > ($origin, $after) ORDER BY origin, {dataset.KeyColumn}";
         command.Parameters.AddWithValue("$period", Iso(asOf));
+        command.Parameters.AddWithValue("$origin", afterOrigin);
         command.Parameters.AddWithValue("$after", afterKey);
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            yield return ReadRow(reader, dataset);
+            yield return new OriginRecord(reader.GetString(0), ReadRow(reader, dataset, 1));
         }
     }
 
@@ -200,7 +210,7 @@ public sealed partial class FederationStore
         }
     }
 
-    private void Execute(SqliteTransaction transaction, string sql, params (string Name, string Value)[] parameters)
+    private int Execute(SqliteTransaction transaction, string sql, params (string Name, string Value)[] parameters)
     {
         using var command = _connection.CreateCommand();
         command.Transaction = transaction;
@@ -209,7 +219,7 @@ public sealed partial class FederationStore
         {
             command.Parameters.AddWithValue(name, value);
         }
-        command.ExecuteNonQuery();
+        return command.ExecuteNonQuery();
     }
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

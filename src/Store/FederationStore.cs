@@ -45,7 +45,7 @@ public sealed partial class FederationStore : IDisposable
             SetPragma(connection, "journal_mode", JournalMode, JournalMode);
             SetPragma(connection, "synchronous", SynchronousFull.ToString(CultureInfo.InvariantCulture), SynchronousFull.ToString(CultureInfo.InvariantCulture));
             SqliteSchema.Create(connection);
-            return new FederationStore(options.Path, connection) { CacheSizeMiB = options.CacheSizeMiB };
+            return new FederationStore(options.Path, connection) { CacheSizeMiB = options.CacheSizeMiB, OwnerId = options.NodeId };
         }
         catch
         {
@@ -79,13 +79,20 @@ public sealed partial class FederationStore : IDisposable
     /// dataset, counts it, digests it and writes the manifest, in one transaction. Periods are
     /// sealed in order; a sealed period can never be changed.
     /// </summary>
-    public Manifest Seal(DateOnly asOf, DateTimeOffset now)
+    public Manifest Seal(DateOnly asOf, DateTimeOffset now) => Seal(asOf, now, []);
+
+    /// <summary>
+    /// Seals a parent's period as of <paramref name="asOf"/>: its own staged data (origin: this
+    /// node) merged with the given committed child snapshots (their rows keep their origins),
+    /// with the cross-child findings (比对), counts, digest and a manifest naming the sources —
+    /// in one transaction. Periods are sealed in order; a sealed period can never be changed.
+    /// </summary>
+    public Manifest Seal(DateOnly asOf, DateTimeOffset now, IReadOnlyList<MergedSource> children)
     {
-        var period = asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        _writeGate.Wait();
-        try
+        var period = Iso(asOf);
+        Manifest? manifest = null;
+        WithWriteTransaction(transaction =>
         {
-            using var transaction = _connection.BeginTransaction(deferred: false);
             var latest = LatestPeriod(_connection, transaction);
             if (latest is not null && string.CompareOrdinal(latest, period) >= 0)
             {
@@ -93,34 +100,60 @@ public sealed partial class FederationStore : IDisposable
                     ? $"Period {period} is already sealed; a sealed period cannot be changed (R-4)."
                     : $"Period {period} is before the latest sealed period {latest}; periods are sealed in order.");
             }
+            foreach (var source in children)
+            {
+                CheckCommitted(transaction, source);
+            }
             var counts = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var dataset in Dataset.All)
             {
                 var columns = string.Join(", ", dataset.Columns);
-                using var copy = _connection.CreateCommand();
-                copy.Transaction = transaction;
-                copy.CommandText = $"INSERT INTO p_{dataset.Name} (period, {columns}) SELECT $period, {columns} FROM s_{dataset.Name}";
-                copy.Parameters.AddWithValue("$period", period);
-                counts[dataset.Name] = copy.ExecuteNonQuery();
+                long count = Execute(transaction, $"INSERT INTO p_{dataset.Name} (period, origin, {columns}) SELECT $period, $owner, {columns} FROM s_{dataset.Name}",
+                    ("$period", period), ("$owner", OwnerId));
+                foreach (var source in children)
+                {
+                    try
+                    {
+                        count += Execute(transaction,
+                            $"INSERT INTO p_{dataset.Name} (period, origin, {columns}) SELECT $period, origin, {columns} FROM c_{dataset.Name} WHERE child_id = $child AND period = $childPeriod",
+                            ("$period", period), ("$child", source.ChildId), ("$childPeriod", source.Period));
+                    }
+                    catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+                    {
+                        throw new StoreException($"{source.ChildId}'s snapshot of {source.Period} holds {dataset.Name} records of an origin that another source of period {period} also holds; node ids must be unique in the tree (check-tree).", ex);
+                    }
+                }
+                counts[dataset.Name] = count;
+            }
+            if (children.Count > 0)
+            {
+                WriteFindings(transaction, period);
             }
             var digest = ComputeDigest(_connection, transaction, period);
-            var manifest = new Manifest(asOf, counts, digest, now);
-            using (var insert = _connection.CreateCommand())
-            {
-                insert.Transaction = transaction;
-                insert.CommandText = "INSERT INTO manifests (period, counts, digest, sealed_at) VALUES ($period, $counts, $digest, $sealedAt)";
-                insert.Parameters.AddWithValue("$period", period);
-                insert.Parameters.AddWithValue("$counts", JsonSerializer.Serialize(counts));
-                insert.Parameters.AddWithValue("$digest", digest);
-                insert.Parameters.AddWithValue("$sealedAt", now.ToString("O", CultureInfo.InvariantCulture));
-                insert.ExecuteNonQuery();
-            }
-            transaction.Commit();
-            return manifest;
-        }
-        finally
+            Execute(transaction, "INSERT INTO manifests (period, counts, digest, sealed_at, sources) VALUES ($period, $counts, $digest, $sealedAt, $sources)",
+                ("$period", period), ("$counts", JsonSerializer.Serialize(counts)), ("$digest", digest), ("$sealedAt", Stamp(now)),
+                ("$sources", JsonSerializer.Serialize(children)));
+            manifest = new Manifest(asOf, counts, digest, now) { Sources = children };
+        });
+        return manifest!;
+    }
+
+    /// <summary>The id recorded as the origin of this node's own sealed records.</summary>
+    public string OwnerId { get; private init; } = "";
+
+    private void CheckCommitted(SqliteTransaction transaction, MergedSource source)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT digest FROM child_manifests WHERE child_id = $child AND period = $period";
+        command.Parameters.AddWithValue("$child", source.ChildId);
+        command.Parameters.AddWithValue("$period", source.Period);
+        var digest = command.ExecuteScalar() as string;
+        if (digest != source.Digest)
         {
-            _writeGate.Release();
+            throw new StoreException(digest is null
+                ? $"No committed snapshot of {source.ChildId} for {source.Period}; pull it before sealing."
+                : $"{source.ChildId}'s committed snapshot of {source.Period} has digest {digest}, not {source.Digest}.");
         }
     }
 
@@ -132,7 +165,7 @@ public sealed partial class FederationStore : IDisposable
     {
         using var connection = OpenReader();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT period, counts, digest, sealed_at FROM manifests ORDER BY period";
+        command.CommandText = "SELECT period, counts, digest, sealed_at, sources FROM manifests ORDER BY period";
         using var reader = command.ExecuteReader();
         var manifests = new List<Manifest>();
         while (reader.Read())
@@ -141,7 +174,8 @@ public sealed partial class FederationStore : IDisposable
                 DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture),
                 JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(1))!,
                 reader.GetString(2),
-                DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture)));
+                DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture))
+            { Sources = JsonSerializer.Deserialize<List<MergedSource>>(reader.GetString(4))! });
         }
         return manifests;
     }
@@ -154,19 +188,8 @@ public sealed partial class FederationStore : IDisposable
         return ComputeDigest(connection, transaction, asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Streams a sealed period's records of one dataset, ordered by natural key.</summary>
-    public IEnumerable<string[]> ReadSealed(DateOnly asOf, Dataset dataset)
-    {
-        using var connection = OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {string.Join(", ", dataset.Columns)} FROM p_{dataset.Name} WHERE period = $period ORDER BY {dataset.KeyColumn}";
-        command.Parameters.AddWithValue("$period", asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            yield return ReadRow(reader, dataset);
-        }
-    }
+    /// <summary>Streams a sealed period's records of one dataset, in canonical order (origin, natural key).</summary>
+    public IEnumerable<OriginRecord> ReadSealed(DateOnly asOf, Dataset dataset) => ReadSealedAfter(asOf, dataset, "", "");
 
     /// <summary>Streams the staged records of one dataset, ordered by natural key.</summary>
     public IEnumerable<string[]> ReadStaged(Dataset dataset)
@@ -254,14 +277,25 @@ public sealed partial class FederationStore : IDisposable
         SqliteConnection.ClearPool(_connection);
     }
 
-    internal static string[] ReadRow(SqliteDataReader reader, Dataset dataset)
+    internal static string[] ReadRow(SqliteDataReader reader, Dataset dataset, int offset = 0)
     {
         var values = new string[dataset.Columns.Count];
         for (var i = 0; i < values.Length; i++)
         {
-            values[i] = i == dataset.ValidColumn ? (reader.GetInt64(i) != 0 ? "1" : "0") : reader.GetString(i);
+            values[i] = i == dataset.ValidColumn ? (reader.GetInt64(offset + i) != 0 ? "1" : "0") : reader.GetString(offset + i);
         }
         return values;
+    }
+
+    // Canonical order of a period's rows: origin, then natural key — the primary key's order, so
+    // reading in it needs no sort.
+    internal static void DigestRows(SnapshotDigest digest, SqliteDataReader reader, Dataset dataset, ref long count)
+    {
+        while (reader.Read())
+        {
+            digest.AppendRecord(reader.GetString(0), ReadRow(reader, dataset, 1));
+            count++;
+        }
     }
 
     private static string ComputeDigest(SqliteConnection connection, SqliteTransaction transaction, string period)
@@ -272,13 +306,11 @@ public sealed partial class FederationStore : IDisposable
             digest.BeginDataset(dataset);
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = $"SELECT {string.Join(", ", dataset.Columns)} FROM p_{dataset.Name} WHERE period = $period ORDER BY {dataset.KeyColumn}";
+            command.CommandText = $"SELECT origin, {string.Join(", ", dataset.Columns)} FROM p_{dataset.Name} WHERE period = $period ORDER BY origin, {dataset.KeyColumn}";
             command.Parameters.AddWithValue("$period", period);
             using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                digest.AppendRecord(ReadRow(reader, dataset));
-            }
+            long count = 0;
+            DigestRows(digest, reader, dataset, ref count);
         }
         return digest.Finish();
     }

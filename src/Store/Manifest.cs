@@ -3,7 +3,8 @@ namespace Federation.Store;
 /// <summary>
 /// What a sealed period snapshot contains: its as-of date, the record count of each dataset and
 /// a SHA-256 content digest over a canonical ordering (see <see cref="SnapshotDigest"/>), so that
-/// equal data gives an equal digest on any node.
+/// equal data gives an equal digest on any node. A parent's merged period also lists the
+/// children's snapshots it was sealed from.
 /// </summary>
 public sealed record Manifest(DateOnly AsOf, IReadOnlyDictionary<string, long> Counts, string Digest, DateTimeOffset SealedAt)
 {
@@ -11,4 +12,10 @@ public sealed record Manifest(DateOnly AsOf, IReadOnlyDictionary<string, long> C
 
     /// <summary>The period's name: its as-of date, <c>YYYY-MM-DD</c>.</summary>
     public string Period => AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>For a merged period: the received child snapshots it contains (empty for a node's own data only).</summary>
+    public IReadOnlyList<MergedSource> Sources { get; init; } = [];
 }
+
+/// <summary>A child's committed snapshot that went into a parent's merged period.</summary>
+public sealed record MergedSource(string ChildId, string Period, string Digest);

@@ -6,7 +6,8 @@ namespace Federation.Store;
 /// <summary>
 /// The content digest of a snapshot: SHA-256 over, for each dataset in <see cref="Dataset.All"/>
 /// order, the line <c>#dataset\n</c> followed by each record ordered by natural key (ordinal, byte
-/// order of UTF-8) as its column values joined by TAB, ending in LF. Values never contain TAB or
+/// order of UTF-8) within origin order, as its origin and its column values joined by TAB, ending
+/// in LF. Values never contain TAB or
 /// LF (the importer refuses them), so the encoding is unambiguous. Incremental: memory stays
 /// constant whatever the snapshot's size.
 /// </summary>
@@ -17,14 +18,12 @@ public sealed class SnapshotDigest : IDisposable
 
     public void BeginDataset(Dataset dataset) => AppendText("#" + dataset.Name + "\n");
 
-    public void AppendRecord(IReadOnlyList<string> values)
+    public void AppendRecord(string origin, IReadOnlyList<string> values)
     {
+        AppendText(origin);
         for (var i = 0; i < values.Count; i++)
         {
-            if (i > 0)
-            {
-                AppendText("\t");
-            }
+            AppendText("\t");
             AppendText(values[i]);
         }
         AppendText("\n");

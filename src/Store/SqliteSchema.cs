@@ -6,13 +6,17 @@ namespace Federation.Store;
 /// <summary>
 /// The database schema: per dataset a staging table <c>s_&lt;name&gt;</c> (keyed by natural key)
 /// and a sealed-snapshot table <c>p_&lt;name&gt;</c> (keyed by period and natural key); a
-/// <c>manifests</c> table. Triggers make sealed data immutable (R-4): rows of a sealed period, and
+/// <c>manifests</c> table. Sealed rows carry their <c>origin</c>, the node whose staging they came
+/// from: a parent's merged period holds its children's rows side by side. Triggers make sealed data immutable (R-4): rows of a sealed period, and
 /// manifests, can be neither updated nor deleted, and no row can be added to a period once its
 /// manifest exists. The store enforces this itself, whatever code runs against it.
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 1;
+    // 2: sealed and received rows carry their origin (the node whose staging they came from), so
+    // a parent's merged period can hold the same natural key from two children; manifests list
+    // the children's snapshots a merged period was sealed from; findings (比对).
+    public const int Version = 2;
 
     public static void Create(SqliteConnection connection)
     {
@@ -20,7 +24,7 @@ internal static class SqliteSchema
         sql.AppendLine("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;");
         sql.AppendLine("""
             CREATE TABLE IF NOT EXISTS manifests (
-              period TEXT PRIMARY KEY, counts TEXT NOT NULL, digest TEXT NOT NULL, sealed_at TEXT NOT NULL) WITHOUT ROWID;
+              period TEXT PRIMARY KEY, counts TEXT NOT NULL, digest TEXT NOT NULL, sealed_at TEXT NOT NULL, sources TEXT NOT NULL DEFAULT '[]') WITHOUT ROWID;
             CREATE TRIGGER IF NOT EXISTS manifests_immutable_update BEFORE UPDATE ON manifests
               BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): manifests cannot be changed'); END;
             CREATE TRIGGER IF NOT EXISTS manifests_immutable_delete BEFORE DELETE ON manifests
@@ -30,10 +34,13 @@ internal static class SqliteSchema
         {
             var columns = string.Join(", ", dataset.Columns.Select(c => c == "valid" ? "valid INTEGER NOT NULL" : $"{c} TEXT NOT NULL"));
             sql.AppendLine($"CREATE TABLE IF NOT EXISTS s_{dataset.Name} ({columns}, PRIMARY KEY ({dataset.KeyColumn})) WITHOUT ROWID;");
-            sql.AppendLine($"CREATE TABLE IF NOT EXISTS p_{dataset.Name} (period TEXT NOT NULL, {columns}, PRIMARY KEY (period, {dataset.KeyColumn})) WITHOUT ROWID;");
-            if (dataset.CitizenColumn >= 0 && dataset != Dataset.Persons)
+            sql.AppendLine($"CREATE TABLE IF NOT EXISTS p_{dataset.Name} (period TEXT NOT NULL, origin TEXT NOT NULL, {columns}, PRIMARY KEY (period, origin, {dataset.KeyColumn})) WITHOUT ROWID;");
+            if (dataset.CitizenColumn >= 0)
             {
-                sql.AppendLine($"CREATE INDEX IF NOT EXISTS s_{dataset.Name}_citizen ON s_{dataset.Name} (citizen_id);");
+                if (dataset != Dataset.Persons)
+                {
+                    sql.AppendLine($"CREATE INDEX IF NOT EXISTS s_{dataset.Name}_citizen ON s_{dataset.Name} (citizen_id);");
+                }
                 sql.AppendLine($"CREATE INDEX IF NOT EXISTS p_{dataset.Name}_citizen ON p_{dataset.Name} (period, citizen_id);");
             }
             sql.AppendLine($"""
@@ -52,7 +59,7 @@ internal static class SqliteSchema
         // nor added to. Before that, a failed verification deletes them.
         sql.AppendLine("""
             CREATE TABLE IF NOT EXISTS transfers (
-              child_id TEXT NOT NULL, period TEXT NOT NULL, digest TEXT NOT NULL, dataset TEXT NOT NULL, after_key TEXT NOT NULL,
+              child_id TEXT NOT NULL, period TEXT NOT NULL, digest TEXT NOT NULL, dataset TEXT NOT NULL, after_origin TEXT NOT NULL, after_key TEXT NOT NULL,
               records INTEGER NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (child_id, period)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS child_manifests (
               child_id TEXT NOT NULL, period TEXT NOT NULL, counts TEXT NOT NULL, digest TEXT NOT NULL, sealed_at TEXT NOT NULL,
@@ -65,7 +72,18 @@ internal static class SqliteSchema
         foreach (var dataset in Dataset.All)
         {
             var columns = string.Join(", ", dataset.Columns.Select(c => c == "valid" ? "valid INTEGER NOT NULL" : $"{c} TEXT NOT NULL"));
-            sql.AppendLine($"CREATE TABLE IF NOT EXISTS c_{dataset.Name} (child_id TEXT NOT NULL, period TEXT NOT NULL, {columns}, PRIMARY KEY (child_id, period, {dataset.KeyColumn})) WITHOUT ROWID;");
+            sql.AppendLine($"CREATE TABLE IF NOT EXISTS c_{dataset.Name} (child_id TEXT NOT NULL, period TEXT NOT NULL, origin TEXT NOT NULL, {columns}, PRIMARY KEY (child_id, period, origin, {dataset.KeyColumn})) WITHOUT ROWID;");
+            // Verification answers from these copies when a child cannot be reached, by citizen ID
+            // or certificate number.
+            if (dataset.CitizenColumn >= 0)
+            {
+                sql.AppendLine($"CREATE INDEX IF NOT EXISTS c_{dataset.Name}_citizen ON c_{dataset.Name} (citizen_id, child_id, period);");
+            }
+            if (dataset == Dataset.Certificates)
+            {
+                sql.AppendLine("CREATE INDEX IF NOT EXISTS c_certificates_number ON c_certificates (certificate_number, child_id, period);");
+                sql.AppendLine("CREATE INDEX IF NOT EXISTS p_certificates_number ON p_certificates (period, certificate_number);");
+            }
             sql.AppendLine($"""
                 CREATE TRIGGER IF NOT EXISTS c_{dataset.Name}_immutable_update BEFORE UPDATE ON c_{dataset.Name}
                   BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): {dataset.Name} cannot be changed'); END;
@@ -85,6 +103,20 @@ internal static class SqliteSchema
               period TEXT NOT NULL DEFAULT '', digest TEXT NOT NULL DEFAULT '', records INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,
               last_error TEXT NOT NULL DEFAULT '', last_error_at TEXT NOT NULL DEFAULT '') WITHOUT ROWID;
             """);
+        // Cross-child comparison (比对) findings of a merged period: written with the period's seal,
+        // immutable like it.
+        sql.AppendLine("""
+            CREATE TABLE IF NOT EXISTS findings (
+              period TEXT NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL, origins TEXT NOT NULL, detail TEXT NOT NULL,
+              PRIMARY KEY (period, kind, subject)) WITHOUT ROWID;
+            CREATE TRIGGER IF NOT EXISTS findings_immutable_update BEFORE UPDATE ON findings
+              BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): findings cannot be changed'); END;
+            CREATE TRIGGER IF NOT EXISTS findings_immutable_delete BEFORE DELETE ON findings
+              BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): findings cannot be deleted'); END;
+            CREATE TRIGGER IF NOT EXISTS findings_sealed_insert BEFORE INSERT ON findings
+              WHEN EXISTS (SELECT 1 FROM manifests WHERE period = NEW.period)
+              BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): the period is already sealed'); END;
+            """);
         sql.AppendLine($"INSERT INTO meta (key, value) VALUES ('schema_version', '{Version}') ON CONFLICT(key) DO NOTHING;");
         using var command = connection.CreateCommand();
         command.CommandText = sql.ToString();
@@ -95,7 +127,9 @@ internal static class SqliteSchema
         var version = Convert.ToInt32(check.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         if (version != Version)
         {
-            throw new StoreException($"The database has schema version {version}; this software reads version {Version}.");
+            throw new StoreException(version < Version
+                ? $"The database has schema version {version}; this software reads version {Version}. Version 1 stores (before sealed rows carried their origin) cannot be upgraded in place: export the production data again and import it into a new store."
+                : $"The database has schema version {version}; this software reads version {Version}. Use the newer software.");
         }
     }
 }

@@ -2,6 +2,6 @@ namespace Federation.Store;
 
 /// <summary>
 /// A child snapshot transfer in progress on a parent: which snapshot (period and digest) and how
-/// far it got (the cursor: the last dataset and key received).
+/// far it got (the cursor: the last dataset, origin and key received).
 /// </summary>
-public sealed record TransferState(string ChildId, DateOnly Period, string Digest, string Dataset, string AfterKey, long Records);
+public sealed record TransferState(string ChildId, DateOnly Period, string Digest, string Dataset, string AfterOrigin, string AfterKey, long Records);

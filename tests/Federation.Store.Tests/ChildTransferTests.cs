@@ -38,7 +38,8 @@ public sealed class ChildTransferTests : IDisposable
     private FederationStore OpenParent() => FederationStore.Open(new StoreOptions { Path = _directory.File("parent.db") });
 
     /// <summary>Sends the child's snapshot from a cursor, in batches of <paramref name="batch"/>, stopping after <paramref name="maxBatches"/>.</summary>
-    private void Send(FederationStore parent, string cursorDataset, string afterKey, int batch = 7, int maxBatches = int.MaxValue, Func<string[], string[]>? tamper = null)
+    private void Send(FederationStore parent, string cursorDataset, string afterOrigin, string afterKey, int batch = 7, int maxBatches = int.MaxValue,
+        Func<IReadOnlyList<string>, IReadOnlyList<string>>? tamper = null)
     {
         var started = cursorDataset.Length == 0;
         foreach (var dataset in Dataset.All)
@@ -47,16 +48,16 @@ public sealed class ChildTransferTests : IDisposable
             {
                 continue;
             }
-            var after = started ? "" : afterKey;
+            var (origin, after) = started ? ("", "") : (afterOrigin, afterKey);
             started = true;
-            foreach (var chunk in _child.ReadSealedAfter(Period, dataset, after).Chunk(batch))
+            foreach (var chunk in _child.ReadSealedAfter(Period, dataset, origin, after).Chunk(batch))
             {
                 if (maxBatches-- <= 0)
                 {
                     return;
                 }
-                var rows = tamper is null ? chunk : chunk.Select(tamper).ToArray();
-                parent.AppendTransfer("city-440100", Period, dataset, rows, dataset.Name, chunk[^1][0], Now);
+                var rows = tamper is null ? chunk : chunk.Select(r => r with { Values = tamper(r.Values) }).ToArray();
+                parent.AppendTransfer("city-440100", Period, dataset, rows, Now);
             }
         }
     }
@@ -66,7 +67,7 @@ public sealed class ChildTransferTests : IDisposable
     {
         using var parent = OpenParent();
         parent.BeginTransfer("city-440100", Period, Manifest.Digest, Now);
-        Send(parent, "", "");
+        Send(parent, "", "", "");
 
         var committed = parent.CommitTransfer("city-440100", Manifest, Now);
 
@@ -82,7 +83,7 @@ public sealed class ChildTransferTests : IDisposable
         using (var parent = OpenParent())
         {
             parent.BeginTransfer("city-440100", Period, Manifest.Digest, Now);
-            Send(parent, "", "", maxBatches: 3); // the process dies after 3 batches
+            Send(parent, "", "", "", maxBatches: 3); // the process dies after 3 batches
         }
 
         using var reopened = OpenParent();
@@ -90,7 +91,8 @@ public sealed class ChildTransferTests : IDisposable
         Assert.Equal(21, state.Records);
         Assert.Equal("persons", state.Dataset);
         Assert.Equal(state, reopened.BeginTransfer("city-440100", Period, Manifest.Digest, Now) with { });
-        Send(reopened, state.Dataset, state.AfterKey);
+        Assert.Equal("local", state.AfterOrigin);
+        Send(reopened, state.Dataset, state.AfterOrigin, state.AfterKey);
 
         Assert.Equal(Manifest.Digest, reopened.CommitTransfer("city-440100", Manifest, Now).Digest);
     }
@@ -100,7 +102,7 @@ public sealed class ChildTransferTests : IDisposable
     {
         using var parent = OpenParent();
         parent.BeginTransfer("city-440100", Period, Manifest.Digest, Now);
-        Send(parent, "", "", tamper: row => row[0] == "E003" ? [.. row[..^1], "0"] : row);
+        Send(parent, "", "", "", tamper: row => row[0] == "E003" ? [.. row.Take(row.Count - 1), "0"] : row);
 
         var ex = Assert.Throws<StoreException>(() => parent.CommitTransfer("city-440100", Manifest, Now));
 
@@ -114,7 +116,7 @@ public sealed class ChildTransferTests : IDisposable
     {
         using var parent = OpenParent();
         parent.BeginTransfer("city-440100", Period, "an-older-digest", Now);
-        Send(parent, "", "", maxBatches: 2);
+        Send(parent, "", "", "", maxBatches: 2);
 
         var state = parent.BeginTransfer("city-440100", Period, Manifest.Digest, Now);
 
@@ -126,7 +128,7 @@ public sealed class ChildTransferTests : IDisposable
     {
         using var parent = OpenParent();
         parent.BeginTransfer("city-440100", Period, Manifest.Digest, Now);
-        Send(parent, "", "");
+        Send(parent, "", "", "");
         parent.CommitTransfer("city-440100", Manifest, Now);
 
         using var connection = new SqliteConnection($"Data Source={parent.Path};Pooling=false");

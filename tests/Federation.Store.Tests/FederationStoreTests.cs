@@ -60,9 +60,10 @@ public sealed class FederationStoreTests : IDisposable
     [Theory]
     [InlineData("UPDATE p_persons SET name = 'x'")]
     [InlineData("DELETE FROM p_persons")]
-    [InlineData("INSERT INTO p_persons VALUES ('2026-10-31', '440106199001010013', 'n', '1', '1990-01-01', '440106', '1', '440106', 1)")]
+    [InlineData("INSERT INTO p_persons VALUES ('2026-10-31', 'local', '440106199001010013', 'n', '1', '1990-01-01', '440106', '1', '440106', 1)")]
     [InlineData("UPDATE manifests SET digest = 'forged'")]
     [InlineData("DELETE FROM manifests")]
+    [InlineData("INSERT INTO findings VALUES ('2026-10-31', 'conflicting_state', 'x', 'a,b', 'forged')")]
     public void SealedSnapshot_AnyChange_IsRefusedByTheStore(string sql)
     {
         using var store = Open();
@@ -90,7 +91,7 @@ public sealed class FederationStoreTests : IDisposable
 
         Stage(store, Person("11010519491231002X", "改名"));
 
-        Assert.Equal("张三", store.ReadSealed(October, Dataset.Persons).Single()[1]);
+        Assert.Equal("张三", store.ReadSealed(October, Dataset.Persons).Single().Values[1]);
         Assert.Equal("改名", store.ReadStaged(Dataset.Persons).Single()[1]);
         Assert.Equal(manifest.Digest, store.RecomputeDigest(October));
     }

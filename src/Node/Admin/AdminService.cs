@@ -21,18 +21,44 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
             throw new RpcException(new Status(StatusCode.InvalidArgument,
                 $"child_id '{request.ChildId}' is not a child of {identity.Id}; children: {string.Join(", ", identity.Children.Select(c => c.Id))}"));
         }
-        DateOnly? period = null;
-        if (request.Period.Length > 0)
-        {
-            period = DateOnly.TryParseExact(request.Period, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var asOf)
-                ? asOf
-                : throw new RpcException(new Status(StatusCode.InvalidArgument, $"period must be a date YYYY-MM-DD, got '{request.Period}'"));
-        }
-        return Task.FromResult(resyncs.Start(children, period));
+        return Task.FromResult(resyncs.Start(children, RequestFields.ParseOptionalDate(request.Period, "period")));
     }
 
     public override Task<Operation> GetOperation(GetOperationRequest request, ServerCallContext context) =>
         Task.FromResult(resyncs.Get(request.Id) ?? throw new RpcException(new Status(StatusCode.NotFound, $"No operation '{request.Id}' on this node (operations are kept in memory, the last 100).")));
+
+    public override Task<ListFindingsResponse> ListFindings(ListFindingsRequest request, ServerCallContext context)
+    {
+        var manifests = store.ListManifests();
+        var manifest = request.Period.Length == 0
+            ? (manifests.Count > 0 ? manifests[^1] : throw new RpcException(new Status(StatusCode.NotFound, $"Node {identity.Id} has no sealed period yet.")))
+            : manifests.FirstOrDefault(m => m.AsOf == RequestFields.ParseDate(request.Period, "period"))
+              ?? throw new RpcException(new Status(StatusCode.NotFound, $"period {request.Period} is not sealed on node {identity.Id}"));
+        if (request.Kind.Length > 0 && !Store.Finding.Kinds.Contains(request.Kind))
+        {
+            throw RequestFields.Invalid($"kind '{request.Kind}' is not a kind of finding; kinds: {string.Join(", ", Store.Finding.Kinds)}");
+        }
+        var size = request.PageSize == 0 ? 100 : request.PageSize is >= 1 and <= 1000 ? request.PageSize
+            : throw RequestFields.Invalid($"page_size is {request.PageSize}; it must be 0 (default 100) or 1 … 1000");
+        var after = FindingsPageToken.Parse(request.PageToken);
+        var page = store.ListFindings(manifest.AsOf, request.Kind.Length == 0 ? null : request.Kind, after, size + 1);
+        var response = new ListFindingsResponse { Period = manifest.Period };
+        foreach (var finding in page.Take(size))
+        {
+            var proto = new Protocol.V1.Finding { Kind = finding.Kind, Subject = finding.Subject, Detail = finding.Detail };
+            proto.Origins.AddRange(finding.Origins);
+            response.Findings.Add(proto);
+        }
+        if (page.Count > size)
+        {
+            response.NextPageToken = FindingsPageToken.Format(page[size - 1].Kind, page[size - 1].Subject);
+        }
+        foreach (var (kind, count) in store.CountFindings(manifest.AsOf))
+        {
+            response.Counts[kind] = count;
+        }
+        return Task.FromResult(response);
+    }
 
     public override Task<NodeStatus> GetNodeStatus(GetNodeStatusRequest request, ServerCallContext context)
     {
@@ -52,6 +78,19 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
             Uptime = Duration.FromTimeSpan(time.GetUtcNow() - identity.StartedAt),
         };
         status.ListenAddresses.AddRange(identity.ListenAddresses);
+        var manifests = store.ListManifests();
+        if (manifests.Count > 0)
+        {
+            var latest = manifests[^1];
+            status.LatestSealed = new SealedPeriod
+            {
+                Period = latest.Period,
+                Digest = latest.Digest,
+                Records = latest.TotalRecords,
+                Findings = latest.Sources.Count == 0 ? 0 : store.CountFindings(latest.AsOf).Values.Sum(),
+            };
+            status.LatestSealed.Sources.AddRange(latest.Sources.Select(s => $"{s.ChildId}@{s.Period}"));
+        }
         var links = identity.Children.Count == 0 ? [] : store.ListChildLinks().ToDictionary(l => l.ChildId, StringComparer.Ordinal);
         var now = time.GetUtcNow();
         foreach (var child in identity.Children)

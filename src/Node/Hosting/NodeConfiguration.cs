@@ -61,6 +61,7 @@ internal sealed class NodeConfiguration
         var directory = System.IO.Path.GetDirectoryName(fullPath)!;
         log.Directory = Resolve(directory, log.Directory);
         store.Path = Resolve(directory, string.IsNullOrWhiteSpace(store.Path) ? System.IO.Path.Combine("data", $"{node.Id}.db") : store.Path);
+        store.NodeId = node.Id;
         ingest.RejectsDirectory = Resolve(directory, ingest.RejectsDirectory);
         if (server.Tls is { } tls)
         {

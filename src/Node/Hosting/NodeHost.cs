@@ -31,6 +31,7 @@ internal static class NodeHost
         builder.Services.AddSingleton<NodeIdentity>();
         builder.Services.AddSingleton(_ => Federation.Store.FederationStore.Open(config.Store));
         builder.Services.AddOptions<ExchangeOptions>().Bind(builder.Configuration.GetSection(ExchangeOptions.Section));
+        builder.Services.AddSingleton<Exchange.Parent.PeriodSealer>();
         builder.Services.AddSingleton<Exchange.Parent.PullCoordinator>();
         builder.Services.AddSingleton<Exchange.Parent.ResyncOperations>();
         builder.Services.AddHostedService<Exchange.Parent.ChildPullScheduler>();

@@ -62,10 +62,13 @@ internal static class StoreCommands
         Console.WriteLine($"Imported in {result.Duration.TotalSeconds:0.0} s ({result.Read / Math.Max(result.Duration.TotalSeconds, 0.001):N0} rows/s).");
         if (seal is { } asOf)
         {
-            return Seal(store, asOf, log);
+            return Seal(CreateSealer(config, store, loggerFactory), asOf);
         }
         return 0;
     }
+
+    private static Exchange.Parent.PeriodSealer CreateSealer(NodeConfiguration config, FederationStore store, SerilogLoggerFactory loggerFactory) =>
+        new(store, new NodeIdentity(config.Node, TimeProvider.System), TimeProvider.System, loggerFactory.CreateLogger<Exchange.Parent.PeriodSealer>());
 
     /// <summary>Pulls the configured children's sealed snapshots (all, or one) into this node's store.</summary>
     public static async Task<int> PullAsync(NodeConfiguration config, string? childId, DateOnly? period, CancellationToken cancellationToken)
@@ -79,7 +82,8 @@ internal static class StoreCommands
             return 2;
         }
         using var store = FederationStore.Open(config.Store);
-        var coordinator = new Exchange.Parent.PullCoordinator(store, TimeProvider.System, loggerFactory.CreateLogger<Exchange.Parent.PullCoordinator>());
+        var coordinator = new Exchange.Parent.PullCoordinator(store, CreateSealer(config, store, loggerFactory), TimeProvider.System,
+            loggerFactory.CreateLogger<Exchange.Parent.PullCoordinator>());
         var failed = 0;
         foreach (var child in children)
         {
@@ -105,7 +109,7 @@ internal static class StoreCommands
         using var logger = NodeLogging.Create(config.Node, config.Log);
         using var loggerFactory = new SerilogLoggerFactory(logger);
         using var store = FederationStore.Open(config.Store);
-        return Seal(store, asOf, loggerFactory.CreateLogger("Federation.Node.Ingest"));
+        return Seal(CreateSealer(config, store, loggerFactory), asOf);
     }
 
     public static int Periods(NodeConfiguration config)
@@ -157,16 +161,19 @@ internal static class StoreCommands
     public static bool TryParseDate(string? text, out DateOnly date) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
-    private static int Seal(FederationStore store, DateOnly asOf, Microsoft.Extensions.Logging.ILogger log)
+    private static int Seal(Exchange.Parent.PeriodSealer sealer, DateOnly asOf)
     {
         try
         {
-            var manifest = store.Seal(asOf, DateTimeOffset.Now);
-            IngestLog.PeriodSealed(log, manifest.Period, manifest.TotalRecords, manifest.Digest);
+            var manifest = sealer.Seal(asOf);
             Console.WriteLine($"Sealed period {manifest.Period}: {manifest.TotalRecords:N0} records, digest {manifest.Digest}.");
             foreach (var (dataset, count) in manifest.Counts)
             {
                 Console.WriteLine($"  {dataset,-14} {count,12:N0}");
+            }
+            foreach (var source in manifest.Sources)
+            {
+                Console.WriteLine($"  from {source.ChildId}'s snapshot of {source.Period}{(source.Period == manifest.Period ? "" : " (late: the latest received)")}, digest {source.Digest}");
             }
             return 0;
         }

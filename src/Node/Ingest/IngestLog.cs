@@ -11,7 +11,4 @@ internal static partial class IngestLog
 
     [LoggerMessage(2102, LogLevel.Information, "Import committed: {Read} rows, {Accepted} accepted ({Changed} changed), {Rejected} rejected; rejects report {RejectsPath}; {Seconds:0.0} s", EventName = "ImportCommitted")]
     public static partial void ImportCommitted(ILogger logger, long read, long accepted, long changed, long rejected, string rejectsPath, double seconds);
-
-    [LoggerMessage(2103, LogLevel.Information, "Sealed period {Period}: {Records} records, digest {Digest}", EventName = "PeriodSealed")]
-    public static partial void PeriodSealed(ILogger logger, string period, long records, string digest);
 }

@@ -12,7 +12,8 @@ namespace Federation.Node.Ingest;
 /// directory on disk (never held in memory), then imported exactly like the node-side
 /// <c>ingest</c> command. The spool is deleted afterwards, whatever happens.
 /// </summary>
-internal sealed class IngestService(FederationStore store, NodeIdentity identity, IngestDirectories directories, ILogger<IngestService> logger)
+internal sealed class IngestService(FederationStore store, NodeIdentity identity, IngestDirectories directories, Exchange.Parent.PeriodSealer sealer,
+    ILogger<IngestService> logger)
     : Protocol.V1.Ingest.IngestBase
 {
     private const int MaxFileNameLength = 128;
@@ -62,8 +63,7 @@ internal sealed class IngestService(FederationStore store, NodeIdentity identity
             {
                 try
                 {
-                    var manifest = store.Seal(asOf, DateTimeOffset.Now);
-                    IngestLog.PeriodSealed(logger, manifest.Period, manifest.TotalRecords, manifest.Digest);
+                    var manifest = sealer.Seal(asOf);
                     response.SealedPeriod = manifest.Period;
                     response.Digest = manifest.Digest;
                 }

@@ -139,10 +139,7 @@ internal sealed class StatisticsService(FederationStore store, NodeIdentity iden
         return response;
     }
 
-    private static DateOnly ParseDate(string text, string field) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-            ? date
-            : throw Invalid($"{field} must be a date YYYY-MM-DD, got '{text}'");
+    private static DateOnly ParseDate(string text, string field) => RequestFields.ParseDate(text, field);
 
-    private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+    private static RpcException Invalid(string message) => RequestFields.Invalid(message);
 }

@@ -9,7 +9,7 @@ namespace Federation.Node.Exchange.Child;
 /// <summary>
 /// <c>federation.v1.Exchange</c>, the child's side: the manifest of a sealed period, and the
 /// snapshot in bounded chunks — the manifest, record batches in the standard's dataset order and
-/// natural-key order, then the end. Each batch carries the cursor to resume after it; the
+/// (origin, natural key) order, then the end. Each batch carries the cursor to resume after it; the
 /// records are read with keyset paging, so resuming costs nothing. Memory is bounded by one
 /// batch: each write waits for HTTP/2 flow control before the next batch is read.
 /// </summary>
@@ -45,21 +45,21 @@ internal sealed class ExchangeService(FederationStore store, NodeIdentity identi
             {
                 continue;
             }
-            var after = started ? "" : request.ResumeFrom!.AfterKey;
+            var (afterOrigin, after) = started ? ("", "") : (request.ResumeFrom!.AfterOrigin, request.ResumeFrom.AfterKey);
             started = true;
             var batch = new RecordBatch { Dataset = dataset.Name };
             var bytes = 0;
-            foreach (var row in store.ReadSealedAfter(manifest.AsOf, dataset, after))
+            foreach (var row in store.ReadSealedAfter(manifest.AsOf, dataset, afterOrigin, after))
             {
                 context.CancellationToken.ThrowIfCancellationRequested();
-                var record = new SnapshotRecord();
-                record.Values.AddRange(row);
+                var record = new SnapshotRecord { Origin = row.Origin };
+                record.Values.AddRange(row.Values);
                 batch.Records.Add(record);
                 bytes += record.CalculateSize();
                 if (batch.Records.Count >= perChunk || bytes >= MaxChunkBytes)
                 {
                     sent += batch.Records.Count;
-                    await WriteBatchAsync(responseStream, batch, dataset.Name, row[0]);
+                    await WriteBatchAsync(responseStream, batch, dataset.Name);
                     batch = new RecordBatch { Dataset = dataset.Name };
                     bytes = 0;
                 }
@@ -67,15 +67,16 @@ internal sealed class ExchangeService(FederationStore store, NodeIdentity identi
             if (batch.Records.Count > 0)
             {
                 sent += batch.Records.Count;
-                await WriteBatchAsync(responseStream, batch, dataset.Name, batch.Records[^1].Values[0]);
+                await WriteBatchAsync(responseStream, batch, dataset.Name);
             }
         }
         await responseStream.WriteAsync(new SnapshotChunk { End = new SnapshotEnd { Records = sent, Digest = manifest.Digest } });
     }
 
-    private static Task WriteBatchAsync(IServerStreamWriter<SnapshotChunk> stream, RecordBatch batch, string dataset, string lastKey)
+    private static Task WriteBatchAsync(IServerStreamWriter<SnapshotChunk> stream, RecordBatch batch, string dataset)
     {
-        batch.Cursor = new SnapshotCursor { Dataset = dataset, AfterKey = lastKey };
+        var last = batch.Records[^1];
+        batch.Cursor = new SnapshotCursor { Dataset = dataset, AfterOrigin = last.Origin, AfterKey = last.Values[0] };
         return stream.WriteAsync(new SnapshotChunk { Records = batch });
     }
 
@@ -86,10 +87,7 @@ internal sealed class ExchangeService(FederationStore store, NodeIdentity identi
         {
             return manifests.Count > 0 ? manifests[^1] : throw new RpcException(new Status(StatusCode.NotFound, $"Node {identity.Id} has no sealed period yet."));
         }
-        if (!DateOnly.TryParseExact(period, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var asOf))
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"period must be a date YYYY-MM-DD, got '{period}'"));
-        }
+        var asOf = RequestFields.ParseDate(period, "period");
         return manifests.FirstOrDefault(m => m.AsOf == asOf) ?? throw new RpcException(new Status(StatusCode.NotFound,
             $"period {period} is not sealed on node {identity.Id}; sealed periods: {(manifests.Count == 0 ? "none" : string.Join(", ", manifests.Select(m => m.Period)))}"));
     }

@@ -58,19 +58,18 @@ internal sealed class ChildPuller(FederationStore store, ILogger logger, TimePro
         var request = new StreamSnapshotRequest { Period = manifest.Period };
         if (resumed)
         {
-            request.ResumeFrom = new SnapshotCursor { Dataset = state.Dataset, AfterKey = state.AfterKey };
+            request.ResumeFrom = new SnapshotCursor { Dataset = state.Dataset, AfterOrigin = state.AfterOrigin, AfterKey = state.AfterKey };
         }
         long records = 0, bytes = 0;
         using var call = client.StreamSnapshot(request, cancellationToken: cancellationToken);
         var ended = false;
-        var pending = new List<IReadOnlyList<string>>(RecordsPerTransaction);
+        var pending = new List<OriginRecord>(RecordsPerTransaction);
         Dataset? pendingDataset = null;
-        SnapshotCursor? pendingCursor = null;
         void Flush()
         {
             if (pendingDataset is not null && pending.Count > 0)
             {
-                store.AppendTransfer(child.Id, manifest.AsOf, pendingDataset, pending, pendingCursor!.Dataset, pendingCursor.AfterKey, time.GetUtcNow());
+                store.AppendTransfer(child.Id, manifest.AsOf, pendingDataset, pending, time.GetUtcNow());
                 pending.Clear();
             }
         }
@@ -92,10 +91,9 @@ internal sealed class ChildPuller(FederationStore store, ILogger logger, TimePro
                             Flush();
                         }
                         pendingDataset = dataset;
-                        pendingCursor = chunk.Records.Cursor;
                         foreach (var record in chunk.Records.Records)
                         {
-                            pending.Add(record.Values);
+                            pending.Add(new OriginRecord(record.Origin, record.Values));
                         }
                         records += chunk.Records.Records.Count;
                         progress?.Report(new PullProgress(manifest.Period, state.Records + records, manifest.TotalRecords, bytes));

@@ -8,9 +8,10 @@ namespace Federation.Node.Exchange.Parent;
 /// <summary>
 /// Runs every pull of this node — scheduled or asked for by an operator — so that one child is
 /// never pulled twice at the same time (a per-child lock) and the outcome always lands on the
-/// child's link.
+/// child's link. After a pull commits a new snapshot, the parent seals every period all its
+/// children have now delivered (<see cref="PeriodSealer"/>).
 /// </summary>
-internal sealed class PullCoordinator(FederationStore store, TimeProvider time, ILogger<PullCoordinator> logger)
+internal sealed class PullCoordinator(FederationStore store, PeriodSealer sealer, TimeProvider time, ILogger<PullCoordinator> logger)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
 
@@ -22,6 +23,7 @@ internal sealed class PullCoordinator(FederationStore store, TimeProvider time, 
         {
             var result = await new ChildPuller(store, logger, time).PullAsync(child, period, cancellationToken, progress);
             store.RecordPullSuccess(child.Id, result.Period, result.Digest, result.Records, result.Bytes, time.GetUtcNow());
+            SealCompletePeriods();
             return result;
         }
         catch (Exception ex) when (ex is RpcException or StoreException)
@@ -34,6 +36,20 @@ internal sealed class PullCoordinator(FederationStore store, TimeProvider time, 
         finally
         {
             gate.Release();
+        }
+    }
+
+    private void SealCompletePeriods()
+    {
+        try
+        {
+            sealer.SealCompletePeriods();
+        }
+        catch (StoreException ex)
+        {
+            // The pull itself succeeded; the merge is retried after the next committed pull, and
+            // an operator can seal by hand.
+            ExchangeLog.MergeSealFailed(logger, ex.Message);
         }
     }
 }

@@ -1,0 +1,70 @@
+using Federation.Node.Hosting;
+using Federation.Store;
+
+namespace Federation.Node.Exchange.Parent;
+
+/// <summary>
+/// Seals this node's periods. A node without children seals its own staged data. A parent seals
+/// the union of its own staged data and its children's committed snapshots of the period (their
+/// records keep their origins), with the comparison findings (比对):
+/// <list type="bullet">
+/// <item>by itself, once every configured child's snapshot of a period has arrived
+/// (<see cref="SealCompletePeriods"/>, run after each committed pull), periods in order;</item>
+/// <item>at an operator's request for a date (<see cref="Seal"/>): each child's snapshot of that
+/// date, or its latest one before it when the child is late — the manifest names every source, so
+/// a late child is visible.</item>
+/// </list>
+/// </summary>
+internal sealed class PeriodSealer(FederationStore store, NodeIdentity identity, TimeProvider time, ILogger<PeriodSealer> logger)
+{
+    private readonly Lock _lock = new();
+    private readonly IReadOnlyList<ChildOptions> _children = identity.Children;
+
+    public Manifest Seal(DateOnly asOf)
+    {
+        lock (_lock)
+        {
+            var sources = new List<MergedSource>();
+            foreach (var child in _children)
+            {
+                var latest = store.ListChildManifests(child.Id).LastOrDefault(m => m.AsOf <= asOf);
+                if (latest is null)
+                {
+                    ExchangeLog.SealWithoutChild(logger, asOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), child.Id);
+                    continue;
+                }
+                sources.Add(new MergedSource(child.Id, latest.Period, latest.Digest));
+            }
+            return Log(store.Seal(asOf, time.GetUtcNow(), sources));
+        }
+    }
+
+    /// <summary>Seals, in order, every period newer than the latest sealed one that all children have delivered.</summary>
+    public IReadOnlyList<Manifest> SealCompletePeriods()
+    {
+        if (_children.Count == 0)
+        {
+            return [];
+        }
+        lock (_lock)
+        {
+            var manifests = store.ListManifests();
+            var latest = manifests.Count > 0 ? manifests[^1].AsOf : DateOnly.MinValue;
+            var received = _children.Select(c => store.ListChildManifests(c.Id).Where(m => m.AsOf > latest).ToDictionary(m => m.AsOf)).ToList();
+            var sealedNow = new List<Manifest>();
+            foreach (var period in received[0].Keys.Where(p => received.All(r => r.ContainsKey(p))).Order())
+            {
+                var sources = _children.Select((c, i) => new MergedSource(c.Id, received[i][period].Period, received[i][period].Digest)).ToList();
+                sealedNow.Add(Log(store.Seal(period, time.GetUtcNow(), sources)));
+            }
+            return sealedNow;
+        }
+    }
+
+    private Manifest Log(Manifest manifest)
+    {
+        var findings = manifest.Sources.Count == 0 ? 0 : store.CountFindings(manifest.AsOf).Values.Sum();
+        ExchangeLog.PeriodSealed(logger, manifest.Period, manifest.TotalRecords, manifest.Sources.Count, findings, manifest.Digest);
+        return manifest;
+    }
+}
