@@ -11,7 +11,7 @@ using Grpc.Net.Client;
 namespace Federation.Client;
 
 /// <summary>
-/// A typed client for one node. Idempotent calls (status, health, statistics) are retried with
+/// A typed client for one node. Idempotent calls (status, health, statistics, verification, findings) are retried with
 /// jittered exponential backoff on UNAVAILABLE and DEADLINE_EXCEEDED; uploads are never retried.
 /// Inputs are checked locally before anything is sent. Failures surface as
 /// <see cref="FederationException"/> (gRPC status and the node's message); bad input as
@@ -106,6 +106,66 @@ public sealed class FederationClient : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         return CallIdempotentAsync("get operation", options => new Admin.AdminClient(_channel).GetOperationAsync(new GetOperationRequest { Id = id }, options).ResponseAsync, cancellationToken);
+    }
+
+    /// <summary>
+    /// The holder of an Employment/Unemployment Registration Certificate and their current status,
+    /// routed by the node to the place that holds it, with the answer's provenance. The number is
+    /// checked locally first (<see cref="ArgumentException"/> says why it is malformed).
+    /// </summary>
+    public Task<VerifyResponse> VerifyCertificateAsync(string certificateNumber, CancellationToken cancellationToken = default)
+    {
+        var number = CheckCertificate(certificateNumber);
+        return CallIdempotentAsync("verify certificate", options => new Verification.VerificationClient(_channel)
+            .VerifyCertificateAsync(new VerifyCertificateRequest { CertificateNumber = number }, options).ResponseAsync, cancellationToken);
+    }
+
+    /// <summary>
+    /// A worker's current status by citizen ID (GB 11643, checked locally first), from every place
+    /// that holds their records; <see cref="Provenance.Unanswered"/> lists children that did not answer.
+    /// </summary>
+    public Task<VerifyResponse> VerifyPersonAsync(string citizenId, CancellationToken cancellationToken = default)
+    {
+        if (!CitizenId.TryParse(citizenId, out var id, out var error))
+        {
+            throw new ArgumentException($"citizen ID: {error}", nameof(citizenId));
+        }
+        return CallIdempotentAsync("verify person", options => new Verification.VerificationClient(_channel)
+            .VerifyPersonAsync(new VerifyPersonRequest { CitizenId = id.Value }, options).ResponseAsync, cancellationToken);
+    }
+
+    /// <summary>The public authenticity check (真伪查验): whether the certificate is genuine, in force and held by <paramref name="name"/>.</summary>
+    public Task<PublicCheckResponse> PublicCheckAsync(string certificateNumber, string name, CancellationToken cancellationToken = default)
+    {
+        var number = CheckCertificate(certificateNumber);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return CallIdempotentAsync("check certificate", options => new Verification.VerificationClient(_channel)
+            .PublicCheckAsync(new PublicCheckRequest { CertificateNumber = number, Name = name.Trim() }, options).ResponseAsync, cancellationToken);
+    }
+
+    /// <summary>
+    /// The comparison (比对) findings of a sealed period (YYYY-MM-DD; null = the latest), optionally
+    /// of one kind, every page.
+    /// </summary>
+    public async Task<ListFindingsResponse> ListFindingsAsync(string? period = null, string? kind = null, CancellationToken cancellationToken = default)
+    {
+        CheckDate(period, nameof(period));
+        var request = new ListFindingsRequest { Period = period ?? "", Kind = kind ?? "", PageSize = 1000 };
+        var all = await CallIdempotentAsync("list findings", options => new Admin.AdminClient(_channel).ListFindingsAsync(request, options).ResponseAsync, cancellationToken)
+            .ConfigureAwait(false);
+        var next = all.NextPageToken;
+        while (next.Length > 0)
+        {
+            var page = request.Clone();
+            page.Period = all.Period;
+            page.PageToken = next;
+            var more = await CallIdempotentAsync("list findings", options => new Admin.AdminClient(_channel).ListFindingsAsync(page, options).ResponseAsync, cancellationToken)
+                .ConfigureAwait(false);
+            all.Findings.AddRange(more.Findings);
+            next = more.NextPageToken;
+        }
+        all.NextPageToken = "";
+        return all;
     }
 
     /// <summary>
@@ -214,6 +274,10 @@ public sealed class FederationClient : IDisposable
         }
         return files.Count > 0 ? files : throw new ArgumentException("No export files to upload (*.csv, *.jsonl).", nameof(paths));
     }
+
+    private static string CheckCertificate(string certificateNumber) =>
+        CertificateNumber.TryParse(certificateNumber, out var number, out var error) ? number.Value
+            : throw new ArgumentException($"certificate number: {error}", nameof(certificateNumber));
 
     private static void CheckDate(string? value, string parameter)
     {

@@ -69,5 +69,17 @@ public sealed class NodeProcess : IAsyncDisposable
         return new NodeProcess(process, configPath, new Uri(address));
     }
 
+    /// <summary>
+    /// Starts the node again from its config on the address it had (so its parent still finds
+    /// it); the process must have exited.
+    /// </summary>
+    public async Task<NodeProcess> RestartAsync(string id)
+    {
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(ConfigPath))!.AsObject();
+        config["Server"]!["Listen"] = Address.ToString().TrimEnd('/');
+        await File.WriteAllTextAsync(ConfigPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return await StartAsync(ConfigPath, id);
+    }
+
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

@@ -21,6 +21,13 @@ internal sealed class ExchangeOptions
     /// <summary>Longest retry delay. Defaults to 30 minutes.</summary>
     public TimeSpan RetryMax { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// Longest wait for a child's answer to a routed verification (less when the caller's
+    /// deadline is nearer); after it, the node answers from its copy of the child's last snapshot.
+    /// Defaults to 2 seconds.
+    /// </summary>
+    public TimeSpan VerificationTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Whether the daemon pulls on its own. Defaults to true; false leaves pulls to the <c>pull</c> command.</summary>
     public bool Enabled { get; set; } = true;
 }

@@ -84,6 +84,10 @@ internal sealed class NodeConfiguration
         {
             errors.Add($"Exchange:RetryInitial ({exchange.RetryInitial}) must be positive and Exchange:RetryMax ({exchange.RetryMax}) at least as long.");
         }
+        if (exchange.VerificationTimeout < TimeSpan.FromMilliseconds(10) || exchange.VerificationTimeout > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"Exchange:VerificationTimeout is {exchange.VerificationTimeout}; it must be between 00:00:00.010 and 00:01:00.");
+        }
         if (errors.Count > 0)
         {
             throw new NodeConfigurationException(fullPath, errors);

@@ -35,6 +35,7 @@ internal static class NodeHost
         builder.Services.AddSingleton<Exchange.Parent.PullCoordinator>();
         builder.Services.AddSingleton<Exchange.Parent.ResyncOperations>();
         builder.Services.AddHostedService<Exchange.Parent.ChildPullScheduler>();
+        builder.Services.AddSingleton<Verification.ChildChannels>();
         builder.Services.AddSingleton(new Ingest.IngestDirectories(
             Path.Combine(Path.GetDirectoryName(config.Store.Path)!, "uploads"), config.Ingest.RejectsDirectory));
         builder.Services.AddGrpc(options =>
@@ -48,6 +49,7 @@ internal static class NodeHost
         app.MapGrpcService<Statistics.StatisticsService>();
         app.MapGrpcService<Ingest.IngestService>();
         app.MapGrpcService<Exchange.Child.ExchangeService>();
+        app.MapGrpcService<Verification.VerificationService>();
         app.MapStandardServices();
 
         var lifetime = app.Lifetime;

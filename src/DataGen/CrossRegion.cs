@@ -1,0 +1,47 @@
+using System.Globalization;
+using Federation.Standards;
+
+namespace Federation.DataGen;
+
+/// <summary>
+/// Workers who moved between cities: copies people registered unemployed in one city's export
+/// into another city's export, with an open unemployment registration there too — the cross-region
+/// case the comparison (比对) at the common parent must find.
+/// </summary>
+public static class CrossRegion
+{
+    /// <summary>Appends up to <paramref name="count"/> moved workers to <paramref name="toExport"/>; returns their citizen IDs.</summary>
+    public static IReadOnlyList<string> AddMovedWorkers(string fromExport, string toExport, string toCityCode, int count)
+    {
+        var county = DivisionTable.Default.All.Where(d => d.PrefectureCode == toCityCode).Select(d => d.Code).Order(StringComparer.Ordinal).FirstOrDefault()
+            ?? throw new ArgumentException($"{toCityCode} is not a prefecture-level city with counties.", nameof(toCityCode));
+        var persons = Rows(fromExport, "persons").Where(r => r["valid"] == "1").ToDictionary(r => r["citizen_id"], StringComparer.Ordinal);
+        var moved = Rows(fromExport, "unemployment")
+            .Where(u => u["valid"] == "1" && u["cancel_date"].Length == 0 && persons.ContainsKey(u["citizen_id"]))
+            .Select(u => (Citizen: u["citizen_id"], Registered: u["register_date"]))
+            .DistinctBy(u => u.Citizen)
+            .Take(count)
+            .ToList();
+        var personLines = moved.Select(m =>
+        {
+            var p = persons[m.Citizen];
+            return string.Join(',', p["citizen_id"], p["name"], p["sex"], p["birth_date"], p["household_division"], p["household_nature"], county, "1");
+        });
+        var registrationLines = moved.Select((m, i) => string.Join(',',
+            "MOVED-" + (i + 1).ToString("D6", CultureInfo.InvariantCulture), m.Citizen, "employment_to_unemployment", m.Registered, "", "", county, "1"));
+        File.AppendAllLines(Path.Combine(toExport, "persons.csv"), personLines);
+        File.AppendAllLines(Path.Combine(toExport, "unemployment.csv"), registrationLines);
+        return [.. moved.Select(m => m.Citizen)];
+    }
+
+    // The generator writes plain CSV (no quoted fields), so a split suffices here.
+    private static IEnumerable<Dictionary<string, string>> Rows(string export, string dataset)
+    {
+        using var reader = new StreamReader(Path.Combine(export, dataset + ".csv"));
+        var header = reader.ReadLine()?.Split(',') ?? [];
+        while (reader.ReadLine() is { } line)
+        {
+            yield return header.Zip(line.Split(',')).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+        }
+    }
+}

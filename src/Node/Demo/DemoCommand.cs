@@ -1,0 +1,282 @@
+using Federation.DataGen;
+using Federation.Node.Exchange.Parent;
+using Federation.Node.Hosting;
+using Federation.Node.Ingest;
+using Federation.Protocol.V1;
+using Federation.Standards;
+using Federation.Store;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodeLevel = Federation.Node.Hosting.NodeLevel;
+
+namespace Federation.Node.Demo;
+
+/// <summary>
+/// <c>Federation.Node demo</c>: the demo tree of <c>config/demo-tree</c> (1 ministry, 2 provinces,
+/// 2 cities each) end to end. It starts from empty demo stores, generates synthetic exports for
+/// every city (with a few workers registered in two cities of a province, for the comparison to
+/// find), imports and seals them, starts every node as its own process on its loopback port,
+/// pulls up to the ministry (each parent seals its merged period), prints a summary and a
+/// verification entered at the ministry with its route, and serves until Ctrl-C.
+/// </summary>
+internal static class DemoCommand
+{
+    private const int MovedWorkersPerProvince = 3;
+
+    public static async Task<int> RunAsync(DirectoryInfo? configDirectory, int persons, bool exitAfterSummary, CancellationToken cancellationToken)
+    {
+        var nodes = new List<DemoNode>();
+        try
+        {
+            var directory = configDirectory?.FullName ?? FindDemoTree()
+                ?? throw new DemoException("Cannot find config/demo-tree; run from the repository (or pass --tree <dir>).");
+            var configs = LoadTree(directory);
+            var cities = configs.Where(c => c.Node.Children.Count == 0).ToList();
+            var root = configs.Single(c => c.Node.ParsedLevel == NodeLevel.Ministry);
+            var period = new GeneratorOptions().AsOf;
+            Console.WriteLine($"Federation demo: {configs.Count} nodes from {Relative(directory)}, {persons:N0} synthetic persons per city, period {period:yyyy-MM-dd}.");
+
+            foreach (var config in configs)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(config.Store.Path)!);
+                foreach (var suffix in new[] { "", "-wal", "-shm" })
+                {
+                    File.Delete(config.Store.Path + suffix);
+                }
+            }
+            var runDirectory = Path.Combine(Path.GetDirectoryName(root.Store.Path)!, "run");
+            Directory.CreateDirectory(runDirectory);
+            Console.WriteLine($"Demo stores (fresh): {Relative(Path.GetDirectoryName(root.Store.Path)!)}");
+
+            var exports = GenerateExports(cities, persons, runDirectory, period);
+            var moved = new List<string>();
+            foreach (var province in configs.Where(c => c.Node.ParsedLevel == NodeLevel.Province))
+            {
+                var pair = province.Node.Children.Select(c => cities.Single(city => city.Node.Id == c.Id)).Take(2).ToList();
+                if (pair.Count == 2)
+                {
+                    moved.AddRange(CrossRegion.AddMovedWorkers(exports[pair[0].Node.Id], exports[pair[1].Node.Id], pair[1].Node.DivisionCode, MovedWorkersPerProvince));
+                }
+            }
+            foreach (var city in cities)
+            {
+                await ImportAndSealAsync(city, exports[city.Node.Id], period, cancellationToken);
+            }
+
+            // Children first, so that each parent finds its children listening.
+            var addresses = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var config in configs.OrderBy(c => c.Node.ParsedLevel))
+            {
+                var readyFile = Path.Combine(runDirectory, config.Node.Id + ".ready.json");
+                var node = DemoNode.Start(config.Node.Id, config.Path, readyFile);
+                nodes.Add(node);
+                addresses[config.Node.Id] = await node.WaitReadyAsync(readyFile, TimeSpan.FromSeconds(60), cancellationToken);
+            }
+            Console.WriteLine($"Started {nodes.Count} node processes: {string.Join(", ", configs.Select(c => $"{c.Node.Id} {addresses[c.Node.Id]}"))}");
+
+            using var channels = new ChannelSet(addresses);
+            foreach (var level in new[] { NodeLevel.Province, NodeLevel.Ministry })
+            {
+                foreach (var parent in configs.Where(c => c.Node.ParsedLevel == level))
+                {
+                    await ResyncAsync(channels.Admin(parent.Node.Id), parent.Node.Id, cancellationToken);
+                }
+            }
+
+            await PrintSummaryAsync(configs, channels, cancellationToken);
+            await PrintVerificationAsync(channels.Verification(root.Node.Id), root.Node.Id, exports[cities[0].Node.Id], moved, cancellationToken);
+
+            var ministry = addresses[root.Node.Id];
+            Console.WriteLine();
+            Console.WriteLine("Try it (another terminal):");
+            Console.WriteLine($"  dotnet run --project src/Fedctl -- status --node {ministry}");
+            Console.WriteLine($"  dotnet run --project src/Fedctl -- findings --node {ministry}");
+            Console.WriteLine($"  dotnet run --project src/Fedctl -- stats --node {ministry} --period {period:yyyy-MM-dd}");
+            Console.WriteLine($"  grpcurl -plaintext {new Uri(ministry).Authority} list          (or: buf curl --protocol grpc --http2-prior-knowledge --list-methods {ministry})");
+            if (exitAfterSummary)
+            {
+                return 0;
+            }
+            Console.WriteLine("Serving until Ctrl-C.");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            Console.WriteLine("Stopping the demo nodes.");
+            return 0;
+        }
+        catch (DemoException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return 1;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("Demo cancelled.");
+            return 1;
+        }
+        finally
+        {
+            // Parents first: they must not log a failed pull for a child stopped under them.
+            foreach (var node in Enumerable.Reverse(nodes))
+            {
+                node.Dispose();
+            }
+        }
+    }
+
+    private static List<NodeConfiguration> LoadTree(string directory)
+    {
+        var files = Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal).ToArray();
+        var errors = TreeCheck.Check(files, out _);
+        if (errors.Count > 0)
+        {
+            throw new DemoException($"The demo tree in {directory} is not consistent:{Environment.NewLine}{string.Join(Environment.NewLine, errors.Select(e => "  - " + e))}");
+        }
+        try
+        {
+            return [.. files.Select(NodeConfiguration.Load)];
+        }
+        catch (NodeConfigurationException ex)
+        {
+            throw new DemoException(ex.Message);
+        }
+    }
+
+    private static Dictionary<string, string> GenerateExports(List<NodeConfiguration> cities, int persons, string runDirectory, DateOnly period)
+    {
+        var exports = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < cities.Count; i++)
+        {
+            var city = cities[i];
+            var export = Path.Combine(runDirectory, "exports", city.Node.Id);
+            if (Directory.Exists(export))
+            {
+                Directory.Delete(export, recursive: true);
+            }
+            // Distinct seeds and id ranges: each city its own people.
+            ExportGenerator.Generate(new GeneratorOptions { CityCode = city.Node.DivisionCode, Persons = persons, Seed = 100 + i, IdOffset = (i + 1) * 10_000_000, AsOf = period }, export);
+            exports[city.Node.Id] = export;
+        }
+        return exports;
+    }
+
+    private static async Task ImportAndSealAsync(NodeConfiguration city, string export, DateOnly period, CancellationToken cancellationToken)
+    {
+        using var store = FederationStore.Open(city.Store);
+        var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf(city.Node.DivisionCode), DivisionTable.Default, DateOnly.FromDateTime(DateTime.Now));
+        var rejects = Path.Combine(city.Ingest.RejectsDirectory, $"rejects-demo-{DateTime.Now:yyyyMMdd-HHmmss}.csv");
+        var result = await new Importer(store, validator, NullLogger.Instance).ImportAsync(Importer.Plan([export]), rejects, progress: null, cancellationToken);
+        var manifest = new PeriodSealer(store, new NodeIdentity(city.Node, TimeProvider.System), TimeProvider.System, NullLogger<PeriodSealer>.Instance).Seal(period);
+        Console.WriteLine($"  {city.Node.Id,-16} imported {result.Accepted,9:N0} records ({result.Rejected:N0} rejected), sealed {manifest.Period} digest {manifest.Digest[..12]}…");
+    }
+
+    private static async Task ResyncAsync(Protocol.V1.Admin.AdminClient admin, string parentId, CancellationToken cancellationToken)
+    {
+        var operation = await admin.TriggerResyncAsync(new TriggerResyncRequest(), cancellationToken: cancellationToken);
+        var deadline = DateTime.UtcNow.AddMinutes(10);
+        while (operation.State == OperationState.Running)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new DemoException($"{parentId}'s pull did not finish within 10 minutes.");
+            }
+            await Task.Delay(100, cancellationToken);
+            operation = await admin.GetOperationAsync(new GetOperationRequest { Id = operation.Id }, cancellationToken: cancellationToken);
+        }
+        foreach (var child in operation.Children)
+        {
+            Console.WriteLine(child.State == "current"
+                ? $"  {parentId,-16} has    {child.ChildId,-16} period {child.Period} (its own schedule pulled it at start-up)"
+                : $"  {parentId,-16} pulled {child.ChildId,-16} period {child.Period}: {child.State}, {child.Records:N0} records, {child.Bytes / 1048576.0:0.0} MiB{(child.Error.Length > 0 ? ", " + child.Error : "")}");
+        }
+        if (operation.State != OperationState.Succeeded)
+        {
+            throw new DemoException($"{parentId} could not pull all its children (see above); its log is in logs/demo.");
+        }
+    }
+
+    private static async Task PrintSummaryAsync(List<NodeConfiguration> configs, ChannelSet channels, CancellationToken cancellationToken)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{"node",-16} {"level",-9} {"period",-10} {"records",10} {"findings",9}  digest");
+        foreach (var config in configs.OrderByDescending(c => c.Node.ParsedLevel).ThenBy(c => c.Node.Id, StringComparer.Ordinal))
+        {
+            var status = await channels.Admin(config.Node.Id).GetNodeStatusAsync(new GetNodeStatusRequest(), cancellationToken: cancellationToken);
+            var sealedPeriod = status.LatestSealed ?? new SealedPeriod();
+            Console.WriteLine($"{status.NodeId,-16} {config.Node.ParsedLevel.Name(),-9} {sealedPeriod.Period,-10} {sealedPeriod.Records,10:N0} {sealedPeriod.Findings,9:N0}  {sealedPeriod.Digest}");
+        }
+    }
+
+    private static async Task PrintVerificationAsync(Protocol.V1.Verification.VerificationClient ministry, string ministryId, string export, List<string> moved, CancellationToken cancellationToken)
+    {
+        var certificate = File.ReadLines(Path.Combine(export, "certificates.csv")).Skip(1).Select(l => l.Split(','))
+            .First(c => c[4].Length == 0 && c[6] == "1")[0];
+        var answer = await ministry.VerifyCertificateAsync(new VerifyCertificateRequest { CertificateNumber = certificate }, cancellationToken: cancellationToken);
+        Console.WriteLine();
+        Console.WriteLine($"Verification entered at {ministryId}: certificate {certificate}");
+        Console.WriteLine($"  found {answer.Found}: holder {CitizenId.Mask(answer.Holder.Person.CitizenId)} {answer.Holder.Person.Name}, {Describe(answer.Holder)}");
+        foreach (var source in answer.Provenance.Sources)
+        {
+            Console.WriteLine($"  route {string.Join(" → ", source.Route)} ({source.Hops} hops), {Freshness(source)}");
+        }
+        if (moved.Count > 0)
+        {
+            var person = await ministry.VerifyPersonAsync(new VerifyPersonRequest { CitizenId = moved[0] }, cancellationToken: cancellationToken);
+            Console.WriteLine($"Verification entered at {ministryId}: person {CitizenId.Mask(moved[0])} (registered in two cities)");
+            Console.WriteLine($"  {Describe(person.Holder)}; records at {string.Join(" and ", person.Holder.Origins)}");
+            foreach (var source in person.Provenance.Sources)
+            {
+                Console.WriteLine($"  route {string.Join(" → ", source.Route)} ({source.Hops} hops), {Freshness(source)}");
+            }
+        }
+    }
+
+    private static string Describe(HolderStatus holder) =>
+        $"{holder.EmploymentState.ToString().ToLowerInvariant()}, {holder.Certificates.Count(c => c.State == CertificateState.Valid)} certificate(s) in force" +
+        (holder.AssistanceTarget ? ", assistance target" : "") +
+        (holder.PoliciesInForce.Count > 0 ? $", {holder.PoliciesInForce.Count} policy(ies)" : "") +
+        (holder.BenefitsInForce.Count > 0 ? ", drawing unemployment insurance" : "");
+
+    private static string Freshness(AnswerSource source) =>
+        source.Freshness == Protocol.V1.Freshness.Live ? "live" : $"cached from period {source.CachedPeriod} ({source.Reason})";
+
+    private static string? FindDemoTree()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+            {
+                var candidate = Path.Combine(directory.FullName, "config", "demo-tree");
+                if (Directory.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static string Relative(string path) => Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+
+    /// <summary>One channel per demo node, for the summary calls.</summary>
+    private sealed class ChannelSet(Dictionary<string, string> addresses) : IDisposable
+    {
+        private readonly Dictionary<string, GrpcChannel> _channels = addresses.ToDictionary(a => a.Key, a => GrpcChannel.ForAddress(a.Value), StringComparer.Ordinal);
+
+        public Protocol.V1.Admin.AdminClient Admin(string id) => new(_channels[id]);
+
+        public Protocol.V1.Verification.VerificationClient Verification(string id) => new(_channels[id]);
+
+        public void Dispose()
+        {
+            foreach (var channel in _channels.Values)
+            {
+                channel.Dispose();
+            }
+        }
+    }
+}

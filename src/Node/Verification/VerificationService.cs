@@ -1,0 +1,209 @@
+using Federation.Node.Hosting;
+using Federation.Protocol.V1;
+using Federation.Standards;
+using Federation.Store;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace Federation.Node.Verification;
+
+/// <summary>
+/// <c>federation.v1.Verification</c> (R-8, R-9). Any node takes a query and routes it down the
+/// tree: a certificate number to the child whose jurisdiction covers its issuing county; a citizen
+/// ID to the children whose snapshots hold the person (the routing index), or to every child
+/// when the index does not know them (partial answers name the children that did not answer).
+/// A node answers from its own current data when no child covers the record. Each hop passes on
+/// the caller's deadline, less a reserve for its own fallback: when a child cannot be reached or
+/// is too slow, the parent answers from its copy of the child's last snapshot and says so
+/// (<see cref="Freshness.Cached"/>, the period and the reason).
+/// </summary>
+internal sealed class VerificationService(FederationStore store, NodeIdentity identity, ChildChannels channels, IOptions<ExchangeOptions> options,
+    TimeProvider time, ILogger<VerificationService> logger) : Protocol.V1.Verification.VerificationBase
+{
+    private readonly Jurisdiction _jurisdiction = DivisionTable.Default.JurisdictionOf(identity.DivisionCode);
+    private readonly IReadOnlyList<(ChildOptions Child, Jurisdiction Jurisdiction)> _children =
+        [.. identity.Children.Select(c => (c, DivisionTable.Default.JurisdictionOf(c.DivisionCode)))];
+
+    public override Task<VerifyResponse> VerifyCertificate(VerifyCertificateRequest request, ServerCallContext context) =>
+        VerifyCertificateAsync(ParseCertificate(request.CertificateNumber), context);
+
+    public override async Task<VerifyResponse> VerifyPerson(VerifyPersonRequest request, ServerCallContext context)
+    {
+        if (!CitizenId.TryParse(request.CitizenId, out _, out var error))
+        {
+            throw RequestFields.Invalid($"citizen_id: {error}");
+        }
+        var citizen = request.CitizenId.ToUpperInvariant();
+        var parts = new List<VerifyResponse>();
+        if (store.FindStagedHolder(citizen) is { } own)
+        {
+            parts.Add(Answer(own));
+        }
+        if (_children.Count == 0)
+        {
+            return Combine(parts);
+        }
+        var holding = store.ChildrenHolding(citizen);
+        var targets = holding.Count > 0 ? _children.Where(c => holding.Contains(c.Child.Id)).Select(c => c.Child).ToList() : _children.Select(c => c.Child).ToList();
+        var answers = await Task.WhenAll(targets.Select(child => AskAsync(child, context,
+            (client, deadline) => client.VerifyPersonAsync(request, deadline: deadline, cancellationToken: context.CancellationToken).ResponseAsync,
+            () => store.FindCachedHolder(child.Id, citizen))));
+        parts.AddRange(answers.Where(a => a.Answer is not null).Select(a => a.Answer!));
+        // Neither reachable nor cached: the answer may be missing that child's records.
+        var unanswered = answers.Where(a => a.Failure is not null).Select(a => $"{a.Child.Id}: {a.Failure}").ToList();
+        var response = Combine(parts);
+        response.Provenance.Unanswered.AddRange(unanswered);
+        VerificationLog.Answered(logger, "person", CitizenId.Mask(citizen), response.Found, response.Provenance.Sources.Count, unanswered.Count);
+        return response;
+    }
+
+    public override async Task<PublicCheckResponse> PublicCheck(PublicCheckRequest request, ServerCallContext context)
+    {
+        var number = ParseCertificate(request.CertificateNumber);
+        var name = request.Name.Trim();
+        if (name.Length == 0)
+        {
+            throw RequestFields.Invalid("name: required — the holder's name as printed on the certificate");
+        }
+        var answer = await VerifyCertificateAsync(number, context);
+        var certificate = answer.Found ? answer.Holder.Certificates.FirstOrDefault(c => c.Certificate.CertificateNumber == number.Value) : null;
+        // Minimal disclosure: whether the number, in force, belongs to someone of that name —
+        // nothing about who, where or why not.
+        return new PublicCheckResponse
+        {
+            Genuine = certificate is { State: CertificateState.Valid } && answer.Holder.Person is { } person && person.Name == name,
+            Freshness = answer.Provenance.Sources.Select(s => s.Freshness).DefaultIfEmpty(Freshness.Live).Max(),
+        };
+    }
+
+    private async Task<VerifyResponse> VerifyCertificateAsync(CertificateNumber number, ServerCallContext context)
+    {
+        var issuer = number.IssuerCode;
+        if (issuer is not null && !_jurisdiction.Contains(issuer))
+        {
+            throw new RpcException(new Status(StatusCode.NotFound,
+                $"certificate {number.Value} was issued in {issuer}, outside {identity.Id}'s jurisdiction ({identity.DivisionCode}); ask a node above it, such as the ministry"));
+        }
+        var owner = issuer is null ? default : _children.FirstOrDefault(c => c.Jurisdiction.Contains(issuer));
+        var request = new VerifyCertificateRequest { CertificateNumber = number.Value };
+        VerifyResponse response;
+        if (owner.Child is { } child)
+        {
+            var (_, answer, failure) = await AskAsync(child, context,
+                (client, deadline) => client.VerifyCertificateAsync(request, deadline: deadline, cancellationToken: context.CancellationToken).ResponseAsync,
+                () => store.FindCachedCertificateHolder(child.Id, number.Value) is { } holder ? store.FindCachedHolder(child.Id, holder) : null);
+            response = answer ?? (failure is null ? Combine([])
+                : throw new RpcException(new Status(StatusCode.Unavailable,
+                    $"{child.Id}, which holds the certificates issued in {issuer}, cannot be reached ({failure}) and {identity.Id} has no copy of this one; try again later")));
+        }
+        else if (store.FindStagedCertificateHolder(number.Value) is { } citizen && store.FindStagedHolder(citizen) is { } own)
+        {
+            response = Answer(own);
+        }
+        else if (issuer is null && _children.Count > 0)
+        {
+            // A legacy number does not say where it was issued: ask every child.
+            var answers = await Task.WhenAll(_children.Select(c => AskAsync(c.Child, context,
+                (client, deadline) => client.VerifyCertificateAsync(request, deadline: deadline, cancellationToken: context.CancellationToken).ResponseAsync,
+                () => store.FindCachedCertificateHolder(c.Child.Id, number.Value) is { } holder ? store.FindCachedHolder(c.Child.Id, holder) : null)));
+            response = Combine([.. answers.Where(a => a.Answer is { Found: true }).Select(a => a.Answer!)]);
+            response.Provenance.Unanswered.AddRange(answers.Where(a => a.Failure is not null).Select(a => $"{a.Child.Id}: {a.Failure}"));
+        }
+        else
+        {
+            response = Combine([]);
+        }
+        VerificationLog.Answered(logger, "certificate", CitizenId.Mask(number.Value), response.Found, response.Provenance.Sources.Count, response.Provenance.Unanswered.Count);
+        return response;
+    }
+
+    /// <summary>
+    /// Asks a child, within the caller's deadline less a reserve (and at most the configured
+    /// per-hop timeout). On failure, answers from the cached copy when it holds the record. The
+    /// answer's routes get this node in front.
+    /// </summary>
+    private async Task<(ChildOptions Child, VerifyResponse? Answer, string? Failure)> AskAsync(ChildOptions child, ServerCallContext context,
+        Func<Protocol.V1.Verification.VerificationClient, DateTime, Task<VerifyResponse>> call, Func<HolderRecords?> cached)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var timeout = options.Value.VerificationTimeout;
+        var deadline = now + timeout;
+        if (context.Deadline != DateTime.MaxValue)
+        {
+            var remaining = context.Deadline - now;
+            // Keep a fifth of what is left (at most 200 ms) to answer from the cache if the child is slow.
+            var reserve = TimeSpan.FromTicks(Math.Min(remaining.Ticks / 5, TimeSpan.FromMilliseconds(200).Ticks));
+            if (context.Deadline - reserve < deadline)
+            {
+                deadline = context.Deadline - reserve;
+            }
+        }
+        string failure;
+        try
+        {
+            var answer = await call(new Protocol.V1.Verification.VerificationClient(channels.For(child)), deadline);
+            foreach (var source in answer.Provenance.Sources)
+            {
+                source.Route.Insert(0, identity.Id);
+                source.Hops = source.Route.Count - 1;
+            }
+            answer.Provenance.AnsweringNode = identity.Id;
+            return (child, answer, null);
+        }
+        catch (RpcException ex) when (!context.CancellationToken.IsCancellationRequested && ex.StatusCode is not (StatusCode.InvalidArgument or StatusCode.NotFound))
+        {
+            failure = $"{ex.StatusCode}: {ex.Status.Detail}";
+        }
+        catch (HttpRequestException ex) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            failure = $"Unavailable: {ex.Message}";
+        }
+        if (cached() is { } records)
+        {
+            VerificationLog.AnsweredFromCache(logger, child.Id, records.CachedPeriod?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "", failure);
+            var response = Answer(records);
+            response.Provenance.Sources[0].Reason = $"{child.Id} did not answer: {failure}";
+            return (child, response, null);
+        }
+        return (child, null, failure);
+    }
+
+    private VerifyResponse Answer(HolderRecords records)
+    {
+        var response = new VerifyResponse
+        {
+            Found = true,
+            Holder = HolderStatusBuilder.Build(records, Today()),
+            Provenance = new Provenance { AnsweringNode = identity.Id },
+        };
+        var source = new AnswerSource { Hops = 0, Freshness = records.CachedPeriod is null ? Freshness.Live : Freshness.Cached };
+        source.Route.Add(identity.Id);
+        if (records.CachedPeriod is { } period)
+        {
+            source.CachedPeriod = period.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        }
+        response.Provenance.Sources.Add(source);
+        return response;
+    }
+
+    private VerifyResponse Combine(IReadOnlyList<VerifyResponse> parts)
+    {
+        var found = parts.Where(p => p.Found).ToList();
+        var response = new VerifyResponse { Found = found.Count > 0, Provenance = new Provenance { AnsweringNode = identity.Id } };
+        if (found.Count > 0)
+        {
+            response.Holder = HolderStatusBuilder.Merge([.. found.Select(p => p.Holder)]);
+        }
+        foreach (var part in parts)
+        {
+            response.Provenance.Sources.AddRange(part.Provenance.Sources);
+            response.Provenance.Unanswered.AddRange(part.Provenance.Unanswered);
+        }
+        return response;
+    }
+
+    private DateOnly Today() => DateOnly.FromDateTime(time.GetLocalNow().DateTime);
+
+    private static CertificateNumber ParseCertificate(string text) =>
+        CertificateNumber.TryParse(text, out var number, out var error) ? number : throw RequestFields.Invalid($"certificate_number: {error}");
+}

@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+using Federation.Client;
+using Federation.DataGen;
+using Federation.Protocol.V1;
+using Federation.Testing;
+using Xunit;
+
+namespace Federation.Tests.Exchange;
+
+/// <summary>Building blocks of the tree tests: cities with sealed generated data, parents over them, resyncs followed to the end.</summary>
+internal static class Tree
+{
+    public const string Period = "2026-10-31";
+
+    /// <summary>Generates a city's export (optionally changed by <paramref name="edit"/>), imports and seals it; returns the config path.</summary>
+    public static async Task<string> PrepareCityAsync(string directory, string code, int persons, int seed, Action<string>? edit = null)
+    {
+        var export = Path.Combine(directory, "export-" + code);
+        ExportGenerator.Generate(new GeneratorOptions { CityCode = code, Persons = persons, Seed = seed, IdOffset = seed * 1000 }, export);
+        edit?.Invoke(export);
+        var config = await NodeProcess.WriteConfigAsync(directory, "city-" + code, "city", code);
+        await using var ingest = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "ingest", "--config", config, export, "--seal", Period]);
+        Assert.Equal(0, await ingest.WaitForExitAsync(TimeSpan.FromMinutes(3)));
+        return config;
+    }
+
+    /// <summary>Starts a parent over the given children; it pulls only when told to (resync), so tests decide when.</summary>
+    public static Task<NodeProcess> StartParentAsync(string directory, string id, string level, string code, params (string Id, string Code, Uri Address)[] children) =>
+        NodeProcess.StartAsync(directory, id, level, code, new JsonObject
+        {
+            ["Children"] = new JsonArray([.. children.Select(c => (JsonNode)new JsonObject { ["Id"] = c.Id, ["DivisionCode"] = c.Code, ["Address"] = c.Address.ToString() })]),
+            ["Exchange"] = new JsonObject { ["Enabled"] = false, ["VerificationTimeout"] = "00:00:01" },
+        });
+
+    public static FederationClient Client(NodeProcess node) => new(new FederationClientOptions { Address = node.Address.ToString() });
+
+    /// <summary>Triggers a resync of every child and follows it to the end.</summary>
+    public static async Task<Operation> ResyncAsync(FederationClient client, Action<Operation>? observe = null)
+    {
+        var operation = await client.TriggerResyncAsync();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (operation.State == OperationState.Running)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the resync did not finish within 2 minutes");
+            await Task.Delay(50);
+            operation = await client.GetOperationAsync(operation.Id);
+            observe?.Invoke(operation);
+        }
+        return operation;
+    }
+
+    /// <summary>The first data row of an export file, as column → value.</summary>
+    public static IEnumerable<Dictionary<string, string>> ReadRows(string export, string dataset)
+    {
+        var lines = File.ReadAllLines(Path.Combine(export, dataset + ".csv"));
+        var header = lines[0].Split(',');
+        return lines.Skip(1).Select(line => header.Zip(line.Split(',')).ToDictionary(p => p.First, p => p.Second));
+    }
+}

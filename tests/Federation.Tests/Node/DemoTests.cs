@@ -1,0 +1,34 @@
+using Federation.Testing;
+using Xunit;
+
+namespace Federation.Tests.Node;
+
+/// <summary>The README's main command, run as a process on a copy of the demo tree (its stores land in the copy).</summary>
+public sealed class DemoTests
+{
+    [Fact]
+    public async Task Demo_RunsTheTreeEndToEnd_AndPrintsTheSummaryAndARoutedVerification()
+    {
+        using var directory = new TempDirectory();
+        var tree = Directory.CreateDirectory(Path.Combine(directory.Path, "config", "demo-tree")).FullName;
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Root, "config", "demo-tree"), "*.json"))
+        {
+            File.Copy(file, Path.Combine(tree, Path.GetFileName(file)));
+        }
+
+        await using var demo = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "demo", "--tree", tree, "--persons", "300", "--exit"], workingDirectory: directory.Path);
+        var exitCode = await demo.WaitForExitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.True(exitCode == 0, demo.Output);
+        var output = demo.Output;
+        foreach (var node in new[] { "ministry", "province-440000", "province-320000", "city-440100", "city-440300", "city-320100", "city-320200" })
+        {
+            Assert.Matches($@"(?m)^{node} +\w+ +2026-10-31 +[\d,]+ +\d+ +[0-9a-f]{{64}}$", output);
+        }
+        // Three workers registered in two cities of each province: three findings each, six at the ministry.
+        Assert.Matches(@"(?m)^ministry +ministry +2026-10-31 +[\d,]+ +6 ", output);
+        Assert.Matches(@"route ministry → province-\d+ → city-\d+ \(2 hops\), live", output);
+        Assert.Contains("records at city-", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(directory.Path, "data", "demo", "ministry.db")), "the demo's stores belong beside its tree");
+    }
+}
