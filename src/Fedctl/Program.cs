@@ -59,7 +59,31 @@ var resync = new Command("resync", "Ask a parent node to pull its children's sea
 resync.SetAction((parse, ct) => RunAsync(parse, (client, output) => ResyncCommand.RunAsync(client, output, parse.GetValue(childOption),
     parse.GetValue(resyncPeriodOption), parse.GetValue(waitOption), ct)));
 
+var certificateArgument = new Argument<string>("number") { Description = "The certificate number (就业失业登记证号), 16 digits." };
+var verifyCertificate = new Command("cert", "The holder of a certificate and their current status, with where the answer came from.") { certificateArgument };
+verifyCertificate.SetAction((parse, ct) => RunAsync(parse, (client, output) => VerifyCommand.CertificateAsync(client, output, parse.GetRequiredValue(certificateArgument), ct)));
+var citizenArgument = new Argument<string>("citizen-id") { Description = "The citizen ID (公民身份号码), 18 characters." };
+var verifyPerson = new Command("person", "A worker's current status from every place that holds their records.") { citizenArgument };
+verifyPerson.SetAction((parse, ct) => RunAsync(parse, (client, output) => VerifyCommand.PersonAsync(client, output, parse.GetRequiredValue(citizenArgument), ct)));
+var verify = new Command("verify", "Verify a certificate or a worker (agencies): status, certificates, registrations, policies, benefits; exit 1 when not found or not in force.")
+{
+    verifyCertificate, verifyPerson,
+};
+
+var checkArgument = new Argument<string>("number") { Description = "The certificate number." };
+var nameOption = new Option<string>("--name") { Description = "The holder's name as printed on the certificate.", Required = true };
+var check = new Command("check", "The public authenticity check (真伪查验): GENUINE (exit 0) or NOT GENUINE (exit 1), nothing else.") { checkArgument, nameOption };
+check.SetAction((parse, ct) => RunAsync(parse, (client, output) => VerifyCommand.PublicCheckAsync(client, output, parse.GetRequiredValue(checkArgument), parse.GetRequiredValue(nameOption), ct)));
+
+var findingsPeriodOption = new Option<string?>("--period") { Description = "As-of date of a sealed period, YYYY-MM-DD (default: the latest)." };
+var kindOption = new Option<string?>("--kind") { Description = "Only this kind: certificate_issued_twice, duplicate_unemployment_registration, duplicate_employment_registration, conflicting_state." };
+var findings = new Command("findings", "Cross-region comparison (比对) findings of a parent's sealed period.") { findingsPeriodOption, kindOption };
+findings.SetAction((parse, ct) => RunAsync(parse, (client, output) => FindingsCommand.RunAsync(client, output, parse.GetValue(findingsPeriodOption), parse.GetValue(kindOption), ct)));
+
 root.Subcommands.Add(status);
+root.Subcommands.Add(verify);
+root.Subcommands.Add(check);
+root.Subcommands.Add(findings);
 root.Subcommands.Add(resync);
 root.Subcommands.Add(stats);
 root.Subcommands.Add(ingest);

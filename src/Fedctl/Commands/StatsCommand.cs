@@ -33,16 +33,20 @@ internal static class StatsCommand
         if (indicators.Children.Count > 0)
         {
             var children = new Table().Border(TableBorder.Rounded).AddColumn("Child").AddColumn(new TableColumn("R-10").RightAligned())
-                .AddColumn(new TableColumn("R-11").RightAligned()).AddColumn(new TableColumn("R-12").RightAligned()).AddColumn(new TableColumn("R-13").RightAligned());
+                .AddColumn(new TableColumn("R-11").RightAligned()).AddColumn(new TableColumn("R-12").RightAligned()).AddColumn(new TableColumn("R-13").RightAligned())
+                .AddColumn("R-15 reported ±5 %");
             foreach (var child in indicators.Children)
             {
                 if (child.Missing)
                 {
-                    children.AddRow(Markup.Escape($"{child.ChildId} {child.DivisionCode}"), "[yellow]not received[/]", "", "", "");
+                    children.AddRow(Markup.Escape($"{child.ChildId} {child.DivisionCode}"), "[yellow]not received[/]", "", "", "", "");
                     continue;
                 }
+                var check = child.ReportedError.Length > 0 ? $"[grey]not checked: {Markup.Escape(child.ReportedError)}[/]"
+                    : child.Deviations.Count > 0 ? "[red]DIFFERS: " + Markup.Escape(string.Join("; ", child.Deviations)) + "[/]"
+                    : "[green]agrees[/]";
                 children.AddRow(Markup.Escape($"{child.ChildId} {child.DivisionCode}"), N(child.NewUrbanEmployment), N(child.ReemployedUnemployed),
-                    N(child.HardToEmployEmployed), N(child.RegisteredUnemployed));
+                    N(child.HardToEmployEmployed), N(child.RegisteredUnemployed), check);
             }
             output.Console.Write(children);
         }

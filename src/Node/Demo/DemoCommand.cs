@@ -6,6 +6,7 @@ using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store;
 using Grpc.Net.Client;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodeLevel = Federation.Node.Hosting.NodeLevel;
 
@@ -23,9 +24,19 @@ internal static class DemoCommand
 {
     private const int MovedWorkersPerProvince = 3;
 
-    public static async Task<int> RunAsync(DirectoryInfo? configDirectory, int persons, bool exitAfterSummary, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(DirectoryInfo? configDirectory, int persons, bool exitAfterSummary, CancellationToken commandToken)
     {
         var nodes = new List<DemoNode>();
+        // Ctrl-C, SIGTERM or SIGHUP (a closed terminal): stop the nodes before leaving.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(commandToken);
+        var signals = new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP }
+            .Select(signal => PosixSignalRegistration.Create(signal, context =>
+            {
+                context.Cancel = true;
+                stopping.Cancel();
+            }))
+            .ToList();
+        var cancellationToken = stopping.Token;
         try
         {
             var directory = configDirectory?.FullName ?? FindDemoTree()
@@ -125,6 +136,7 @@ internal static class DemoCommand
             {
                 node.Dispose();
             }
+            signals.ForEach(s => s.Dispose());
         }
     }
 

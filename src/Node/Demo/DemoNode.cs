@@ -36,7 +36,7 @@ internal sealed class DemoNode : IDisposable
         {
             start.ArgumentList.Add(typeof(DemoNode).Assembly.Location);
         }
-        foreach (var argument in new[] { "--config", configPath, "--ready-file", readyFile })
+        foreach (var argument in new[] { "--config", configPath, "--ready-file", readyFile, "--exit-with", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
         }

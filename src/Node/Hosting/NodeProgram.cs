@@ -19,13 +19,19 @@ internal static class NodeProgram
         {
             Description = "Write {nodeId, addresses, pid} as JSON to this file once the node is listening (for scripts and tests).",
         };
+        var parentOption = new Option<int?>("--exit-with")
+        {
+            Description = "Stop when the process with this id exits (the demo starts its nodes with it, so none outlives the demo).",
+            Hidden = true,
+        };
         var root = new RootCommand("Federation node daemon: one program for city, province and ministry nodes.")
         {
             configOption,
             readyFileOption,
+            parentOption,
         };
         root.SetAction(async (parse, cancellationToken) =>
-            await WithConfigAsync(parse.GetValue(configOption), config => RunNodeAsync(config, parse.GetValue(readyFileOption), cancellationToken)));
+            await WithConfigAsync(parse.GetValue(configOption), config => RunNodeAsync(config, parse.GetValue(readyFileOption), parse.GetValue(parentOption), cancellationToken)));
 
         var pathsArgument = new Argument<string[]>("paths") { Description = "Export files (persons.csv, employment.jsonl, …) or directories holding them.", Arity = ArgumentArity.OneOrMore };
         var sealOption = new Option<string?>("--seal") { Description = "After importing, seal the period as of this date (YYYY-MM-DD)." };
@@ -142,6 +148,29 @@ internal static class NodeProgram
         return await root.Parse(args).InvokeAsync();
     }
 
+    // Polls (a process that is not our parent cannot be awaited portably): the node stops within a
+    // second of the demo's end, however the demo ended.
+    private static async Task WatchParentAsync(int parentId, CancellationTokenSource stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                using var parent = System.Diagnostics.Process.GetProcessById(parentId);
+                if (parent.HasExited)
+                {
+                    break;
+                }
+            }
+            catch (ArgumentException)
+            {
+                break; // gone
+            }
+            await Task.Delay(1000, CancellationToken.None);
+        }
+        await stop.CancelAsync();
+    }
+
     private static async Task<int> WithConfigAsync(FileInfo? configFile, Func<NodeConfiguration, Task<int>> action)
     {
         if (configFile is null)
@@ -162,12 +191,17 @@ internal static class NodeProgram
         return await action(config);
     }
 
-    private static async Task<int> RunNodeAsync(NodeConfiguration config, FileInfo? readyFile, CancellationToken cancellationToken)
+    private static async Task<int> RunNodeAsync(NodeConfiguration config, FileInfo? readyFile, int? exitWith, CancellationToken cancellationToken)
     {
         await using var app = NodeHost.Build(config, readyFile?.FullName);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (exitWith is { } parentId)
+        {
+            _ = WatchParentAsync(parentId, stop);
+        }
         try
         {
-            await app.RunAsync(cancellationToken);
+            await app.RunAsync(stop.Token);
             return 0;
         }
         catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException || ex.Message.Contains("address", StringComparison.OrdinalIgnoreCase))

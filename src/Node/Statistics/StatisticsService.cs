@@ -8,7 +8,8 @@ using Grpc.Core;
 namespace Federation.Node.Statistics;
 
 /// <summary><c>federation.v1.Statistics</c>: official indicators from a sealed period.</summary>
-internal sealed class StatisticsService(FederationStore store, NodeIdentity identity) : Protocol.V1.Statistics.StatisticsBase
+internal sealed class StatisticsService(FederationStore store, NodeIdentity identity, Verification.ChildChannels channels,
+    Microsoft.Extensions.Options.IOptions<ExchangeOptions> options) : Protocol.V1.Statistics.StatisticsBase
 {
     public override async Task<Indicators> GetIndicators(GetIndicatorsRequest request, ServerCallContext context)
     {
@@ -136,7 +137,38 @@ internal sealed class StatisticsService(FederationStore store, NodeIdentity iden
                 Digest = manifest.Digest,
             });
         }
+        // each child's own report of the same range, asked in parallel, against the figures from its snapshot.
+        await Task.WhenAll(response.Children.Where(c => !c.Missing).Select(c => CheckReportedAsync(c, period, from, to, cancellationToken)));
         return response;
+    }
+
+    private async Task CheckReportedAsync(ChildIndicators child, DateOnly period, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var childOptions = identity.Children.Single(c => c.Id == child.ChildId);
+        try
+        {
+            var reported = await new Protocol.V1.Statistics.StatisticsClient(channels.For(childOptions)).GetIndicatorsAsync(new GetIndicatorsRequest
+            {
+                Period = period.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                From = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                To = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            }, deadline: DateTime.UtcNow + options.Value.VerificationTimeout * 5, cancellationToken: cancellationToken);
+            child.Reported = new ReportedFigures
+            {
+                NewUrbanEmployment = reported.NewUrbanEmployment,
+                ReemployedUnemployed = reported.ReemployedUnemployed,
+                HardToEmployEmployed = reported.HardToEmployEmployed,
+                RegisteredUnemployed = reported.RegisteredUnemployed,
+                Digest = reported.ManifestDigest,
+            };
+            child.Deviations.AddRange(ReportedFigureCheck.Deviations(
+                new IndicatorFigures(child.NewUrbanEmployment, child.ReemployedUnemployed, child.HardToEmployEmployed, child.RegisteredUnemployed),
+                new IndicatorFigures(reported.NewUrbanEmployment, reported.ReemployedUnemployed, reported.HardToEmployEmployed, reported.RegisteredUnemployed)));
+        }
+        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            child.ReportedError = $"{ex.StatusCode}: {ex.Status.Detail}";
+        }
     }
 
     private static DateOnly ParseDate(string text, string field) => RequestFields.ParseDate(text, field);

@@ -66,8 +66,20 @@ public sealed class FederatedStatisticsTests
                 var child = rollup.Children[i];
                 Assert.Equal((own[i].NewUrbanEmployment, own[i].ReemployedUnemployed, own[i].HardToEmployEmployed, own[i].RegisteredUnemployed, own[i].ManifestDigest),
                     (child.NewUrbanEmployment, child.ReemployedUnemployed, child.HardToEmployEmployed, child.RegisteredUnemployed, child.Digest));
+                // the child's own report, asked live, agrees with its snapshot.
+                Assert.Equal((own[i].NewUrbanEmployment, own[i].RegisteredUnemployed, own[i].ManifestDigest),
+                    (child.Reported.NewUrbanEmployment, child.Reported.RegisteredUnemployed, child.Reported.Digest));
+                Assert.Empty(child.Deviations);
+                Assert.Equal("", child.ReportedError);
             }
             Assert.True(rollup.Children[2].Missing);
+            Assert.Null(rollup.Children[2].Reported);
+
+            // A city that stops answering: its snapshot figures stay, its report cannot be checked.
+            await cities[1].DisposeAsync();
+            var withoutReport = (await client.GetIndicatorsAsync(period: "2026-10-31", from: "2026-01-01")).Children[1];
+            Assert.Equal(own[1].NewUrbanEmployment, withoutReport.NewUrbanEmployment);
+            Assert.StartsWith("Unavailable", withoutReport.ReportedError, StringComparison.Ordinal);
         }
         finally
         {

@@ -9,7 +9,7 @@ namespace Federation.Tests.Exchange;
 /// <summary>An operator triggers a resync with fedctl and follows it to completion.</summary>
 public sealed class ResyncTests
 {
-    private static string FedctlDll => RepoPaths.ProjectOutput("src/Fedctl", "fedctl.dll");
+    private static string FedctlDll => Fedctl.FedctlProcess.Dll;
 
     [Fact]
     public async Task FedctlResyncWait_PullsTheChild_ThenFindsItCurrent_UnknownChildRefused()

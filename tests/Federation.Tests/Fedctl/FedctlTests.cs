@@ -9,14 +9,9 @@ namespace Federation.Tests.Fedctl;
 /// <summary>fedctl as a process against a real node: output in text and --json, and exit codes.</summary>
 public sealed class FedctlTests(FedctlTests.CityFixture fixture) : IClassFixture<FedctlTests.CityFixture>
 {
-    private static string FedctlDll => RepoPaths.ProjectOutput("src/Fedctl", "fedctl.dll");
+    private static string FedctlDll => FedctlProcess.Dll;
 
-    private async Task<(int ExitCode, string Output)> FedctlAsync(params string[] arguments)
-    {
-        await using var process = ExternalProcess.Start("dotnet", [FedctlDll, .. arguments, "--node", fixture.Node.Address.ToString()]);
-        var exitCode = await process.WaitForExitAsync();
-        return (exitCode, process.Output);
-    }
+    private Task<(int ExitCode, string Output)> FedctlAsync(params string[] arguments) => FedctlProcess.RunAsync(fixture.Node.Address, arguments);
 
     [Fact]
     public async Task Status_Text_ShowsIdentityAndHealth()

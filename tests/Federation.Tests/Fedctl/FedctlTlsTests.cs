@@ -9,7 +9,7 @@ namespace Federation.Tests.Fedctl;
 /// <summary>fedctl against a node that serves TLS and requires client certificates from its CA .</summary>
 public sealed class FedctlTlsTests
 {
-    private static string FedctlDll => RepoPaths.ProjectOutput("src/Fedctl", "fedctl.dll");
+    private static string FedctlDll => FedctlProcess.Dll;
 
     [Fact]
     public async Task Status_WithCaAndClientCertificate_Works_WithoutCertificate_Fails()
