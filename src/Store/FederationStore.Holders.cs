@@ -25,7 +25,7 @@ public sealed partial class FederationStore
     /// <summary>The period of the child's latest committed snapshot, or null.</summary>
     public string? LatestChildPeriod(string childId)
     {
-        using var connection = OpenReader();
+        using var connection = OpenLookupReader();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT max(period) FROM child_manifests WHERE child_id = $child";
         command.Parameters.AddWithValue("$child", childId);
@@ -38,7 +38,7 @@ public sealed partial class FederationStore
     /// </summary>
     public IReadOnlyList<string> ChildrenHolding(string citizenId)
     {
-        using var connection = OpenReader();
+        using var connection = OpenLookupReader();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT DISTINCT child_id FROM c_persons WHERE citizen_id = $citizen ORDER BY child_id";
         command.Parameters.AddWithValue("$citizen", citizenId);
@@ -53,7 +53,7 @@ public sealed partial class FederationStore
 
     private HolderRecords? FindHolder(string prefix, string filter, string citizenId, (string Child, string Period)? scope)
     {
-        using var connection = OpenReader();
+        using var connection = OpenLookupReader();
         var records = new Dictionary<Dataset, List<OriginRecord>>();
         foreach (var dataset in Dataset.All.Where(d => d.CitizenColumn >= 0))
         {
@@ -75,7 +75,7 @@ public sealed partial class FederationStore
 
     private string? FindCertificateHolder(string prefix, string filter, string certificateNumber, (string Child, string Period)? scope)
     {
-        using var connection = OpenReader();
+        using var connection = OpenLookupReader();
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT citizen_id FROM {prefix}certificates WHERE certificate_number = $number{filter} ORDER BY citizen_id LIMIT 1";
         command.Parameters.AddWithValue("$number", certificateNumber);

@@ -59,6 +59,13 @@ public sealed partial class FederationStore : IDisposable
     /// <summary>A new read-only connection for readers running beside writes.</summary>
     public SqliteConnection OpenReader() => OpenConnection(Path, CacheSizeMiB, readOnly: true);
 
+    // Point look-ups (verification) run thousands of times a second: opening a connection costs
+    // more than the query, so they take pooled read-only connections with a small page cache
+    // (idle pooled connections keep theirs).
+    private const int LookupCacheMiB = 8;
+
+    private SqliteConnection OpenLookupReader() => OpenConnection(Path, LookupCacheMiB, readOnly: true, pooled: true);
+
     /// <summary>Starts a staging transaction (an import). Only one runs at a time; dispose without <see cref="StagingTransaction.Commit"/> to roll back.</summary>
     public StagingTransaction BeginStaging()
     {
@@ -275,6 +282,8 @@ public sealed partial class FederationStore : IDisposable
         _writeGate.Dispose();
         _connection.Dispose();
         SqliteConnection.ClearPool(_connection);
+        using var lookups = new SqliteConnection(ConnectionString(Path, readOnly: true, pooled: true));
+        SqliteConnection.ClearPool(lookups);
     }
 
     internal static string[] ReadRow(SqliteDataReader reader, Dataset dataset, int offset = 0)
@@ -323,16 +332,17 @@ public sealed partial class FederationStore : IDisposable
         return command.ExecuteScalar() as string;
     }
 
-    private static SqliteConnection OpenConnection(string path, int cacheSizeMiB, bool readOnly)
+    private static string ConnectionString(string path, bool readOnly, bool pooled) => new SqliteConnectionStringBuilder
     {
-        var builder = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = 30,
-        };
-        var connection = new SqliteConnection(builder.ToString());
+        DataSource = path,
+        Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+        Pooling = pooled,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    private static SqliteConnection OpenConnection(string path, int cacheSizeMiB, bool readOnly, bool pooled = false)
+    {
+        var connection = new SqliteConnection(ConnectionString(path, readOnly, pooled));
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = $"PRAGMA cache_size = -{cacheSizeMiB * 1024}; PRAGMA busy_timeout = 30000; PRAGMA temp_store = FILE;";
