@@ -92,11 +92,41 @@ public sealed partial class FederationStore
     }
 
     /// <summary>
-    /// Verifies the received snapshot against the child's manifest — counts per dataset and the
-    /// digest recomputed from the received rows — and commits it, atomically. On a mismatch the
-    /// received rows are discarded (a retry starts over) and nothing is committed.
+    /// A digest primed with the rows of the transfer stored so far (in canonical order), to go on
+    /// with the records still to come; for a new transfer, an empty one.
     /// </summary>
-    public Manifest CommitTransfer(string childId, Manifest expected, DateTimeOffset now)
+    public TransferDigest OpenTransferDigest(string childId, DateOnly period)
+    {
+        var digest = new TransferDigest();
+        using var connection = OpenReader();
+        DigestReceivedRows(connection, null, childId, Iso(period), digest);
+        return digest;
+    }
+
+    private static void DigestReceivedRows(SqliteConnection connection, SqliteTransaction? transaction, string childId, string period, TransferDigest digest)
+    {
+        foreach (var dataset in Dataset.All)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT origin, {string.Join(", ", dataset.Columns)} FROM c_{dataset.Name} WHERE child_id = $child AND period = $period ORDER BY origin, {dataset.KeyColumn}";
+            command.Parameters.AddWithValue("$child", childId);
+            command.Parameters.AddWithValue("$period", period);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                digest.Append(dataset, new OriginRecord(reader.GetString(0), ReadRow(reader, dataset, 1)));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Verifies the received snapshot against the child's manifest — counts per dataset and the
+    /// digest, either computed as the records arrived (<paramref name="received"/>) or recomputed
+    /// here from the stored rows — and commits it, atomically. On a mismatch the received rows are
+    /// discarded (a retry starts over) and nothing is committed.
+    /// </summary>
+    public Manifest CommitTransfer(string childId, Manifest expected, DateTimeOffset now, TransferDigest? received = null)
     {
         var period = Iso(expected.AsOf);
         Manifest? committed = null;
@@ -104,22 +134,19 @@ public sealed partial class FederationStore
         WithWriteTransaction(transaction =>
         {
             var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-            using (var digest = new SnapshotDigest())
+            // The caller owns a digest it passes in; one made here is disposed here.
+            using var owned = received is null ? new TransferDigest() : null;
+            var digest = received ?? owned!;
             {
-                foreach (var dataset in Dataset.All)
+                if (received is null)
                 {
-                    digest.BeginDataset(dataset);
-                    using var command = _connection.CreateCommand();
-                    command.Transaction = transaction;
-                    command.CommandText = $"SELECT origin, {string.Join(", ", dataset.Columns)} FROM c_{dataset.Name} WHERE child_id = $child AND period = $period ORDER BY origin, {dataset.KeyColumn}";
-                    command.Parameters.AddWithValue("$child", childId);
-                    command.Parameters.AddWithValue("$period", period);
-                    using var reader = command.ExecuteReader();
-                    long count = 0;
-                    DigestRows(digest, reader, dataset, ref count);
-                    counts[dataset.Name] = count;
+                    DigestReceivedRows(_connection, transaction, childId, period, digest);
                 }
                 var actual = digest.Finish();
+                foreach (var (name, count) in digest.Counts)
+                {
+                    counts[name] = count;
+                }
                 foreach (var dataset in Dataset.All)
                 {
                     var want = expected.Counts.GetValueOrDefault(dataset.Name);

@@ -296,17 +296,6 @@ public sealed partial class FederationStore : IDisposable
         return values;
     }
 
-    // Canonical order of a period's rows: origin, then natural key — the primary key's order, so
-    // reading in it needs no sort.
-    internal static void DigestRows(SnapshotDigest digest, SqliteDataReader reader, Dataset dataset, ref long count)
-    {
-        while (reader.Read())
-        {
-            digest.AppendRecord(reader.GetString(0), ReadRow(reader, dataset, 1));
-            count++;
-        }
-    }
-
     private static string ComputeDigest(SqliteConnection connection, SqliteTransaction transaction, string period)
     {
         using var digest = new SnapshotDigest();
@@ -317,9 +306,12 @@ public sealed partial class FederationStore : IDisposable
             command.Transaction = transaction;
             command.CommandText = $"SELECT origin, {string.Join(", ", dataset.Columns)} FROM p_{dataset.Name} WHERE period = $period ORDER BY origin, {dataset.KeyColumn}";
             command.Parameters.AddWithValue("$period", period);
+            // Canonical order: origin, then natural key — the primary key's order, so no sort.
             using var reader = command.ExecuteReader();
-            long count = 0;
-            DigestRows(digest, reader, dataset, ref count);
+            while (reader.Read())
+            {
+                digest.AppendRecord(reader.GetString(0), ReadRow(reader, dataset, 1));
+            }
         }
         return digest.Finish();
     }

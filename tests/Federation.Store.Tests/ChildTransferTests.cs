@@ -39,7 +39,7 @@ public sealed class ChildTransferTests : IDisposable
 
     /// <summary>Sends the child's snapshot from a cursor, in batches of <paramref name="batch"/>, stopping after <paramref name="maxBatches"/>.</summary>
     private void Send(FederationStore parent, string cursorDataset, string afterOrigin, string afterKey, int batch = 7, int maxBatches = int.MaxValue,
-        Func<IReadOnlyList<string>, IReadOnlyList<string>>? tamper = null)
+        Func<IReadOnlyList<string>, IReadOnlyList<string>>? tamper = null, TransferDigest? digest = null)
     {
         var started = cursorDataset.Length == 0;
         foreach (var dataset in Dataset.All)
@@ -58,6 +58,10 @@ public sealed class ChildTransferTests : IDisposable
                 }
                 var rows = tamper is null ? chunk : chunk.Select(r => r with { Values = tamper(r.Values) }).ToArray();
                 parent.AppendTransfer("city-440100", Period, dataset, rows, Now);
+                foreach (var row in rows)
+                {
+                    digest?.Append(dataset, row);
+                }
             }
         }
     }
@@ -95,6 +99,40 @@ public sealed class ChildTransferTests : IDisposable
         Send(reopened, state.Dataset, state.AfterOrigin, state.AfterKey);
 
         Assert.Equal(Manifest.Digest, reopened.CommitTransfer("city-440100", Manifest, Now).Digest);
+    }
+
+    [Fact]
+    public void Transfer_DigestComputedOnArrival_AcrossAResume_EqualsTheChilds()
+    {
+        using var parent = OpenParent();
+        parent.BeginTransfer("city-440100", Period, Manifest.Digest, Now);
+        using (var first = parent.OpenTransferDigest("city-440100", Period))
+        {
+            Send(parent, "", "", "", maxBatches: 5, digest: first); // the pull breaks off here
+        }
+        var state = parent.GetTransfer("city-440100", Period)!;
+        using var resumed = parent.OpenTransferDigest("city-440100", Period);
+        Assert.Equal(state.Records, resumed.Counts.Values.Sum());
+
+        Send(parent, state.Dataset, state.AfterOrigin, state.AfterKey, digest: resumed);
+        var committed = parent.CommitTransfer("city-440100", Manifest, Now, resumed);
+
+        Assert.Equal(Manifest.Digest, committed.Digest);
+        Assert.Equal(Manifest.Counts, committed.Counts);
+    }
+
+    [Fact]
+    public void Transfer_TamperedRecord_DigestOnArrival_IsNeverCommitted()
+    {
+        using var parent = OpenParent();
+        parent.BeginTransfer("city-440100", Period, Manifest.Digest, Now);
+        using var digest = parent.OpenTransferDigest("city-440100", Period);
+        Send(parent, "", "", "", tamper: row => row[0] == "E003" ? [.. row.Take(row.Count - 1), "0"] : row, digest: digest);
+
+        var ex = Assert.Throws<StoreException>(() => parent.CommitTransfer("city-440100", Manifest, Now, digest));
+
+        Assert.Contains("digest", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(parent.ListChildManifests("city-440100"));
     }
 
     [Fact]

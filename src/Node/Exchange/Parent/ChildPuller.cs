@@ -61,6 +61,9 @@ internal sealed class ChildPuller(FederationStore store, ILogger logger, TimePro
             request.ResumeFrom = new SnapshotCursor { Dataset = state.Dataset, AfterOrigin = state.AfterOrigin, AfterKey = state.AfterKey };
         }
         long records = 0, bytes = 0;
+        // The digest is computed as the records arrive (a resumed transfer first re-reads what it
+        // stored), so committing needs no second pass over the rows.
+        using var digest = store.OpenTransferDigest(child.Id, manifest.AsOf);
         using var call = client.StreamSnapshot(request, cancellationToken: cancellationToken);
         var ended = false;
         var pending = new List<OriginRecord>(RecordsPerTransaction);
@@ -70,6 +73,10 @@ internal sealed class ChildPuller(FederationStore store, ILogger logger, TimePro
             if (pendingDataset is not null && pending.Count > 0)
             {
                 store.AppendTransfer(child.Id, manifest.AsOf, pendingDataset, pending, time.GetUtcNow());
+                foreach (var record in pending)
+                {
+                    digest.Append(pendingDataset, record);
+                }
                 pending.Clear();
             }
         }
@@ -117,7 +124,7 @@ internal sealed class ChildPuller(FederationStore store, ILogger logger, TimePro
         {
             throw new RpcException(new Status(StatusCode.Unavailable, $"{child.Id}'s snapshot stream ended without its end marker; the transfer resumes next time"));
         }
-        var committed = store.CommitTransfer(child.Id, manifest, time.GetUtcNow());
+        var committed = store.CommitTransfer(child.Id, manifest, time.GetUtcNow(), digest);
         progress?.Report(new PullProgress(committed.Period, committed.TotalRecords, committed.TotalRecords, bytes));
         ExchangeLog.PullCommitted(logger, child.Id, committed.Period, committed.TotalRecords, committed.Digest, stopwatch.Elapsed.TotalSeconds);
         return new PullResult(child.Id, committed.Period, committed.Digest, records, bytes, AlreadyCurrent: false, resumed, stopwatch.Elapsed);

@@ -1,0 +1,59 @@
+namespace Federation.Store;
+
+/// <summary>
+/// The digest and counts of a snapshot computed while it is received, record by record, in the
+/// order the exchange sends them — the canonical order (datasets in the standard's order, records
+/// by origin and key) — so that committing a transfer needs no second pass over its rows. A
+/// resumed transfer starts from the rows already stored (<see cref="FederationStore.OpenTransferDigest"/>).
+/// </summary>
+public sealed class TransferDigest : IDisposable
+{
+    private readonly SnapshotDigest _digest = new();
+    private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
+    private int _next;
+
+    public IReadOnlyDictionary<string, long> Counts => _counts;
+
+    public void Append(Dataset dataset, OriginRecord record)
+    {
+        AdvanceTo(dataset);
+        _digest.AppendRecord(record.Origin, record.Values);
+        _counts[dataset.Name]++;
+    }
+
+    /// <summary>The digest over everything appended; call once, after the last record.</summary>
+    public string Finish()
+    {
+        AdvanceTo(Dataset.All[^1]);
+        return _digest.Finish();
+    }
+
+    private void AdvanceTo(Dataset dataset)
+    {
+        var index = IndexOf(dataset);
+        if (index < _next - 1)
+        {
+            throw new StoreException($"{dataset.Name} records arrived after records of {Dataset.All[_next - 1].Name}; a snapshot comes in the standard's dataset order.");
+        }
+        while (_next <= index)
+        {
+            _digest.BeginDataset(Dataset.All[_next]);
+            _counts[Dataset.All[_next].Name] = 0;
+            _next++;
+        }
+    }
+
+    private static int IndexOf(Dataset dataset)
+    {
+        for (var i = 0; i < Dataset.All.Count; i++)
+        {
+            if (Dataset.All[i] == dataset)
+            {
+                return i;
+            }
+        }
+        throw new ArgumentException($"{dataset.Name} is not a dataset of the standard.", nameof(dataset));
+    }
+
+    public void Dispose() => _digest.Dispose();
+}
