@@ -32,11 +32,16 @@ public sealed partial class FederationStore
             SELECT citizen_id, group_concat(DISTINCT origin) FROM p_employment WHERE period = $period AND {OpenEmployment}
             GROUP BY citizen_id HAVING count(DISTINCT origin) > 1
             """, (origins, _) => $"open employment registrations in {origins.Count} places on {period}: {string.Join(", ", origins)}");
+        // One pass over both tables grouped by person (a join of the two would be quadratic).
+        // A person with both roles and at least two origins always has a pair of different origins.
         Collect(transaction, period, findings, Finding.ConflictingState, $"""
-            WITH u AS (SELECT DISTINCT citizen_id, origin FROM p_unemployment WHERE period = $period AND {OpenUnemployment}),
-                 e AS (SELECT DISTINCT citizen_id, origin FROM p_employment WHERE period = $period AND {OpenEmployment})
-            SELECT u.citizen_id, group_concat(DISTINCT u.origin), group_concat(DISTINCT e.origin)
-            FROM u JOIN e ON e.citizen_id = u.citizen_id AND e.origin <> u.origin GROUP BY u.citizen_id
+            WITH roles AS (
+              SELECT citizen_id, origin, 'u' AS role FROM p_unemployment WHERE period = $period AND {OpenUnemployment}
+              UNION ALL
+              SELECT citizen_id, origin, 'e' AS role FROM p_employment WHERE period = $period AND {OpenEmployment})
+            SELECT citizen_id, group_concat(DISTINCT CASE WHEN role = 'u' THEN origin END), group_concat(DISTINCT CASE WHEN role = 'e' THEN origin END)
+            FROM roles GROUP BY citizen_id
+            HAVING count(DISTINCT origin) > 1 AND sum(role = 'u') > 0 AND sum(role = 'e') > 0
             """, (_, reader) => $"on {period} registered unemployed at {Sorted(reader.GetString(1))} and employed at {Sorted(reader.GetString(2))}");
 
         using var insert = _connection.CreateCommand();

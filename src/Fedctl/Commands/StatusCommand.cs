@@ -38,6 +38,10 @@ internal static class StatusCommand
                 var state = child.NeverPulled
                     ? "[yellow]never pulled[/]"
                     : Markup.Escape($"period {child.Period}, {child.Records:N0} records, last pull {child.LastSuccessAt.ToDateTimeOffset().ToLocalTime():yyyy-MM-dd HH:mm}, lag {FormatUptime(child.Lag.ToTimeSpan())}");
+                if (child.Late)
+                {
+                    state += $" [yellow]LATE: period {Markup.Escape(child.ExpectedPeriod)} was due[/]";
+                }
                 if (child.Stale)
                 {
                     state += $" [red]STALE: {Markup.Escape(child.LastError)}[/]";

@@ -122,6 +122,10 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
                     node.LastErrorAt = Timestamp.FromDateTimeOffset(error);
                 }
             }
+            var childLevel = identity.Level == Hosting.NodeLevel.Ministry ? Hosting.NodeLevel.Province : Hosting.NodeLevel.City;
+            var expected = Exchange.ReportingCalendar.ExpectedPeriod(DateOnly.FromDateTime(time.GetLocalNow().DateTime), childLevel);
+            node.ExpectedPeriod = expected.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            node.Late = string.CompareOrdinal(node.Period, node.ExpectedPeriod) < 0;
             status.Children.Add(node);
         }
         return Task.FromResult(status);
