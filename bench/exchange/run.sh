@@ -57,7 +57,7 @@ report="$root/bench/results/exchange-$date.md"
   echo "| copy | seconds | records/s | MiB/s | peak RSS MiB |"
   echo "|---|---:|---:|---:|---:|"
   echo "| province pulls the snapshot (stream, store, verify digest, commit) | $pull_s | $(awk -v r="$records" -v s="$pull_s" 'BEGIN {printf "%.0f", r/s}') | $(awk -v m="$mib" -v s="$pull_s" 'BEGIN {printf "%.1f", m/s}') (wire) | province $(awk -v k="$province_rss_kib" 'BEGIN {printf "%.0f", k/1024}'), city $(awk -v k="$city_rss_kib" 'BEGIN {printf "%.0f", k/1024}') |"
-  echo "| the whole \\`pull\\` command: start-up, transfer, and the province's merged seal with findings | $command_s | | | |"
+  echo "| the whole \`pull\` command: start-up, transfer, and the province's merged seal with findings | $command_s | | | |"
   echo "| sqlite3 .backup of the city database (baseline) | $backup_s | $(awk -v r="$records" -v s="$backup_s" 'BEGIN {printf "%.0f", r/s}') | $(awk -v m="$db_mib" -v s="$backup_s" 'BEGIN {printf "%.1f", m/s}') (file) | |"
   echo
   echo "pull / baseline speed: $(awk -v a="$backup_s" -v b="$pull_s" 'BEGIN {printf "%.0f%%", 100*a/b}')"
