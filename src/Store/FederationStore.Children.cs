@@ -166,8 +166,8 @@ public sealed partial class FederationStore
                 DiscardTransfer(transaction, childId, expected.AsOf);
                 return;
             }
-            Execute(transaction, "INSERT INTO child_manifests (child_id, period, counts, digest, sealed_at, received_at) VALUES ($child, $period, $counts, $digest, $sealed, $now)",
-                ("$child", childId), ("$period", period), ("$counts", JsonSerializer.Serialize(counts)), ("$digest", expected.Digest),
+            Execute(transaction, "INSERT INTO child_manifests (child_id, period, counts, digest, sealed_at, received_at, origins) VALUES ($child, $period, $counts, $digest, $sealed, $now, $origins)",
+                ("$child", childId), ("$period", period), ("$counts", JsonSerializer.Serialize(counts)), ("$digest", expected.Digest), ("$origins", JsonSerializer.Serialize(digest.Origins)),
                 ("$sealed", expected.SealedAt.ToString("O", CultureInfo.InvariantCulture)), ("$now", now.ToString("O", CultureInfo.InvariantCulture)));
             Execute(transaction, "DELETE FROM transfers WHERE child_id = $child AND period = $period", ("$child", childId), ("$period", period));
             committed = expected with { Counts = counts };

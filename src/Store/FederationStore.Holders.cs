@@ -1,11 +1,13 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 
 namespace Federation.Store;
 
 // Verification's look-ups: a holder's records by citizen ID or certificate number, either in this
-// node's current (staged) data — a live answer — or in a child's latest committed snapshot — the
-// cached answer a parent gives when the child cannot be reached. All by index.
+// node's current (staged) data — a live answer — or, for a child that cannot be reached, in this
+// node's latest merged period that holds the child's snapshot — the cached answer. The merged
+// period's rows carry their origins, and each received snapshot records its origins, so the
+// child's rows are found through the sealed tables' citizen and certificate indexes; the
+// received copies (c_) need no secondary index, which keeps pulls fast.
 public sealed partial class FederationStore
 {
     /// <summary>Every record of the person in this node's current data (origin: this node), or null when there is none.</summary>
@@ -14,53 +16,92 @@ public sealed partial class FederationStore
     /// <summary>The citizen ID holding this certificate number in this node's current data, or null.</summary>
     public string? FindStagedCertificateHolder(string certificateNumber) => FindCertificateHolder("s_", "", certificateNumber, null);
 
-    /// <summary>The person's records in the latest committed snapshot received from the child, or null (none, or nothing received).</summary>
+    /// <summary>
+    /// The person's records from the child's snapshot in this node's latest merged period that holds
+    /// one, or null (none; or no merged period holds a snapshot of the child yet).
+    /// </summary>
     public HolderRecords? FindCachedHolder(string childId, string citizenId) =>
-        LatestChildPeriod(childId) is { } period ? FindHolder("c_", " AND child_id = $child AND period = $period", citizenId, (childId, period)) : null;
+        CachedScope(childId) is { } scope ? FindHolder("p_", scope.Filter, citizenId, scope) : null;
 
-    /// <summary>The citizen ID holding this certificate number in the child's latest committed snapshot, or null.</summary>
+    /// <summary>The citizen ID holding this certificate number in the child's cached snapshot (see <see cref="FindCachedHolder"/>), or null.</summary>
     public string? FindCachedCertificateHolder(string childId, string certificateNumber) =>
-        LatestChildPeriod(childId) is { } period ? FindCertificateHolder("c_", " AND child_id = $child AND period = $period", certificateNumber, (childId, period)) : null;
-
-    /// <summary>The period of the child's latest committed snapshot, or null.</summary>
-    public string? LatestChildPeriod(string childId)
-    {
-        using var connection = OpenLookupReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT max(period) FROM child_manifests WHERE child_id = $child";
-        command.Parameters.AddWithValue("$child", childId);
-        return command.ExecuteScalar() as string;
-    }
+        CachedScope(childId) is { } scope ? FindCertificateHolder("p_", scope.Filter, certificateNumber, scope) : null;
 
     /// <summary>
-    /// The children whose committed snapshots hold records of the person: the routing index for
-    /// citizen IDs (a worker's records live where they registered, not where the ID was issued).
+    /// The children whose snapshots in the latest merged period hold records of the person: the
+    /// routing index for citizen IDs (a worker's records live where they registered, not where the
+    /// ID was issued). Empty before the first merged period: the caller asks every child.
     /// </summary>
     public IReadOnlyList<string> ChildrenHolding(string citizenId)
     {
-        using var connection = OpenLookupReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT DISTINCT child_id FROM c_persons WHERE citizen_id = $citizen ORDER BY child_id";
-        command.Parameters.AddWithValue("$citizen", citizenId);
-        using var reader = command.ExecuteReader();
-        var children = new List<string>();
-        while (reader.Read())
+        var latest = LatestMerged();
+        if (latest is null)
         {
-            children.Add(reader.GetString(0));
+            return [];
         }
-        return children;
+        var origins = new HashSet<string>(StringComparer.Ordinal);
+        using (var reader = Lookups.Command("SELECT DISTINCT origin FROM p_persons WHERE period = $period AND citizen_id = $citizen",
+            ("$period", latest.Period), ("$citizen", citizenId)).ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                origins.Add(reader.GetString(0));
+            }
+        }
+        return [.. latest.Sources.Where(s => ReceivedOrigins(s.ChildId, s.Period).Any(origins.Contains)).Select(s => s.ChildId)];
     }
 
-    private HolderRecords? FindHolder(string prefix, string filter, string citizenId, (string Child, string Period)? scope)
+    private Manifest? LatestMerged()
     {
-        using var connection = OpenLookupReader();
+        var manifests = LookupManifests();
+        for (var i = manifests.Count - 1; i >= 0; i--)
+        {
+            if (manifests[i].Sources.Count > 0)
+            {
+                return manifests[i];
+            }
+        }
+        return null;
+    }
+
+    // Where a child's cached rows are: the latest merged period holding one of its snapshots, and
+    // that snapshot's origins (node ids are validated, so they can be quoted into the filter).
+    private LookupScope? CachedScope(string childId)
+    {
+        var manifests = LookupManifests();
+        for (var i = manifests.Count - 1; i >= 0; i--)
+        {
+            if (manifests[i].Sources.FirstOrDefault(s => s.ChildId == childId) is { } source)
+            {
+                var origins = ReceivedOrigins(childId, source.Period);
+                var filter = $" AND period = $period AND origin IN ({string.Join(", ", origins.Select(o => "'" + o.Replace("'", "''", StringComparison.Ordinal) + "'"))})";
+                return origins.Count == 0 ? null
+                    : new LookupScope(manifests[i].Period, filter, DateOnly.ParseExact(source.Period, "yyyy-MM-dd", CultureInfo.InvariantCulture));
+            }
+        }
+        return null;
+    }
+
+    private List<string> ReceivedOrigins(string childId, string period) =>
+        Lookups.Command("SELECT origins FROM child_manifests WHERE child_id = $child AND period = $period", ("$child", childId), ("$period", period))
+            .ExecuteScalar() is string json ? System.Text.Json.JsonSerializer.Deserialize<List<string>>(json)! : [];
+
+    private List<Manifest> LookupManifests()
+    {
+        using var reader = Lookups.Command(ManifestsQuery).ExecuteReader();
+        return ReadManifests(reader);
+    }
+
+    private sealed record LookupScope(string Period, string Filter, DateOnly SnapshotPeriod);
+
+    private HolderRecords? FindHolder(string prefix, string filter, string citizenId, LookupScope? scope)
+    {
         var records = new Dictionary<Dataset, List<OriginRecord>>();
         foreach (var dataset in Dataset.All.Where(d => d.CitizenColumn >= 0))
         {
-            using var command = connection.CreateCommand();
             var origin = prefix == "s_" ? "$owner" : "origin";
-            command.CommandText = $"SELECT {origin}, {string.Join(", ", dataset.Columns)} FROM {prefix}{dataset.Name} WHERE citizen_id = $citizen{filter} ORDER BY 1, 2";
-            Bind(command, citizenId, scope);
+            var command = Lookups.Command($"SELECT {origin}, {string.Join(", ", dataset.Columns)} FROM {prefix}{dataset.Name} WHERE citizen_id = $citizen{filter} ORDER BY 1, 2",
+                Parameters(scope, ("$citizen", citizenId), ("$owner", OwnerId)));
             using var reader = command.ExecuteReader();
             var rows = new List<OriginRecord>();
             while (reader.Read())
@@ -70,33 +111,18 @@ public sealed partial class FederationStore
             records[dataset] = rows;
         }
         return records.Values.All(r => r.Count == 0) ? null
-            : new HolderRecords(citizenId, records, scope is { } s ? DateOnly.ParseExact(s.Period, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null);
+            : new HolderRecords(citizenId, records, scope?.SnapshotPeriod);
     }
 
-    private string? FindCertificateHolder(string prefix, string filter, string certificateNumber, (string Child, string Period)? scope)
-    {
-        using var connection = OpenLookupReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT citizen_id FROM {prefix}certificates WHERE certificate_number = $number{filter} ORDER BY citizen_id LIMIT 1";
-        command.Parameters.AddWithValue("$number", certificateNumber);
-        if (scope is { } s)
-        {
-            command.Parameters.AddWithValue("$child", s.Child);
-            command.Parameters.AddWithValue("$period", s.Period);
-        }
-        return command.ExecuteScalar() as string;
-    }
+    private string? FindCertificateHolder(string prefix, string filter, string certificateNumber, LookupScope? scope) =>
+        Lookups.Command($"SELECT citizen_id FROM {prefix}certificates WHERE certificate_number = $number{filter} ORDER BY citizen_id LIMIT 1",
+            Parameters(scope, ("$number", certificateNumber))).ExecuteScalar() as string;
 
-    private void Bind(SqliteCommand command, string citizenId, (string Child, string Period)? scope)
-    {
-        command.Parameters.AddWithValue("$citizen", citizenId);
-        command.Parameters.AddWithValue("$owner", OwnerId);
-        if (scope is { } s)
-        {
-            command.Parameters.AddWithValue("$child", s.Child);
-            command.Parameters.AddWithValue("$period", s.Period);
-        }
-    }
+    private static (string Name, string Value)[] Parameters(LookupScope? scope, params (string Name, string Value)[] values) =>
+        scope is { } s ? [.. values, ("$period", s.Period)] : values;
+
+    // This thread's look-up session (see LookupSession), opened on first use.
+    private LookupSession Lookups => _lookupSessions.Value!;
 }
 
 /// <summary>

@@ -22,10 +22,13 @@ public sealed partial class FederationStore : IDisposable
     // may be disposed on another thread.
     private readonly SemaphoreSlim _writeGate = new(1, 1);
 
+    private readonly ThreadLocal<LookupSession> _lookupSessions;
+
     private FederationStore(string path, SqliteConnection connection)
     {
         Path = path;
         _connection = connection;
+        _lookupSessions = new ThreadLocal<LookupSession>(() => new LookupSession(OpenConnection(path, LookupCacheMiB, readOnly: true)), trackAllValues: true);
     }
 
     public string Path { get; }
@@ -59,12 +62,11 @@ public sealed partial class FederationStore : IDisposable
     /// <summary>A new read-only connection for readers running beside writes.</summary>
     public SqliteConnection OpenReader() => OpenConnection(Path, CacheSizeMiB, readOnly: true);
 
-    // Point look-ups (verification) run thousands of times a second: opening a connection costs
-    // more than the query, so they take pooled read-only connections with a small page cache
-    // (idle pooled connections keep theirs).
+    // Point look-ups (verification) run thousands of times a second: each thread keeps a read-only
+    // connection with prepared statements (LookupSession), with a small page cache each.
     private const int LookupCacheMiB = 8;
 
-    private SqliteConnection OpenLookupReader() => OpenConnection(Path, LookupCacheMiB, readOnly: true, pooled: true);
+
 
     /// <summary>Starts a staging transaction (an import). Only one runs at a time; dispose without <see cref="StagingTransaction.Commit"/> to roll back.</summary>
     public StagingTransaction BeginStaging()
@@ -172,8 +174,15 @@ public sealed partial class FederationStore : IDisposable
     {
         using var connection = OpenReader();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT period, counts, digest, sealed_at, sources FROM manifests ORDER BY period";
+        command.CommandText = ManifestsQuery;
         using var reader = command.ExecuteReader();
+        return ReadManifests(reader);
+    }
+
+    private const string ManifestsQuery = "SELECT period, counts, digest, sealed_at, sources FROM manifests ORDER BY period";
+
+    private static List<Manifest> ReadManifests(SqliteDataReader reader)
+    {
         var manifests = new List<Manifest>();
         while (reader.Read())
         {
@@ -282,8 +291,11 @@ public sealed partial class FederationStore : IDisposable
         _writeGate.Dispose();
         _connection.Dispose();
         SqliteConnection.ClearPool(_connection);
-        using var lookups = new SqliteConnection(ConnectionString(Path, readOnly: true, pooled: true));
-        SqliteConnection.ClearPool(lookups);
+        foreach (var session in _lookupSessions.Values)
+        {
+            session.Dispose();
+        }
+        _lookupSessions.Dispose();
     }
 
     internal static string[] ReadRow(SqliteDataReader reader, Dataset dataset, int offset = 0)
@@ -324,17 +336,16 @@ public sealed partial class FederationStore : IDisposable
         return command.ExecuteScalar() as string;
     }
 
-    private static string ConnectionString(string path, bool readOnly, bool pooled) => new SqliteConnectionStringBuilder
+    private static SqliteConnection OpenConnection(string path, int cacheSizeMiB, bool readOnly)
     {
-        DataSource = path,
-        Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
-        Pooling = pooled,
-        DefaultTimeout = 30,
-    }.ToString();
-
-    private static SqliteConnection OpenConnection(string path, int cacheSizeMiB, bool readOnly, bool pooled = false)
-    {
-        var connection = new SqliteConnection(ConnectionString(path, readOnly, pooled));
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 30,
+        };
+        var connection = new SqliteConnection(builder.ToString());
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = $"PRAGMA cache_size = -{cacheSizeMiB * 1024}; PRAGMA busy_timeout = 30000; PRAGMA temp_store = FILE;";

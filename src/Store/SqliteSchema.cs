@@ -63,7 +63,7 @@ internal static class SqliteSchema
               records INTEGER NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (child_id, period)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS child_manifests (
               child_id TEXT NOT NULL, period TEXT NOT NULL, counts TEXT NOT NULL, digest TEXT NOT NULL, sealed_at TEXT NOT NULL,
-              received_at TEXT NOT NULL, PRIMARY KEY (child_id, period)) WITHOUT ROWID;
+              received_at TEXT NOT NULL, origins TEXT NOT NULL DEFAULT '[]', PRIMARY KEY (child_id, period)) WITHOUT ROWID;
             CREATE TRIGGER IF NOT EXISTS child_manifests_immutable_update BEFORE UPDATE ON child_manifests
               BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): a received manifest cannot be changed'); END;
             CREATE TRIGGER IF NOT EXISTS child_manifests_immutable_delete BEFORE DELETE ON child_manifests
@@ -73,15 +73,10 @@ internal static class SqliteSchema
         {
             var columns = string.Join(", ", dataset.Columns.Select(c => c == "valid" ? "valid INTEGER NOT NULL" : $"{c} TEXT NOT NULL"));
             sql.AppendLine($"CREATE TABLE IF NOT EXISTS c_{dataset.Name} (child_id TEXT NOT NULL, period TEXT NOT NULL, origin TEXT NOT NULL, {columns}, PRIMARY KEY (child_id, period, origin, {dataset.KeyColumn})) WITHOUT ROWID;");
-            // Verification answers from these copies when a child cannot be reached, by citizen ID
-            // or certificate number.
-            if (dataset.CitizenColumn >= 0)
-            {
-                sql.AppendLine($"CREATE INDEX IF NOT EXISTS c_{dataset.Name}_citizen ON c_{dataset.Name} (citizen_id, child_id, period);");
-            }
+            // No secondary index: received rows are written in key order at pull speed; look-ups
+            // by person or certificate use the merged period's indexes (p_).
             if (dataset == Dataset.Certificates)
             {
-                sql.AppendLine("CREATE INDEX IF NOT EXISTS c_certificates_number ON c_certificates (certificate_number, child_id, period);");
                 sql.AppendLine("CREATE INDEX IF NOT EXISTS p_certificates_number ON p_certificates (period, certificate_number);");
             }
             sql.AppendLine($"""

@@ -10,15 +10,20 @@ public sealed class TransferDigest : IDisposable
 {
     private readonly SnapshotDigest _digest = new();
     private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> _origins = new(StringComparer.Ordinal);
     private int _next;
 
     public IReadOnlyDictionary<string, long> Counts => _counts;
+
+    /// <summary>The distinct origins of the records appended (the nodes whose data the snapshot holds).</summary>
+    public IReadOnlyCollection<string> Origins => _origins;
 
     public void Append(Dataset dataset, OriginRecord record)
     {
         AdvanceTo(dataset);
         _digest.AppendRecord(record.Origin, record.Values);
         _counts[dataset.Name]++;
+        _origins.Add(record.Origin);
     }
 
     /// <summary>The digest over everything appended; call once, after the last record.</summary>

@@ -127,6 +127,23 @@ public sealed class MergeSealTests : IDisposable
     }
 
     [Fact]
+    public void MergedPeriod_IsTheRoutingIndexAndTheCacheOfEachChild()
+    {
+        var (province, _) = SealProvince();
+
+        Assert.Equal(["city-440100", "city-440300"], province.ChildrenHolding(Wang));
+        Assert.Equal(["city-440100"], province.ChildrenHolding(Zhao));
+        Assert.Empty(province.ChildrenHolding("11010519491231002X"));
+        var cached = province.FindCachedHolder("city-440300", Wang)!;
+        Assert.Equal(Period, cached.CachedPeriod);
+        Assert.All(cached.Records.Values.SelectMany(r => r), r => Assert.Equal("city-440300", r.Origin));
+        Assert.Equal(["U-SZ-1"], cached.Records[Dataset.Unemployment].Select(r => r.Values[0]));
+        Assert.Equal(Wang, province.FindCachedCertificateHolder("city-440100", "4401062020000001"));
+        Assert.Null(province.FindCachedHolder("city-440300", Zhao)?.Records[Dataset.Persons].FirstOrDefault().Values);
+        Assert.Null(province.FindCachedHolder("city-999999", Wang));
+    }
+
+    [Fact]
     public void MinistryPullingAProvince_KeepsTheCitiesAsOrigins()
     {
         var (province, provinceManifest) = SealProvince();
