@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
@@ -210,6 +211,104 @@ public sealed partial class FederationStore
         {
             yield return new OriginRecord(reader.GetString(0), ReadRow(reader, dataset, 1));
         }
+    }
+
+    /// <summary>
+    /// Streams a sealed period's records of one dataset after a position, like
+    /// <see cref="ReadSealedAfter"/>, as packed batches of at most <paramref name="maxRecords"/>
+    /// records and about <paramref name="maxBytes"/> bytes: no object per record.
+    /// </summary>
+    public IEnumerable<PackedBatch> ReadSealedPacked(DateOnly asOf, Dataset dataset, string afterOrigin, string afterKey, int maxRecords, int maxBytes)
+    {
+        using var connection = OpenReader();
+        using var statement = new RawStatement(connection,
+            $"SELECT origin, {string.Join(", ", dataset.Columns)} FROM p_{dataset.Name} WHERE period = ?1 AND (origin, {dataset.KeyColumn}) > (?2, ?3) ORDER BY origin, {dataset.KeyColumn}");
+        statement.Bind(1, Iso(asOf));
+        statement.Bind(2, afterOrigin);
+        statement.Bind(3, afterKey);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(maxBytes + 64 * 1024);
+        var records = 0;
+        while (statement.Step())
+        {
+            PackedRecords.AppendRow(buffer, statement, dataset);
+            if (++records >= maxRecords || buffer.WrittenCount >= maxBytes)
+            {
+                yield return Batch(buffer, records);
+                buffer = new System.Buffers.ArrayBufferWriter<byte>(maxBytes + 64 * 1024);
+                records = 0;
+            }
+        }
+        if (records > 0)
+        {
+            yield return Batch(buffer, records);
+        }
+
+        static PackedBatch Batch(System.Buffers.ArrayBufferWriter<byte> buffer, int records)
+        {
+            var (origin, key) = PackedRecords.LastPosition(buffer.WrittenSpan);
+            return new PackedBatch(buffer.WrittenMemory, records, origin, key);
+        }
+    }
+
+    /// <summary>
+    /// Stores received packed batches of one dataset and advances the cursor to the last record,
+    /// in one transaction; the values are bound as the UTF-8 they arrived in.
+    /// </summary>
+    public void AppendTransferPacked(string childId, DateOnly period, Dataset dataset, IReadOnlyList<ReadOnlyMemory<byte>> batches, DateTimeOffset now)
+    {
+        WithWriteTransaction(transaction =>
+        {
+            var columns = dataset.Columns;
+            using var insert = new RawStatement(_connection,
+                $"INSERT OR REPLACE INTO c_{dataset.Name} (child_id, period, origin, {string.Join(", ", columns)}) VALUES (?1, ?2, ?3, {string.Join(", ", columns.Select((_, i) => "?" + (i + 4)))})");
+            Span<Range> fields = stackalloc Range[columns.Count + 1];
+            var child = Encoding.UTF8.GetBytes(childId);
+            var periodBytes = Encoding.UTF8.GetBytes(Iso(period));
+            long count = 0;
+            foreach (var batch in batches)
+            {
+                var rest = batch.Span;
+                while (rest.Length > 0)
+                {
+                    var end = rest.IndexOf(PackedRecords.LineFeed);
+                    if (end < 0)
+                    {
+                        throw new StoreException($"A packed {dataset.Name} batch from {childId} ends in the middle of a record.");
+                    }
+                    var line = rest[..end];
+                    rest = rest[(end + 1)..];
+                    if (PackedRecords.Split(line, fields) != fields.Length || line[fields[0]].Length == 0)
+                    {
+                        throw new StoreException($"A packed {dataset.Name} record from {childId} does not have an origin and {columns.Count} values.");
+                    }
+                    insert.Bind(1, child);
+                    insert.Bind(2, periodBytes);
+                    insert.Bind(3, line[fields[0]]);
+                    for (var i = 0; i < columns.Count; i++)
+                    {
+                        var value = line[fields[i + 1]];
+                        if (i == dataset.ValidColumn)
+                        {
+                            insert.Bind(i + 4, value.SequenceEqual("1"u8) ? 1L : 0L);
+                        }
+                        else
+                        {
+                            insert.Bind(i + 4, value);
+                        }
+                    }
+                    insert.Execute();
+                    count++;
+                }
+            }
+            if (count == 0)
+            {
+                return;
+            }
+            var (origin, key) = PackedRecords.LastPosition(batches[^1].Span);
+            Execute(transaction, "UPDATE transfers SET dataset = $dataset, after_origin = $origin, after_key = $key, records = records + $count, updated_at = $now WHERE child_id = $child AND period = $period",
+                ("$dataset", dataset.Name), ("$origin", origin), ("$key", key), ("$count", count.ToString(CultureInfo.InvariantCulture)),
+                ("$now", now.ToString("O", CultureInfo.InvariantCulture)), ("$child", childId), ("$period", Iso(period)));
+        });
     }
 
     private void DiscardTransfer(SqliteTransaction transaction, string childId, DateOnly period)

@@ -29,6 +29,9 @@ public sealed class SnapshotDigest : IDisposable
         AppendText("\n");
     }
 
+    /// <summary>Appends record lines already in the digest's encoding (see <see cref="PackedRecords"/>).</summary>
+    public void AppendBytes(ReadOnlySpan<byte> lines) => _hash.AppendData(lines);
+
     public string Finish() => Convert.ToHexStringLower(_hash.GetHashAndReset());
 
     public void Dispose() => _hash.Dispose();

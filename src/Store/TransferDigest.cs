@@ -26,6 +26,31 @@ public sealed class TransferDigest : IDisposable
         _origins.Add(record.Origin);
     }
 
+    /// <summary>Appends a packed batch (see <see cref="PackedRecords"/>): its lines are hashed as they are.</summary>
+    public void AppendPacked(Dataset dataset, ReadOnlySpan<byte> packed)
+    {
+        AdvanceTo(dataset);
+        _digest.AppendBytes(packed);
+        var rest = packed;
+        ReadOnlySpan<byte> lastOrigin = default;
+        long lines = 0;
+        while (rest.Length > 0)
+        {
+            var end = rest.IndexOf(PackedRecords.LineFeed);
+            var line = end < 0 ? rest : rest[..end];
+            var tab = line.IndexOf(PackedRecords.Tab);
+            var origin = tab < 0 ? line : line[..tab];
+            if (!origin.SequenceEqual(lastOrigin))
+            {
+                _origins.Add(System.Text.Encoding.UTF8.GetString(origin));
+                lastOrigin = origin;
+            }
+            lines++;
+            rest = end < 0 ? default : rest[(end + 1)..];
+        }
+        _counts[dataset.Name] += lines;
+    }
+
     /// <summary>The digest over everything appended; call once, after the last record.</summary>
     public string Finish()
     {

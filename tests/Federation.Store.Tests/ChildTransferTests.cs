@@ -122,6 +122,54 @@ public sealed class ChildTransferTests : IDisposable
     }
 
     [Fact]
+    public void Transfer_Packed_ResumedHalfway_CommitsTheChildsDigest()
+    {
+        using var parent = OpenParent();
+        parent.BeginTransfer("city-440100", Period, Manifest.Digest, Now);
+        // Packed batches of 4 records; the pull breaks off after the persons.
+        using (var first = parent.OpenTransferDigest("city-440100", Period))
+        {
+            foreach (var batch in _child.ReadSealedPacked(Period, Dataset.Persons, "", "", maxRecords: 4, maxBytes: 1 << 20))
+            {
+                parent.AppendTransferPacked("city-440100", Period, Dataset.Persons, [batch.Bytes], Now);
+                first.AppendPacked(Dataset.Persons, batch.Bytes.Span);
+            }
+        }
+        var state = parent.GetTransfer("city-440100", Period)!;
+        Assert.Equal(("persons", "local", "44010619900101024X", 25L), (state.Dataset, state.AfterOrigin, state.AfterKey, state.Records));
+
+        using var resumed = parent.OpenTransferDigest("city-440100", Period);
+        foreach (var dataset in Dataset.All.Skip(1))
+        {
+            foreach (var batch in _child.ReadSealedPacked(Period, dataset, "", "", maxRecords: 4, maxBytes: 1 << 20))
+            {
+                parent.AppendTransferPacked("city-440100", Period, dataset, [batch.Bytes], Now);
+                resumed.AppendPacked(dataset, batch.Bytes.Span);
+            }
+        }
+
+        var committed = parent.CommitTransfer("city-440100", Manifest, Now, resumed);
+
+        Assert.Equal(Manifest.Digest, committed.Digest);
+        Assert.Equal(Manifest.Counts, committed.Counts);
+        // The stored rows themselves give the same digest (values bound from UTF-8 intact).
+        using var recomputed = parent.OpenTransferDigest("city-440100", Period);
+        Assert.Equal(Manifest.Digest, recomputed.Finish());
+    }
+
+    [Fact]
+    public void Transfer_PackedRecordWithoutItsValues_IsRefused()
+    {
+        using var parent = OpenParent();
+        parent.BeginTransfer("city-440100", Period, Manifest.Digest, Now);
+
+        var ex = Assert.Throws<StoreException>(() => parent.AppendTransferPacked("city-440100", Period, Dataset.Persons, ["local\t440106199001010013\n"u8.ToArray()], Now));
+
+        Assert.Contains("does not have an origin and 8 values", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, parent.GetTransfer("city-440100", Period)!.Records);
+    }
+
+    [Fact]
     public void Transfer_TamperedRecord_DigestOnArrival_IsNeverCommitted()
     {
         using var parent = OpenParent();

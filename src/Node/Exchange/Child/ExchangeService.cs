@@ -2,6 +2,7 @@ using System.Globalization;
 using Federation.Node.Hosting;
 using Federation.Protocol.V1;
 using Federation.Store;
+using Google.Protobuf;
 using Grpc.Core;
 
 namespace Federation.Node.Exchange.Child;
@@ -47,6 +48,26 @@ internal sealed class ExchangeService(FederationStore store, NodeIdentity identi
             }
             var (afterOrigin, after) = started ? ("", "") : (request.ResumeFrom!.AfterOrigin, request.ResumeFrom.AfterKey);
             started = true;
+            if (request.Packed)
+            {
+                foreach (var packed in store.ReadSealedPacked(manifest.AsOf, dataset, afterOrigin, after, perChunk, MaxChunkBytes))
+                {
+                    context.CancellationToken.ThrowIfCancellationRequested();
+                    sent += packed.Records;
+                    await responseStream.WriteAsync(new SnapshotChunk
+                    {
+                        Records = new RecordBatch
+                        {
+                            Dataset = dataset.Name,
+                            // The batch's buffer is not reused: wrapping it saves a copy.
+                            Packed = UnsafeByteOperations.UnsafeWrap(packed.Bytes),
+                            PackedRecords = packed.Records,
+                            Cursor = new SnapshotCursor { Dataset = dataset.Name, AfterOrigin = packed.LastOrigin, AfterKey = packed.LastKey },
+                        },
+                    });
+                }
+                continue;
+            }
             var batch = new RecordBatch { Dataset = dataset.Name };
             var bytes = 0;
             foreach (var row in store.ReadSealedAfter(manifest.AsOf, dataset, afterOrigin, after))

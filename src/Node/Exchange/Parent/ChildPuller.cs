@@ -55,7 +55,7 @@ internal sealed class ChildPuller(FederationStore store, ILogger logger, TimePro
         var state = store.BeginTransfer(child.Id, manifest.AsOf, manifest.Digest, time.GetUtcNow());
         var resumed = state.Records > 0;
         ExchangeLog.PullStarted(logger, child.Id, manifest.Period, manifest.TotalRecords, state.Records);
-        var request = new StreamSnapshotRequest { Period = manifest.Period };
+        var request = new StreamSnapshotRequest { Period = manifest.Period, Packed = true, MaxRecordsPerChunk = 5000 };
         if (resumed)
         {
             request.ResumeFrom = new SnapshotCursor { Dataset = state.Dataset, AfterOrigin = state.AfterOrigin, AfterKey = state.AfterKey };
@@ -66,19 +66,37 @@ internal sealed class ChildPuller(FederationStore store, ILogger logger, TimePro
         using var digest = store.OpenTransferDigest(child.Id, manifest.AsOf);
         using var call = client.StreamSnapshot(request, cancellationToken: cancellationToken);
         var ended = false;
+        // Received batches wait here until a transaction's worth: records (a child that does not
+        // pack) or packed batches, of one dataset.
         var pending = new List<OriginRecord>(RecordsPerTransaction);
+        var pendingPacked = new List<ReadOnlyMemory<byte>>();
+        var pendingCount = 0;
         Dataset? pendingDataset = null;
         void Flush()
         {
-            if (pendingDataset is not null && pending.Count > 0)
+            if (pendingDataset is null)
+            {
+                return;
+            }
+            if (pending.Count > 0)
             {
                 store.AppendTransfer(child.Id, manifest.AsOf, pendingDataset, pending, time.GetUtcNow());
                 foreach (var record in pending)
                 {
                     digest.Append(pendingDataset, record);
                 }
-                pending.Clear();
             }
+            if (pendingPacked.Count > 0)
+            {
+                store.AppendTransferPacked(child.Id, manifest.AsOf, pendingDataset, pendingPacked, time.GetUtcNow());
+                foreach (var batch in pendingPacked)
+                {
+                    digest.AppendPacked(pendingDataset, batch.Span);
+                }
+            }
+            pending.Clear();
+            pendingPacked.Clear();
+            pendingCount = 0;
         }
         try
         {
@@ -102,9 +120,15 @@ internal sealed class ChildPuller(FederationStore store, ILogger logger, TimePro
                         {
                             pending.Add(new OriginRecord(record.Origin, record.Values));
                         }
-                        records += chunk.Records.Records.Count;
+                        if (chunk.Records.PackedRecords > 0)
+                        {
+                            pendingPacked.Add(chunk.Records.Packed.Memory);
+                        }
+                        var arrived = chunk.Records.Records.Count + chunk.Records.PackedRecords;
+                        pendingCount += arrived;
+                        records += arrived;
                         progress?.Report(new PullProgress(manifest.Period, state.Records + records, manifest.TotalRecords, bytes));
-                        if (pending.Count >= RecordsPerTransaction)
+                        if (pendingCount >= RecordsPerTransaction)
                         {
                             Flush();
                         }

@@ -1,0 +1,78 @@
+using System.Buffers;
+using System.Text;
+
+namespace Federation.Store;
+
+/// <summary>
+/// The packed form of snapshot records, for streaming without per-record objects: UTF-8 lines
+/// <c>origin TAB value TAB … value LF</c> in canonical order (values in the dataset's column
+/// order, valid as 1/0) — byte for byte the lines the snapshot digest hashes, so a receiver can
+/// hash a packed batch as it is. Values never contain TAB or LF (the importer refuses them).
+/// </summary>
+public static class PackedRecords
+{
+    public const byte Tab = (byte)'\t';
+    public const byte LineFeed = (byte)'\n';
+
+    /// <summary>Splits one line (without its LF) into its fields; returns how many (at most <paramref name="fields"/>.Length).</summary>
+    public static int Split(ReadOnlySpan<byte> line, Span<Range> fields)
+    {
+        var count = 0;
+        var start = 0;
+        for (var i = 0; i < line.Length; i++)
+        {
+            if (line[i] == Tab)
+            {
+                if (count == fields.Length - 1)
+                {
+                    return fields.Length + 1; // too many: the caller reports the count it expected
+                }
+                fields[count++] = start..i;
+                start = i + 1;
+            }
+        }
+        fields[count++] = start..line.Length;
+        return count;
+    }
+
+    /// <summary>The origin and the natural key (the first value) of the last line of a packed batch.</summary>
+    public static (string Origin, string Key) LastPosition(ReadOnlySpan<byte> packed)
+    {
+        var body = packed[..^1];
+        var line = body[(body.LastIndexOf(LineFeed) + 1)..];
+        var originEnd = line.IndexOf(Tab);
+        var rest = line[(originEnd + 1)..];
+        var keyEnd = rest.IndexOf(Tab);
+        return (Encoding.UTF8.GetString(line[..originEnd]), Encoding.UTF8.GetString(keyEnd < 0 ? rest : rest[..keyEnd]));
+    }
+
+    internal static void AppendRow(ArrayBufferWriter<byte> buffer, RawStatement row, Dataset dataset)
+    {
+        Append(buffer, row.ColumnBytes(0));
+        for (var i = 0; i < dataset.Columns.Count; i++)
+        {
+            buffer.GetSpan(1)[0] = Tab;
+            buffer.Advance(1);
+            if (i == dataset.ValidColumn)
+            {
+                buffer.GetSpan(1)[0] = row.ColumnInt64(i + 1) != 0 ? (byte)'1' : (byte)'0';
+                buffer.Advance(1);
+            }
+            else
+            {
+                Append(buffer, row.ColumnBytes(i + 1));
+            }
+        }
+        buffer.GetSpan(1)[0] = LineFeed;
+        buffer.Advance(1);
+    }
+
+    private static void Append(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(buffer.GetSpan(bytes.Length));
+        buffer.Advance(bytes.Length);
+    }
+}
+
+/// <summary>A packed batch of one dataset's records (see <see cref="PackedRecords"/>) and its last position.</summary>
+public sealed record PackedBatch(ReadOnlyMemory<byte> Bytes, int Records, string LastOrigin, string LastKey);
