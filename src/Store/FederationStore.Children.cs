@@ -100,26 +100,27 @@ public sealed partial class FederationStore
     {
         var digest = new TransferDigest();
         using var connection = OpenReader();
-        DigestReceivedRows(connection, null, childId, Iso(period), digest);
+        DigestReceivedRows(connection, childId, Iso(period), digest);
         return digest;
     }
 
-    private static void DigestReceivedRows(SqliteConnection connection, SqliteTransaction? transaction, string childId, string period, TransferDigest digest)
+    // The stored rows of a transfer, in canonical order, into the digest (on the connection's
+    // current transaction, if any).
+    private static void DigestReceivedRows(SqliteConnection connection, string childId, string period, TransferDigest digest)
     {
         foreach (var dataset in Dataset.All)
         {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = $"SELECT origin, {string.Join(", ", dataset.Columns)} FROM c_{dataset.Name} WHERE child_id = $child AND period = $period ORDER BY origin, {dataset.KeyColumn}";
-            command.Parameters.AddWithValue("$child", childId);
-            command.Parameters.AddWithValue("$period", period);
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+            foreach (var batch in ReadPacked(connection,
+                $"SELECT origin, {string.Join(", ", dataset.Columns)} FROM c_{dataset.Name} WHERE child_id = ?1 AND period = ?2 ORDER BY origin, {dataset.KeyColumn}",
+                dataset, [childId, period], DigestBatchRecords, DigestBatchBytes))
             {
-                digest.Append(dataset, new OriginRecord(reader.GetString(0), ReadRow(reader, dataset, 1)));
+                digest.AppendPacked(dataset, batch.Bytes.Span);
             }
         }
     }
+
+    private const int DigestBatchRecords = 100_000;
+    private const int DigestBatchBytes = 4 * 1024 * 1024;
 
     /// <summary>
     /// Verifies the received snapshot against the child's manifest — counts per dataset and the
@@ -141,7 +142,7 @@ public sealed partial class FederationStore
             {
                 if (received is null)
                 {
-                    DigestReceivedRows(_connection, transaction, childId, period, digest);
+                    DigestReceivedRows(_connection, childId, period, digest);
                 }
                 var actual = digest.Finish();
                 foreach (var (name, count) in digest.Counts)
@@ -221,11 +222,25 @@ public sealed partial class FederationStore
     public IEnumerable<PackedBatch> ReadSealedPacked(DateOnly asOf, Dataset dataset, string afterOrigin, string afterKey, int maxRecords, int maxBytes)
     {
         using var connection = OpenReader();
-        using var statement = new RawStatement(connection,
-            $"SELECT origin, {string.Join(", ", dataset.Columns)} FROM p_{dataset.Name} WHERE period = ?1 AND (origin, {dataset.KeyColumn}) > (?2, ?3) ORDER BY origin, {dataset.KeyColumn}");
-        statement.Bind(1, Iso(asOf));
-        statement.Bind(2, afterOrigin);
-        statement.Bind(3, afterKey);
+        foreach (var batch in ReadPacked(connection,
+            $"SELECT origin, {string.Join(", ", dataset.Columns)} FROM p_{dataset.Name} WHERE period = ?1 AND (origin, {dataset.KeyColumn}) > (?2, ?3) ORDER BY origin, {dataset.KeyColumn}",
+            dataset, [Iso(asOf), afterOrigin, afterKey], maxRecords, maxBytes))
+        {
+            yield return batch;
+        }
+    }
+
+    /// <summary>
+    /// Runs a query whose columns are the origin then the dataset's columns, on the connection's
+    /// current transaction, and returns its rows as packed batches (native statement, no per-row objects).
+    /// </summary>
+    internal static IEnumerable<PackedBatch> ReadPacked(SqliteConnection connection, string sql, Dataset dataset, string[] parameters, int maxRecords, int maxBytes)
+    {
+        using var statement = new RawStatement(connection, sql);
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            statement.Bind(i + 1, parameters[i]);
+        }
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(maxBytes + 64 * 1024);
         var records = 0;
         while (statement.Step())

@@ -138,7 +138,7 @@ public sealed partial class FederationStore : IDisposable
             {
                 WriteFindings(transaction, period);
             }
-            var digest = ComputeDigest(_connection, transaction, period);
+            var digest = ComputeDigest(_connection, period);
             Execute(transaction, "INSERT INTO manifests (period, counts, digest, sealed_at, sources) VALUES ($period, $counts, $digest, $sealedAt, $sources)",
                 ("$period", period), ("$counts", JsonSerializer.Serialize(counts)), ("$digest", digest), ("$sealedAt", Stamp(now)),
                 ("$sources", JsonSerializer.Serialize(children)));
@@ -201,7 +201,7 @@ public sealed partial class FederationStore : IDisposable
     {
         using var connection = OpenReader();
         using var transaction = connection.BeginTransaction();
-        return ComputeDigest(connection, transaction, asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        return ComputeDigest(connection, asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
     }
 
     /// <summary>Streams a sealed period's records of one dataset, in canonical order (origin, natural key).</summary>
@@ -308,21 +308,19 @@ public sealed partial class FederationStore : IDisposable
         return values;
     }
 
-    private static string ComputeDigest(SqliteConnection connection, SqliteTransaction transaction, string period)
+    // The digest of a sealed period, read in canonical order — origin, then natural key, the
+    // primary key's order, so no sort — as packed lines, which are the digest's own encoding.
+    private static string ComputeDigest(SqliteConnection connection, string period)
     {
         using var digest = new SnapshotDigest();
         foreach (var dataset in Dataset.All)
         {
             digest.BeginDataset(dataset);
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = $"SELECT origin, {string.Join(", ", dataset.Columns)} FROM p_{dataset.Name} WHERE period = $period ORDER BY origin, {dataset.KeyColumn}";
-            command.Parameters.AddWithValue("$period", period);
-            // Canonical order: origin, then natural key — the primary key's order, so no sort.
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+            foreach (var batch in ReadPacked(connection,
+                $"SELECT origin, {string.Join(", ", dataset.Columns)} FROM p_{dataset.Name} WHERE period = ?1 ORDER BY origin, {dataset.KeyColumn}",
+                dataset, [period], DigestBatchRecords, DigestBatchBytes))
             {
-                digest.AppendRecord(reader.GetString(0), ReadRow(reader, dataset, 1));
+                digest.AppendBytes(batch.Bytes.Span);
             }
         }
         return digest.Finish();
