@@ -1,3 +1,4 @@
+using Federation.Client;
 using Federation.Protocol.V1;
 using Federation.Testing;
 using Xunit;
@@ -79,6 +80,27 @@ public sealed class TreeTests
             Assert.Equal(2, person.Holder.Unemployment.Count);
             Assert.Equal(2, person.Provenance.Sources.Count);
 
+            // Guangzhou hangs (stopped, its connection open): the caller's deadline travels down less
+            // a reserve at each hop, so the province gives up on the city in time to answer from
+            // its copy, and the ministry in time to pass that on — within the caller's deadline.
+            using (var impatient = new FederationClient(new FederationClientOptions { Address = ministry.Address.ToString(), DefaultDeadline = TimeSpan.FromMilliseconds(800), MaxRetries = 0 }))
+            {
+                Signal(guangzhou, "STOP");
+                try
+                {
+                    var started = System.Diagnostics.Stopwatch.StartNew();
+                    var slow = await impatient.VerifyCertificateAsync(certificate);
+                    Assert.True(started.Elapsed < TimeSpan.FromMilliseconds(800), $"answered after {started.ElapsedMilliseconds} ms");
+                    var cachedSource = Assert.Single(slow.Provenance.Sources);
+                    Assert.Equal((Freshness.Cached, Tree.Period), (cachedSource.Freshness, cachedSource.CachedPeriod));
+                    Assert.Contains("DeadlineExceeded", cachedSource.Reason, StringComparison.Ordinal);
+                }
+                finally
+                {
+                    Signal(guangzhou, "CONT");
+                }
+            }
+
             // Guangzhou goes down: the province answers from its copy, and says so.
             await guangzhou.DisposeAsync();
             var cached = await ministryClient.VerifyCertificateAsync(certificate);
@@ -121,5 +143,12 @@ public sealed class TreeTests
         {
             await guangzhou.DisposeAsync();
         }
+    }
+
+    private static void Signal(NodeProcess node, string signal)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, node.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
     }
 }
