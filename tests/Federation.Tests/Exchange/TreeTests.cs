@@ -111,6 +111,10 @@ public sealed class TreeTests
             Assert.Equal(["ministry", "province-440000"], source.Route);
             Assert.Contains("city-440100 did not answer", source.Reason, StringComparison.Ordinal);
             Assert.Equal(Freshness.Cached, (await ministryClient.PublicCheckAsync(certificate, holderName)).Freshness);
+            // Someone nobody's snapshot knows: asked of every city, and the answer says which could not answer.
+            var unknown = await ministryClient.VerifyPersonAsync("11010519491231002X");
+            Assert.False(unknown.Found);
+            Assert.StartsWith("city-440100: Unavailable", Assert.Single(unknown.Provenance.Unanswered), StringComparison.Ordinal);
             var failed = await Tree.ResyncAsync(provinceClient);
             Assert.Equal("failed", failed.Children.Single(c => c.ChildId == "city-440100").State);
             Assert.True((await provinceClient.GetNodeStatusAsync()).Children.Single(c => c.NodeId == "city-440100").Stale);
