@@ -49,7 +49,7 @@ internal static class Tree
         return operation;
     }
 
-    /// <summary>The first data row of an export file, as column → value.</summary>
+    /// <summary>The data rows of an export file, each as column → value (the generator writes plain CSV).</summary>
     public static IEnumerable<Dictionary<string, string>> ReadRows(string export, string dataset)
     {
         var lines = File.ReadAllLines(Path.Combine(export, dataset + ".csv"));
