@@ -15,8 +15,8 @@ public static class CrossRegion
     {
         var county = DivisionTable.Default.All.Where(d => d.PrefectureCode == toCityCode).Select(d => d.Code).Order(StringComparer.Ordinal).FirstOrDefault()
             ?? throw new ArgumentException($"{toCityCode} is not a prefecture-level city with counties.", nameof(toCityCode));
-        var persons = Rows(fromExport, "persons").Where(r => r["valid"] == "1").ToDictionary(r => r["citizen_id"], StringComparer.Ordinal);
-        var moved = Rows(fromExport, "unemployment")
+        var persons = ExportFiles.ReadRows(fromExport, "persons").Where(r => r["valid"] == "1").ToDictionary(r => r["citizen_id"], StringComparer.Ordinal);
+        var moved = ExportFiles.ReadRows(fromExport, "unemployment")
             .Where(u => u["valid"] == "1" && u["cancel_date"].Length == 0 && persons.ContainsKey(u["citizen_id"]))
             .Select(u => (Citizen: u["citizen_id"], Registered: u["register_date"]))
             .DistinctBy(u => u.Citizen)
@@ -32,16 +32,5 @@ public static class CrossRegion
         File.AppendAllLines(Path.Combine(toExport, "persons.csv"), personLines);
         File.AppendAllLines(Path.Combine(toExport, "unemployment.csv"), registrationLines);
         return [.. moved.Select(m => m.Citizen)];
-    }
-
-    // The generator writes plain CSV (no quoted fields), so a split suffices here.
-    private static IEnumerable<Dictionary<string, string>> Rows(string export, string dataset)
-    {
-        using var reader = new StreamReader(Path.Combine(export, dataset + ".csv"));
-        var header = reader.ReadLine()?.Split(',') ?? [];
-        while (reader.ReadLine() is { } line)
-        {
-            yield return header.Zip(line.Split(',')).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
-        }
     }
 }

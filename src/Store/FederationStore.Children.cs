@@ -45,52 +45,9 @@ public sealed partial class FederationStore
         return new TransferState(childId, period, digest, "", "", "", 0);
     }
 
-    /// <summary>Stores one received batch and advances the cursor (the last record's origin and key), in one transaction.</summary>
-    public void AppendTransfer(string childId, DateOnly period, Dataset dataset, IReadOnlyList<OriginRecord> records, DateTimeOffset now)
-    {
-        WithWriteTransaction(transaction =>
-        {
-            var columns = dataset.Columns;
-            // OR REPLACE: a batch received again after a crash between its commit and the next
-            // cursor read lands on the same keys and changes nothing.
-            using var insert = new RawStatement(_connection,
-                $"INSERT OR REPLACE INTO c_{dataset.Name} (child_id, period, origin, {string.Join(", ", columns)}) VALUES (?1, ?2, ?3, {string.Join(", ", columns.Select((_, i) => "?" + (i + 4)))})");
-            foreach (var (origin, values) in records)
-            {
-                if (values.Count != columns.Count)
-                {
-                    throw new StoreException($"A {dataset.Name} record from {childId} has {values.Count} values; the standard has {columns.Count} columns.");
-                }
-                if (origin.Length == 0)
-                {
-                    throw new StoreException($"A {dataset.Name} record from {childId} has no origin.");
-                }
-                insert.Bind(1, childId);
-                insert.Bind(2, Iso(period));
-                insert.Bind(3, origin);
-                for (var i = 0; i < columns.Count; i++)
-                {
-                    if (i == dataset.ValidColumn)
-                    {
-                        insert.Bind(i + 4, values[i] == "1" ? 1L : 0L);
-                    }
-                    else
-                    {
-                        insert.Bind(i + 4, values[i]);
-                    }
-                }
-                insert.Execute();
-            }
-            if (records.Count == 0)
-            {
-                return;
-            }
-            var last = records[^1];
-            Execute(transaction, "UPDATE transfers SET dataset = $dataset, after_origin = $origin, after_key = $key, records = records + $count, updated_at = $now WHERE child_id = $child AND period = $period",
-                ("$dataset", dataset.Name), ("$origin", last.Origin), ("$key", last.Values[0]), ("$count", records.Count.ToString(CultureInfo.InvariantCulture)),
-                ("$now", now.ToString("O", CultureInfo.InvariantCulture)), ("$child", childId), ("$period", Iso(period)));
-        });
-    }
+    /// <summary>Stores one received batch of records and advances the cursor, in one transaction (see <see cref="AppendTransferPacked"/>).</summary>
+    public void AppendTransfer(string childId, DateOnly period, Dataset dataset, IReadOnlyList<OriginRecord> records, DateTimeOffset now) =>
+        AppendTransferPacked(childId, period, dataset, [PackedRecords.Pack(dataset, records, childId)], now);
 
     /// <summary>
     /// A digest primed with the rows of the transfer stored so far (in canonical order), to go on
@@ -267,7 +224,9 @@ public sealed partial class FederationStore
 
     /// <summary>
     /// Stores received packed batches of one dataset and advances the cursor to the last record,
-    /// in one transaction; the values are bound as the UTF-8 they arrived in.
+    /// in one transaction; the values are bound as the UTF-8 they arrived in. OR REPLACE: a batch
+    /// received again after a crash between its commit and the next cursor read lands on the same
+    /// keys and changes nothing.
     /// </summary>
     public void AppendTransferPacked(string childId, DateOnly period, Dataset dataset, IReadOnlyList<ReadOnlyMemory<byte>> batches, DateTimeOffset now)
     {

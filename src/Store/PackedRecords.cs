@@ -46,6 +46,29 @@ public static class PackedRecords
         return (Encoding.UTF8.GetString(line[..originEnd]), Encoding.UTF8.GetString(keyEnd < 0 ? rest : rest[..keyEnd]));
     }
 
+    /// <summary>
+    /// Packs records (a child that sends them one by one, or a test) into the packed form; refuses
+    /// a record without an origin, with the wrong number of values, or with a TAB or LF in a value.
+    /// </summary>
+    public static ReadOnlyMemory<byte> Pack(Dataset dataset, IEnumerable<OriginRecord> records, string source)
+    {
+        var builder = new StringBuilder();
+        foreach (var (origin, values) in records)
+        {
+            if (origin.Length == 0 || values.Count != dataset.Columns.Count || values.Prepend(origin).Any(v => v.Contains('\t', StringComparison.Ordinal) || v.Contains('\n', StringComparison.Ordinal)))
+            {
+                throw new StoreException($"A {dataset.Name} record from {source} does not have an origin and {dataset.Columns.Count} values without TAB or LF.");
+            }
+            builder.Append(origin);
+            foreach (var value in values)
+            {
+                builder.Append('\t').Append(value);
+            }
+            builder.Append('\n');
+        }
+        return Encoding.UTF8.GetBytes(builder.ToString());
+    }
+
     internal static void AppendRow(ArrayBufferWriter<byte> buffer, RawStatement row, Dataset dataset)
     {
         Append(buffer, row.ColumnBytes(0));

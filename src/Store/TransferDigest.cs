@@ -18,13 +18,7 @@ public sealed class TransferDigest : IDisposable
     /// <summary>The distinct origins of the records appended (the nodes whose data the snapshot holds).</summary>
     public IReadOnlyCollection<string> Origins => _origins;
 
-    public void Append(Dataset dataset, OriginRecord record)
-    {
-        AdvanceTo(dataset);
-        _digest.AppendRecord(record.Origin, record.Values);
-        _counts[dataset.Name]++;
-        _origins.Add(record.Origin);
-    }
+    public void Append(Dataset dataset, OriginRecord record) => AppendPacked(dataset, PackedRecords.Pack(dataset, [record], "the transfer").Span);
 
     /// <summary>Appends a packed batch (see <see cref="PackedRecords"/>): its lines are hashed as they are.</summary>
     public void AppendPacked(Dataset dataset, ReadOnlySpan<byte> packed)

@@ -29,11 +29,7 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
 
     public override Task<ListFindingsResponse> ListFindings(ListFindingsRequest request, ServerCallContext context)
     {
-        var manifests = store.ListManifests();
-        var manifest = request.Period.Length == 0
-            ? (manifests.Count > 0 ? manifests[^1] : throw new RpcException(new Status(StatusCode.NotFound, $"Node {identity.Id} has no sealed period yet.")))
-            : manifests.FirstOrDefault(m => m.AsOf == RequestFields.ParseDate(request.Period, "period"))
-              ?? throw new RpcException(new Status(StatusCode.NotFound, $"period {request.Period} is not sealed on node {identity.Id}"));
+        var manifest = RequestFields.SealedPeriod(store, identity.Id, request.Period);
         if (request.Kind.Length > 0 && !Store.Finding.Kinds.Contains(request.Kind))
         {
             throw RequestFields.Invalid($"kind '{request.Kind}' is not a kind of finding; kinds: {string.Join(", ", Store.Finding.Kinds)}");

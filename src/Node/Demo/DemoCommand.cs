@@ -5,7 +5,6 @@ using Federation.Node.Ingest;
 using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store;
-using Grpc.Net.Client;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodeLevel = Federation.Node.Hosting.NodeLevel;
@@ -85,17 +84,18 @@ internal static class DemoCommand
             }
             Console.WriteLine($"Started {nodes.Count} node processes: {string.Join(", ", configs.Select(c => $"{c.Node.Id} {addresses[c.Node.Id]}"))}");
 
-            using var channels = new ChannelSet(addresses);
+            using var channels = new Verification.ChildChannels();
+            Protocol.V1.Admin.AdminClient Admin(string id) => new(channels.For(id, addresses[id]));
             foreach (var level in new[] { NodeLevel.Province, NodeLevel.Ministry })
             {
                 foreach (var parent in configs.Where(c => c.Node.ParsedLevel == level))
                 {
-                    await ResyncAsync(channels.Admin(parent.Node.Id), parent.Node.Id, cancellationToken);
+                    await ResyncAsync(Admin(parent.Node.Id), parent.Node.Id, cancellationToken);
                 }
             }
 
-            await PrintSummaryAsync(configs, channels, cancellationToken);
-            await PrintVerificationAsync(channels.Verification(root.Node.Id), root.Node.Id, exports[cities[0].Node.Id], moved, cancellationToken);
+            await PrintSummaryAsync(configs, Admin, cancellationToken);
+            await PrintVerificationAsync(new Protocol.V1.Verification.VerificationClient(channels.For(root.Node.Id, addresses[root.Node.Id])), root.Node.Id, exports[cities[0].Node.Id], moved, cancellationToken);
 
             var ministry = addresses[root.Node.Id];
             Console.WriteLine();
@@ -211,13 +211,13 @@ internal static class DemoCommand
         }
     }
 
-    private static async Task PrintSummaryAsync(List<NodeConfiguration> configs, ChannelSet channels, CancellationToken cancellationToken)
+    private static async Task PrintSummaryAsync(List<NodeConfiguration> configs, Func<string, Protocol.V1.Admin.AdminClient> admin, CancellationToken cancellationToken)
     {
         Console.WriteLine();
         Console.WriteLine($"{"node",-16} {"level",-9} {"period",-10} {"records",10} {"findings",9}  digest");
         foreach (var config in configs.OrderByDescending(c => c.Node.ParsedLevel).ThenBy(c => c.Node.Id, StringComparer.Ordinal))
         {
-            var status = await channels.Admin(config.Node.Id).GetNodeStatusAsync(new GetNodeStatusRequest(), cancellationToken: cancellationToken);
+            var status = await admin(config.Node.Id).GetNodeStatusAsync(new GetNodeStatusRequest(), cancellationToken: cancellationToken);
             var sealedPeriod = status.LatestSealed ?? new SealedPeriod();
             Console.WriteLine($"{status.NodeId,-16} {config.Node.ParsedLevel.Name(),-9} {sealedPeriod.Period,-10} {sealedPeriod.Records,10:N0} {sealedPeriod.Findings,9:N0}  {sealedPeriod.Digest}");
         }
@@ -225,8 +225,7 @@ internal static class DemoCommand
 
     private static async Task PrintVerificationAsync(Protocol.V1.Verification.VerificationClient ministry, string ministryId, string export, List<string> moved, CancellationToken cancellationToken)
     {
-        var certificate = File.ReadLines(Path.Combine(export, "certificates.csv")).Skip(1).Select(l => l.Split(','))
-            .First(c => c[4].Length == 0 && c[6] == "1")[0];
+        var certificate = ExportFiles.ReadRows(export, "certificates").First(c => c["cancel_date"].Length == 0 && c["valid"] == "1")["certificate_number"];
         var answer = await ministry.VerifyCertificateAsync(new VerifyCertificateRequest { CertificateNumber = certificate }, cancellationToken: cancellationToken);
         Console.WriteLine();
         Console.WriteLine($"Verification entered at {ministryId}: certificate {certificate}");
@@ -273,22 +272,4 @@ internal static class DemoCommand
     }
 
     private static string Relative(string path) => Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
-
-    /// <summary>One channel per demo node, for the summary calls.</summary>
-    private sealed class ChannelSet(Dictionary<string, string> addresses) : IDisposable
-    {
-        private readonly Dictionary<string, GrpcChannel> _channels = addresses.ToDictionary(a => a.Key, a => GrpcChannel.ForAddress(a.Value), StringComparer.Ordinal);
-
-        public Protocol.V1.Admin.AdminClient Admin(string id) => new(_channels[id]);
-
-        public Protocol.V1.Verification.VerificationClient Verification(string id) => new(_channels[id]);
-
-        public void Dispose()
-        {
-            foreach (var channel in _channels.Values)
-            {
-                channel.Dispose();
-            }
-        }
-    }
 }

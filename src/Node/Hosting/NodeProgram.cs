@@ -42,32 +42,23 @@ internal static class NodeProgram
         };
         ingest.SetAction(async (parse, cancellationToken) =>
         {
-            var sealText = parse.GetValue(sealOption);
-            DateOnly? seal = null;
-            if (sealText is not null)
+            if (!TryGetDate(parse, sealOption, out var seal))
             {
-                if (!StoreCommands.TryParseDate(sealText, out var asOf))
-                {
-                    await Console.Error.WriteLineAsync($"--seal must be a date YYYY-MM-DD, got '{sealText}'.");
-                    return 2;
-                }
-                seal = asOf;
+                return 2;
             }
             return await WithConfigAsync(parse.GetValue(configOption), config =>
                 StoreCommands.IngestAsync(config, parse.GetRequiredValue(pathsArgument), seal, parse.GetValue(rejectsOption)?.FullName, cancellationToken));
         });
 
-        var asOfOption = new Option<string>("--as-of") { Description = "The period's as-of date, YYYY-MM-DD (e.g. 2026-10-31 or 2026-11-15).", Required = true };
+        var asOfOption = new Option<string?>("--as-of") { Description = "The period's as-of date, YYYY-MM-DD (e.g. 2026-10-31 or 2026-11-15).", Required = true };
         var seal = new Command("seal", "Seal the staged data as the period snapshot as of a date (immutable afterwards).") { asOfOption };
         seal.SetAction(async (parse, _) =>
         {
-            var text = parse.GetRequiredValue(asOfOption);
-            if (!StoreCommands.TryParseDate(text, out var asOf))
+            if (!TryGetDate(parse, asOfOption, out var asOf))
             {
-                await Console.Error.WriteLineAsync($"--as-of must be a date YYYY-MM-DD, got '{text}'.");
                 return 2;
             }
-            return await WithConfigAsync(parse.GetValue(configOption), config => Task.FromResult(StoreCommands.Seal(config, asOf)));
+            return await WithConfigAsync(parse.GetValue(configOption), config => Task.FromResult(StoreCommands.Seal(config, asOf!.Value)));
         });
 
         var periods = new Command("periods", "List the sealed periods with their record counts and digests.");
@@ -107,16 +98,9 @@ internal static class NodeProgram
         };
         pull.SetAction(async (parse, cancellationToken) =>
         {
-            var text = parse.GetValue(periodOption);
-            DateOnly? period = null;
-            if (text is not null)
+            if (!TryGetDate(parse, periodOption, out var period))
             {
-                if (!StoreCommands.TryParseDate(text, out var asOf))
-                {
-                    await Console.Error.WriteLineAsync($"--period must be a date YYYY-MM-DD, got '{text}'.");
-                    return 2;
-                }
-                period = asOf;
+                return 2;
             }
             return await WithConfigAsync(parse.GetValue(configOption), config => StoreCommands.PullAsync(config, parse.GetValue(childOption), period, cancellationToken));
         });
@@ -169,6 +153,24 @@ internal static class NodeProgram
             await Task.Delay(1000, CancellationToken.None);
         }
         await stop.CancelAsync();
+    }
+
+    // An optional YYYY-MM-DD option: false (after saying why) when it is malformed.
+    private static bool TryGetDate(ParseResult parse, Option<string?> option, out DateOnly? date)
+    {
+        date = null;
+        var text = parse.GetValue(option);
+        if (text is null)
+        {
+            return true;
+        }
+        if (StoreCommands.TryParseDate(text, out var value))
+        {
+            date = value;
+            return true;
+        }
+        Console.Error.WriteLine($"{option.Name} must be a date YYYY-MM-DD, got '{text}'.");
+        return false;
     }
 
     private static async Task<int> WithConfigAsync(FileInfo? configFile, Func<NodeConfiguration, Task<int>> action)

@@ -13,5 +13,22 @@ internal static class RequestFields
 
     public static DateOnly? ParseOptionalDate(string text, string field) => text.Length == 0 ? null : ParseDate(text, field);
 
+    /// <summary>
+    /// The sealed period a request names (<c>YYYY-MM-DD</c>), or the latest when it names none:
+    /// NOT_FOUND listing the sealed periods when it is not sealed; <paramref name="noneSealed"/>
+    /// when nothing is sealed yet and the request asked for the latest.
+    /// </summary>
+    public static Federation.Store.Manifest SealedPeriod(Federation.Store.FederationStore store, string nodeId, string period, StatusCode noneSealed = StatusCode.NotFound)
+    {
+        var manifests = store.ListManifests();
+        if (period.Length == 0)
+        {
+            return manifests.Count > 0 ? manifests[^1] : throw new RpcException(new Status(noneSealed, $"Node {nodeId} has no sealed period yet."));
+        }
+        var asOf = ParseDate(period, "period");
+        return manifests.FirstOrDefault(m => m.AsOf == asOf) ?? throw new RpcException(new Status(StatusCode.NotFound,
+            $"period {period} is not sealed on this node; sealed periods: {(manifests.Count == 0 ? "none" : string.Join(", ", manifests.Select(m => m.Period)))}"));
+    }
+
     public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
 }

@@ -17,18 +17,7 @@ internal sealed class StatisticsService(FederationStore store, NodeIdentity iden
         {
             return await GetParentIndicatorsAsync(request, context.CancellationToken);
         }
-        var manifests = store.ListManifests();
-        Manifest manifest;
-        if (request.Period.Length == 0)
-        {
-            manifest = (manifests.Count > 0 ? manifests[^1] : null) ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, "No period has been sealed on this node yet."));
-        }
-        else
-        {
-            var period = ParseDate(request.Period, "period");
-            manifest = manifests.FirstOrDefault(m => m.AsOf == period) ?? throw new RpcException(new Status(StatusCode.NotFound,
-                $"period {request.Period} is not sealed on this node; sealed periods: {(manifests.Count == 0 ? "none" : string.Join(", ", manifests.Select(m => m.Period)))}"));
-        }
+        var manifest = RequestFields.SealedPeriod(store, identity.Id, request.Period, noneSealed: StatusCode.FailedPrecondition);
         var to = request.To.Length == 0 ? manifest.AsOf : ParseDate(request.To, "to");
         var from = request.From.Length == 0 ? new DateOnly(manifest.AsOf.Year, manifest.AsOf.Month, 1) : ParseDate(request.From, "from");
         if (from > to)

@@ -35,51 +35,26 @@ internal static class HolderStatusBuilder
             });
             origins.Add(row.Origin);
         }
-        foreach (var row in Rows(Dataset.Employment))
+        // Registrations, recognitions, policies and benefits in force on the day. An employment,
+        // policy or benefit ending on the day is still in force; a cancellation or an exit on the
+        // day ends the state that day (as R-13 counts it).
+        void AddInForce<T>(Dataset dataset, Google.Protobuf.Collections.RepeatedField<T> target, Func<T, bool> inForce) where T : Google.Protobuf.IMessage<T>, new()
         {
-            var e = RecordMessages.ToMessage<EmploymentRegistration>(Dataset.Employment, row.Values);
-            if (e.Valid && Started(e.StartDate, day) && (e.EndDate.Length == 0 || string.CompareOrdinal(e.EndDate, day) >= 0))
+            foreach (var row in Rows(dataset))
             {
-                status.Employment.Add(e);
-                origins.Add(row.Origin);
+                var record = RecordMessages.ToMessage<T>(dataset, row.Values);
+                if (inForce(record))
+                {
+                    target.Add(record);
+                    origins.Add(row.Origin);
+                }
             }
         }
-        foreach (var row in Rows(Dataset.Unemployment))
-        {
-            var u = RecordMessages.ToMessage<UnemploymentRegistration>(Dataset.Unemployment, row.Values);
-            if (u.Valid && Started(u.RegisterDate, day) && NotEnded(u.CancelDate, day))
-            {
-                status.Unemployment.Add(u);
-                origins.Add(row.Origin);
-            }
-        }
-        foreach (var row in Rows(Dataset.Assistance))
-        {
-            var a = RecordMessages.ToMessage<AssistanceRecognition>(Dataset.Assistance, row.Values);
-            if (a.Valid && Started(a.RecognizedDate, day) && NotEnded(a.ExitDate, day))
-            {
-                status.Assistance.Add(a);
-                origins.Add(row.Origin);
-            }
-        }
-        foreach (var row in Rows(Dataset.Policies))
-        {
-            var p = RecordMessages.ToMessage<PolicyEnjoyment>(Dataset.Policies, row.Values);
-            if (p.Valid && Started(p.StartDate, day) && (p.EndDate.Length == 0 || string.CompareOrdinal(p.EndDate, day) >= 0))
-            {
-                status.PoliciesInForce.Add(p);
-                origins.Add(row.Origin);
-            }
-        }
-        foreach (var row in Rows(Dataset.Benefits))
-        {
-            var b = RecordMessages.ToMessage<InsuranceBenefit>(Dataset.Benefits, row.Values);
-            if (b.Valid && Started(b.StartDate, day) && (b.EndDate.Length == 0 || string.CompareOrdinal(b.EndDate, day) >= 0))
-            {
-                status.BenefitsInForce.Add(b);
-                origins.Add(row.Origin);
-            }
-        }
+        AddInForce<EmploymentRegistration>(Dataset.Employment, status.Employment, e => e.Valid && Started(e.StartDate, day) && Lasts(e.EndDate, day));
+        AddInForce<UnemploymentRegistration>(Dataset.Unemployment, status.Unemployment, u => u.Valid && Started(u.RegisterDate, day) && NotEnded(u.CancelDate, day));
+        AddInForce<AssistanceRecognition>(Dataset.Assistance, status.Assistance, a => a.Valid && Started(a.RecognizedDate, day) && NotEnded(a.ExitDate, day));
+        AddInForce<PolicyEnjoyment>(Dataset.Policies, status.PoliciesInForce, p => p.Valid && Started(p.StartDate, day) && Lasts(p.EndDate, day));
+        AddInForce<InsuranceBenefit>(Dataset.Benefits, status.BenefitsInForce, b => b.Valid && Started(b.StartDate, day) && Lasts(b.EndDate, day));
         foreach (var row in Rows(Dataset.Persons))
         {
             origins.Add(row.Origin);
@@ -124,8 +99,9 @@ internal static class HolderStatusBuilder
 
     private static bool Started(string date, string day) => string.CompareOrdinal(date, day) <= 0;
 
-    // A cancellation or exit on the day ends the state on that day (as R-13 counts it).
     private static bool NotEnded(string date, string day) => date.Length == 0 || string.CompareOrdinal(date, day) > 0;
+
+    private static bool Lasts(string end, string day) => end.Length == 0 || string.CompareOrdinal(end, day) >= 0;
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -150,13 +150,10 @@ internal sealed class VerificationService(FederationStore store, NodeIdentity id
             answer.Provenance.AnsweringNode = identity.Id;
             return (child, answer, null);
         }
+        // Connection failures arrive as UNAVAILABLE (the channel maps them).
         catch (RpcException ex) when (!context.CancellationToken.IsCancellationRequested && ex.StatusCode is not (StatusCode.InvalidArgument or StatusCode.NotFound))
         {
             failure = $"{ex.StatusCode}: {ex.Status.Detail}";
-        }
-        catch (HttpRequestException ex) when (!context.CancellationToken.IsCancellationRequested)
-        {
-            failure = $"Unavailable: {ex.Message}";
         }
         if (cached() is { } records)
         {

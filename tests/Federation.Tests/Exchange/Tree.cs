@@ -48,12 +48,4 @@ internal static class Tree
         }
         return operation;
     }
-
-    /// <summary>The data rows of an export file, each as column → value (the generator writes plain CSV).</summary>
-    public static IEnumerable<Dictionary<string, string>> ReadRows(string export, string dataset)
-    {
-        var lines = File.ReadAllLines(Path.Combine(export, dataset + ".csv"));
-        var header = lines[0].Split(',');
-        return lines.Skip(1).Select(line => header.Zip(line.Split(',')).ToDictionary(p => p.First, p => p.Second));
-    }
 }

@@ -1,4 +1,5 @@
 using Federation.Client;
+using Federation.DataGen;
 using Federation.Protocol.V1;
 using Federation.Testing;
 using Xunit;
@@ -17,24 +18,18 @@ public sealed class TreeTests
     public async Task Ministry_SeesTheCities_VerifiesLiveThenCachedThenLive()
     {
         using var directory = new TempDirectory();
-        string certificate = "", holder = "", holderName = "", moved = "", holderRow = "";
+        string certificate = "", holder = "", holderName = "", moved = "", holderRow = "", guangzhouExport = "";
         var guangzhouConfig = await Tree.PrepareCityAsync(directory.Path, "440100", 300, 41, export =>
         {
-            var open = Tree.ReadRows(export, "certificates").First(c => c["cancel_date"] == "" && c["valid"] == "1");
+            var open = ExportFiles.ReadRows(export, "certificates").First(c => c["cancel_date"] == "" && c["valid"] == "1");
             (certificate, holder) = (open["certificate_number"], open["citizen_id"]);
-            holderName = Tree.ReadRows(export, "persons").First(p => p["citizen_id"] == holder)["name"];
+            holderName = ExportFiles.ReadRows(export, "persons").First(p => p["citizen_id"] == holder)["name"];
             holderRow = File.ReadLines(Path.Combine(export, "persons.csv")).First(l => l.StartsWith(holder + ",", StringComparison.Ordinal));
-            moved = Tree.ReadRows(export, "unemployment").First(u => u["cancel_date"] == "" && u["valid"] == "1" && u["citizen_id"] != holder)["citizen_id"];
-            var person = Tree.ReadRows(export, "persons").First(p => p["citizen_id"] == moved);
-            // The same worker is also registered unemployed in Shenzhen: a finding for the province.
-            File.WriteAllText(Path.Combine(directory.Path, "moved.csv"),
-                $"{moved},{person["name"]},{person["sex"]},{person["birth_date"]},{person["household_division"]},{person["household_nature"]},440304,1\n");
+            guangzhouExport = export;
         });
-        var shenzhenConfig = await Tree.PrepareCityAsync(directory.Path, "440300", 300, 42, export =>
-        {
-            File.AppendAllText(Path.Combine(export, "persons.csv"), File.ReadAllText(Path.Combine(directory.Path, "moved.csv")));
-            File.AppendAllText(Path.Combine(export, "unemployment.csv"), $"SZ-MOVED-1,{moved},employment_to_unemployment,2026-09-01,,,440304,1\n");
-        });
+        // A Guangzhou worker also registered unemployed in Shenzhen: a finding for the province.
+        var shenzhenConfig = await Tree.PrepareCityAsync(directory.Path, "440300", 300, 42,
+            export => moved = CrossRegion.AddMovedWorkers(guangzhouExport, export, "440300", 1).Single());
 
         var guangzhou = await NodeProcess.StartAsync(guangzhouConfig, "city-440100");
         await using var shenzhen = await NodeProcess.StartAsync(shenzhenConfig, "city-440300");

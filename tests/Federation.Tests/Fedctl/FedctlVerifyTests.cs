@@ -110,9 +110,9 @@ public sealed class FedctlVerifyTests(FedctlVerifyTests.ProvinceFixture fixture)
             var guangzhou = await Tree.PrepareCityAsync(_directory.Path, "440100", 300, 61, export =>
             {
                 guangzhouExport = export;
-                var certificate = Tree.ReadRows(export, "certificates").First(c => c["cancel_date"] == "" && c["valid"] == "1");
+                var certificate = ExportFiles.ReadRows(export, "certificates").First(c => c["cancel_date"] == "" && c["valid"] == "1");
                 (Certificate, Holder) = (certificate["certificate_number"], certificate["citizen_id"]);
-                HolderName = Tree.ReadRows(export, "persons").First(p => p["citizen_id"] == Holder)["name"];
+                HolderName = ExportFiles.ReadRows(export, "persons").First(p => p["citizen_id"] == Holder)["name"];
             });
             var shenzhen = await Tree.PrepareCityAsync(_directory.Path, "440300", 300, 62,
                 export => Moved = CrossRegion.AddMovedWorkers(guangzhouExport, export, "440300", 2)[0]);

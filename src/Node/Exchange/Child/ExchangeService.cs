@@ -101,17 +101,7 @@ internal sealed class ExchangeService(FederationStore store, NodeIdentity identi
         return stream.WriteAsync(new SnapshotChunk { Records = batch });
     }
 
-    private Manifest FindManifest(string period)
-    {
-        var manifests = store.ListManifests();
-        if (period.Length == 0)
-        {
-            return manifests.Count > 0 ? manifests[^1] : throw new RpcException(new Status(StatusCode.NotFound, $"Node {identity.Id} has no sealed period yet."));
-        }
-        var asOf = RequestFields.ParseDate(period, "period");
-        return manifests.FirstOrDefault(m => m.AsOf == asOf) ?? throw new RpcException(new Status(StatusCode.NotFound,
-            $"period {period} is not sealed on node {identity.Id}; sealed periods: {(manifests.Count == 0 ? "none" : string.Join(", ", manifests.Select(m => m.Period)))}"));
-    }
+    private Manifest FindManifest(string period) => RequestFields.SealedPeriod(store, identity.Id, period);
 
     private SnapshotManifest ToProto(Manifest manifest)
     {

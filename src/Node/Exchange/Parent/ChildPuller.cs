@@ -66,9 +66,8 @@ internal sealed class ChildPuller(FederationStore store, ILogger logger, TimePro
         using var digest = store.OpenTransferDigest(child.Id, manifest.AsOf);
         using var call = client.StreamSnapshot(request, cancellationToken: cancellationToken);
         var ended = false;
-        // Received batches wait here until a transaction's worth: records (a child that does not
-        // pack) or packed batches, of one dataset.
-        var pending = new List<OriginRecord>(RecordsPerTransaction);
+        // Received batches wait here, packed (a child that sends records one by one has them
+        // packed on arrival), until a transaction's worth of one dataset.
         var pendingPacked = new List<ReadOnlyMemory<byte>>();
         var pendingCount = 0;
         Dataset? pendingDataset = null;
@@ -78,14 +77,6 @@ internal sealed class ChildPuller(FederationStore store, ILogger logger, TimePro
             {
                 return;
             }
-            if (pending.Count > 0)
-            {
-                store.AppendTransfer(child.Id, manifest.AsOf, pendingDataset, pending, time.GetUtcNow());
-                foreach (var record in pending)
-                {
-                    digest.Append(pendingDataset, record);
-                }
-            }
             if (pendingPacked.Count > 0)
             {
                 store.AppendTransferPacked(child.Id, manifest.AsOf, pendingDataset, pendingPacked, time.GetUtcNow());
@@ -94,7 +85,6 @@ internal sealed class ChildPuller(FederationStore store, ILogger logger, TimePro
                     digest.AppendPacked(pendingDataset, batch.Span);
                 }
             }
-            pending.Clear();
             pendingPacked.Clear();
             pendingCount = 0;
         }
@@ -116,9 +106,9 @@ internal sealed class ChildPuller(FederationStore store, ILogger logger, TimePro
                             Flush();
                         }
                         pendingDataset = dataset;
-                        foreach (var record in chunk.Records.Records)
+                        if (chunk.Records.Records.Count > 0)
                         {
-                            pending.Add(new OriginRecord(record.Origin, record.Values));
+                            pendingPacked.Add(PackedRecords.Pack(dataset, chunk.Records.Records.Select(r => new OriginRecord(r.Origin, r.Values)), child.Id));
                         }
                         if (chunk.Records.PackedRecords > 0)
                         {
