@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Unary and server-streaming throughput of three gRPC servers with the same trivial handlers,
+# Unary and server-streaming throughput of two gRPC servers with the same trivial handlers,
 # driven by one independent load generator (h2load, Debian nghttp2-client), in one run:
-#   ours    tests/Federation.InteropServer (src/Rpc on Kestrel), Release build
-#   python  tests/peers/python/interop_server.py (Debian python3-grpcio, gRPC C core) — the baseline
-#   cpp     bench/rpc/cpp/server.cc (Debian libgrpc++-dev, callback API) — the ceiling
+#   ours    bench/rpc/server (the official grpc-dotnet stack, Grpc.AspNetCore on Kestrel, as the
+#           nodes run it), Release build
+#   cpp     bench/rpc/cpp/server.cc (Debian libgrpc++-dev, callback API) — the baseline
 # Unary: grpc.testing.TestService/EmptyCall, h2load -c 4 -m 32 -t 1 for DURATION seconds after a
 # warm-up; p50/p99 from h2load's per-request log. Streaming: StreamingOutputCall asking for
 # 64 x 64 KiB responses (4 MiB per call), -c 1 -m 4.
@@ -17,7 +17,6 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 need=()
 command -v h2load >/dev/null || need+=(nghttp2-client)
-/usr/bin/python3 -c 'import grpc' 2>/dev/null || need+=(python3-grpcio python3-protobuf)
 command -v grpc_cpp_plugin >/dev/null || need+=(protobuf-compiler-grpc)
 pkg-config --exists grpc++ 2>/dev/null || need+=(libgrpc++-dev libprotobuf-dev pkg-config)
 command -v protoc >/dev/null || need+=(protobuf-compiler)
@@ -26,7 +25,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 echo "building..." >&2
-dotnet build "$root/tests/Federation.InteropServer" -c Release --nologo -v quiet -clp:NoSummary >&2
+dotnet build "$root/bench/rpc/server" -c Release --nologo -v quiet -clp:NoSummary >&2
 cpp_server="$(bash "$here/cpp/build.sh" | tail -1)"
 
 # Request bodies, framed: Empty (5 zero bytes); StreamingOutputCallRequest with 64 x {size: 65536}
@@ -85,15 +84,13 @@ run_one() {
   echo "$name: $rps req/s, p50 $p50 ms, p99 $p99 ms, streaming $mbps MiB/s" >&2
 }
 
-run_one ours dotnet "$root/tests/Federation.InteropServer/bin/Release/net10.0/Federation.InteropServer.dll" --port=0
-run_one python /usr/bin/python3 "$root/tests/peers/python/interop_server.py" --port=0 --max_seconds=600
+run_one ours dotnet "$root/bench/rpc/server/bin/Release/net10.0/Federation.Bench.RpcServer.dll" 0
 run_one cpp "$cpp_server" 0 600
 
 rps_of() { for r in "${results[@]}"; do IFS='|' read -r n rps _ _ _ <<< "$r"; [ "$n" = "$1" ] && echo "$rps"; done; }
 mbps_of() { for r in "${results[@]}"; do IFS='|' read -r n _ _ _ m <<< "$r"; [ "$n" = "$1" ] && echo "$m"; done; }
-ratio_py=$(awk -v a="$(rps_of ours)" -v b="$(rps_of python)" 'BEGIN {printf "%.2f", a/b}')
 ratio_cpp=$(awk -v a="$(rps_of ours)" -v b="$(rps_of cpp)" 'BEGIN {printf "%.2f", a/b}')
-sratio_py=$(awk -v a="$(mbps_of ours)" -v b="$(mbps_of python)" 'BEGIN {printf "%.2f", a/b}')
+sratio_cpp=$(awk -v a="$(mbps_of ours)" -v b="$(mbps_of cpp)" 'BEGIN {printf "%.2f", a/b}')
 
 date=$(date -u +%Y-%m-%d)
 commit=$(git -C "$root" rev-parse --short HEAD)
@@ -108,5 +105,5 @@ report="$root/bench/results/rpc-$date.md"
   echo "|---|---:|---:|---:|---:|"
   for r in "${results[@]}"; do IFS='|' read -r n rps p50 p99 m <<< "$r"; echo "| $n | $rps | $p50 | $p99 | $m |"; done
   echo
-  echo "ours / python: unary ${ratio_py}x, streaming ${sratio_py}x. ours / cpp (ceiling): unary ${ratio_cpp}x."
+  echo "ours / cpp: unary ${ratio_cpp}x, streaming ${sratio_cpp}x."
 } | tee "$report"

@@ -7,6 +7,8 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
+using Polly;
+using Polly.Retry;
 
 namespace Federation.Client;
 
@@ -25,6 +27,7 @@ public sealed class FederationClient : IDisposable
     private readonly FederationClientOptions _options;
     private readonly GrpcChannel _channel;
     private readonly Metadata? _headers;
+    private readonly ResiliencePipeline _retry;
 
     /// <summary>Creates a client for the node at <see cref="FederationClientOptions.Address"/>.</summary>
     public FederationClient(FederationClientOptions options)
@@ -35,7 +38,15 @@ public sealed class FederationClient : IDisposable
             throw new ArgumentException($"Address '{options.Address}' must be http://host:port or https://host:port.", nameof(options));
         }
         _options = options;
-        var handler = GrpcChannel.CreateDefaultHandler();
+        var handler = new SocketsHttpHandler
+        {
+            // More HTTP/2 connections once one reaches the node's stream limit (a script verifying
+            // in parallel), and pings so that a dead connection is noticed before the next call.
+            EnableMultipleHttp2Connections = true,
+            KeepAlivePingDelay = TimeSpan.FromSeconds(30),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        };
         if (options.ClientCertificate is not null)
         {
             handler.SslOptions.ClientCertificates = [options.ClientCertificate];
@@ -45,7 +56,15 @@ public sealed class FederationClient : IDisposable
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
                 certificate is not null && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None && Federation.Shared.CertificateAuthority.Issued(authority, certificate);
         }
-        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
+        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            // The official default backs off up to 120 s between reconnection attempts; a node
+            // that restarts is to be reachable by the caller's next retry.
+            MaxReconnectBackoff = TimeSpan.FromSeconds(1),
+        });
+        _retry = CreateRetryPipeline(options, address.Scheme == Uri.UriSchemeHttps);
         if (options.BearerToken is { Length: > 0 } token)
         {
             _headers = new Metadata { { "authorization", "Bearer " + token } };
@@ -221,35 +240,51 @@ public sealed class FederationClient : IDisposable
     /// Loads a client certificate and its private key from PEM files, re-imported so that TLS can
     /// use the key on every platform.
     /// </summary>
-    public static X509Certificate2 LoadClientCertificate(string certificatePemPath, string keyPemPath)
-    {
-        using var pem = X509Certificate2.CreateFromPemFile(certificatePemPath, keyPemPath);
-        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
-    }
+    public static X509Certificate2 LoadClientCertificate(string certificatePemPath, string keyPemPath) =>
+        Federation.Shared.CertificateAuthority.LoadPemWithKey(certificatePemPath, keyPemPath);
 
     /// <summary>Closes the client's connections.</summary>
     public void Dispose() => _channel.Dispose();
 
     private async Task<T> CallIdempotentAsync<T>(string operation, Func<CallOptions, Task<T>> call, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; ; attempt++)
+        try
         {
-            try
-            {
-                return await call(new CallOptions(_headers, DateTime.UtcNow + _options.DefaultDeadline, cancellationToken)).ConfigureAwait(false);
-            }
-            catch (RpcException ex) when (attempt < _options.MaxRetries && !cancellationToken.IsCancellationRequested &&
-                                          ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
-            {
-                var delay = _options.RetryBaseDelay * Math.Pow(2, attempt) * (0.5 + Random.Shared.NextDouble());
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RpcException ex)
-            {
-                throw new FederationException(operation, Address, ex);
-            }
+            // Each attempt gets the whole deadline: a retry after a refused connection must not
+            // start with a deadline already spent.
+            return await _retry.ExecuteAsync(
+                static async (state, token) => await state.call(new CallOptions(state.headers, DateTime.UtcNow + state.deadline, token)).ConfigureAwait(false),
+                (call, headers: _headers, deadline: _options.DefaultDeadline), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException ex)
+        {
+            throw new FederationException(operation, Address, ex);
         }
     }
+
+    // Only idempotent calls come through here; they are retried when the node could not be reached
+    // or did not answer in time — never on an answer (INVALID_ARGUMENT, NOT_FOUND, …).
+    // A TLS credentials problem is not retried: it will not go away by itself.
+    private static ResiliencePipeline CreateRetryPipeline(FederationClientOptions options, bool https) =>
+        options.MaxRetries == 0 ? ResiliencePipeline.Empty : new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                Delay = options.RetryBaseDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = new PredicateBuilder().Handle<RpcException>(ex => ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded
+                    && TransportProblems.Classify(ex, https) is TransportProblem.None or TransportProblem.Unreachable),
+                OnRetry = arguments =>
+                {
+                    if (options.OnRetry is { } observe && arguments.Outcome.Exception is RpcException failure)
+                    {
+                        observe(arguments.AttemptNumber, arguments.RetryDelay, failure);
+                    }
+                    return default;
+                },
+            })
+            .Build();
 
     private static List<string> ExpandFiles(IEnumerable<string> paths)
     {

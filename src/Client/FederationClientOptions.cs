@@ -23,6 +23,12 @@ public sealed class FederationClientOptions
     /// <summary>Attempts after the first for idempotent calls on UNAVAILABLE or DEADLINE_EXCEEDED. Defaults to 3.</summary>
     public int MaxRetries { get; set; } = 3;
 
-    /// <summary>First retry delay; doubles per attempt, with ±50 % jitter. Defaults to 200 ms.</summary>
+    /// <summary>Median first retry delay; grows exponentially per attempt, jittered (Polly's decorrelated jitter). Defaults to 200 ms.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Called before each retry with the attempt that failed (0 for the first call), the delay
+    /// before the next one and the failure — for a progress line or a log. Defaults to none.
+    /// </summary>
+    public Action<int, TimeSpan, Grpc.Core.RpcException>? OnRetry { get; set; }
 }

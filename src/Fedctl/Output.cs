@@ -47,6 +47,10 @@ internal sealed class Output(bool json)
         {
             case FederationException federation:
                 System.Console.Error.WriteLine($"fedctl: {federation.Message}");
+                if (Hint(federation.Transport) is { } hint)
+                {
+                    System.Console.Error.WriteLine($"hint: {hint}");
+                }
                 return federation.IsUnavailable ? ExitCodes.Unavailable : federation.IsPermissionProblem ? ExitCodes.Permission : ExitCodes.Negative;
             case ArgumentException argument:
                 var message = argument.ParamName is null ? argument.Message : argument.Message.Replace($" (Parameter '{argument.ParamName}')", "", StringComparison.Ordinal);
@@ -59,4 +63,13 @@ internal sealed class Output(bool json)
                 throw exception;
         }
     }
+
+    private static string? Hint(TransportProblem problem) => problem switch
+    {
+        TransportProblem.ClientCertificateRefused => "give your certificate and key, issued by the node's CA: --cert FILE.pem --key FILE.key",
+        TransportProblem.ServerCertificateNotTrusted => "give the deployment's CA certificate with --ca FILE.pem, and call the node by the name its certificate carries",
+        TransportProblem.NotGrpc => "a node configured with TLS is called with https://",
+        TransportProblem.Unreachable => "check --node (or FEDCTL_NODE) and that the node is running",
+        _ => null,
+    };
 }

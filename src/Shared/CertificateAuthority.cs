@@ -31,4 +31,12 @@ internal static class CertificateAuthority
 
     /// <summary>Loads the first certificate of a PEM file.</summary>
     public static X509Certificate2 LoadPem(string path) => X509Certificate2.CreateFromPem(File.ReadAllText(path));
+
+    /// <summary>Loads a certificate with its private key from two PEM files, usable by SslStream.</summary>
+    public static X509Certificate2 LoadPemWithKey(string certificatePath, string keyPath)
+    {
+        using var pem = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
+        // Re-imported: an ephemeral key from PEM cannot be used by SslStream on every platform.
+        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+    }
 }

@@ -12,14 +12,18 @@ public sealed class NodeProcess : IAsyncDisposable
 {
     private readonly ExternalProcess _process;
 
-    private NodeProcess(ExternalProcess process, string configPath, Uri address)
+    private NodeProcess(ExternalProcess process, string configPath, Uri address, Uri? metrics)
     {
         _process = process;
         ConfigPath = configPath;
         Address = address;
+        Metrics = metrics;
     }
 
     public Uri Address { get; }
+
+    /// <summary>The Prometheus scrape address, when the config sets Server:MetricsListen.</summary>
+    public Uri? Metrics { get; }
 
     public string ConfigPath { get; }
 
@@ -66,7 +70,8 @@ public sealed class NodeProcess : IAsyncDisposable
         await process.WaitForLineAsync($@"Node {System.Text.RegularExpressions.Regex.Escape(id)} \(.*\) version .* listening on");
         using var ready = JsonDocument.Parse(await File.ReadAllTextAsync(readyFile));
         var address = ready.RootElement.GetProperty("addresses")[0].GetString()!;
-        return new NodeProcess(process, configPath, new Uri(address));
+        var metrics = ready.RootElement.GetProperty("metrics").EnumerateArray().Select(m => new Uri(m.GetString()!)).FirstOrDefault();
+        return new NodeProcess(process, configPath, new Uri(address), metrics);
     }
 
     /// <summary>
@@ -79,6 +84,17 @@ public sealed class NodeProcess : IAsyncDisposable
         config["Server"]!["Listen"] = Address.ToString().TrimEnd('/');
         await File.WriteAllTextAsync(ConfigPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return await StartAsync(ConfigPath, id);
+    }
+
+    /// <summary>Sends a signal (TERM, STOP, CONT, …) to the node's process.</summary>
+    public void Signal(string signal)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} failed with exit code {kill.ExitCode}");
+        }
     }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();

@@ -5,6 +5,7 @@ using Federation.Node.Ingest;
 using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store;
+using Grpc.Net.Client;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodeLevel = Federation.Node.Hosting.NodeLevel;
@@ -84,8 +85,10 @@ internal static class DemoCommand
             }
             Console.WriteLine($"Started {nodes.Count} node processes: {string.Join(", ", configs.Select(c => $"{c.Node.Id} {addresses[c.Node.Id]}"))}");
 
-            using var channels = new Verification.ChildChannels();
-            Protocol.V1.Admin.AdminClient Admin(string id) => new(channels.For(id, addresses[id]));
+            // The demo calls its nodes as an operator would: one channel per node, closed at the end.
+            var channels = addresses.ToDictionary(a => a.Key, a => GrpcChannel.ForAddress(a.Value), StringComparer.Ordinal);
+            using var closeChannels = new Disposables(channels.Values);
+            Protocol.V1.Admin.AdminClient Admin(string id) => new(channels[id]);
             foreach (var level in new[] { NodeLevel.Province, NodeLevel.Ministry })
             {
                 foreach (var parent in configs.Where(c => c.Node.ParsedLevel == level))
@@ -95,7 +98,7 @@ internal static class DemoCommand
             }
 
             await PrintSummaryAsync(configs, Admin, cancellationToken);
-            await PrintVerificationAsync(new Protocol.V1.Verification.VerificationClient(channels.For(root.Node.Id, addresses[root.Node.Id])), root.Node.Id, exports[cities[0].Node.Id], moved, cancellationToken);
+            await PrintVerificationAsync(new Protocol.V1.Verification.VerificationClient(channels[root.Node.Id]), root.Node.Id, exports[cities[0].Node.Id], moved, cancellationToken);
 
             var ministry = addresses[root.Node.Id];
             Console.WriteLine();
@@ -272,4 +275,15 @@ internal static class DemoCommand
     }
 
     private static string Relative(string path) => Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+
+    private sealed class Disposables(IEnumerable<IDisposable> items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var item in items)
+            {
+                item.Dispose();
+            }
+        }
+    }
 }

@@ -15,7 +15,7 @@ internal sealed class ExchangeOptions
     /// <summary>At most this many children are transferred at the same time. Defaults to 2.</summary>
     public int MaxConcurrentPulls { get; set; } = 2;
 
-    /// <summary>First retry delay after a failed pull; doubles per failure (±25 % jitter) up to <see cref="RetryMax"/>. Defaults to 30 seconds.</summary>
+    /// <summary>Median first retry delay after a failed pull; grows exponentially per failure (jittered) up to <see cref="RetryMax"/>. Defaults to 30 seconds.</summary>
     public TimeSpan RetryInitial { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Longest retry delay. Defaults to 30 minutes.</summary>
@@ -30,4 +30,24 @@ internal sealed class ExchangeOptions
 
     /// <summary>Whether the daemon pulls on its own. Defaults to true; false leaves pulls to the <c>pull</c> command.</summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// TLS towards children at https addresses. Each path defaults to the node's own
+    /// <c>Server:Tls</c> setting: its certificate and key as the client certificate, its
+    /// <c>ClientCaPath</c> as the CA the children's certificates must chain to.
+    /// </summary>
+    public ChildTlsOptions? Tls { get; set; }
+}
+
+/// <summary>Section <c>Exchange:Tls</c>: PEM files, relative to the config file.</summary>
+internal sealed class ChildTlsOptions
+{
+    /// <summary>The CA that children's server certificates must chain to.</summary>
+    public string? CaPath { get; set; }
+
+    /// <summary>The certificate this node presents to its children.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>That certificate's private key.</summary>
+    public string? KeyPath { get; set; }
 }

@@ -86,6 +86,17 @@ internal static partial class NodeConfigValidator
                 CheckFile(errors, "Server:Tls:ClientCaPath", tls.ClientCaPath);
             }
         }
+        if (server.MetricsListen is { } metrics)
+        {
+            if (!Uri.TryCreate(metrics, UriKind.Absolute, out var metricsUri) || metricsUri.Scheme != "http" || metricsUri.AbsolutePath != "/" || metricsUri.Port < 0)
+            {
+                errors.Add($"Server:MetricsListen is '{metrics}'; it must be http://host:port with a port of its own (Prometheus scrapes /metrics there; 0 picks a free one), e.g. http://127.0.0.1:9464.");
+            }
+            else if (listen is not null && metricsUri.Port != 0 && metricsUri.Port == listen.Port)
+            {
+                errors.Add($"Server:MetricsListen is '{metrics}', on the same port as Server:Listen; metrics need a port of their own.");
+            }
+        }
         if (server.MaxReceiveMessageSize is < 1024 or > 256 * 1024 * 1024)
         {
             errors.Add($"Server:MaxReceiveMessageSize is {server.MaxReceiveMessageSize}; it must be between 1024 and 268435456 bytes.");

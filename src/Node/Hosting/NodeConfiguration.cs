@@ -10,8 +10,9 @@ namespace Federation.Node.Hosting;
 internal sealed class NodeConfiguration
 {
     private NodeConfiguration(string path, IConfigurationRoot configuration, NodeOptions node, ServerOptions server, LogOptions log,
-        Federation.Store.StoreOptions store, IngestOptions ingest)
+        Federation.Store.StoreOptions store, IngestOptions ingest, Exchange.ChildTlsSettings childTls)
     {
+        ChildTls = childTls;
         Store = store;
         Ingest = ingest;
         Path = path;
@@ -29,6 +30,9 @@ internal sealed class NodeConfiguration
     public LogOptions Log { get; }
     public Federation.Store.StoreOptions Store { get; }
     public IngestOptions Ingest { get; }
+
+    /// <summary>The client certificate and CA a parent uses towards https children (paths resolved).</summary>
+    public Exchange.ChildTlsSettings ChildTls { get; }
 
     /// <summary>Loads and validates; throws <see cref="NodeConfigurationException"/> listing every problem.</summary>
     public static NodeConfiguration Load(string path)
@@ -72,6 +76,19 @@ internal sealed class NodeConfiguration
 
         var errors = NodeConfigValidator.Validate(node, server, log).ToList();
         var exchange = configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>() ?? new ExchangeOptions();
+        // Towards https children a parent presents its own server certificate and trusts the CA it
+        // accepts callers from, unless Exchange:Tls names others: one private CA per deployment.
+        var childTls = new Exchange.ChildTlsSettings(
+            ResolveOptional(directory, exchange.Tls?.CaPath) ?? server.Tls?.ClientCaPath,
+            ResolveOptional(directory, exchange.Tls?.CertificatePath) ?? NonEmpty(server.Tls?.CertificatePath),
+            ResolveOptional(directory, exchange.Tls?.KeyPath) ?? NonEmpty(server.Tls?.KeyPath));
+        foreach (var (setting, file) in new[] { ("Exchange:Tls:CaPath", childTls.CaPath), ("Exchange:Tls:CertificatePath", childTls.CertificatePath), ("Exchange:Tls:KeyPath", childTls.KeyPath) })
+        {
+            if (file is not null && !File.Exists(file) && node.Children.Any(c => c.Address.StartsWith("https:", StringComparison.OrdinalIgnoreCase)))
+            {
+                errors.Add($"{setting} (or the Server:Tls file it defaults to) is '{file}', which does not exist; a parent needs it to call its https children.");
+            }
+        }
         if (exchange.PullEvery < TimeSpan.FromSeconds(1))
         {
             errors.Add($"Exchange:PullEvery is {exchange.PullEvery}; it must be at least 00:00:01.");
@@ -92,8 +109,12 @@ internal sealed class NodeConfiguration
         {
             throw new NodeConfigurationException(fullPath, errors);
         }
-        return new NodeConfiguration(fullPath, configuration, node, server, log, store, ingest);
+        return new NodeConfiguration(fullPath, configuration, node, server, log, store, ingest, childTls);
     }
+
+    private static string? ResolveOptional(string directory, string? path) => string.IsNullOrWhiteSpace(path) ? null : Resolve(directory, path);
+
+    private static string? NonEmpty(string? path) => string.IsNullOrWhiteSpace(path) ? null : path;
 
     private static string Resolve(string directory, string path) =>
         string.IsNullOrWhiteSpace(path) || System.IO.Path.IsPathRooted(path) ? path : System.IO.Path.GetFullPath(System.IO.Path.Combine(directory, path));

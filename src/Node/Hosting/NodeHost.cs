@@ -2,61 +2,86 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Federation.Node.Admin;
-using Federation.Protocol;
-using Grpc.Health.V1;
-using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using OpenTelemetry.Metrics;
 using Serilog;
 
 namespace Federation.Node.Hosting;
 
-/// <summary>Builds the node's web host: Kestrel endpoint, gRPC services, logging, lifecycle.</summary>
+/// <summary>
+/// Builds the node's web host on the official gRPC stack: Kestrel endpoints (gRPC, and metrics
+/// on a port of its own), the node's services, health and reflection, Serilog, OpenTelemetry
+/// metrics for Prometheus, and systemd integration.
+/// </summary>
 internal static class NodeHost
 {
+    // The meters of the gRPC packages (grpc.server.call.duration, grpc.client.call.duration, …)
+    // and ASP.NET Core's connection and request meters, exported beside our own.
+    private static readonly string[] ExportedMeters =
+        [NodeMetrics.MeterName, "Grpc.AspNetCore.Server", "Grpc.Net.Client", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"];
+
     public static WebApplication Build(NodeConfiguration config, string? readyFile)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = config.Directory });
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.Configuration.AddConfiguration(config.Configuration);
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSerilog(NodeLogging.Create(config.Node, config.Log), dispose: true);
+        // Type=notify under systemd (ready once listening, stopping on SIGTERM); nothing otherwise.
+        builder.Host.UseSystemd();
+        builder.Services.AddSerilog((_, logger) => NodeLogging.Configure(logger, config));
 
-        builder.WebHost.ConfigureKestrel(kestrel => ConfigureEndpoint(kestrel, config.Server));
+        // Kestrel fills in the bound port (for port 0) once it listens.
+        ListenOptions? metricsEndpoint = null;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            ConfigureEndpoint(kestrel, config.Server);
+            if (config.Server.MetricsListen is { } metrics)
+            {
+                Listen(kestrel, new Uri(metrics), listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                    metricsEndpoint = listen;
+                });
+            }
+        });
 
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(config.Node);
-        builder.Services.AddSingleton<NodeIdentity>();
-        builder.Services.AddSingleton(_ => Federation.Store.FederationStore.Open(config.Store));
-        builder.Services.AddOptions<ExchangeOptions>().Bind(builder.Configuration.GetSection(ExchangeOptions.Section));
-        builder.Services.AddSingleton<Exchange.Parent.PeriodSealer>();
-        builder.Services.AddSingleton<Exchange.Parent.PullCoordinator>();
-        builder.Services.AddSingleton<Exchange.Parent.ResyncOperations>();
-        builder.Services.AddHostedService<Exchange.Parent.ChildPullScheduler>();
-        builder.Services.AddSingleton<Verification.ChildChannels>();
-        builder.Services.AddSingleton(new Ingest.IngestDirectories(
-            Path.Combine(Path.GetDirectoryName(config.Store.Path)!, "uploads"), config.Ingest.RejectsDirectory));
+        builder.Services.AddFederationNode(config);
         builder.Services.AddGrpc(options =>
         {
             options.MaxReceiveMessageSize = config.Server.MaxReceiveMessageSize;
             options.EnableDetailedErrors = config.Server.EnableDetailedErrors;
-        }).AddStandardServices();
+        });
+        builder.Services.AddGrpcReflection();
+        NodeHealth.Add(builder.Services);
+        builder.Services.AddSingleton<Exchange.Parent.ResyncOperations>();
+        builder.Services.AddHostedService<Exchange.Parent.ChildPullScheduler>();
+        if (config.Server.MetricsListen is not null)
+        {
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ExportedMeters).AddPrometheusExporter());
+        }
 
         var app = builder.Build();
+        if (config.Server.MetricsListen is not null)
+        {
+            // Only on the metrics port: the gRPC endpoint never answers /metrics.
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
+                context.Request.Path == "/metrics" && context.Connection.LocalPort == metricsEndpoint?.IPEndPoint?.Port);
+        }
         app.MapGrpcService<AdminService>();
         app.MapGrpcService<Statistics.StatisticsService>();
         app.MapGrpcService<Ingest.IngestService>();
         app.MapGrpcService<Exchange.Child.ExchangeService>();
         app.MapGrpcService<Verification.VerificationService>();
-        app.MapStandardServices();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
 
         var lifetime = app.Lifetime;
-        lifetime.ApplicationStarted.Register(() => OnStarted(app, readyFile));
+        lifetime.ApplicationStarted.Register(() => OnStarted(app, readyFile, metricsEndpoint?.IPEndPoint?.Port));
         lifetime.ApplicationStopping.Register(() =>
         {
-            app.Services.GetRequiredService<HealthServiceImpl>().SetStatus("", HealthCheckResponse.Types.ServingStatus.NotServing);
+            NodeHealth.MarkAllNotServing(app.Services);
             NodeLog.NodeStopping(app.Logger, config.Node.Id);
         });
         return app;
@@ -65,7 +90,7 @@ internal static class NodeHost
     private static void ConfigureEndpoint(KestrelServerOptions kestrel, ServerOptions server)
     {
         var uri = new Uri(server.Listen);
-        void Configure(ListenOptions listen)
+        Listen(kestrel, uri, listen =>
         {
             if (uri.Scheme == Uri.UriSchemeHttps && server.Tls is { } tls)
             {
@@ -74,7 +99,7 @@ internal static class NodeHost
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 listen.UseHttps(new HttpsConnectionAdapterOptions
                 {
-                    ServerCertificate = LoadCertificate(tls),
+                    ServerCertificate = Federation.Shared.CertificateAuthority.LoadPemWithKey(tls.CertificatePath, tls.KeyPath),
                     ClientCertificateMode = tls.ClientCertificates switch
                     {
                         "require" => ClientCertificateMode.RequireCertificate,
@@ -90,28 +115,23 @@ internal static class NodeHost
                 // the endpoint must be HTTP/2-only.
                 listen.Protocols = HttpProtocols.Http2;
             }
-        }
+        });
+    }
 
-        var port = uri.Port;
+    private static void Listen(KestrelServerOptions kestrel, Uri uri, Action<ListenOptions> configure)
+    {
         if (uri.Host is "localhost")
         {
-            kestrel.Listen(IPAddress.Loopback, port, Configure);
+            kestrel.Listen(IPAddress.Loopback, uri.Port, configure);
         }
         else if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address))
         {
-            kestrel.Listen(address, port, Configure);
+            kestrel.Listen(address, uri.Port, configure);
         }
         else
         {
-            kestrel.ListenAnyIP(port, Configure);
+            kestrel.ListenAnyIP(uri.Port, configure);
         }
-    }
-
-    private static X509Certificate2 LoadCertificate(TlsOptions tls)
-    {
-        using var pem = X509Certificate2.CreateFromPemFile(tls.CertificatePath, tls.KeyPath);
-        // Re-import so the private key is usable by SslStream on every platform.
-        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
     }
 
     private static Func<X509Certificate2, X509Chain?, System.Net.Security.SslPolicyErrors, bool> ClientCertificateValidator(string caPath)
@@ -120,22 +140,18 @@ internal static class NodeHost
         return (certificate, _, _) => Federation.Shared.CertificateAuthority.Issued(authority, certificate);
     }
 
-    private static void OnStarted(WebApplication app, string? readyFile)
+    private static void OnStarted(WebApplication app, string? readyFile, int? metricsPort)
     {
         var identity = app.Services.GetRequiredService<NodeIdentity>();
         _ = app.Services.GetRequiredService<Federation.Store.FederationStore>(); // open (and check) the store before declaring the node ready
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+        var metrics = bound.Where(a => metricsPort is not null && new Uri(a).Port == metricsPort).Select(a => a + "/metrics").ToList();
+        var addresses = bound.Where(a => metricsPort is null || new Uri(a).Port != metricsPort).ToList();
         identity.ListenAddresses = addresses;
-        var health = app.Services.GetRequiredService<HealthServiceImpl>();
-        health.SetStatus("", HealthCheckResponse.Types.ServingStatus.Serving);
-        health.SetStatus(Protocol.V1.Admin.Descriptor.FullName, HealthCheckResponse.Types.ServingStatus.Serving);
-        health.SetStatus(Protocol.V1.Statistics.Descriptor.FullName, HealthCheckResponse.Types.ServingStatus.Serving);
-        health.SetStatus(Protocol.V1.Ingest.Descriptor.FullName, HealthCheckResponse.Types.ServingStatus.Serving);
-        health.SetStatus(Protocol.V1.Exchange.Descriptor.FullName, HealthCheckResponse.Types.ServingStatus.Serving);
         if (readyFile is not null)
         {
             // Written atomically (temp file, then rename) so a watcher never reads half a file.
-            var json = JsonSerializer.Serialize(new { nodeId = identity.Id, addresses, pid = Environment.ProcessId });
+            var json = JsonSerializer.Serialize(new { nodeId = identity.Id, addresses, metrics, pid = Environment.ProcessId });
             var temp = readyFile + ".tmp";
             File.WriteAllText(temp, json);
             File.Move(temp, readyFile, overwrite: true);

@@ -1,30 +1,40 @@
 using Serilog;
 using Serilog.Events;
-using Serilog.Formatting.Json;
+using Serilog.Formatting.Compact;
+using Serilog.Settings.Configuration;
 
 namespace Federation.Node.Hosting;
 
 /// <summary>
-/// Serilog behind Microsoft.Extensions.Logging: a readable console, and a rolling file of JSON
-/// lines (one file per day, kept <see cref="LogOptions.RetainedDays"/> days) that keeps every
-/// structured property. Every event carries the node id.
+/// Serilog for the daemon and the commands (through <c>Serilog.AspNetCore</c>): a readable
+/// console, and a rolling file of compact JSON lines (one file per day, kept
+/// <see cref="LogOptions.RetainedDays"/> days) that keeps every structured property. Every event
+/// carries the node id. <c>Log</c> in the node's config sets the usual knobs; a <c>Serilog</c>
+/// section there (Serilog.Settings.Configuration syntax) can override levels per source or add
+/// enrichers and sinks.
 /// </summary>
 internal static class NodeLogging
 {
-    public static Serilog.Core.Logger Create(NodeOptions node, LogOptions log)
+    public static LoggerConfiguration Configure(LoggerConfiguration logger, NodeConfiguration config)
     {
-        var level = Enum.Parse<LogEventLevel>(log.MinimumLevel, ignoreCase: true);
+        var log = config.Log;
         System.IO.Directory.CreateDirectory(log.Directory);
-        return new LoggerConfiguration()
-            .MinimumLevel.Is(level)
+        return logger
+            .MinimumLevel.Is(Enum.Parse<LogEventLevel>(log.MinimumLevel, ignoreCase: true))
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            // The gRPC client logs every failed call to a child at Information; the exchange and
+            // verification logs already say what failed and what the node did about it.
+            .MinimumLevel.Override("Grpc", LogEventLevel.Warning)
+            .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
             .Enrich.FromLogContext()
-            .Enrich.WithProperty("NodeId", node.Id)
+            .Enrich.WithProperty("NodeId", config.Node.Id)
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {NodeId} {Message:lj}{NewLine}{Exception}",
                 formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-            .WriteTo.File(new JsonFormatter(renderMessage: true), Path.Combine(log.Directory, $"{node.Id}-.log"),
+            .WriteTo.File(new RenderedCompactJsonFormatter(), Path.Combine(log.Directory, $"{config.Node.Id}-.log"),
                 rollingInterval: RollingInterval.Day, retainedFileCountLimit: log.RetainedDays, shared: true)
-            .CreateLogger();
+            // Named assemblies, not a scan: works the same in a trimmed or single-file publish.
+            .ReadFrom.Configuration(config.Configuration, new ConfigurationReaderOptions(
+                typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(FileLoggerConfigurationExtensions).Assembly));
     }
 }

@@ -20,6 +20,13 @@ internal sealed class ServerOptions
 
     /// <summary>Send handler exception text to callers. Defaults to <c>false</c>; never enable it in production.</summary>
     public bool EnableDetailedErrors { get; set; }
+
+    /// <summary>
+    /// Where Prometheus scrapes the node's metrics: <c>http://host:port</c>, served as HTTP/1.1
+    /// at <c>/metrics</c> on its own port, apart from the gRPC endpoint. Unset: no metrics endpoint.
+    /// The example configs set it; bind it to loopback or a monitoring network only.
+    /// </summary>
+    public string? MetricsListen { get; set; }
 }
 
 /// <summary>TLS for the node's endpoint.</summary>

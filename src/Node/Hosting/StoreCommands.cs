@@ -2,7 +2,6 @@ using System.Globalization;
 using Federation.Node.Ingest;
 using Federation.Standards;
 using Federation.Store;
-using Serilog.Extensions.Logging;
 
 namespace Federation.Node.Hosting;
 
@@ -15,9 +14,6 @@ internal static class StoreCommands
 {
     public static async Task<int> IngestAsync(NodeConfiguration config, IReadOnlyList<string> paths, DateOnly? seal, string? rejectsPath, CancellationToken cancellationToken)
     {
-        using var logger = NodeLogging.Create(config.Node, config.Log);
-        using var loggerFactory = new SerilogLoggerFactory(logger);
-        var log = loggerFactory.CreateLogger("Federation.Node.Ingest");
         IReadOnlyList<(Dataset Dataset, string Path)> plan;
         try
         {
@@ -28,7 +24,9 @@ internal static class StoreCommands
             await Console.Error.WriteLineAsync(ex.Message);
             return 2;
         }
-        using var store = FederationStore.Open(config.Store);
+        await using var services = NodeServices.BuildForCommand(config);
+        var store = services.GetRequiredService<FederationStore>();
+        var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Federation.Node.Ingest");
         var jurisdiction = DivisionTable.Default.JurisdictionOf(config.Node.DivisionCode);
         var validator = new RecordValidator(jurisdiction, DivisionTable.Default, DateOnly.FromDateTime(DateTime.Now));
         rejectsPath ??= Path.Combine(config.Ingest.RejectsDirectory, $"rejects-{DateTime.Now:yyyyMMdd-HHmmss}.csv");
@@ -62,28 +60,22 @@ internal static class StoreCommands
         Console.WriteLine($"Imported in {result.Duration.TotalSeconds:0.0} s ({result.Read / Math.Max(result.Duration.TotalSeconds, 0.001):N0} rows/s).");
         if (seal is { } asOf)
         {
-            return Seal(CreateSealer(config, store, loggerFactory), asOf);
+            return Seal(services.GetRequiredService<Exchange.Parent.PeriodSealer>(), asOf);
         }
         return 0;
     }
 
-    private static Exchange.Parent.PeriodSealer CreateSealer(NodeConfiguration config, FederationStore store, SerilogLoggerFactory loggerFactory) =>
-        new(store, new NodeIdentity(config.Node, TimeProvider.System), TimeProvider.System, loggerFactory.CreateLogger<Exchange.Parent.PeriodSealer>());
-
     /// <summary>Pulls the configured children's sealed snapshots (all, or one) into this node's store.</summary>
     public static async Task<int> PullAsync(NodeConfiguration config, string? childId, DateOnly? period, CancellationToken cancellationToken)
     {
-        using var logger = NodeLogging.Create(config.Node, config.Log);
-        using var loggerFactory = new SerilogLoggerFactory(logger);
         var children = config.Node.Children.Where(c => childId is null || c.Id == childId).ToList();
         if (children.Count == 0)
         {
             await Console.Error.WriteLineAsync(childId is null ? "This node has no children (Children in its config)." : $"'{childId}' is not a child of this node; children: {string.Join(", ", config.Node.Children.Select(c => c.Id))}.");
             return 2;
         }
-        using var store = FederationStore.Open(config.Store);
-        var coordinator = new Exchange.Parent.PullCoordinator(store, CreateSealer(config, store, loggerFactory), TimeProvider.System,
-            loggerFactory.CreateLogger<Exchange.Parent.PullCoordinator>());
+        await using var services = NodeServices.BuildForCommand(config);
+        var coordinator = services.GetRequiredService<Exchange.Parent.PullCoordinator>();
         var failed = 0;
         foreach (var child in children)
         {
@@ -106,10 +98,8 @@ internal static class StoreCommands
 
     public static int Seal(NodeConfiguration config, DateOnly asOf)
     {
-        using var logger = NodeLogging.Create(config.Node, config.Log);
-        using var loggerFactory = new SerilogLoggerFactory(logger);
-        using var store = FederationStore.Open(config.Store);
-        return Seal(CreateSealer(config, store, loggerFactory), asOf);
+        using var services = NodeServices.BuildForCommand(config);
+        return Seal(services.GetRequiredService<Exchange.Parent.PeriodSealer>(), asOf);
     }
 
     public static int Periods(NodeConfiguration config)

@@ -13,7 +13,7 @@ namespace Federation.Node.Ingest;
 /// <c>ingest</c> command. The spool is deleted afterwards, whatever happens.
 /// </summary>
 internal sealed class IngestService(FederationStore store, NodeIdentity identity, IngestDirectories directories, Exchange.Parent.PeriodSealer sealer,
-    ILogger<IngestService> logger)
+    NodeMetrics metrics, ILogger<IngestService> logger)
     : Protocol.V1.Ingest.IngestBase
 {
     private const int MaxFileNameLength = 128;
@@ -41,6 +41,10 @@ internal sealed class IngestService(FederationStore store, NodeIdentity identity
             var rejectsPath = Path.Combine(directories.Rejects, $"rejects-{DateTime.Now:yyyyMMdd-HHmmss}-{Path.GetFileName(spool)[..8]}.csv");
             var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf(identity.DivisionCode), DivisionTable.Default, DateOnly.FromDateTime(DateTime.Now));
             var result = await new Importer(store, validator, logger).ImportAsync(plan, rejectsPath, null, context.CancellationToken);
+            foreach (var (dataset, counts) in result.Datasets)
+            {
+                metrics.RowsImported(dataset, counts.Accepted, counts.Rejected);
+            }
             var response = new UploadResult
             {
                 Read = result.Read,

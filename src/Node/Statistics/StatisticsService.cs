@@ -8,7 +8,7 @@ using Grpc.Core;
 namespace Federation.Node.Statistics;
 
 /// <summary><c>federation.v1.Statistics</c>: official indicators from a sealed period.</summary>
-internal sealed class StatisticsService(FederationStore store, NodeIdentity identity, Verification.ChildChannels channels,
+internal sealed class StatisticsService(FederationStore store, NodeIdentity identity, Exchange.ChildClients clients,
     Microsoft.Extensions.Options.IOptions<ExchangeOptions> options) : Protocol.V1.Statistics.StatisticsBase
 {
     public override async Task<Indicators> GetIndicators(GetIndicatorsRequest request, ServerCallContext context)
@@ -136,7 +136,7 @@ internal sealed class StatisticsService(FederationStore store, NodeIdentity iden
         var childOptions = identity.Children.Single(c => c.Id == child.ChildId);
         try
         {
-            var reported = await new Protocol.V1.Statistics.StatisticsClient(channels.For(childOptions)).GetIndicatorsAsync(new GetIndicatorsRequest
+            var reported = await clients.Statistics(childOptions).GetIndicatorsAsync(new GetIndicatorsRequest
             {
                 Period = period.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 From = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

@@ -17,17 +17,33 @@ namespace Federation.Node.Verification;
 /// is too slow, the parent answers from its copy of the child's last snapshot and says so
 /// (<see cref="Freshness.Cached"/>, the period and the reason).
 /// </summary>
-internal sealed class VerificationService(FederationStore store, NodeIdentity identity, ChildChannels channels, IOptions<ExchangeOptions> options,
-    TimeProvider time, ILogger<VerificationService> logger) : Protocol.V1.Verification.VerificationBase
+internal sealed class VerificationService(FederationStore store, NodeIdentity identity, Exchange.ChildClients clients, IOptions<ExchangeOptions> options,
+    NodeMetrics metrics, TimeProvider time, ILogger<VerificationService> logger) : Protocol.V1.Verification.VerificationBase
 {
     private readonly Jurisdiction _jurisdiction = DivisionTable.Default.JurisdictionOf(identity.DivisionCode);
     private readonly IReadOnlyList<(ChildOptions Child, Jurisdiction Jurisdiction)> _children =
         [.. identity.Children.Select(c => (c, DivisionTable.Default.JurisdictionOf(c.DivisionCode)))];
 
     public override Task<VerifyResponse> VerifyCertificate(VerifyCertificateRequest request, ServerCallContext context) =>
-        VerifyCertificateAsync(ParseCertificate(request.CertificateNumber), context);
+        MeasuredAsync("VerifyCertificate", () => VerifyCertificateAsync(ParseCertificate(request.CertificateNumber), context));
 
-    public override async Task<VerifyResponse> VerifyPerson(VerifyPersonRequest request, ServerCallContext context)
+    public override Task<VerifyResponse> VerifyPerson(VerifyPersonRequest request, ServerCallContext context) =>
+        MeasuredAsync("VerifyPerson", () => VerifyPersonAsync(request, context));
+
+    // Answers are counted and timed by how fresh they were and how far they travelled; a failed
+    // call is counted by the gRPC server's own metrics (grpc.server.call.duration by status).
+    private async Task<VerifyResponse> MeasuredAsync(string method, Func<Task<VerifyResponse>> verify)
+    {
+        var started = time.GetTimestamp();
+        var response = await verify();
+        var sources = response.Provenance.Sources;
+        var freshness = !response.Found || sources.Count == 0 ? "not_found"
+            : sources.Any(s => s.Freshness == Freshness.Cached) ? "cached" : "live";
+        metrics.VerificationAnswered(method, freshness, sources.Select(s => s.Hops).DefaultIfEmpty().Max(), time.GetElapsedTime(started));
+        return response;
+    }
+
+    private async Task<VerifyResponse> VerifyPersonAsync(VerifyPersonRequest request, ServerCallContext context)
     {
         if (!CitizenId.TryParse(request.CitizenId, out _, out var error))
         {
@@ -65,7 +81,7 @@ internal sealed class VerificationService(FederationStore store, NodeIdentity id
         {
             throw RequestFields.Invalid("name: required — the holder's name as printed on the certificate");
         }
-        var answer = await VerifyCertificateAsync(number, context);
+        var answer = await MeasuredAsync("PublicCheck", () => VerifyCertificateAsync(number, context));
         var certificate = answer.Found ? answer.Holder.Certificates.FirstOrDefault(c => c.Certificate.CertificateNumber == number.Value) : null;
         // Minimal disclosure: whether the number, in force, belongs to someone of that name —
         // nothing about who, where or why not.
@@ -141,7 +157,7 @@ internal sealed class VerificationService(FederationStore store, NodeIdentity id
         string failure;
         try
         {
-            var answer = await call(new Protocol.V1.Verification.VerificationClient(channels.For(child)), deadline);
+            var answer = await call(clients.Verification(child), deadline);
             foreach (var source in answer.Provenance.Sources)
             {
                 source.Route.Insert(0, identity.Id);

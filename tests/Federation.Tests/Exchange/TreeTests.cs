@@ -75,17 +75,18 @@ public sealed class TreeTests
             Assert.Equal(2, person.Holder.Unemployment.Count);
             Assert.Equal(2, person.Provenance.Sources.Count);
 
-            // Guangzhou hangs (stopped, its connection open): the caller's deadline travels down less
-            // a reserve at each hop, so the province gives up on the city in time to answer from
-            // its copy, and the ministry in time to pass that on — within the caller's deadline.
-            using (var impatient = new FederationClient(new FederationClientOptions { Address = ministry.Address.ToString(), DefaultDeadline = TimeSpan.FromMilliseconds(800), MaxRetries = 0 }))
+            // Guangzhou hangs (stopped, its connection open): the deadline travels down less a
+            // reserve at each hop (and at most Exchange:VerificationTimeout, 1 s here), so the
+            // province gives up on the city in time to answer from its copy, and the ministry in
+            // time to pass that on — within the caller's deadline, or the call would fail with
+            // DEADLINE_EXCEEDED. The caller's 3 s leave headroom on a busy machine; no wall clock
+            // is asserted.
+            using (var impatient = new FederationClient(new FederationClientOptions { Address = ministry.Address.ToString(), DefaultDeadline = TimeSpan.FromSeconds(3), MaxRetries = 0 }))
             {
                 Signal(guangzhou, "STOP");
                 try
                 {
-                    var started = System.Diagnostics.Stopwatch.StartNew();
                     var slow = await impatient.VerifyCertificateAsync(certificate);
-                    Assert.True(started.Elapsed < TimeSpan.FromMilliseconds(800), $"answered after {started.ElapsedMilliseconds} ms");
                     var cachedSource = Assert.Single(slow.Provenance.Sources);
                     Assert.Equal((Freshness.Cached, Tree.Period), (cachedSource.Freshness, cachedSource.CachedPeriod));
                     Assert.Contains("DeadlineExceeded", cachedSource.Reason, StringComparison.Ordinal);
@@ -144,10 +145,5 @@ public sealed class TreeTests
         }
     }
 
-    private static void Signal(NodeProcess node, string signal)
-    {
-        using var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, node.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-        Assert.Equal(0, kill.ExitCode);
-    }
+    private static void Signal(NodeProcess node, string signal) => node.Signal(signal);
 }

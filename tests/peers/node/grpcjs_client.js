@@ -1,107 +1,77 @@
 #!/usr/bin/env node
-// A @grpc/grpc-js client for Federation's interop tests: unary and streaming calls against any
-// server of grpc.testing.TestService. Usage: node grpcjs_client.js <host:port>
-// Prints "OK: <case>" per passing case; exits 1 on the first failure.
+// A @grpc/grpc-js agency client against a running Federation node: health (Check and the
+// streaming Watch) and Verification (VerifyCertificate, PublicCheck), loading the node's
+// published .proto files with @grpc/proto-loader, over TLS when a CA is given.
+// Usage: node grpcjs_client.js <host:port> <certificate-number> <holder-name> [ca.pem client.pem client.key]
+// Prints "OK: <step>" per passing step and "answer: <json>"; exits 1 on the first failure.
 'use strict';
+const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
 const grpc = require('@grpc/grpc-js');
 const loader = require('@grpc/proto-loader');
 
-const protoRoot = path.join(__dirname, '..', '..', 'Federation.Interop', 'Protos');
-const definition = loader.loadSync('grpc/testing/test.proto', { includeDirs: [protoRoot], keepCase: true, defaults: true });
-const testing = grpc.loadPackageDefinition(definition).grpc.testing;
+const repo = path.join(__dirname, '..', '..', '..');
+const definition = loader.loadSync(['federation/v1/verification.proto', 'grpc/health/v1/health.proto'], {
+  includeDirs: [path.join(repo, 'proto'), path.join(repo, 'tests', 'peers', 'protos')],
+  keepCase: false,
+  defaults: true,
+  enums: String,
+});
+const packages = grpc.loadPackageDefinition(definition);
 
-const target = process.argv[2];
-if (!target) {
-  console.error('usage: node grpcjs_client.js <host:port>');
+const [target, certificate, name, caFile, certFile, keyFile] = process.argv.slice(2);
+if (!target || !certificate || !name) {
+  console.error('usage: node grpcjs_client.js <host:port> <certificate-number> <holder-name> [ca.pem client.pem client.key]');
   process.exit(2);
 }
-const client = new testing.TestService(target, grpc.credentials.createInsecure());
+const credentials = caFile
+  ? grpc.credentials.createSsl(fs.readFileSync(caFile), keyFile ? fs.readFileSync(keyFile) : null, certFile ? fs.readFileSync(certFile) : null)
+  : grpc.credentials.createInsecure();
+const health = new packages.grpc.health.v1.Health(target, credentials);
+const verification = new packages.federation.v1.Verification(target, credentials);
 const deadline = () => new Date(Date.now() + 30000);
-const zeros = (n) => ({ body: Buffer.alloc(n) });
+const unary = (client, method, request) =>
+  new Promise((resolve, reject) => client[method](request, { deadline: deadline() }, (err, res) => (err ? reject(err) : resolve(res))));
 
-function unary(method, request, metadata = new grpc.Metadata()) {
-  return new Promise((resolve, reject) => client[method](request, metadata, { deadline: deadline() }, (err, res) => (err ? reject(err) : resolve(res))));
-}
-
-const cases = {
-  async empty_unary() {
-    const response = await unary('EmptyCall', {});
-    assert.deepStrictEqual(response, {});
-  },
-  async large_unary() {
-    const response = await unary('UnaryCall', { response_size: 314159, payload: zeros(271828) });
-    assert.strictEqual(response.payload.body.length, 314159);
-  },
-  async server_streaming() {
-    const sizes = [31415, 9, 2653, 58979];
-    const call = client.StreamingOutputCall({ response_parameters: sizes.map((size) => ({ size })) }, { deadline: deadline() });
-    const got = [];
-    await new Promise((resolve, reject) => {
-      call.on('data', (r) => got.push(r.payload.body.length));
-      call.on('error', reject);
-      call.on('end', resolve);
-    });
-    assert.deepStrictEqual(got, sizes);
-  },
-  async client_streaming() {
-    const response = await new Promise((resolve, reject) => {
-      const call = client.StreamingInputCall({ deadline: deadline() }, (err, res) => (err ? reject(err) : resolve(res)));
-      for (const size of [27182, 8, 1828, 45904]) call.write({ payload: zeros(size) });
-      call.end();
-    });
-    assert.strictEqual(response.aggregated_payload_size, 74922);
-  },
-  async ping_pong() {
-    const rounds = [[31415, 27182], [9, 8], [2653, 1828], [58979, 45904]];
-    const call = client.FullDuplexCall({ deadline: deadline() });
-    const queue = [];
-    let waiting = null;
-    call.on('data', (r) => (waiting ? (waiting(r), (waiting = null)) : queue.push(r)));
-    const next = () => new Promise((resolve) => (queue.length ? resolve(queue.shift()) : (waiting = resolve)));
-    for (const [responseSize, requestSize] of rounds) {
-      call.write({ response_parameters: [{ size: responseSize }], payload: zeros(requestSize) });
-      const response = await next();
-      assert.strictEqual(response.payload.body.length, responseSize);
+const steps = {
+  async health() {
+    for (const service of ['', 'federation.v1.Verification']) {
+      const response = await unary(health, 'Check', { service });
+      assert.strictEqual(response.status, 'SERVING', `health of '${service}'`);
     }
-    await new Promise((resolve, reject) => {
-      call.on('error', reject);
-      call.on('end', resolve);
-      call.end();
+    await assert.rejects(unary(health, 'Check', { service: 'no.such.Service' }), (err) => err.code === grpc.status.NOT_FOUND);
+    const first = await new Promise((resolve, reject) => {
+      const call = health.Watch({ service: 'federation.v1.Verification' }, { deadline: deadline() });
+      call.on('data', (response) => {
+        resolve(response);
+        call.cancel();
+      });
+      call.on('error', (err) => (err.code === grpc.status.CANCELLED ? undefined : reject(err)));
     });
+    assert.strictEqual(first.status, 'SERVING', 'first Watch answer');
   },
-  async custom_metadata() {
-    const metadata = new grpc.Metadata();
-    metadata.set('x-grpc-test-echo-initial', 'test_initial_metadata_value');
-    metadata.set('x-grpc-test-echo-trailing-bin', Buffer.from([0xab, 0xab, 0xab]));
-    const { headers, trailers } = await new Promise((resolve, reject) => {
-      let headers;
-      const call = client.UnaryCall({ response_size: 314159, payload: zeros(271828) }, metadata, { deadline: deadline() }, (err) => err && reject(err));
-      call.on('metadata', (m) => (headers = m));
-      call.on('status', (s) => resolve({ headers, trailers: s.metadata }));
-    });
-    assert.deepStrictEqual(headers.get('x-grpc-test-echo-initial'), ['test_initial_metadata_value']);
-    assert.deepStrictEqual(trailers.get('x-grpc-test-echo-trailing-bin'), [Buffer.from([0xab, 0xab, 0xab])]);
-  },
-  async status_code_and_message() {
-    await assert.rejects(unary('UnaryCall', { response_status: { code: 2, message: 'test status message' } }),
-      (err) => err.code === grpc.status.UNKNOWN && err.details === 'test status message');
-  },
-  async unimplemented_method() {
-    await assert.rejects(unary('UnimplementedCall', {}), (err) => err.code === grpc.status.UNIMPLEMENTED);
+  async verification() {
+    const answer = await unary(verification, 'VerifyCertificate', { certificateNumber: certificate });
+    assert.strictEqual(answer.found, true, 'VerifyCertificate found the certificate');
+    const source = answer.provenance.sources[0];
+    console.log('answer: ' + JSON.stringify({ answeringNode: answer.provenance.answeringNode, route: source.route, freshness: source.freshness }));
+    assert.strictEqual((await unary(verification, 'PublicCheck', { certificateNumber: certificate, name })).genuine, true, 'genuine with the right name');
+    assert.strictEqual((await unary(verification, 'PublicCheck', { certificateNumber: certificate, name: name + '甲' })).genuine, false, 'not genuine with a wrong name');
+    await assert.rejects(unary(verification, 'VerifyCertificate', { certificateNumber: 'not-a-number' }), (err) => err.code === grpc.status.INVALID_ARGUMENT);
   },
 };
 
 (async () => {
-  for (const [name, run] of Object.entries(cases)) {
+  for (const [step, run] of Object.entries(steps)) {
     try {
       await run();
-      console.log(`OK: ${name}`);
+      console.log(`OK: ${step}`);
     } catch (err) {
-      console.error(`FAILED: ${name}: ${err && err.stack ? err.stack : err}`);
+      console.error(`FAILED: ${step}: ${err && err.stack ? err.stack : err}`);
       process.exit(1);
     }
   }
-  client.close();
+  health.close();
+  verification.close();
 })();

@@ -1,5 +1,7 @@
 using Federation.Node.Hosting;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 
 namespace Federation.Node.Exchange.Parent;
 
@@ -7,8 +9,9 @@ namespace Federation.Node.Exchange.Parent;
 /// The parent's pull loop, one per child, started and stopped with the host: check the child's
 /// latest sealed period, transfer it if new (at most <see cref="ExchangeOptions.MaxConcurrentPulls"/>
 /// transfers at once), record the outcome on the child link, then wait — the regular interval
-/// after a success, an exponentially growing, jittered delay after a failure. A failed child
-/// keeps its last good snapshot and shows as stale.
+/// after a success, an exponentially growing, jittered delay after a failure (a Polly retry
+/// pipeline, on the node's <see cref="TimeProvider"/>). A failed child keeps its last good
+/// snapshot and shows as stale.
 /// </summary>
 internal sealed class ChildPullScheduler(PullCoordinator coordinator, NodeIdentity identity, IOptions<ExchangeOptions> options,
     TimeProvider time) : BackgroundService
@@ -21,48 +24,49 @@ internal sealed class ChildPullScheduler(PullCoordinator coordinator, NodeIdenti
             return;
         }
         using var transfers = new SemaphoreSlim(settings.MaxConcurrentPulls);
-        await Task.WhenAll(identity.Children.Select(child => PullLoopAsync(child, transfers, settings, stoppingToken)));
+        var retry = CreateRetryPipeline(settings, time);
+        await Task.WhenAll(identity.Children.Select(child => PullLoopAsync(child, transfers, retry, settings, stoppingToken)));
     }
 
-    private async Task PullLoopAsync(ChildOptions child, SemaphoreSlim transfers, ExchangeOptions settings, CancellationToken stoppingToken)
+    // Retries until the child answers; each failure is already logged and recorded on the child's
+    // link by the coordinator, so the pipeline only decides when to try again.
+    internal static ResiliencePipeline CreateRetryPipeline(ExchangeOptions settings, TimeProvider time) =>
+        new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = int.MaxValue,
+                Delay = settings.RetryInitial,
+                MaxDelay = settings.RetryMax,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = new PredicateBuilder().Handle<PullFailedException>(),
+            })
+            .Build();
+
+    private async Task PullLoopAsync(ChildOptions child, SemaphoreSlim transfers, ResiliencePipeline retry, ExchangeOptions settings, CancellationToken stoppingToken)
     {
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            TimeSpan wait;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await transfers.WaitAsync(stoppingToken);
-                try
+                await retry.ExecuteAsync(async token =>
                 {
-                    await coordinator.PullAsync(child, period: null, progress: null, stoppingToken);
-                }
-                finally
-                {
-                    transfers.Release();
-                }
-                failures = 0;
-                wait = settings.PullEvery;
+                    await transfers.WaitAsync(token);
+                    try
+                    {
+                        await coordinator.PullAsync(child, period: null, progress: null, token);
+                    }
+                    finally
+                    {
+                        transfers.Release();
+                    }
+                }, stoppingToken);
+                await Task.Delay(settings.PullEvery, time, stoppingToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (PullFailedException)
-            {
-                // Logged and recorded on the child's link by the coordinator.
-                failures++;
-                var backoff = settings.RetryInitial * Math.Pow(2, Math.Min(failures - 1, 16));
-                wait = (backoff < settings.RetryMax ? backoff : settings.RetryMax) * (0.75 + Random.Shared.NextDouble() * 0.5);
-            }
-            try
-            {
-                await Task.Delay(wait, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The node is stopping.
         }
     }
 }

@@ -4,7 +4,6 @@ using Federation.Node.Hosting;
 using Federation.Protocol.V1;
 using Federation.Store;
 using Grpc.Core;
-using Grpc.Net.Client;
 
 namespace Federation.Node.Exchange.Parent;
 
@@ -14,7 +13,7 @@ namespace Federation.Node.Exchange.Parent;
 /// stores each batch as it arrives, and commits only when counts and digest match the manifest.
 /// A snapshot already received with the same digest is not pulled again.
 /// </summary>
-internal sealed class ChildPuller(FederationStore store, ILogger logger, TimeProvider time)
+internal sealed class ChildPuller(FederationStore store, ChildClients clients, ILogger logger, TimeProvider time)
 {
     private static readonly TimeSpan ManifestDeadline = TimeSpan.FromSeconds(30);
 
@@ -26,10 +25,10 @@ internal sealed class ChildPuller(FederationStore store, ILogger logger, TimePro
     public async Task<PullResult> PullAsync(ChildOptions child, DateOnly? period, CancellationToken cancellationToken, IProgress<PullProgress>? progress = null)
     {
         var stopwatch = Stopwatch.StartNew();
-        using var channel = GrpcChannel.ForAddress(child.Address);
-        var client = new Protocol.V1.Exchange.ExchangeClient(channel);
-        var remote = await client.GetManifestAsync(new GetManifestRequest { Period = period is { } p ? Iso(p) : "" },
-            deadline: DateTime.UtcNow + ManifestDeadline, cancellationToken: cancellationToken);
+        var client = clients.Exchange(child);
+        var remote = await ChildClients.ReconnectRetry.ExecuteAsync(async token => await client.GetManifestAsync(
+            new GetManifestRequest { Period = period is { } p ? Iso(p) : "" }, deadline: DateTime.UtcNow + ManifestDeadline, cancellationToken: token),
+            cancellationToken);
         if (remote.NodeId != child.Id || remote.DivisionCode != child.DivisionCode)
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition,

@@ -11,7 +11,7 @@ namespace Federation.Node.Exchange.Parent;
 /// child's link. After a pull commits a new snapshot, the parent seals every period all its
 /// children have now delivered (<see cref="PeriodSealer"/>).
 /// </summary>
-internal sealed class PullCoordinator(FederationStore store, PeriodSealer sealer, TimeProvider time, ILogger<PullCoordinator> logger)
+internal sealed class PullCoordinator(FederationStore store, PeriodSealer sealer, ChildClients clients, NodeMetrics metrics, TimeProvider time, ILogger<PullCoordinator> logger)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
 
@@ -21,8 +21,9 @@ internal sealed class PullCoordinator(FederationStore store, PeriodSealer sealer
         await gate.WaitAsync(cancellationToken);
         try
         {
-            var result = await new ChildPuller(store, logger, time).PullAsync(child, period, cancellationToken, progress);
+            var result = await new ChildPuller(store, clients, logger, time).PullAsync(child, period, cancellationToken, progress);
             store.RecordPullSuccess(child.Id, result.Period, result.Digest, result.Records, result.Bytes, time.GetUtcNow());
+            metrics.PullSucceeded(child.Id, result.Records, result.Bytes);
             SealCompletePeriods();
             return result;
         }
@@ -31,6 +32,7 @@ internal sealed class PullCoordinator(FederationStore store, PeriodSealer sealer
             var reason = ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
             ExchangeLog.PullFailed(logger, child.Id, reason);
             store.RecordPullFailure(child.Id, reason, time.GetUtcNow());
+            metrics.PullFailed(child.Id, ex is RpcException failed ? failed.StatusCode.ToString() : "Store");
             throw new PullFailedException(reason, ex);
         }
         finally

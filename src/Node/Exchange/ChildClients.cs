@@ -1,0 +1,130 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Federation.Node.Hosting;
+using Grpc.Core;
+using Grpc.Net.ClientFactory;
+using Polly;
+using Polly.Retry;
+
+namespace Federation.Node.Exchange;
+
+/// <summary>
+/// The gRPC clients a parent uses to call its children — pulls, routed verification and the
+/// statistics check alike. One named client per child and service through
+/// <c>Grpc.Net.ClientFactory</c>; every client of a child shares that child's settings: its
+/// address, the node's client certificate and the deployment CA for an https child, HTTP/2
+/// keep-alive pings, extra connections when one connection's stream limit is reached, and a
+/// reconnect back-off short enough that a child that comes back is reachable at once.
+/// </summary>
+// The factory is resolved on first use: a node without children registers no client, and then
+// the factory does not exist.
+internal sealed class ChildClients(IServiceProvider services)
+{
+    // The official channel backs off to 120 s between reconnection attempts, and fails calls at
+    // once while it waits; a child restarted after maintenance must be reachable by the next pull
+    // or verification, not minutes later.
+    internal static readonly TimeSpan InitialReconnectBackoff = TimeSpan.FromMilliseconds(100);
+    internal static readonly TimeSpan MaxReconnectBackoff = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// For the first call of an operator's or the scheduler's pull: a call that fails at once
+    /// because the channel is between reconnection attempts is tried again after the longest
+    /// back-off, so a child that has just come back is pulled, and one that is down fails within
+    /// about three seconds.
+    /// </summary>
+    internal static readonly ResiliencePipeline ReconnectRetry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = 3,
+            Delay = MaxReconnectBackoff,
+            BackoffType = DelayBackoffType.Constant,
+            ShouldHandle = new PredicateBuilder().Handle<RpcException>(ex => ex.StatusCode == StatusCode.Unavailable),
+        })
+        .Build();
+
+    // Pings keep idle connections open through firewalls and find a dead child before a caller
+    // does; 30 s is well above what servers treat as abusive (gRPC core's minimum is 10 s).
+    internal static readonly TimeSpan KeepAlivePingDelay = TimeSpan.FromSeconds(30);
+    internal static readonly TimeSpan KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
+
+    internal static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
+    public Protocol.V1.Exchange.ExchangeClient Exchange(ChildOptions child) => Create<Protocol.V1.Exchange.ExchangeClient>(child);
+
+    public Protocol.V1.Verification.VerificationClient Verification(ChildOptions child) => Create<Protocol.V1.Verification.VerificationClient>(child);
+
+    public Protocol.V1.Statistics.StatisticsClient Statistics(ChildOptions child) => Create<Protocol.V1.Statistics.StatisticsClient>(child);
+
+    private TClient Create<TClient>(ChildOptions child) where TClient : class =>
+        services.GetRequiredService<GrpcClientFactory>().CreateClient<TClient>(Name<TClient>(child.Id));
+
+    internal static string Name<TClient>(string childId) => $"{childId}/{typeof(TClient).Name}";
+
+    /// <summary>Registers the named clients of every configured child.</summary>
+    public static void Register(IServiceCollection services, IReadOnlyList<ChildOptions> children, ChildTlsSettings tls, int maxReceiveMessageSize)
+    {
+        services.AddSingleton<ChildClients>();
+        foreach (var child in children)
+        {
+            Add<Protocol.V1.Exchange.ExchangeClient>(services, child, tls, maxReceiveMessageSize);
+            Add<Protocol.V1.Verification.VerificationClient>(services, child, tls, maxReceiveMessageSize);
+            Add<Protocol.V1.Statistics.StatisticsClient>(services, child, tls, maxReceiveMessageSize);
+        }
+    }
+
+    private static void Add<TClient>(IServiceCollection services, ChildOptions child, ChildTlsSettings tls, int maxReceiveMessageSize) where TClient : class =>
+        services.AddGrpcClient<TClient>(Name<TClient>(child.Id), options => options.Address = new Uri(child.Address))
+            .ConfigurePrimaryHttpMessageHandler(() => CreateHandler(child, tls))
+            .ConfigureChannel(channel =>
+            {
+                channel.InitialReconnectBackoff = InitialReconnectBackoff;
+                channel.MaxReconnectBackoff = MaxReconnectBackoff;
+                channel.MaxReceiveMessageSize = maxReceiveMessageSize;
+            })
+            // Connections live as long as the node: a routed verification must not pay for a new
+            // TLS handshake because the factory rotated its handler.
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+
+    private static SocketsHttpHandler CreateHandler(ChildOptions child, ChildTlsSettings tls)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            KeepAlivePingDelay = KeepAlivePingDelay,
+            KeepAlivePingTimeout = KeepAlivePingTimeout,
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+            ConnectTimeout = ConnectTimeout,
+        };
+        if (child.Address.StartsWith("https:", StringComparison.OrdinalIgnoreCase))
+        {
+            if (tls.LoadClientCertificate() is { } certificate)
+            {
+                handler.SslOptions.ClientCertificates = [certificate];
+            }
+            if (tls.LoadAuthority() is { } authority)
+            {
+                handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                    certificate is not null
+                    && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None
+                    && Federation.Shared.CertificateAuthority.Issued(authority, certificate);
+            }
+        }
+        return handler;
+    }
+}
+
+/// <summary>
+/// How a parent authenticates to its https children and which CA their certificates must chain
+/// to (section <c>Exchange:Tls</c>; by default the node's own server certificate and the CA it
+/// accepts client certificates from — one private CA per deployment).
+/// </summary>
+internal sealed record ChildTlsSettings(string? CaPath, string? CertificatePath, string? KeyPath)
+{
+    public static readonly ChildTlsSettings None = new(null, null, null);
+
+    public X509Certificate2? LoadAuthority() => CaPath is null ? null : Federation.Shared.CertificateAuthority.LoadPem(CaPath);
+
+    public X509Certificate2? LoadClientCertificate() =>
+        CertificatePath is null || KeyPath is null ? null : Federation.Shared.CertificateAuthority.LoadPemWithKey(CertificatePath, KeyPath);
+}

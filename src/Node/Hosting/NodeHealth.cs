@@ -1,0 +1,111 @@
+using Federation.Store;
+using Grpc.Health.V1;
+using Grpc.HealthCheck;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Federation.Node.Hosting;
+
+/// <summary>
+/// grpc.health.v1 for every service the node serves, driven by ASP.NET Core health checks
+/// (<c>Grpc.AspNetCore.HealthChecks</c>): <c>Check</c> runs the checks a service depends on at
+/// each call; <c>Watch</c> gets the published results (every <see cref="PublishPeriod"/>) and
+/// NOT_SERVING at once when the node starts shutting down. Whether a parent's children are
+/// reachable is deliberately no check: a parent answers from its copies when they are not.
+/// The official service has no <c>List</c> (the method is newer than the package); callers
+/// ask for each service by name (docs/operations.md).
+/// </summary>
+internal static class NodeHealth
+{
+    public const string Lifecycle = "lifecycle";
+    public const string Store = "store";
+    public const string Uploads = "uploads";
+
+    internal static readonly TimeSpan PublishPeriod = TimeSpan.FromSeconds(10);
+
+    /// <summary>Each health-checked service and the checks its status depends on ("" is the node as a whole).</summary>
+    public static IReadOnlyDictionary<string, string[]> Services { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        [""] = [Lifecycle, Store, Uploads],
+        // Admin stays SERVING with a broken store: it is how an operator finds out what is wrong.
+        [Protocol.V1.Admin.Descriptor.FullName] = [Lifecycle],
+        [Protocol.V1.Statistics.Descriptor.FullName] = [Lifecycle, Store],
+        [Protocol.V1.Verification.Descriptor.FullName] = [Lifecycle, Store],
+        [Protocol.V1.Exchange.Descriptor.FullName] = [Lifecycle, Store],
+        [Protocol.V1.Ingest.Descriptor.FullName] = [Lifecycle, Store, Uploads],
+    };
+
+    public static void Add(IServiceCollection services)
+    {
+        services.AddGrpcHealthChecks(options =>
+            {
+                options.Services.Clear();
+                foreach (var (service, checks) in Services)
+                {
+                    options.Services.Map(service, registration => checks.Contains(registration.Name));
+                }
+            })
+            .AddCheck<LifecycleHealthCheck>(Lifecycle)
+            .AddCheck<StoreHealthCheck>(Store)
+            .AddCheck<UploadsHealthCheck>(Uploads);
+        services.Configure<HealthCheckPublisherOptions>(options =>
+        {
+            options.Delay = TimeSpan.FromSeconds(1);
+            options.Period = PublishPeriod;
+        });
+    }
+
+    /// <summary>Every service NOT_SERVING now, for watchers too (called when the node starts stopping).</summary>
+    public static void MarkAllNotServing(IServiceProvider services)
+    {
+        var health = services.GetRequiredService<HealthServiceImpl>();
+        foreach (var service in Services.Keys)
+        {
+            health.SetStatus(service, HealthCheckResponse.Types.ServingStatus.NotServing);
+        }
+    }
+
+    private sealed class LifecycleHealthCheck(IHostApplicationLifetime lifetime) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested
+                ? HealthCheckResult.Unhealthy("the node is shutting down")
+                : HealthCheckResult.Healthy());
+    }
+
+    // The store opens (it is opened at start-up and kept) and answers a read.
+    private sealed class StoreHealthCheck(FederationStore store) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                var periods = store.ListManifests().Count;
+                return Task.FromResult(HealthCheckResult.Healthy($"{periods} sealed period(s)"));
+            }
+            catch (Exception ex) when (ex is StoreException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+            {
+                return Task.FromResult(HealthCheckResult.Unhealthy("the store does not answer: " + ex.Message));
+            }
+        }
+    }
+
+    // Uploads are spooled to disk before they are imported: the spool must be writable.
+    private sealed class UploadsHealthCheck(Ingest.IngestDirectories directories) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                Directory.CreateDirectory(directories.Uploads);
+                var probe = Path.Combine(directories.Uploads, ".health-" + Environment.ProcessId);
+                File.WriteAllBytes(probe, []);
+                File.Delete(probe);
+                return Task.FromResult(HealthCheckResult.Healthy());
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return Task.FromResult(HealthCheckResult.Unhealthy($"the upload spool {directories.Uploads} is not writable: {ex.Message}"));
+            }
+        }
+    }
+}

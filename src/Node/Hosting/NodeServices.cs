@@ -1,0 +1,40 @@
+using Federation.Node.Exchange;
+using Federation.Node.Exchange.Parent;
+using Serilog;
+
+namespace Federation.Node.Hosting;
+
+/// <summary>
+/// The node's composition root: everything a node is made of, registered once, used by the
+/// daemon (<see cref="NodeHost"/>) and by the commands that work on a node's store
+/// (<c>ingest</c>, <c>seal</c>, <c>pull</c>), so they all build the same services the same way.
+/// </summary>
+internal static class NodeServices
+{
+    public static IServiceCollection AddFederationNode(this IServiceCollection services, NodeConfiguration config)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(config.Node);
+        services.AddSingleton<NodeIdentity>();
+        services.AddSingleton(_ => Federation.Store.FederationStore.Open(config.Store));
+        services.AddOptions<ExchangeOptions>().Bind(config.Configuration.GetSection(ExchangeOptions.Section));
+        services.AddMetrics();
+        services.AddSingleton<NodeMetrics>();
+        services.AddSingleton<PeriodSealer>();
+        services.AddSingleton<PullCoordinator>();
+        ChildClients.Register(services, config.Node.Children, config.ChildTls, config.Server.MaxReceiveMessageSize);
+        services.AddSingleton(new Ingest.IngestDirectories(
+            Path.Combine(Path.GetDirectoryName(config.Store.Path)!, "uploads"), config.Ingest.RejectsDirectory));
+        return services;
+    }
+
+    /// <summary>The node's services without the server, for a command; logs like the daemon does.</summary>
+    public static ServiceProvider BuildForCommand(NodeConfiguration config)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSerilog((_, logger) => NodeLogging.Configure(logger, config));
+        services.AddFederationNode(config);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+}
