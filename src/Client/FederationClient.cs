@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Federation.Protocol.V1;
 using Federation.Standards;
@@ -53,8 +52,7 @@ public sealed class FederationClient : IDisposable
         }
         if (options.ServerCertificateAuthority is { } authority)
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                certificate is not null && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None && Federation.Shared.CertificateAuthority.Issued(authority, certificate);
+            handler.SslOptions.RemoteCertificateValidationCallback = Federation.Shared.CertificateAuthority.TrustOnly(authority);
         }
         _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Federation.Shared;
@@ -28,6 +29,15 @@ internal static class CertificateAuthority
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         return chain.Build(certificate);
     }
+
+    /// <summary>
+    /// A server-certificate check for a TLS client that trusts only <paramref name="authority"/>:
+    /// the name must match and the chain must end at that CA (the system's roots do not count).
+    /// </summary>
+    public static RemoteCertificateValidationCallback TrustOnly(X509Certificate2 authority) =>
+        (_, certificate, _, errors) => certificate is not null
+            && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None
+            && Issued(authority, certificate);
 
     /// <summary>Loads the first certificate of a PEM file.</summary>
     public static X509Certificate2 LoadPem(string path) => X509Certificate2.CreateFromPem(File.ReadAllText(path));

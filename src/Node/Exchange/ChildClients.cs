@@ -1,4 +1,4 @@
-using System.Net.Security;
+using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
 using Federation.Node.Hosting;
 using Grpc.Core;
@@ -20,6 +20,10 @@ namespace Federation.Node.Exchange;
 // the factory does not exist.
 internal sealed class ChildClients(IServiceProvider services)
 {
+    // A client is thread-safe and its connections live as long as the node, so each is made once
+    // rather than asked of the factory on every routed verification.
+    private readonly ConcurrentDictionary<string, object> _clients = new(StringComparer.Ordinal);
+
     // The official channel backs off to 120 s between reconnection attempts, and fails calls at
     // once while it waits; a child restarted after maintenance must be reachable by the next pull
     // or verification, not minutes later.
@@ -56,7 +60,7 @@ internal sealed class ChildClients(IServiceProvider services)
     public Protocol.V1.Statistics.StatisticsClient Statistics(ChildOptions child) => Create<Protocol.V1.Statistics.StatisticsClient>(child);
 
     private TClient Create<TClient>(ChildOptions child) where TClient : class =>
-        services.GetRequiredService<GrpcClientFactory>().CreateClient<TClient>(Name<TClient>(child.Id));
+        (TClient)_clients.GetOrAdd(Name<TClient>(child.Id), static (name, services) => services.GetRequiredService<GrpcClientFactory>().CreateClient<TClient>(name), services);
 
     internal static string Name<TClient>(string childId) => $"{childId}/{typeof(TClient).Name}";
 
@@ -64,15 +68,17 @@ internal sealed class ChildClients(IServiceProvider services)
     public static void Register(IServiceCollection services, IReadOnlyList<ChildOptions> children, ChildTlsSettings tls, int maxReceiveMessageSize)
     {
         services.AddSingleton<ChildClients>();
+        // The PEM files are read once, when the first https child's handler is made.
+        var credentials = new Lazy<ChildCredentials>(() => new ChildCredentials(tls.LoadClientCertificate(), tls.LoadAuthority()));
         foreach (var child in children)
         {
-            Add<Protocol.V1.Exchange.ExchangeClient>(services, child, tls, maxReceiveMessageSize);
-            Add<Protocol.V1.Verification.VerificationClient>(services, child, tls, maxReceiveMessageSize);
-            Add<Protocol.V1.Statistics.StatisticsClient>(services, child, tls, maxReceiveMessageSize);
+            Add<Protocol.V1.Exchange.ExchangeClient>(services, child, credentials, maxReceiveMessageSize);
+            Add<Protocol.V1.Verification.VerificationClient>(services, child, credentials, maxReceiveMessageSize);
+            Add<Protocol.V1.Statistics.StatisticsClient>(services, child, credentials, maxReceiveMessageSize);
         }
     }
 
-    private static void Add<TClient>(IServiceCollection services, ChildOptions child, ChildTlsSettings tls, int maxReceiveMessageSize) where TClient : class =>
+    private static void Add<TClient>(IServiceCollection services, ChildOptions child, Lazy<ChildCredentials> tls, int maxReceiveMessageSize) where TClient : class =>
         services.AddGrpcClient<TClient>(Name<TClient>(child.Id), options => options.Address = new Uri(child.Address))
             .ConfigurePrimaryHttpMessageHandler(() => CreateHandler(child, tls))
             .ConfigureChannel(channel =>
@@ -85,7 +91,7 @@ internal sealed class ChildClients(IServiceProvider services)
             // TLS handshake because the factory rotated its handler.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
-    private static SocketsHttpHandler CreateHandler(ChildOptions child, ChildTlsSettings tls)
+    private static SocketsHttpHandler CreateHandler(ChildOptions child, Lazy<ChildCredentials> tls)
     {
         var handler = new SocketsHttpHandler
         {
@@ -98,16 +104,13 @@ internal sealed class ChildClients(IServiceProvider services)
         };
         if (child.Address.StartsWith("https:", StringComparison.OrdinalIgnoreCase))
         {
-            if (tls.LoadClientCertificate() is { } certificate)
+            if (tls.Value.Certificate is { } certificate)
             {
                 handler.SslOptions.ClientCertificates = [certificate];
             }
-            if (tls.LoadAuthority() is { } authority)
+            if (tls.Value.Authority is { } authority)
             {
-                handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                    certificate is not null
-                    && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None
-                    && Federation.Shared.CertificateAuthority.Issued(authority, certificate);
+                handler.SslOptions.RemoteCertificateValidationCallback = Federation.Shared.CertificateAuthority.TrustOnly(authority);
             }
         }
         return handler;
@@ -121,10 +124,11 @@ internal sealed class ChildClients(IServiceProvider services)
 /// </summary>
 internal sealed record ChildTlsSettings(string? CaPath, string? CertificatePath, string? KeyPath)
 {
-    public static readonly ChildTlsSettings None = new(null, null, null);
-
     public X509Certificate2? LoadAuthority() => CaPath is null ? null : Federation.Shared.CertificateAuthority.LoadPem(CaPath);
 
     public X509Certificate2? LoadClientCertificate() =>
         CertificatePath is null || KeyPath is null ? null : Federation.Shared.CertificateAuthority.LoadPemWithKey(CertificatePath, KeyPath);
 }
+
+/// <summary>The loaded client certificate and CA of <see cref="ChildTlsSettings"/>.</summary>
+internal sealed record ChildCredentials(X509Certificate2? Certificate, X509Certificate2? Authority);

@@ -18,10 +18,12 @@ namespace Federation.Node.Hosting;
 /// </summary>
 internal static class NodeHost
 {
-    // The meters of the gRPC packages (grpc.server.call.duration, grpc.client.call.duration, …)
-    // and ASP.NET Core's connection and request meters, exported beside our own.
+    // grpc-dotnet 2.85 publishes EventCounters, not meters; every gRPC call is measured by
+    // ASP.NET Core's http.server.request.duration (route = the gRPC method, with its gRPC status)
+    // and every call to a child by System.Net.Http's http.client.request.duration. Kestrel's meter
+    // counts connections. They are exported beside our own.
     private static readonly string[] ExportedMeters =
-        [NodeMetrics.MeterName, "Grpc.AspNetCore.Server", "Grpc.Net.Client", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"];
+        [NodeMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http"];
 
     public static WebApplication Build(NodeConfiguration config, string? readyFile)
     {

@@ -88,7 +88,12 @@ public sealed class HealthAndMetricsTests
         Assert.Contains("federation_verification_duration_seconds_bucket{", text, StringComparison.Ordinal);
         Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal);
         // The gRPC endpoint does not serve the metrics.
-        Assert.NotEqual(node.Address.Port, new Uri(node.Metrics.ToString()).Port);
+        using var onGrpcPort = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(node.Address, "/metrics"))
+        {
+            Version = System.Net.HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        }).DefaultTimeout();
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, onGrpcPort.StatusCode);
     }
 
     private static async Task<HealthCheckResponse.Types.ServingStatus> StatusAsync(Health.HealthClient health, string service) =>
