@@ -8,8 +8,11 @@ namespace Federation.Node.Hosting;
 /// <summary>
 /// grpc.health.v1 for every service the node serves, driven by ASP.NET Core health checks
 /// (<c>Grpc.AspNetCore.HealthChecks</c>): <c>Check</c> runs the checks a service depends on at
-/// each call; <c>Watch</c> gets the published results (every <see cref="PublishPeriod"/>) and
-/// NOT_SERVING at once when the node starts shutting down. Whether a parent's children are
+/// each call; <c>Watch</c> gets the published results (once before the node says it is ready,
+/// then every <see cref="PublishPeriod"/>) and NOT_SERVING at once when the node starts
+/// shutting down. The package's own publisher is replaced by <see cref="Publisher"/>: a
+/// publish whose checks ran just before shutdown could otherwise land just after it and turn
+/// a watcher's NOT_SERVING back into SERVING for good (seen on a busy CI machine). Whether a parent's children are
 /// reachable is deliberately no check: a parent answers from its copies when they are not.
 /// The official service has no <c>List</c> (the method is newer than the package); callers
 /// ask for each service by name (docs/operations.md).
@@ -47,6 +50,11 @@ internal static class NodeHealth
             .AddCheck<LifecycleHealthCheck>(Lifecycle)
             .AddCheck<StoreHealthCheck>(Store)
             .AddCheck<UploadsHealthCheck>(Uploads);
+        var packagePublisher = services.Single(d => d.ServiceType == typeof(IHealthCheckPublisher)
+            && d.ImplementationType?.Assembly == typeof(Grpc.AspNetCore.HealthChecks.GrpcHealthChecksOptions).Assembly);
+        services.Remove(packagePublisher);
+        services.AddSingleton<Publisher>();
+        services.AddSingleton<IHealthCheckPublisher>(provider => provider.GetRequiredService<Publisher>());
         services.Configure<HealthCheckPublisherOptions>(options =>
         {
             options.Delay = TimeSpan.FromSeconds(1);
@@ -54,13 +62,54 @@ internal static class NodeHealth
         });
     }
 
-    /// <summary>Every service NOT_SERVING now, for watchers too (called when the node starts stopping).</summary>
-    public static void MarkAllNotServing(IServiceProvider services)
+    /// <summary>Every service NOT_SERVING now and from now on, for watchers too (called when the node starts stopping).</summary>
+    public static void MarkAllNotServing(IServiceProvider services) => services.GetRequiredService<Publisher>().Stop();
+
+    /// <summary>Runs the checks once and publishes them, so a watcher never sees SERVICE_UNKNOWN from a ready node.</summary>
+    public static void PublishNow(IServiceProvider services)
     {
-        var health = services.GetRequiredService<HealthServiceImpl>();
-        foreach (var service in Services.Keys)
+        var report = services.GetRequiredService<HealthCheckService>().CheckHealthAsync().GetAwaiter().GetResult();
+        services.GetRequiredService<Publisher>().Publish(report);
+    }
+
+    /// <summary>Sets each service's status from a report of the checks it depends on; once stopped, only NOT_SERVING.</summary>
+    internal sealed class Publisher(HealthServiceImpl health) : IHealthCheckPublisher
+    {
+        private readonly Lock gate = new();
+        private bool stopped;
+
+        public Task PublishAsync(HealthReport report, CancellationToken cancellationToken)
         {
-            health.SetStatus(service, HealthCheckResponse.Types.ServingStatus.NotServing);
+            Publish(report);
+            return Task.CompletedTask;
+        }
+
+        public void Publish(HealthReport report)
+        {
+            lock (gate)
+            {
+                if (stopped)
+                {
+                    return;
+                }
+                foreach (var (service, checks) in Services)
+                {
+                    var healthy = checks.All(check => report.Entries.TryGetValue(check, out var entry) && entry.Status != HealthStatus.Unhealthy);
+                    health.SetStatus(service, healthy ? HealthCheckResponse.Types.ServingStatus.Serving : HealthCheckResponse.Types.ServingStatus.NotServing);
+                }
+            }
+        }
+
+        public void Stop()
+        {
+            lock (gate)
+            {
+                stopped = true;
+                foreach (var service in Services.Keys)
+                {
+                    health.SetStatus(service, HealthCheckResponse.Types.ServingStatus.NotServing);
+                }
+            }
         }
     }
 

@@ -146,6 +146,7 @@ internal static class NodeHost
     {
         var identity = app.Services.GetRequiredService<NodeIdentity>();
         _ = app.Services.GetRequiredService<Federation.Store.FederationStore>(); // open (and check) the store before declaring the node ready
+        NodeHealth.PublishNow(app.Services);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
         var metrics = bound.Where(a => metricsPort is not null && new Uri(a).Port == metricsPort).Select(a => a + "/metrics").ToList();
         var addresses = bound.Where(a => metricsPort is null || new Uri(a).Port != metricsPort).ToList();
