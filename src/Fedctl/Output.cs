@@ -47,7 +47,9 @@ internal sealed class Output(bool json)
         {
             case FederationException federation:
                 System.Console.Error.WriteLine($"fedctl: {federation.Message}");
-                if (Hint(federation.Transport) is { } hint)
+                if ((federation.StatusCode == Grpc.Core.StatusCode.Unauthenticated
+                        ? "sign in with your account's certificate (--cert FILE.pem --key FILE.key, and --ca for the node's CA) or an API token (--token)"
+                        : Hint(federation.Transport)) is { } hint)
                 {
                     System.Console.Error.WriteLine($"hint: {hint}");
                 }

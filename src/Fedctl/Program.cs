@@ -80,7 +80,85 @@ var kindOption = new Option<string?>("--kind") { Description = "Only this kind: 
 var findings = new Command("findings", "Cross-region comparison (比对) findings of a parent's sealed period.") { findingsPeriodOption, kindOption };
 findings.SetAction((parse, ct) => RunAsync(parse, (client, output) => FindingsCommand.RunAsync(client, output, parse.GetValue(findingsPeriodOption), parse.GetValue(kindOption), ct)));
 
+var accountArgument = new Argument<string>("account") { Description = "The account id." };
+var accountNameOption = new Option<string>("--name") { Description = "The holder's name.", Required = true };
+var accountPostOption = new Option<string>("--post") { Description = "The post the roles are granted for (R-19).", Required = true };
+var accountCertificateOption = new Option<FileInfo?>("--certificate") { Description = "The account's PEM certificate (Federation.Node pki account) to bind it to." };
+var roleOption = new Option<string[]>("--role") { Description = "role[:scope], repeatable: verifier, analyst, operator, auditor, administrator; scope a GB/T 2260 code (default: the node's)." };
+var reasonOption = new Option<string?>("--reason") { Description = "Why (kept with the account)." };
+var scopeOption = new Option<string?>("--scope") { Description = "Only over this jurisdiction (default: every one)." };
+var newPostOption = new Option<string>("--post") { Description = "The new post.", Required = true };
+var requiredCertificateOption = new Option<FileInfo>("--certificate") { Description = "The account's new PEM certificate.", Required = true };
+var singleRoleOption = new Option<string>("--role") { Description = "The role.", Required = true };
+
+static string ReadCertificate(FileInfo file) => file.Exists ? File.ReadAllText(file.FullName) : throw new ArgumentException($"--certificate {file.FullName} does not exist.");
+
+var accountsList = new Command("list", "Every account of the node, with status and roles.");
+accountsList.SetAction((parse, ct) => RunAsync(parse, async (client, output) => AccountsCommand.List(output, await client.ListAccountsAsync(ct))));
+var accountsShow = new Command("show", "One account.") { accountArgument };
+accountsShow.SetAction((parse, ct) => RunAsync(parse, async (client, output) => AccountsCommand.Show(output, await client.GetAccountAsync(parse.GetRequiredValue(accountArgument), ct))));
+var accountsCreate = new Command("create", "Create a personal account bound to its certificate, with roles for its post.")
+{
+    accountArgument, accountNameOption, accountPostOption, accountCertificateOption, roleOption,
+};
+accountsCreate.SetAction((parse, ct) => RunAsync(parse, async (client, output) => AccountsCommand.Show(output, await client.CreateAccountAsync(
+    parse.GetRequiredValue(accountArgument), parse.GetRequiredValue(accountNameOption), parse.GetRequiredValue(accountPostOption),
+    parse.GetValue(accountCertificateOption) is { } certificate ? ReadCertificate(certificate) : null,
+    (parse.GetValue(roleOption) ?? []).Select(AccountsCommand.ParseGrant).ToList(), ct))));
+var accountsGrant = new Command("grant", "Grant a role over a jurisdiction.") { accountArgument, singleRoleOption };
+accountsGrant.SetAction((parse, ct) => RunAsync(parse, async (client, output) =>
+{
+    var (role, scope) = AccountsCommand.ParseGrant(parse.GetRequiredValue(singleRoleOption));
+    return AccountsCommand.Show(output, await client.GrantRoleAsync(parse.GetRequiredValue(accountArgument), role, scope, ct));
+}));
+var accountsRevoke = new Command("revoke", "Take a role away; effective on the account's next call.") { accountArgument, singleRoleOption, scopeOption };
+accountsRevoke.SetAction((parse, ct) => RunAsync(parse, async (client, output) => AccountsCommand.Show(output,
+    await client.RevokeRoleAsync(parse.GetRequiredValue(accountArgument), parse.GetRequiredValue(singleRoleOption), parse.GetValue(scopeOption), ct))));
+var accountsTransfer = new Command("transfer", "The holder changed post: every role of the old post goes at once (R-19).") { accountArgument, newPostOption };
+accountsTransfer.SetAction((parse, ct) => RunAsync(parse, async (client, output) => AccountsCommand.Show(output,
+    await client.TransferAccountAsync(parse.GetRequiredValue(accountArgument), parse.GetRequiredValue(newPostOption), ct))));
+Command StatusVerb(string name, string status, string description)
+{
+    var command = new Command(name, description) { accountArgument, reasonOption };
+    command.SetAction((parse, ct) => RunAsync(parse, async (client, output) => AccountsCommand.Show(output,
+        await client.SetAccountStatusAsync(parse.GetRequiredValue(accountArgument), status, parse.GetValue(reasonOption), ct))));
+    return command;
+}
+var accountsBind = new Command("bind", "Bind the account to a (re-issued) certificate.") { accountArgument, requiredCertificateOption };
+accountsBind.SetAction((parse, ct) => RunAsync(parse, async (client, output) => AccountsCommand.Show(output,
+    await client.BindCertificateAsync(parse.GetRequiredValue(accountArgument), ReadCertificate(parse.GetRequiredValue(requiredCertificateOption)), ct))));
+var accountsToken = new Command("token", "Issue an API token for scripts (shown once; replaces any earlier token).") { accountArgument };
+accountsToken.SetAction((parse, ct) => RunAsync(parse, async (client, output) =>
+{
+    var token = await client.IssueTokenAsync(parse.GetRequiredValue(accountArgument), ct);
+    Console.WriteLine(token);
+    return ExitCodes.Ok;
+}));
+var accountsRevokeToken = new Command("revoke-token", "Withdraw the account's API token.") { accountArgument };
+accountsRevokeToken.SetAction((parse, ct) => RunAsync(parse, async (client, output) => AccountsCommand.Show(output, await client.RevokeTokenAsync(parse.GetRequiredValue(accountArgument), ct))));
+var accounts = new Command("accounts", "Manage the node's personal accounts and their roles (administrators; docs/security.md).")
+{
+    accountsList, accountsShow, accountsCreate, accountsGrant, accountsRevoke, accountsTransfer,
+    StatusVerb("lock", "locked", "Lock an account."), StatusVerb("unlock", "active", "Unlock an account (counts as use)."),
+    StatusVerb("cancel", "cancelled", "Cancel an account for good."), accountsBind, accountsToken, accountsRevokeToken,
+};
+
+var afterOption = new Option<long>("--after") { Description = "Entries after this sequence number (default: from the start)." };
+var limitOption = new Option<int>("--limit") { Description = "At most this many entries (default 100, at most 1000).", DefaultValueFactory = _ => 100 };
+var auditAccountOption = new Option<string?>("--account") { Description = "Only calls by or on behalf of this account." };
+var subjectOption = new Option<string?>("--subject") { Description = "Only calls about this citizen ID or certificate number (matched by its keyed hash)." };
+var auditVerify = new Command("verify", "Have the node walk its audit chain: exit 0 when intact, 1 listing the breaks.");
+auditVerify.SetAction((parse, ct) => RunAsync(parse, (client, output) => AccountsCommand.VerifyAuditAsync(client, output, ct)));
+var audit = new Command("audit", "Read the node's audit log: who asked what, when, with what outcome (auditors).")
+{
+    afterOption, limitOption, auditAccountOption, subjectOption, auditVerify,
+};
+audit.SetAction((parse, ct) => RunAsync(parse, (client, output) => AccountsCommand.AuditAsync(client, output, parse.GetValue(afterOption),
+    parse.GetValue(limitOption), parse.GetValue(auditAccountOption), parse.GetValue(subjectOption), ct)));
+
 root.Subcommands.Add(status);
+root.Subcommands.Add(accounts);
+root.Subcommands.Add(audit);
 root.Subcommands.Add(verify);
 root.Subcommands.Add(check);
 root.Subcommands.Add(findings);

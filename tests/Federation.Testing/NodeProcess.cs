@@ -1,12 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Grpc.Net.Client;
 
 namespace Federation.Testing;
 
 /// <summary>
 /// A real node daemon (src/Node) as its own process, from a config written into a temp
 /// directory, listening on a port the OS chose. The node reports its address in its ready file;
-/// tests never probe for free ports.
+/// tests never probe for free ports. Nodes serve mutual TLS with certificates of the directory's
+/// <see cref="TestPki"/>, as a deployment does; <see cref="Channel(string?)"/> calls them as an account.
 /// </summary>
 public sealed class NodeProcess : IAsyncDisposable
 {
@@ -14,6 +16,7 @@ public sealed class NodeProcess : IAsyncDisposable
 
     private NodeProcess(ExternalProcess process, string configPath, Uri address, Uri? metrics)
     {
+        Pki = TestPki.For(Path.GetDirectoryName(configPath)!);
         _process = process;
         ConfigPath = configPath;
         Address = address;
@@ -26,6 +29,36 @@ public sealed class NodeProcess : IAsyncDisposable
     public Uri? Metrics { get; }
 
     public string ConfigPath { get; }
+
+    /// <summary>The CA of the node's deployment (the test directory's).</summary>
+    public TestPki Pki { get; }
+
+    /// <summary>
+    /// A channel to the node as <paramref name="account"/> (its certificate from <see cref="Pki"/>;
+    /// null: no client certificate, anonymous), trusting only the deployment's CA.
+    /// </summary>
+    public GrpcChannel Channel(string? account = TestPki.Tester) => Channel(account is null ? null : Pki.Load(account));
+
+    /// <summary>A channel to the node presenting <paramref name="certificate"/> (with its key; null: none).</summary>
+    public GrpcChannel Channel(System.Security.Cryptography.X509Certificates.X509Certificate2? certificate)
+    {
+        var handler = new SocketsHttpHandler();
+        if (Address.Scheme == Uri.UriSchemeHttps)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = Federation.Shared.CertificateAuthority.TrustOnly(Pki.Authority);
+            if (certificate is not null)
+            {
+                handler.SslOptions.ClientCertificates = [certificate];
+                // Present it whatever the server's list of acceptable CAs says: tests show what the node does with it.
+                handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate;
+            }
+        }
+        return GrpcChannel.ForAddress(Address, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
+    }
+
+    /// <summary>fedctl's options to reach the node as <paramref name="account"/>: --node, --ca, --cert, --key.</summary>
+    public string[] FedctlArgs(string account = TestPki.Tester) =>
+        ["--node", Address.ToString(), "--ca", Pki.CaPath, "--cert", Path.Combine(Pki.Directory, account + ".pem"), "--key", Path.Combine(Pki.Directory, account + ".key")];
 
     public string Output => _process.Output;
 
@@ -40,13 +73,34 @@ public sealed class NodeProcess : IAsyncDisposable
         return await StartAsync(configPath, id);
     }
 
-    /// <summary>Writes a node config (listening on a free loopback port) and returns its path.</summary>
+    /// <summary>
+    /// Writes a node config (mutual TLS on a free loopback port, certificates from the directory's
+    /// <see cref="TestPki"/>) and returns its path. The node's parent is taken to be
+    /// <c>province-PP0000</c> for a city and <c>ministry</c> for a province, as the tests name
+    /// them. The account <see cref="TestPki.Tester"/> is created in the node's security database
+    /// with every role nationally.
+    /// </summary>
     public static async Task<string> WriteConfigAsync(string directory, string id, string level, string divisionCode, JsonObject? extra = null)
     {
+        var pki = TestPki.For(directory);
+        var certificate = pki.Node(id, divisionCode);
+        var node = new JsonObject { ["Id"] = id, ["Level"] = level, ["DivisionCode"] = divisionCode };
+        if (DefaultParent(level, divisionCode) is { } parent)
+        {
+            node["ParentId"] = parent;
+        }
         var config = new JsonObject
         {
-            ["Node"] = new JsonObject { ["Id"] = id, ["Level"] = level, ["DivisionCode"] = divisionCode },
-            ["Server"] = new JsonObject { ["Listen"] = "http://127.0.0.1:0" },
+            ["Node"] = node,
+            ["Server"] = new JsonObject
+            {
+                ["Listen"] = "https://127.0.0.1:0",
+                ["Tls"] = new JsonObject
+                {
+                    ["CertificatePath"] = certificate, ["KeyPath"] = Path.ChangeExtension(certificate, ".key"), ["ClientCaPath"] = pki.CaPath,
+                },
+            },
+            ["Security"] = new JsonObject { ["CrlPath"] = pki.CrlPath },
             ["Log"] = new JsonObject { ["Directory"] = "logs", ["MinimumLevel"] = "Debug" },
         };
         if (extra is not null)
@@ -58,8 +112,26 @@ public sealed class NodeProcess : IAsyncDisposable
         }
         var configPath = Path.Combine(directory, $"{id}.json");
         await File.WriteAllTextAsync(configPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var store = config["Store"]?["Path"]?.GetValue<string>() is { } path ? Path.GetFullPath(Path.Combine(directory, path)) : Path.Combine(directory, "data", id + ".db");
+        pki.AddAccount(store, TestPki.Tester, new[] { "verifier", "analyst", "operator", "auditor", "administrator" }.Select(role => (role, "000000")));
         return configPath;
     }
+
+    /// <summary>Changes a written config.</summary>
+    public static async Task EditConfigAsync(string configPath, Action<JsonObject> edit)
+    {
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(configPath))!.AsObject();
+        edit(config);
+        await File.WriteAllTextAsync(configPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    /// <summary>The parent the tests give a node: province-PP0000 for a city, ministry for a province.</summary>
+    public static string? DefaultParent(string level, string divisionCode) => level switch
+    {
+        "city" => $"province-{divisionCode[..2]}0000",
+        "province" => "ministry",
+        _ => null,
+    };
 
     /// <summary>Starts a node from an existing config; waits until it listens.</summary>
     public static async Task<NodeProcess> StartAsync(string configPath, string id)

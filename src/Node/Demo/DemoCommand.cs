@@ -5,7 +5,6 @@ using Federation.Node.Ingest;
 using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store;
-using Grpc.Net.Client;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodeLevel = Federation.Node.Hosting.NodeLevel;
@@ -41,6 +40,7 @@ internal static class DemoCommand
         {
             var directory = configDirectory?.FullName ?? FindDemoTree()
                 ?? throw new DemoException("Cannot find config/demo-tree; run from the repository (or pass --tree <dir>).");
+            var pki = DemoPki.Issue(directory);
             var configs = LoadTree(directory);
             var cities = configs.Where(c => c.Node.Children.Count == 0).ToList();
             var root = configs.Single(c => c.Node.ParsedLevel == NodeLevel.Ministry);
@@ -50,10 +50,14 @@ internal static class DemoCommand
             foreach (var config in configs)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(config.Store.Path)!);
-                foreach (var suffix in new[] { "", "-wal", "-shm" })
+                foreach (var file in new[] { config.Store.Path, config.SecurityPaths.DatabasePath })
                 {
-                    File.Delete(config.Store.Path + suffix);
+                    foreach (var suffix in new[] { "", "-wal", "-shm" })
+                    {
+                        File.Delete(file + suffix);
+                    }
                 }
+                pki.AddOperator(config);
             }
             var runDirectory = Path.Combine(Path.GetDirectoryName(root.Store.Path)!, "run");
             Directory.CreateDirectory(runDirectory);
@@ -86,7 +90,7 @@ internal static class DemoCommand
             Console.WriteLine($"Started {nodes.Count} node processes: {string.Join(", ", configs.Select(c => $"{c.Node.Id} {addresses[c.Node.Id]}"))}");
 
             // The demo calls its nodes as an operator would: one channel per node, closed at the end.
-            var channels = addresses.ToDictionary(a => a.Key, a => GrpcChannel.ForAddress(a.Value), StringComparer.Ordinal);
+            var channels = addresses.ToDictionary(a => a.Key, a => pki.Channel(a.Value), StringComparer.Ordinal);
             using var closeChannels = new Disposables(channels.Values);
             Protocol.V1.Admin.AdminClient Admin(string id) => new(channels[id]);
             foreach (var level in new[] { NodeLevel.Province, NodeLevel.Ministry })
@@ -103,10 +107,14 @@ internal static class DemoCommand
             var ministry = addresses[root.Node.Id];
             Console.WriteLine();
             Console.WriteLine("Try it (another terminal):");
-            Console.WriteLine($"  dotnet run --project src/Fedctl -- status --node {ministry}");
-            Console.WriteLine($"  dotnet run --project src/Fedctl -- findings --node {ministry}");
-            Console.WriteLine($"  dotnet run --project src/Fedctl -- stats --node {ministry} --period {period:yyyy-MM-dd}");
-            Console.WriteLine($"  grpcurl -plaintext {new Uri(ministry).Authority} list          (or: buf curl --protocol grpc --http2-prior-knowledge --list-methods {ministry})");
+            var signIn = $"--ca {Relative(pki.CaPath)} --cert {Relative(pki.OperatorCertificate)} --key {Relative(pki.OperatorKey)}";
+            Console.WriteLine($"  export FEDCTL_NODE={ministry}");
+            Console.WriteLine($"  dotnet run --project src/Fedctl -- status {signIn}");
+            Console.WriteLine($"  dotnet run --project src/Fedctl -- findings {signIn}");
+            Console.WriteLine($"  dotnet run --project src/Fedctl -- stats --period {period:yyyy-MM-dd} {signIn}");
+            Console.WriteLine($"  dotnet run --project src/Fedctl -- audit {signIn}");
+            Console.WriteLine($"  dotnet run --project src/Fedctl -- check <certificate number> --name <name> --ca {Relative(pki.CaPath)}   (the public check: no account)");
+            Console.WriteLine($"  buf curl --cacert {Relative(pki.CaPath)} --cert {Relative(pki.OperatorCertificate)} --key {Relative(pki.OperatorKey)} --list-methods {ministry}");
             if (exitAfterSummary)
             {
                 return 0;

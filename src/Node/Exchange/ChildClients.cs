@@ -80,7 +80,7 @@ internal sealed class ChildClients(IServiceProvider services)
 
     private static void Add<TClient>(IServiceCollection services, ChildOptions child, Lazy<ChildCredentials> tls, int maxReceiveMessageSize) where TClient : class =>
         services.AddGrpcClient<TClient>(Name<TClient>(child.Id), options => options.Address = new Uri(child.Address))
-            .ConfigurePrimaryHttpMessageHandler(() => CreateHandler(child, tls))
+            .ConfigurePrimaryHttpMessageHandler(provider => CreateHandler(child, tls, provider.GetRequiredService<ILogger<ChildClients>>()))
             .ConfigureChannel(channel =>
             {
                 channel.InitialReconnectBackoff = InitialReconnectBackoff;
@@ -91,7 +91,7 @@ internal sealed class ChildClients(IServiceProvider services)
             // TLS handshake because the factory rotated its handler.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
-    private static SocketsHttpHandler CreateHandler(ChildOptions child, Lazy<ChildCredentials> tls)
+    private static SocketsHttpHandler CreateHandler(ChildOptions child, Lazy<ChildCredentials> tls, ILogger logger)
     {
         var handler = new SocketsHttpHandler
         {
@@ -110,7 +110,25 @@ internal sealed class ChildClients(IServiceProvider services)
             }
             if (tls.Value.Authority is { } authority)
             {
-                handler.SslOptions.RemoteCertificateValidationCallback = Federation.Shared.CertificateAuthority.TrustOnly(authority);
+                // The deployment's CA, and a certificate naming this very child: a parent talks to
+                // the configured child at its address, never to another node that answers there.
+                var trusted = Federation.Shared.CertificateAuthority.TrustOnly(authority);
+                handler.SslOptions.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
+                {
+                    if (!trusted(sender, certificate, chain, errors) || certificate is not X509Certificate2 typed)
+                    {
+                        ExchangeLog.ChildCertificateRefused(logger, child.Id, child.Address, "it is not a certificate of this deployment's CA for that address");
+                        return false;
+                    }
+                    var named = Federation.Shared.CertificateIdentity.Read(typed, out var problem);
+                    if (named is { Kind: Federation.Shared.IdentityKind.Node } && named.Id == child.Id)
+                    {
+                        return true;
+                    }
+                    ExchangeLog.ChildCertificateRefused(logger, child.Id, child.Address,
+                        named is null ? problem! : $"presented a certificate naming {named.Kind.ToString().ToLowerInvariant()} {named.Id}, not {child.Id}; refused");
+                    return false;
+                };
             }
         }
         return handler;

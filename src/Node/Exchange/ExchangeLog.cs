@@ -13,6 +13,12 @@ internal static partial class ExchangeLog
     public static partial void AlreadyCurrent(ILogger logger, string childId, string period);
 
     // No exception argument: an unreachable child is an expected condition, not a bug; the reason says it all.
+    [LoggerMessage(2221, LogLevel.Error, "Child {ChildId} at {Address}: {Problem}", EventName = "ChildCertificateRefused")]
+    public static partial void ChildCertificateRefused(ILogger logger, string childId, string address, string problem);
+
+    [LoggerMessage(2220, LogLevel.Error, "{ChildId}'s audit chain does not agree with what this node witnessed before: {Problem}", EventName = "AuditWitnessBroken")]
+    public static partial void AuditWitnessBroken(ILogger logger, string childId, string problem);
+
     [LoggerMessage(2203, LogLevel.Warning, "Pulling {ChildId} failed: {Reason}", EventName = "PullFailed")]
     public static partial void PullFailed(ILogger logger, string childId, string reason);
 

@@ -117,6 +117,73 @@ internal static partial class NodeConfigValidator
         return errors;
     }
 
+    /// <summary>
+    /// The security settings (docs/security.md): no cleartext except on loopback, the node's own
+    /// certificate names this node, the CA and CRL files exist, a sane public-check rate.
+    /// </summary>
+    public static IEnumerable<string> ValidateSecurity(NodeOptions node, ServerOptions server, Security.SecurityOptions security, Security.SecurityPaths paths)
+    {
+        foreach (var (setting, address) in new[] { ("Server:Listen", server.Listen), ("Server:MetricsListen", server.MetricsListen) })
+        {
+            if (address is not null && Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme == "http" && !IsLoopback(uri.Host))
+            {
+                yield return $"{setting} is '{address}': a node listens in cleartext on loopback only (127.0.0.1, ::1, localhost). " +
+                             (setting == "Server:Listen" ? "Serve https:// with Server:Tls (Federation.Node pki node issues the certificate)." : "Scrape through loopback or a local agent.");
+            }
+        }
+        if (node.ParentId is { Length: > 0 } parent && !IdPattern().IsMatch(parent))
+        {
+            yield return $"Node:ParentId is '{parent}'; it must be a node id (letters, digits, '-', '_' or '.').";
+        }
+        if (node.ParentId is { Length: > 0 } && NodeLevels.TryParse(node.Level, out var level) && level == NodeLevel.Ministry)
+        {
+            yield return "Node:ParentId is set on the ministry, which has no parent.";
+        }
+        if (server.Tls is { } tls && File.Exists(tls.CertificatePath))
+        {
+            string? problem;
+            try
+            {
+                using var certificate = Federation.Shared.CertificateAuthority.LoadPem(tls.CertificatePath);
+                var identity = Federation.Shared.CertificateIdentity.Read(certificate, out problem);
+                if (identity is not null && (identity.Kind != Federation.Shared.IdentityKind.Node || identity.Id != node.Id || identity.DivisionCode != node.DivisionCode))
+                {
+                    problem = $"it names {identity.Kind.ToString().ToLowerInvariant()} {identity.Id}{(identity.DivisionCode is null ? "" : $" ({identity.DivisionCode})")}";
+                }
+            }
+            catch (System.Security.Cryptography.CryptographicException ex)
+            {
+                problem = "it is not a PEM certificate: " + ex.Message;
+            }
+            if (problem is not null)
+            {
+                yield return $"Server:Tls:CertificatePath '{tls.CertificatePath}' is not this node's certificate ({problem}); it must name node {node.Id} of division {node.DivisionCode} — issue one with: Federation.Node pki node --id {node.Id} --division {node.DivisionCode}.";
+            }
+        }
+        if (paths.CaPath is { } ca && !File.Exists(ca))
+        {
+            yield return $"Security:CaPath (or Server:Tls:ClientCaPath) is '{ca}', which does not exist.";
+        }
+        if (paths.CrlPath is { } crl)
+        {
+            if (!File.Exists(crl))
+            {
+                yield return $"Security:CrlPath is '{crl}', which does not exist (Federation.Node pki init writes an empty one).";
+            }
+            if (paths.CaPath is null)
+            {
+                yield return "Security:CrlPath is set but no CA is (Security:CaPath or Server:Tls:ClientCaPath): a CRL is checked against its CA.";
+            }
+        }
+        if (security.PublicCheckPerMinute is < 1 or > 1_000_000 || security.PublicCheckBurst is < 1 or > 1_000_000)
+        {
+            yield return $"Security:PublicCheckPerMinute ({security.PublicCheckPerMinute}) and Security:PublicCheckBurst ({security.PublicCheckBurst}) must be between 1 and 1000000.";
+        }
+    }
+
+    private static bool IsLoopback(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
+
     // The tree is strictly levelled (ministry → provinces → cities), so a node's children can never
     // lead back to it: a cycle needs a child at the same level or above, which is refused here.
     private static void ValidateChildren(NodeOptions node, NodeLevel level, List<string> errors)

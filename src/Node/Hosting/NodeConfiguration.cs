@@ -10,8 +10,10 @@ namespace Federation.Node.Hosting;
 internal sealed class NodeConfiguration
 {
     private NodeConfiguration(string path, IConfigurationRoot configuration, NodeOptions node, ServerOptions server, LogOptions log,
-        Federation.Store.StoreOptions store, IngestOptions ingest, Exchange.ChildTlsSettings childTls)
+        Federation.Store.StoreOptions store, IngestOptions ingest, Exchange.ChildTlsSettings childTls, Security.SecurityOptions security, Security.SecurityPaths securityPaths)
     {
+        Security = security;
+        SecurityPaths = securityPaths;
         ChildTls = childTls;
         Store = store;
         Ingest = ingest;
@@ -30,6 +32,12 @@ internal sealed class NodeConfiguration
     public LogOptions Log { get; }
     public Federation.Store.StoreOptions Store { get; }
     public IngestOptions Ingest { get; }
+
+    /// <summary>Section Security: CA, revocation list, audit key, public-check rate.</summary>
+    public Security.SecurityOptions Security { get; }
+
+    /// <summary>The security files (paths resolved; defaults applied).</summary>
+    public Security.SecurityPaths SecurityPaths { get; }
 
     /// <summary>The client certificate and CA a parent uses towards https children (paths resolved).</summary>
     public Exchange.ChildTlsSettings ChildTls { get; }
@@ -74,7 +82,15 @@ internal sealed class NodeConfiguration
             tls.ClientCaPath = tls.ClientCaPath is null ? null : Resolve(directory, tls.ClientCaPath);
         }
 
+        var security = configuration.GetSection(Federation.Node.Security.SecurityOptions.Section).Get<Federation.Node.Security.SecurityOptions>() ?? new Federation.Node.Security.SecurityOptions();
+        var securityPaths = new Federation.Node.Security.SecurityPaths(
+            ResolveOptional(directory, security.CaPath) ?? server.Tls?.ClientCaPath,
+            ResolveOptional(directory, security.CrlPath),
+            ResolveOptional(directory, security.AuditKeyPath) ?? System.IO.Path.ChangeExtension(store.Path, null) + ".audit.key",
+            Federation.Store.Security.SecurityDatabase.PathFor(store.Path));
+
         var errors = NodeConfigValidator.Validate(node, server, log).ToList();
+        errors.AddRange(NodeConfigValidator.ValidateSecurity(node, server, security, securityPaths));
         var exchange = configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>() ?? new ExchangeOptions();
         // Towards https children a parent presents its own server certificate and trusts the CA it
         // accepts callers from, unless Exchange:Tls names others: one private CA per deployment.
@@ -109,7 +125,7 @@ internal sealed class NodeConfiguration
         {
             throw new NodeConfigurationException(fullPath, errors);
         }
-        return new NodeConfiguration(fullPath, configuration, node, server, log, store, ingest, childTls);
+        return new NodeConfiguration(fullPath, configuration, node, server, log, store, ingest, childTls, security, securityPaths);
     }
 
     private static string? ResolveOptional(string directory, string? path) => string.IsNullOrWhiteSpace(path) ? null : Resolve(directory, path);

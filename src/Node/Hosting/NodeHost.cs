@@ -50,8 +50,11 @@ internal static class NodeHost
         });
 
         builder.Services.AddFederationNode(config);
+        AddSecurity(builder.Services, config);
         builder.Services.AddGrpc(options =>
         {
+            // Every call, every service (health and reflection included): the authorisation table.
+            options.Interceptors.Add<Security.SecurityInterceptor>();
             options.MaxReceiveMessageSize = config.Server.MaxReceiveMessageSize;
             options.EnableDetailedErrors = config.Server.EnableDetailedErrors;
         });
@@ -76,6 +79,8 @@ internal static class NodeHost
         app.MapGrpcService<Ingest.IngestService>();
         app.MapGrpcService<Exchange.Child.ExchangeService>();
         app.MapGrpcService<Verification.VerificationService>();
+        app.MapGrpcService<Security.AccountsService>();
+        app.MapGrpcService<Security.AuditService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
 
@@ -87,6 +92,19 @@ internal static class NodeHost
             NodeLog.NodeStopping(app.Logger, config.Node.Id);
         });
         return app;
+    }
+
+    private static void AddSecurity(IServiceCollection services, NodeConfiguration config)
+    {
+        services.AddOptions<Security.SecurityOptions>().Bind(config.Configuration.GetSection(Security.SecurityOptions.Section));
+        var authority = config.SecurityPaths.CaPath is { } ca ? Federation.Shared.CertificateAuthority.LoadPem(ca) : null;
+        Security.CallerAuthenticator.Register(services, authority);
+        services.AddSingleton(_ => new Security.RevocationList(config.SecurityPaths, authority,
+            _.GetRequiredService<TimeProvider>(), _.GetRequiredService<ILogger<Security.RevocationList>>()));
+        services.AddSingleton<Security.CallerAuthenticator>();
+        services.AddSingleton<Security.AuditTrail>();
+        services.AddHostedService(provider => provider.GetRequiredService<Security.AuditTrail>());
+        services.AddSingleton<Security.SecurityInterceptor>();
     }
 
     private static void ConfigureEndpoint(KestrelServerOptions kestrel, ServerOptions server)
@@ -108,7 +126,13 @@ internal static class NodeHost
                         "allow" => ClientCertificateMode.AllowCertificate,
                         _ => ClientCertificateMode.NoCertificate,
                     },
-                    ClientCertificateValidation = tls.ClientCaPath is null ? null : ClientCertificateValidator(tls.ClientCaPath),
+                    // With "allow" the handshake takes any certificate and authentication judges it
+                    // (chain, validity, revocation, identity), so a refused caller is told why
+                    // instead of seeing a broken connection; "require" refuses foreign chains at
+                    // the handshake as well.
+                    ClientCertificateValidation = tls.ClientCertificates == "require" && tls.ClientCaPath is not null
+                        ? ClientCertificateValidator(tls.ClientCaPath)
+                        : (_, _, _) => true,
                 });
             }
             else
@@ -146,6 +170,8 @@ internal static class NodeHost
     {
         var identity = app.Services.GetRequiredService<NodeIdentity>();
         _ = app.Services.GetRequiredService<Federation.Store.FederationStore>(); // open (and check) the store before declaring the node ready
+        _ = app.Services.GetRequiredService<Federation.Store.Security.AccountStore>();
+        _ = app.Services.GetRequiredService<Federation.Store.Security.AuditLog>();
         NodeHealth.PublishNow(app.Services);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
         var metrics = bound.Where(a => metricsPort is not null && new Uri(a).Port == metricsPort).Select(a => a + "/metrics").ToList();

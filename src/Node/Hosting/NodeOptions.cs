@@ -20,6 +20,13 @@ internal sealed class NodeOptions
     /// <summary>Display name of the jurisdiction (行政区划名称). Optional.</summary>
     public string? DivisionName { get; set; }
 
+    /// <summary>
+    /// The id of this node's parent (<c>province-440000</c> for a city): only a caller whose
+    /// certificate names this node may pull this node's snapshots, witness its audit chain and
+    /// forward verifications to it on behalf of its own callers. Unset: no node may (the ministry).
+    /// </summary>
+    public string? ParentId { get; set; }
+
     /// <summary>This node's children in the tree (section <c>Children</c>, bound separately).</summary>
     public List<ChildOptions> Children { get; set; } = [];
 

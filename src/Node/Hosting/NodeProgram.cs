@@ -10,6 +10,7 @@ internal static class NodeProgram
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        Security.FileModes.RestrictNewFiles();
         var configOption = new Option<FileInfo>("--config", "-c")
         {
             Description = "The node's JSON config file (see config/*.json).",
@@ -121,6 +122,9 @@ internal static class NodeProgram
             }
             return await Demo.DemoCommand.RunAsync(parse.GetValue(treeOption), persons, parse.GetValue(exitOption), cancellationToken);
         });
+        root.Subcommands.Add(PkiCommand());
+        root.Subcommands.Add(AccountsCommand(configOption));
+        root.Subcommands.Add(AuditCommand(configOption));
         root.Subcommands.Add(demo);
         root.Subcommands.Add(pull);
         root.Subcommands.Add(checkTree);
@@ -130,6 +134,67 @@ internal static class NodeProgram
         root.Subcommands.Add(backup);
         root.Subcommands.Add(restore);
         return await root.Parse(args).InvokeAsync();
+    }
+
+    private static Command PkiCommand()
+    {
+        var dirOption = new Option<DirectoryInfo>("--dir") { Description = "The CA's directory (ca.pem, ca.key, crl.pem, revoked.tsv).", Required = true };
+        var nameOption = new Option<string>("--name") { Description = "The CA's name.", DefaultValueFactory = _ => "Federation Deployment CA" };
+        var yearsOption = new Option<int>("--years") { Description = "The CA's lifetime in years (default 10).", DefaultValueFactory = _ => 10 };
+        var init = new Command("init", "Create the deployment's private CA and an empty revocation list.") { dirOption, nameOption, yearsOption };
+        init.SetAction(parse => Security.SecurityCommands.InitAuthority(parse.GetRequiredValue(dirOption).FullName, parse.GetRequiredValue(nameOption), parse.GetValue(yearsOption)));
+
+        var idOption = new Option<string>("--id") { Description = "The node id (Node:Id) or account id the certificate names.", Required = true };
+        var divisionOption = new Option<string>("--division") { Description = "The node's GB/T 2260 division code (Node:DivisionCode).", Required = true };
+        var hostOption = new Option<string[]>("--host") { Description = "A DNS name or IP address the node serves on (repeat; default localhost and 127.0.0.1).", AllowMultipleArgumentsPerToken = false };
+        var daysOption = new Option<int>("--days") { Description = "Validity in days (default 825 for nodes, 365 for accounts).", DefaultValueFactory = _ => 0 };
+        var outOption = new Option<string?>("--out") { Description = "Write <out>.pem and <out>.key (default: <dir>/<id>)." };
+        var node = new Command("node", "Issue a node's certificate (server and client authentication; names the node and its division).")
+        {
+            dirOption, idOption, divisionOption, hostOption, daysOption, outOption,
+        };
+        node.SetAction(parse => Security.SecurityCommands.IssueNode(parse.GetRequiredValue(dirOption).FullName, parse.GetRequiredValue(idOption), parse.GetRequiredValue(divisionOption),
+            parse.GetValue(hostOption) ?? [], parse.GetValue(daysOption) is > 0 and var d ? d : 825, parse.GetValue(outOption)));
+        var account = new Command("account", "Issue a personal account's client certificate (bind it with fedctl accounts create --certificate).")
+        {
+            dirOption, idOption, daysOption, outOption,
+        };
+        account.SetAction(parse => Security.SecurityCommands.IssueAccount(parse.GetRequiredValue(dirOption).FullName, parse.GetRequiredValue(idOption),
+            parse.GetValue(daysOption) is > 0 and var d ? d : 365, parse.GetValue(outOption)));
+        var certificateArgument = new Argument<FileInfo>("certificate") { Description = "The PEM certificate to revoke." };
+        var revoke = new Command("revoke", "Revoke a certificate: add it to the CA's revocation list (crl.pem), which nodes re-read without restart.")
+        {
+            dirOption, certificateArgument,
+        };
+        revoke.SetAction(parse => Security.SecurityCommands.Revoke(parse.GetRequiredValue(dirOption).FullName, parse.GetRequiredValue(certificateArgument).FullName));
+        return new Command("pki", "The deployment's private CA: create it, issue node and account certificates, revoke them (docs/security.md).")
+        {
+            init, node, account, revoke,
+        };
+    }
+
+    private static Command AccountsCommand(Option<FileInfo> configOption)
+    {
+        var idOption = new Option<string>("--id") { Description = "The account id (its certificate names it).", Required = true };
+        var nameOption = new Option<string>("--name") { Description = "The holder's name as staff records give it.", Required = true };
+        var postOption = new Option<string>("--post") { Description = "The post the roles are granted for (R-19).", Required = true };
+        var certificateOption = new Option<FileInfo?>("--certificate") { Description = "The account's PEM certificate (Federation.Node pki account) to bind it to." };
+        var roleOption = new Option<string[]>("--role") { Description = "role[:scope], repeat: verifier, analyst, operator, auditor, administrator; scope defaults to the node's division.", Required = true };
+        var add = new Command("add", "Create an account directly in this node's security database — the first administrator, or recovery; otherwise use fedctl accounts.")
+        {
+            idOption, nameOption, postOption, certificateOption, roleOption,
+        };
+        add.SetAction((parse, _) => WithConfigAsync(parse.GetValue(configOption), config => Task.FromResult(Security.SecurityCommands.AddAccount(config,
+            parse.GetRequiredValue(idOption), parse.GetRequiredValue(nameOption), parse.GetRequiredValue(postOption), parse.GetValue(certificateOption)?.FullName,
+            parse.GetRequiredValue(roleOption)))));
+        return new Command("accounts", "Bootstrap accounts on the node's own machine.") { add };
+    }
+
+    private static Command AuditCommand(Option<FileInfo> configOption)
+    {
+        var verify = new Command("verify", "Walk the audit log's hash chain: exit 0 when whole, 1 listing every edited, deleted, inserted or reordered entry.");
+        verify.SetAction((parse, _) => WithConfigAsync(parse.GetValue(configOption), config => Task.FromResult(Security.SecurityCommands.VerifyAudit(config))));
+        return new Command("audit", "The node's audit log.") { verify };
     }
 
     // Polls (a process that is not our parent cannot be awaited portably): the node stops within a

@@ -38,8 +38,13 @@ internal sealed class TlsOptions
     /// <summary>PEM file of the certificate's private key.</summary>
     public string KeyPath { get; set; } = "";
 
-    /// <summary><c>none</c>, <c>allow</c> or <c>require</c>: whether callers must present a certificate. Defaults to <c>none</c>.</summary>
-    public string ClientCertificates { get; set; } = "none";
+    /// <summary>
+    /// <c>allow</c> (default), <c>require</c> or <c>none</c>: whether the TLS handshake asks for a
+    /// client certificate. With <c>allow</c>, anonymous callers reach the public check and health,
+    /// and a certificate is judged by authentication (a clear UNAUTHENTICATED when refused); with
+    /// <c>require</c>, a caller without a certificate of the CA fails the handshake itself.
+    /// </summary>
+    public string ClientCertificates { get; set; } = "allow";
 
     /// <summary>PEM file of the CA that client certificates must chain to; required unless ClientCertificates is none.</summary>
     public string? ClientCaPath { get; set; }

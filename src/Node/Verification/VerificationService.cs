@@ -62,7 +62,7 @@ internal sealed class VerificationService(FederationStore store, NodeIdentity id
         var holding = store.ChildrenHolding(citizen);
         var targets = holding.Count > 0 ? _children.Where(c => holding.Contains(c.Child.Id)).Select(c => c.Child).ToList() : _children.Select(c => c.Child).ToList();
         var answers = await Task.WhenAll(targets.Select(child => AskAsync(child, context,
-            (client, deadline) => client.VerifyPersonAsync(request, deadline: deadline, cancellationToken: context.CancellationToken).ResponseAsync,
+            (client, deadline, headers) => client.VerifyPersonAsync(request, headers, deadline, cancellationToken: context.CancellationToken).ResponseAsync,
             () => store.FindCachedHolder(child.Id, citizen))));
         parts.AddRange(answers.Where(a => a.Answer is not null).Select(a => a.Answer!));
         // Neither reachable nor cached: the answer may be missing that child's records.
@@ -106,7 +106,7 @@ internal sealed class VerificationService(FederationStore store, NodeIdentity id
         if (owner.Child is { } child)
         {
             var (_, answer, failure) = await AskAsync(child, context,
-                (client, deadline) => client.VerifyCertificateAsync(request, deadline: deadline, cancellationToken: context.CancellationToken).ResponseAsync,
+                (client, deadline, headers) => client.VerifyCertificateAsync(request, headers, deadline, cancellationToken: context.CancellationToken).ResponseAsync,
                 () => store.FindCachedCertificateHolder(child.Id, number.Value) is { } holder ? store.FindCachedHolder(child.Id, holder) : null);
             response = answer ?? (failure is null ? Combine([])
                 : throw new RpcException(new Status(StatusCode.Unavailable,
@@ -120,7 +120,7 @@ internal sealed class VerificationService(FederationStore store, NodeIdentity id
         {
             // A legacy number does not say where it was issued: ask every child.
             var answers = await Task.WhenAll(_children.Select(c => AskAsync(c.Child, context,
-                (client, deadline) => client.VerifyCertificateAsync(request, deadline: deadline, cancellationToken: context.CancellationToken).ResponseAsync,
+                (client, deadline, headers) => client.VerifyCertificateAsync(request, headers, deadline, cancellationToken: context.CancellationToken).ResponseAsync,
                 () => store.FindCachedCertificateHolder(c.Child.Id, number.Value) is { } holder ? store.FindCachedHolder(c.Child.Id, holder) : null)));
             response = Combine([.. answers.Where(a => a.Answer is { Found: true }).Select(a => a.Answer!)]);
             response.Provenance.Unanswered.AddRange(answers.Where(a => a.Failure is not null).Select(a => $"{a.Child.Id}: {a.Failure}"));
@@ -139,7 +139,7 @@ internal sealed class VerificationService(FederationStore store, NodeIdentity id
     /// answer's routes get this node in front.
     /// </summary>
     private async Task<(ChildOptions Child, VerifyResponse? Answer, string? Failure)> AskAsync(ChildOptions child, ServerCallContext context,
-        Func<Protocol.V1.Verification.VerificationClient, DateTime, Task<VerifyResponse>> call, Func<HolderRecords?> cached)
+        Func<Protocol.V1.Verification.VerificationClient, DateTime, Grpc.Core.Metadata?, Task<VerifyResponse>> call, Func<HolderRecords?> cached)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var timeout = options.Value.VerificationTimeout;
@@ -157,7 +157,9 @@ internal sealed class VerificationService(FederationStore store, NodeIdentity id
         string failure;
         try
         {
-            var answer = await call(clients.Verification(child), deadline);
+            // The child authorises and audits the call for the original caller (on-behalf-of).
+            var caller = context.UserState.TryGetValue(Security.Caller.UserStateKey, out var state) ? state as Security.Caller : null;
+            var answer = await call(clients.Verification(child), deadline, Security.OnBehalfOf.For(caller, identity.Id));
             foreach (var source in answer.Provenance.Sources)
             {
                 source.Route.Insert(0, identity.Id);

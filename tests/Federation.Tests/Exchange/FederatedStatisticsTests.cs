@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Federation.Client;
 using Federation.DataGen;
 using Federation.Protocol.V1;
 using Federation.Testing;
@@ -38,7 +37,7 @@ public sealed class FederatedStatisticsTests
                 ["Children"] = children,
                 ["Exchange"] = new JsonObject { ["Enabled"] = false },
             });
-            using var client = new FederationClient(new FederationClientOptions { Address = province.Address.ToString() });
+            using var client = Tree.Client(province);
             var operation = await client.TriggerResyncAsync();
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (operation.State == OperationState.Running && DateTime.UtcNow < deadline)
@@ -53,7 +52,7 @@ public sealed class FederatedStatisticsTests
             var own = new List<Indicators>();
             foreach (var city in cities)
             {
-                using var cityClient = new FederationClient(new FederationClientOptions { Address = city.Address.ToString() });
+                using var cityClient = Tree.Client(city);
                 own.Add(await cityClient.GetIndicatorsAsync(period: "2026-10-31", from: "2026-01-01"));
             }
 

@@ -31,7 +31,7 @@ public sealed class ResyncTests
         });
 
         // Act + Assert: the first resync commits the city's period
-        var first = await FedctlAsync(0, "resync", "--wait", "--json", "--node", province.Address.ToString());
+        var first = await FedctlAsync(0, ["resync", "--wait", "--json", .. province.FedctlArgs()]);
         using (var json = JsonDocument.Parse(first[first.IndexOf('{', StringComparison.Ordinal)..]))
         {
             Assert.Equal("OPERATION_STATE_SUCCEEDED", json.RootElement.GetProperty("state").GetString());
@@ -41,15 +41,15 @@ public sealed class ResyncTests
         }
 
         // A second resync finds the period already received.
-        var second = await FedctlAsync(0, "resync", "--wait", "--child", "city-440100", "--node", province.Address.ToString());
+        var second = await FedctlAsync(0, ["resync", "--wait", "--child", "city-440100", .. province.FedctlArgs()]);
         Assert.Contains("city-440100: current, period 2026-10-31", second, StringComparison.Ordinal);
 
         // An unknown child is refused with the list of children.
-        var refused = await FedctlAsync(1, "resync", "--child", "city-999999", "--node", province.Address.ToString());
+        var refused = await FedctlAsync(1, ["resync", "--child", "city-999999", .. province.FedctlArgs()]);
         Assert.Contains("child_id 'city-999999' is not a child of province-440000; children: city-440100", refused, StringComparison.Ordinal);
     }
 
-    private static async Task<string> FedctlAsync(int expectedExitCode, params string[] arguments)
+    private static async Task<string> FedctlAsync(int expectedExitCode, string[] arguments)
     {
         await using var process = ExternalProcess.Start("dotnet", [FedctlDll, .. arguments]);
         var exitCode = await process.WaitForExitAsync();

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Federation.Protocol.V1;
 using Federation.Testing;
-using Grpc.Net.Client;
 using Xunit;
 
 namespace Federation.Tests.Exchange;
@@ -25,7 +24,7 @@ public sealed class SchedulerTests
             ["Children"] = new JsonArray(new JsonObject { ["Id"] = "city-440100", ["DivisionCode"] = "440100", ["Address"] = city.Address.ToString() }),
             ["Exchange"] = new JsonObject { ["PullEvery"] = "00:00:01", ["RetryInitial"] = "00:00:00.200", ["RetryMax"] = "00:00:01" },
         });
-        using var channel = GrpcChannel.ForAddress(province.Address);
+        using var channel = province.Channel();
         var admin = new Admin.AdminClient(channel);
 
         // Act + Assert: the province pulls without being asked

@@ -32,7 +32,18 @@ internal static class Tree
             ["Exchange"] = new JsonObject { ["Enabled"] = false, ["VerificationTimeout"] = "00:00:01" },
         });
 
-    public static FederationClient Client(NodeProcess node) => new(new FederationClientOptions { Address = node.Address.ToString() });
+    /// <summary>A client of <paramref name="node"/> signed in as <paramref name="account"/> (default: the harness's tester).</summary>
+    public static FederationClient Client(NodeProcess node, Action<FederationClientOptions>? configure = null, string account = TestPki.Tester)
+    {
+        var options = new FederationClientOptions
+        {
+            Address = node.Address.ToString(),
+            ServerCertificateAuthority = node.Pki.Authority,
+            ClientCertificate = node.Pki.Load(account),
+        };
+        configure?.Invoke(options);
+        return new FederationClient(options);
+    }
 
     /// <summary>Triggers a resync of every child and follows it to the end.</summary>
     public static async Task<Operation> ResyncAsync(FederationClient client, Action<Operation>? observe = null)

@@ -1,4 +1,3 @@
-using Federation.Client;
 using Federation.DataGen;
 using Federation.Protocol.V1;
 using Federation.Testing;
@@ -81,7 +80,7 @@ public sealed class TreeTests
             // time to pass that on — within the caller's deadline, or the call would fail with
             // DEADLINE_EXCEEDED. The caller's 3 s leave headroom on a busy machine; no wall clock
             // is asserted.
-            using (var impatient = new FederationClient(new FederationClientOptions { Address = ministry.Address.ToString(), DefaultDeadline = TimeSpan.FromSeconds(3), MaxRetries = 0 }))
+            using (var impatient = Tree.Client(ministry, options => { options.DefaultDeadline = TimeSpan.FromSeconds(3); options.MaxRetries = 0; }))
             {
                 Signal(guangzhou, "STOP");
                 try

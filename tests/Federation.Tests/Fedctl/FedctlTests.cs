@@ -11,7 +11,7 @@ public sealed class FedctlTests(FedctlTests.CityFixture fixture) : IClassFixture
 {
     private static string FedctlDll => FedctlProcess.Dll;
 
-    private Task<(int ExitCode, string Output)> FedctlAsync(params string[] arguments) => FedctlProcess.RunAsync(fixture.Node.Address, arguments);
+    private Task<(int ExitCode, string Output)> FedctlAsync(params string[] arguments) => FedctlProcess.RunAsync(fixture.Node, arguments);
 
     [Fact]
     public async Task Status_Text_ShowsIdentityAndHealth()
@@ -117,7 +117,7 @@ public sealed class FedctlTests(FedctlTests.CityFixture fixture) : IClassFixture
             var export = Path.Combine(_directory.Path, "export");
             ExportGenerator.Generate(new GeneratorOptions { CityCode = "440100", Persons = 1000, Seed = 2, DefectRate = 0.02 }, export);
             Node = await NodeProcess.StartAsync(_directory.Path, "city-440100", "city", "440100");
-            await using var ingest = ExternalProcess.Start("dotnet", [FedctlDll, "ingest", export, "--seal", "2026-10-31", "--json", "--node", Node.Address.ToString()]);
+            await using var ingest = ExternalProcess.Start("dotnet", [FedctlDll, "ingest", export, "--seal", "2026-10-31", "--json", .. Node.FedctlArgs()]);
             var exitCode = await ingest.WaitForExitAsync();
             if (exitCode != 0)
             {

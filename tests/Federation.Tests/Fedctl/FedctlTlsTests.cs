@@ -1,5 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
-using System.Text.Json.Nodes;
 using Federation.Testing;
 using Xunit;
 
@@ -13,30 +11,20 @@ public sealed class FedctlTlsTests
     [Fact]
     public async Task Status_WithCaAndClientCertificate_Works_WithoutCertificate_Fails()
     {
-        // Arrange: a private CA, the node's certificate and an operator's client certificate
+        // Arrange: a node that requires a client certificate of its CA at the handshake; the
+        // operator signs in with the harness's account certificate.
         using var directory = new TempDirectory();
-        using var authority = TestCertificates.CreateCertificateAuthority();
-        using var server = TestCertificates.CreateServerCertificate(authority);
-        using var operatorCertificate = TestCertificates.CreateClientCertificate(authority, "operator-440000");
-        await WritePemAsync(directory.File("ca.pem"), authority, withKey: false);
-        await WritePemAsync(directory.File("node"), server, withKey: true);
-        await WritePemAsync(directory.File("operator"), operatorCertificate, withKey: true);
-        await using var node = await NodeProcess.StartAsync(directory.Path, "city-440100", "city", "440100", new JsonObject
-        {
-            ["Server"] = new JsonObject
-            {
-                ["Listen"] = "https://127.0.0.1:0",
-                ["Tls"] = new JsonObject
-                {
-                    ["CertificatePath"] = "node.pem", ["KeyPath"] = "node.key", ["ClientCertificates"] = "require", ["ClientCaPath"] = "ca.pem",
-                },
-            },
-        });
+        var config = await NodeProcess.WriteConfigAsync(directory.Path, "city-440100", "city", "440100");
+        await NodeProcess.EditConfigAsync(config, json => json["Server"]!["Tls"]!["ClientCertificates"] = "require");
+        await using var node = await NodeProcess.StartAsync(config, "city-440100");
         var address = $"https://localhost:{node.Address.Port}";
+        var ca = node.Pki.CaPath;
+        var operatorCertificate = Path.Combine(node.Pki.Directory, TestPki.Tester + ".pem");
+        var operatorKey = Path.Combine(node.Pki.Directory, TestPki.Tester + ".key");
 
         // Act + Assert: with the CA and a client certificate
         await using (var ok = ExternalProcess.Start("dotnet", [FedctlDll, "status", "--json", "--node", address,
-                         "--ca", directory.File("ca.pem"), "--cert", directory.File("operator.pem"), "--key", directory.File("operator.key")]))
+                         "--ca", ca, "--cert", operatorCertificate, "--key", operatorKey]))
         {
             Assert.True(await ok.WaitForExitAsync() == 0, ok.Output);
             Assert.Contains("\"nodeId\": \"city-440100\"", ok.Output, StringComparison.Ordinal);
@@ -44,7 +32,7 @@ public sealed class FedctlTlsTests
 
         // Without a client certificate the node refuses the connection: a credentials problem
         // (exit 4) with the options that fix it, not "unreachable".
-        await using (var refused = ExternalProcess.Start("dotnet", [FedctlDll, "status", "--node", address, "--ca", directory.File("ca.pem"), "--timeout", "5"]))
+        await using (var refused = ExternalProcess.Start("dotnet", [FedctlDll, "status", "--node", address, "--ca", ca, "--timeout", "5"]))
         {
             Assert.Equal(4, await refused.WaitForExitAsync());
             Assert.Contains("requires a client certificate", refused.Output, StringComparison.Ordinal);
@@ -53,7 +41,7 @@ public sealed class FedctlTlsTests
 
         // Without the CA the node's certificate is not trusted: also exit 4, with --ca as the fix.
         await using (var untrusted = ExternalProcess.Start("dotnet", [FedctlDll, "status", "--node", address,
-                         "--cert", directory.File("operator.pem"), "--key", directory.File("operator.key"), "--timeout", "5"]))
+                         "--cert", operatorCertificate, "--key", operatorKey, "--timeout", "5"]))
         {
             Assert.Equal(4, await untrusted.WaitForExitAsync());
             Assert.Contains("not trusted", untrusted.Output, StringComparison.Ordinal);
@@ -61,14 +49,14 @@ public sealed class FedctlTlsTests
         }
 
         // Nothing listening: unreachable, exit 3.
-        await using (var unreachable = ExternalProcess.Start("dotnet", [FedctlDll, "status", "--node", $"https://localhost:{FreePort()}", "--ca", directory.File("ca.pem"), "--timeout", "5"]))
+        await using (var unreachable = ExternalProcess.Start("dotnet", [FedctlDll, "status", "--node", $"https://localhost:{FreePort()}", "--ca", ca, "--timeout", "5"]))
         {
             Assert.Equal(3, await unreachable.WaitForExitAsync());
             Assert.Contains("cannot be reached", unreachable.Output, StringComparison.Ordinal);
         }
 
         // --cert without --key is a usage error.
-        await using var usage = ExternalProcess.Start("dotnet", [FedctlDll, "status", "--node", address, "--cert", directory.File("operator.pem")]);
+        await using var usage = ExternalProcess.Start("dotnet", [FedctlDll, "status", "--node", address, "--cert", operatorCertificate]);
         Assert.Equal(2, await usage.WaitForExitAsync());
         Assert.Contains("--cert and --key go together", usage.Output, StringComparison.Ordinal);
     }
@@ -79,16 +67,5 @@ public sealed class FedctlTlsTests
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task WritePemAsync(string path, X509Certificate2 certificate, bool withKey)
-    {
-        if (!withKey)
-        {
-            await File.WriteAllTextAsync(path, certificate.ExportCertificatePem());
-            return;
-        }
-        await File.WriteAllTextAsync(path + ".pem", certificate.ExportCertificatePem());
-        await File.WriteAllTextAsync(path + ".key", certificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
     }
 }

@@ -12,7 +12,7 @@ namespace Federation.Tests.Fedctl;
 /// </summary>
 public sealed class FedctlVerifyTests(FedctlVerifyTests.ProvinceFixture fixture) : IClassFixture<FedctlVerifyTests.ProvinceFixture>
 {
-    private Task<(int ExitCode, string Output)> FedctlAsync(params string[] arguments) => FedctlProcess.RunAsync(fixture.Province.Address, arguments);
+    private Task<(int ExitCode, string Output)> FedctlAsync(params string[] arguments) => FedctlProcess.RunAsync(fixture.Province, arguments);
 
     [Fact]
     public async Task VerifyCert_Text_ShowsTheCardAndTheRoute()

@@ -15,7 +15,7 @@ public sealed class BufCurlTests(BufCurlTests.NodeFixture fixture) : IClassFixtu
     [InlineData("grpc-v1alpha")]
     public async Task ListServices_ThroughReflection_NamesTheNodesServices(string reflectProtocol)
     {
-        var output = await BufAsync("curl", "--protocol", "grpc", "--http2-prior-knowledge", "--reflect-protocol", reflectProtocol, "--list-services", fixture.Node.Address.ToString());
+        var output = await BufAsync(["curl", "--protocol", "grpc", .. fixture.SignIn, "--reflect-protocol", reflectProtocol, "--list-services", fixture.Node.Address.ToString()]);
         var services = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Contains("federation.v1.Admin", services);
         Assert.Contains("grpc.health.v1.Health", services);
@@ -26,8 +26,8 @@ public sealed class BufCurlTests(BufCurlTests.NodeFixture fixture) : IClassFixtu
     [Fact]
     public async Task GetNodeStatus_ThroughReflection_ReturnsIdentity()
     {
-        var output = await BufAsync("curl", "--protocol", "grpc", "--http2-prior-knowledge", "-d", "{}",
-            new Uri(fixture.Node.Address, "/federation.v1.Admin/GetNodeStatus").ToString());
+        var output = await BufAsync(["curl", "--protocol", "grpc", .. fixture.SignIn, "-d", "{}",
+            new Uri(fixture.Node.Address, "/federation.v1.Admin/GetNodeStatus").ToString()]);
         using var json = JsonDocument.Parse(output);
         Assert.Equal("city-440300", json.RootElement.GetProperty("nodeId").GetString());
         Assert.Equal("NODE_LEVEL_CITY", json.RootElement.GetProperty("level").GetString());
@@ -39,8 +39,8 @@ public sealed class BufCurlTests(BufCurlTests.NodeFixture fixture) : IClassFixtu
     [Fact]
     public async Task HealthCheck_ThroughReflection_IsServing()
     {
-        var output = await BufAsync("curl", "--protocol", "grpc", "--http2-prior-knowledge", "-d", "{\"service\":\"\"}",
-            new Uri(fixture.Node.Address, "/grpc.health.v1.Health/Check").ToString());
+        var output = await BufAsync(["curl", "--protocol", "grpc", .. fixture.SignIn, "-d", "{\"service\":\"\"}",
+            new Uri(fixture.Node.Address, "/grpc.health.v1.Health/Check").ToString()]);
         using var json = JsonDocument.Parse(output);
         Assert.Equal("SERVING", json.RootElement.GetProperty("status").GetString());
     }
@@ -48,13 +48,13 @@ public sealed class BufCurlTests(BufCurlTests.NodeFixture fixture) : IClassFixtu
     [Fact]
     public async Task UnknownMethod_IsReportedAsFailure()
     {
-        await using var process = ExternalProcess.Start(Peers.Buf, ["curl", "--protocol", "grpc", "--http2-prior-knowledge", "-d", "{}",
+        await using var process = ExternalProcess.Start(Peers.Buf, ["curl", "--protocol", "grpc", .. fixture.SignIn, "-d", "{}",
             new Uri(fixture.Node.Address, "/federation.v1.Admin/NoSuchMethod").ToString()]);
         var exitCode = await process.WaitForExitAsync();
         Assert.NotEqual(0, exitCode);
     }
 
-    private static async Task<string> BufAsync(params string[] arguments)
+    private static async Task<string> BufAsync(string[] arguments)
     {
         await using var process = ExternalProcess.Start(Peers.Buf, arguments);
         var exitCode = await process.WaitForExitAsync();
@@ -67,6 +67,10 @@ public sealed class BufCurlTests(BufCurlTests.NodeFixture fixture) : IClassFixtu
         private readonly TempDirectory _directory = new();
 
         public NodeProcess Node { get; private set; } = null!;
+
+        /// <summary>buf curl's options for the node's CA and the harness's account certificate.</summary>
+        public string[] SignIn =>
+            ["--cacert", Node.Pki.CaPath, "--cert", Path.Combine(Node.Pki.Directory, TestPki.Tester + ".pem"), "--key", Path.Combine(Node.Pki.Directory, TestPki.Tester + ".key")];
 
         public async Task InitializeAsync()
         {

@@ -2,7 +2,6 @@ using Federation.DataGen;
 using Federation.Protocol.V1;
 using Federation.Testing;
 using Grpc.Core;
-using Grpc.Net.Client;
 using Xunit;
 
 namespace Federation.Tests.Node;
@@ -63,7 +62,7 @@ public sealed class CityDataTests
 
     private static async Task<Indicators> GetIndicatorsAsync(NodeProcess node, GetIndicatorsRequest request)
     {
-        using var channel = GrpcChannel.ForAddress(node.Address);
+        using var channel = node.Channel();
         return await new Statistics.StatisticsClient(channel).GetIndicatorsAsync(request, deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync.DefaultTimeout();
     }
 

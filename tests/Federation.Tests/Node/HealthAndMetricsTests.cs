@@ -1,8 +1,6 @@
-using System.Text.Json.Nodes;
 using Federation.Testing;
 using Grpc.Core;
 using Grpc.Health.V1;
-using Grpc.Net.Client;
 using Xunit;
 
 namespace Federation.Tests.Node;
@@ -21,7 +19,7 @@ public sealed class HealthAndMetricsTests
     {
         using var directory = new TempDirectory();
         await using var node = await NodeProcess.StartAsync(directory.Path, "city-440100", "city", "440100");
-        using var channel = GrpcChannel.ForAddress(node.Address);
+        using var channel = node.Channel();
         var health = new Health.HealthClient(channel);
 
         foreach (var service in Services)
@@ -49,7 +47,7 @@ public sealed class HealthAndMetricsTests
     {
         using var directory = new TempDirectory();
         await using var node = await NodeProcess.StartAsync(directory.Path, "city-440300", "city", "440300");
-        using var channel = GrpcChannel.ForAddress(node.Address);
+        using var channel = node.Channel();
         using var watch = new Health.HealthClient(channel).Watch(new HealthCheckRequest { Service = "federation.v1.Verification" },
             deadline: DateTime.UtcNow.AddMinutes(1));
 
@@ -66,13 +64,12 @@ public sealed class HealthAndMetricsTests
     public async Task Metrics_AreServedOnTheirOwnPort_WithTheNodesAndTheFrameworksMeters()
     {
         using var directory = new TempDirectory();
-        await using var node = await NodeProcess.StartAsync(directory.Path, "city-440100", "city", "440100", new JsonObject
-        {
-            ["Server"] = new JsonObject { ["Listen"] = "http://127.0.0.1:0", ["MetricsListen"] = "http://127.0.0.1:0" },
-        });
+        var config = await NodeProcess.WriteConfigAsync(directory.Path, "city-440100", "city", "440100");
+        await NodeProcess.EditConfigAsync(config, json => json["Server"]!["MetricsListen"] = "http://127.0.0.1:0");
+        await using var node = await NodeProcess.StartAsync(config, "city-440100");
         Assert.NotNull(node.Metrics);
         Assert.NotEqual(node.Address.Port, node.Metrics.Port);
-        using var channel = GrpcChannel.ForAddress(node.Address);
+        using var channel = node.Channel();
         var client = new Protocol.V1.Verification.VerificationClient(channel);
         // A well-formed number nobody issued: a verification answered "not found".
         var answer = await client.VerifyCertificateAsync(new Protocol.V1.VerifyCertificateRequest { CertificateNumber = "4401061019000001" },
@@ -88,7 +85,11 @@ public sealed class HealthAndMetricsTests
         Assert.Contains("federation_verification_duration_seconds_bucket{", text, StringComparison.Ordinal);
         Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal);
         // The gRPC endpoint does not serve the metrics.
-        using var onGrpcPort = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(node.Address, "/metrics"))
+        using var tls = new HttpClient(new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && node.Pki.Authority.Issuer == certificate.Issuer },
+        });
+        using var onGrpcPort = await tls.SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(node.Address, "/metrics"))
         {
             Version = System.Net.HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,

@@ -3,7 +3,6 @@ using Federation.Protocol.V1;
 using Federation.Testing;
 using Google.Protobuf;
 using Grpc.Core;
-using Grpc.Net.Client;
 using Xunit;
 
 namespace Federation.Tests.Node;
@@ -19,7 +18,7 @@ public sealed class IngestUploadTests
         var export = Path.Combine(directory.Path, "export");
         var summary = ExportGenerator.Generate(new GeneratorOptions { CityCode = "440100", Persons = 1500, Seed = 5, DefectRate = 0.03 }, export);
         await using var node = await NodeProcess.StartAsync(directory.Path, "city-440100", "city", "440100");
-        using var channel = GrpcChannel.ForAddress(node.Address);
+        using var channel = node.Channel();
         var client = new Ingest.IngestClient(channel);
 
         // Act: every dataset file, in 64 KiB chunks, sealing the period
@@ -56,7 +55,7 @@ public sealed class IngestUploadTests
     {
         using var directory = new TempDirectory();
         await using var node = await NodeProcess.StartAsync(directory.Path, "city-440100", "city", "440100");
-        using var channel = GrpcChannel.ForAddress(node.Address);
+        using var channel = node.Channel();
         using var call = new Ingest.IngestClient(channel).Upload();
         await call.RequestStream.WriteAsync(new UploadChunk { File = new FileStart { Name = name } });
         await call.RequestStream.WriteAsync(new UploadChunk { Data = ByteString.CopyFromUtf8("citizen_id\n") });

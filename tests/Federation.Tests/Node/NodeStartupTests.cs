@@ -85,7 +85,7 @@ public sealed class NodeStartupTests
         await using var node = await NodeProcess.StartAsync(directory.Path, "province-440000", "province", "440000",
             new System.Text.Json.Nodes.JsonObject { ["Children"] = children });
 
-        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(node.Address);
+        using var channel = node.Channel();
         var status = await new Protocol.V1.Admin.AdminClient(channel).GetNodeStatusAsync(new Protocol.V1.GetNodeStatusRequest()).ResponseAsync.DefaultTimeout();
 
         Assert.Equal(["city-440100", "city-440300"], status.Children.Select(c => c.NodeId));

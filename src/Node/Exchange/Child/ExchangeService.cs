@@ -14,8 +14,19 @@ namespace Federation.Node.Exchange.Child;
 /// records are read with keyset paging, so resuming costs nothing. Memory is bounded by one
 /// batch: each write waits for HTTP/2 flow control before the next batch is read.
 /// </summary>
-internal sealed class ExchangeService(FederationStore store, NodeIdentity identity) : Protocol.V1.Exchange.ExchangeBase
+internal sealed class ExchangeService(FederationStore store, NodeIdentity identity, Federation.Store.Security.AuditLog audit) : Protocol.V1.Exchange.ExchangeBase
 {
+    public override Task<AuditHeadResponse> GetAuditHead(GetAuditHeadRequest request, ServerCallContext context)
+    {
+        var head = audit.Head();
+        return Task.FromResult(new AuditHeadResponse
+        {
+            Seq = head.Seq,
+            Hash = head.Hash,
+            HashAtSeq = request.AtSeq > 0 ? audit.HashAt(request.AtSeq) ?? "" : "",
+        });
+    }
+
     private const int DefaultRecordsPerChunk = 1000;
     private const int MaxRecordsPerChunk = 10_000;
     private const int MaxChunkBytes = 1024 * 1024;

@@ -1,0 +1,90 @@
+using System.Collections.Frozen;
+
+namespace Federation.Node.Security;
+
+/// <summary>The roles an account can be granted for a post; docs/security.md says what each is for.</summary>
+internal static class Roles
+{
+    public const string Verifier = "verifier";
+    public const string Analyst = "analyst";
+    public const string Operator = "operator";
+    public const string Auditor = "auditor";
+    public const string Administrator = "administrator";
+
+    public static readonly IReadOnlyList<string> All = [Verifier, Analyst, Operator, Auditor, Administrator];
+}
+
+/// <summary>Over what a role must be granted for a call to be allowed.</summary>
+internal enum ScopeRule
+{
+    /// <summary>Nothing to check (anonymous methods, node-to-node methods).</summary>
+    None,
+
+    /// <summary>The grant's jurisdiction must cover this node's whole jurisdiction.</summary>
+    Node,
+
+    /// <summary>
+    /// The grant's jurisdiction must cover the record asked about (the certificate's issuing
+    /// county); when the request does not say, as <see cref="Node"/>.
+    /// </summary>
+    Subject,
+}
+
+/// <summary>One row of the authorisation table.</summary>
+/// <param name="Roles">Any of these roles allows the call (with <paramref name="Scope"/> satisfied).</param>
+/// <param name="Scope">Over what the role must be granted.</param>
+/// <param name="Anonymous">Anyone may call, authenticated or not.</param>
+/// <param name="Parent">The configured parent node may call, as itself.</param>
+/// <param name="Forwarded">The configured parent may call on behalf of its own caller, whose roles are then checked here.</param>
+/// <param name="Audited">Each call is written to the audit log.</param>
+internal sealed record AccessRule(string[] Roles, ScopeRule Scope, bool Anonymous = false, bool Parent = false, bool Forwarded = false, bool Audited = true);
+
+/// <summary>
+/// Who may call what — the one authorisation table (method × role × jurisdiction), deny by
+/// default: a method missing here is refused to everyone. docs/security.md shows the same table;
+/// a test checks that every method the node serves has a row.
+/// </summary>
+internal static class AccessTable
+{
+    private static readonly string[] None = [];
+    private static readonly string[] Staff = [Roles.Verifier, Roles.Analyst, Roles.Operator, Roles.Auditor, Roles.Administrator];
+
+    public static FrozenDictionary<string, AccessRule> Rules { get; } = new Dictionary<string, AccessRule>(StringComparer.Ordinal)
+    {
+        // The public authenticity check: anyone, rate-limited per client address.
+        ["/federation.v1.Verification/PublicCheck"] = new(None, ScopeRule.None, Anonymous: true),
+        // The parent may also ask as itself: it routes public checks down this way, and it holds a
+        // copy of every record below it anyway.
+        ["/federation.v1.Verification/VerifyCertificate"] = new([Roles.Verifier], ScopeRule.Subject, Parent: true, Forwarded: true),
+        ["/federation.v1.Verification/VerifyPerson"] = new([Roles.Verifier], ScopeRule.Node, Forwarded: true),
+        // Aggregates only; a parent compares its children's figures with its own.
+        ["/federation.v1.Statistics/GetIndicators"] = new([Roles.Analyst, Roles.Operator], ScopeRule.Node, Parent: true),
+        ["/federation.v1.Admin/GetNodeStatus"] = new(Staff, ScopeRule.Node),
+        ["/federation.v1.Admin/TriggerResync"] = new([Roles.Operator], ScopeRule.Node),
+        ["/federation.v1.Admin/GetOperation"] = new([Roles.Operator], ScopeRule.Node),
+        ["/federation.v1.Admin/ListFindings"] = new([Roles.Operator], ScopeRule.Node),
+        ["/federation.v1.Ingest/Upload"] = new([Roles.Operator], ScopeRule.Node),
+        // Node to node: only the configured parent's certificate.
+        ["/federation.v1.Exchange/GetManifest"] = new(None, ScopeRule.None, Parent: true),
+        ["/federation.v1.Exchange/StreamSnapshot"] = new(None, ScopeRule.None, Parent: true),
+        ["/federation.v1.Exchange/GetAuditHead"] = new(None, ScopeRule.None, Parent: true),
+        ["/federation.v1.Accounts/ListAccounts"] = new([Roles.Administrator], ScopeRule.Node),
+        ["/federation.v1.Accounts/GetAccount"] = new([Roles.Administrator], ScopeRule.Node),
+        ["/federation.v1.Accounts/CreateAccount"] = new([Roles.Administrator], ScopeRule.Node),
+        ["/federation.v1.Accounts/GrantRole"] = new([Roles.Administrator], ScopeRule.Node),
+        ["/federation.v1.Accounts/RevokeRole"] = new([Roles.Administrator], ScopeRule.Node),
+        ["/federation.v1.Accounts/TransferAccount"] = new([Roles.Administrator], ScopeRule.Node),
+        ["/federation.v1.Accounts/SetAccountStatus"] = new([Roles.Administrator], ScopeRule.Node),
+        ["/federation.v1.Accounts/BindCertificate"] = new([Roles.Administrator], ScopeRule.Node),
+        ["/federation.v1.Accounts/IssueToken"] = new([Roles.Administrator], ScopeRule.Node),
+        ["/federation.v1.Accounts/RevokeToken"] = new([Roles.Administrator], ScopeRule.Node),
+        ["/federation.v1.Audit/ReadAudit"] = new([Roles.Auditor], ScopeRule.Node),
+        ["/federation.v1.Audit/VerifyAudit"] = new([Roles.Auditor], ScopeRule.Node),
+        // Health and reflection describe the service, never its data: open, and not audited.
+        ["/grpc.health.v1.Health/Check"] = new(None, ScopeRule.None, Anonymous: true, Audited: false),
+        ["/grpc.health.v1.Health/Watch"] = new(None, ScopeRule.None, Anonymous: true, Audited: false),
+        ["/grpc.health.v1.Health/List"] = new(None, ScopeRule.None, Anonymous: true, Audited: false),
+        ["/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"] = new(None, ScopeRule.None, Anonymous: true, Audited: false),
+        ["/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"] = new(None, ScopeRule.None, Anonymous: true, Audited: false),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+}

@@ -1,0 +1,147 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Federation.Node.Hosting;
+using Federation.Shared;
+using Federation.Store.Security;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Certificate;
+
+namespace Federation.Node.Security;
+
+/// <summary>
+/// Establishes who is calling. A client certificate is validated by ASP.NET Core's certificate
+/// authentication (chain to the deployment CA only, validity, client-authentication use), then
+/// checked against the revocation list and read for the identity it names; an account must exist
+/// here, be bound to that very certificate, and be neither locked nor cancelled. An API token
+/// (<c>authorization: Bearer fed_…</c>) stands for its account the same way. No credentials: the
+/// caller is anonymous. Anything presented and not accepted is refused — never downgraded to
+/// anonymous.
+/// </summary>
+internal sealed class CallerAuthenticator(AccountStore accounts, RevocationList revocations, NodeIdentity node, TimeProvider time)
+{
+    public const string IdentityKindClaim = "federation:kind";
+    public const string DivisionClaim = "federation:division";
+
+    /// <summary>The caller, or an <see cref="RpcException"/> (UNAUTHENTICATED) saying why the credentials were refused.</summary>
+    public async Task<Caller> AuthenticateAsync(ServerCallContext context)
+    {
+        var http = context.GetHttpContext();
+        var certificate = http.Connection.ClientCertificate;
+        var authorization = context.RequestHeaders.GetValue("authorization");
+        Caller caller;
+        if (certificate is not null)
+        {
+            var result = await http.AuthenticateAsync(CertificateAuthenticationDefaults.AuthenticationScheme);
+            if (!result.Succeeded)
+            {
+                throw Refused($"the client certificate was not accepted: {result.Failure?.Message ?? "it is not from this deployment's CA"}");
+            }
+            if (revocations.IsRevoked(certificate))
+            {
+                throw Refused("the client certificate has been revoked");
+            }
+            var principal = result.Principal!;
+            var id = principal.FindFirstValue(ClaimTypes.NameIdentifier)!;
+            caller = principal.FindFirstValue(IdentityKindClaim) == nameof(IdentityKind.Node)
+                ? new Caller(CallerKind.Node, id, principal.FindFirstValue(DivisionClaim), [])
+                : AccountCaller(accounts.Find(id), id, account => account.CertificateSha256 is { } bound && bound == Thumbprint(certificate)
+                    ? null
+                    : $"account {id} is not bound to this certificate; an administrator binds it (fedctl accounts bind)");
+        }
+        else if (authorization is not null)
+        {
+            const string bearer = "Bearer ";
+            if (!authorization.StartsWith(bearer, StringComparison.OrdinalIgnoreCase))
+            {
+                throw Refused("the authorization header must be 'Bearer <token>'");
+            }
+            var account = accounts.FindByToken(authorization[bearer.Length..].Trim());
+            caller = AccountCaller(account, null, _ => null);
+        }
+        else
+        {
+            return Caller.Anonymous;
+        }
+        return caller;
+    }
+
+    private Caller AccountCaller(Account? account, string? id, Func<Account, string?> bindingProblem)
+    {
+        if (account is null)
+        {
+            throw Refused(id is null ? "the API token is not valid" : $"there is no account {id} at {node.Id}");
+        }
+        if (bindingProblem(account) is { } problem)
+        {
+            throw Refused(problem);
+        }
+        var now = time.GetUtcNow();
+        var status = AccountStore.EffectiveStatus(account, now);
+        accounts.Touch(account, now);
+        return status switch
+        {
+            AccountStatus.Locked => throw Refused($"account {account.Id} is locked ({Reason(account, "unused for 30 days")}); an administrator can unlock it"),
+            AccountStatus.Cancelled => throw Refused($"account {account.Id} is cancelled ({Reason(account, "unused for 2 years")})"),
+            _ => Caller.ForAccount(account),
+        };
+    }
+
+    private static string Reason(Account account, string inactivity) => account.Status == AccountStatus.Active ? inactivity : account.StatusReason;
+
+    public static string Thumbprint(X509Certificate2 certificate) => Convert.ToHexString(SHA256.HashData(certificate.RawData));
+
+    private static RpcException Refused(string why) => new(new Status(StatusCode.Unauthenticated, why));
+
+    /// <summary>Registers certificate authentication against the deployment CA.</summary>
+    public static void Register(IServiceCollection services, X509Certificate2? authority)
+    {
+        services.AddAuthentication(CertificateAuthenticationDefaults.AuthenticationScheme)
+            .AddCertificate(options =>
+            {
+                options.AllowedCertificateTypes = CertificateTypes.Chained;
+                options.ChainTrustValidationMode = X509ChainTrustMode.CustomRootTrust;
+                if (authority is not null)
+                {
+                    options.CustomTrustStore.Add(authority);
+                }
+                // Revocation is the deployment's CRL, checked on every call (not cached with the chain).
+                options.RevocationMode = X509RevocationMode.NoCheck;
+                options.ValidateCertificateUse = true;
+                options.ValidateValidityPeriod = true;
+                options.Events = new CertificateAuthenticationEvents
+                {
+                    OnCertificateValidated = context =>
+                    {
+                        if (authority is null)
+                        {
+                            context.Fail("this node has no CA configured (Security:CaPath or Server:Tls:ClientCaPath)");
+                            return Task.CompletedTask;
+                        }
+                        var identity = CertificateIdentity.Read(context.ClientCertificate, out var problem);
+                        if (identity is null)
+                        {
+                            context.Fail(problem!);
+                            return Task.CompletedTask;
+                        }
+                        Claim[] claims =
+                        [
+                            new(ClaimTypes.NameIdentifier, identity.Id),
+                            new(IdentityKindClaim, identity.Kind.ToString()),
+                            .. identity.DivisionCode is { } division ? [new Claim(DivisionClaim, division)] : Array.Empty<Claim>(),
+                        ];
+                        context.Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, context.Scheme.Name));
+                        context.Success();
+                        return Task.CompletedTask;
+                    },
+                };
+            })
+            // The chain is built once per certificate, not once per call.
+            .AddCertificateCache(cache =>
+            {
+                cache.CacheSize = 4096;
+                cache.CacheEntryExpiration = TimeSpan.FromMinutes(5);
+            });
+    }
+}

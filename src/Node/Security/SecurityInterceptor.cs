@@ -1,0 +1,237 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Federation.Node.Hosting;
+using Federation.Protocol.V1;
+using Federation.Standards;
+using Federation.Store.Security;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Options;
+
+namespace Federation.Node.Security;
+
+/// <summary>
+/// Every call the node serves passes here first: authentication (<see cref="CallerAuthenticator"/>),
+/// authorisation against <see cref="AccessTable"/> (deny by default), the public check's rate
+/// limit, and the audit entry — written whatever the outcome, refusals included, before the
+/// answer leaves. Refusals say what is missing and disclose nothing about the data.
+/// </summary>
+internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
+{
+    private readonly CallerAuthenticator _authenticator;
+    private readonly AuditTrail _audit;
+    private readonly NodeIdentity _node;
+    private readonly string? _parentId;
+    private readonly TimeProvider _time;
+    private readonly Jurisdiction _nodeJurisdiction;
+    private readonly PartitionedRateLimiter<IPAddress> _publicChecks;
+    private readonly ILogger<SecurityInterceptor> _logger;
+
+    public SecurityInterceptor(CallerAuthenticator authenticator, AuditTrail audit, NodeIdentity node, NodeOptions options,
+        IOptions<SecurityOptions> security, TimeProvider time, ILogger<SecurityInterceptor> logger)
+    {
+        _authenticator = authenticator;
+        _audit = audit;
+        _node = node;
+        _parentId = string.IsNullOrWhiteSpace(options.ParentId) ? null : options.ParentId;
+        _time = time;
+        _logger = logger;
+        _nodeJurisdiction = DivisionTable.Default.JurisdictionOf(node.DivisionCode);
+        var perMinute = security.Value.PublicCheckPerMinute;
+        var burst = security.Value.PublicCheckBurst;
+        _publicChecks = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address => RateLimitPartition.GetTokenBucketLimiter(address, _ =>
+            new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = burst,
+                TokensPerPeriod = Math.Max(1, perMinute),
+                ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            }));
+    }
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation) =>
+        await GuardAsync(request, context, () => continuation(request, context));
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
+        ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
+        await GuardAsync<object, TResponse>(null, context, () => continuation(requestStream, context));
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
+        await GuardAsync<TRequest, bool>(request, context, async () =>
+        {
+            await continuation(request, responseStream, context);
+            return true;
+        });
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
+        IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
+        await GuardAsync<object, bool>(null, context, async () =>
+        {
+            await continuation(requestStream, responseStream, context);
+            return true;
+        });
+
+    private async Task<TResponse> GuardAsync<TRequest, TResponse>(TRequest? request, ServerCallContext context, Func<Task<TResponse>> call)
+    {
+        var method = context.Method;
+        var rule = AccessTable.Rules.GetValueOrDefault(method);
+        var caller = Caller.Anonymous;
+        var (subject, subjectDivision) = Subject(request);
+        var outcome = StatusCode.OK;
+        try
+        {
+            if (rule is null)
+            {
+                throw new RpcException(new Status(StatusCode.PermissionDenied, $"{method} is not in this node's authorisation table; nobody may call it"));
+            }
+            caller = await _authenticator.AuthenticateAsync(context);
+            caller = Authorise(rule, caller, context, subjectDivision);
+            context.UserState[Caller.UserStateKey] = caller;
+            return await call();
+        }
+        catch (RpcException ex)
+        {
+            outcome = ex.StatusCode;
+            throw;
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            outcome = StatusCode.Cancelled;
+            throw;
+        }
+        catch
+        {
+            outcome = StatusCode.Internal;
+            throw;
+        }
+        finally
+        {
+            if (rule is null || rule.Audited)
+            {
+                await _audit.AppendAsync(new AuditEntry(_time.GetUtcNow(), caller.AuditName, caller.OnBehalfOf ?? "", method,
+                    Mask(subject), _audit.SubjectKey(subject), outcome.ToString(), _node.Id));
+            }
+        }
+    }
+
+    private Caller Authorise(AccessRule rule, Caller caller, ServerCallContext context, string? subjectDivision)
+    {
+        if (rule.Anonymous)
+        {
+            if (context.Method == "/federation.v1.Verification/PublicCheck")
+            {
+                LimitPublicChecks(context);
+            }
+            return caller;
+        }
+        var forwarded = context.RequestHeaders.GetValue(OnBehalfOf.Header);
+        switch (caller.Kind)
+        {
+            case CallerKind.Anonymous:
+                throw new RpcException(new Status(StatusCode.Unauthenticated,
+                    $"{context.Method} needs an account: present your client certificate (fedctl --cert/--key) or an API token (--token)"));
+            case CallerKind.Node when caller.Id != _parentId:
+                throw Denied($"node {caller.Id} is not {_node.Id}'s parent ({_parentId ?? "it has none"}); a node answers node-to-node calls from its configured parent only");
+            case CallerKind.Node when forwarded is null:
+                return rule.Parent ? caller : throw Denied($"{context.Method} is not served to node {caller.Id} itself; a forwarded call names the account it is made for");
+            case CallerKind.Node:
+                if (!rule.Forwarded)
+                {
+                    throw Denied($"{context.Method} cannot be forwarded on behalf of another caller");
+                }
+                var grants = OnBehalfOf.ParseGrants(context.RequestHeaders.GetValue(OnBehalfOf.GrantsHeader) ?? "")
+                    ?? throw new RpcException(new Status(StatusCode.Unauthenticated, $"the forwarded call's {OnBehalfOf.GrantsHeader} header is malformed"));
+                if (forwarded.Length is 0 or > 200 || !forwarded.Contains('@', StringComparison.Ordinal))
+                {
+                    throw new RpcException(new Status(StatusCode.Unauthenticated, $"the forwarded call's {OnBehalfOf.Header} header must be <account>@<node>"));
+                }
+                caller = caller with { OnBehalfOf = forwarded, ForwardedGrants = grants };
+                CheckGrants(rule, grants, context, subjectDivision, forwarded);
+                return caller;
+            default:
+                if (forwarded is not null)
+                {
+                    throw Denied($"only {_node.Id}'s parent node may call on behalf of someone else");
+                }
+                CheckGrants(rule, caller.Grants, context, subjectDivision, "account " + caller.Id);
+                return caller;
+        }
+    }
+
+    private void CheckGrants(AccessRule rule, IReadOnlyList<(string Role, string Scope)> grants, ServerCallContext context, string? subjectDivision, string who)
+    {
+        var roles = grants.Where(g => rule.Roles.Contains(g.Role)).ToList();
+        if (roles.Count == 0)
+        {
+            throw Denied($"{who} has no role that may call {context.Method} (needs one of: {string.Join(", ", rule.Roles)})");
+        }
+        // The subject's division when the request names one the rule looks at, else the node's whole jurisdiction.
+        var target = rule.Scope == ScopeRule.Subject && subjectDivision is not null ? subjectDivision : null;
+        if (rule.Scope != ScopeRule.None && !roles.Any(g => Covers(g.Scope, target)))
+        {
+            throw Denied(target is null
+                ? $"{who}'s {string.Join("/", roles.Select(r => r.Role).Distinct())} role covers {string.Join(", ", roles.Select(r => r.Scope).Distinct())}, not all of {_node.Id}'s jurisdiction ({_node.DivisionCode}); ask the node of your own jurisdiction"
+                : $"{who}'s {string.Join("/", roles.Select(r => r.Role).Distinct())} role covers {string.Join(", ", roles.Select(r => r.Scope).Distinct())}, not records issued in {target}");
+        }
+    }
+
+    // A scope covers a division when the division lies in the scope's jurisdiction; it covers the
+    // node (target null) when the node's whole jurisdiction lies in it.
+    private bool Covers(string scope, string? target)
+    {
+        if (scope == Jurisdiction.NationalCode)
+        {
+            return true;
+        }
+        var jurisdiction = DivisionTable.Default.JurisdictionOf(scope);
+        if (target is not null)
+        {
+            return jurisdiction.Contains(target);
+        }
+        return _node.DivisionCode != Jurisdiction.NationalCode
+            && jurisdiction.Contains(_node.DivisionCode)
+            && _nodeJurisdiction.Prefixes.All(prefix => prefix.Length >= jurisdiction.Prefixes.Min(p => p.Length));
+    }
+
+    private void LimitPublicChecks(ServerCallContext context)
+    {
+        var address = context.GetHttpContext().Connection.RemoteIpAddress ?? IPAddress.None;
+        using var lease = _publicChecks.AttemptAcquire(address);
+        if (!lease.IsAcquired)
+        {
+            LogRateLimited(_logger);
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, "too many authenticity checks from this address; try again in a minute"));
+        }
+    }
+
+    private static RpcException Denied(string why) => new(new Status(StatusCode.PermissionDenied, why));
+
+    // The subject of a call (for the audit log) and, for a record asked about, the division it
+    // belongs to (for the jurisdiction check).
+    private static (string Subject, string? Division) Subject(object? request) => request switch
+    {
+        VerifyCertificateRequest r => (r.CertificateNumber.Trim(), CertificateNumber.TryParse(r.CertificateNumber, out var n, out _) ? n.IssuerCode : null),
+        PublicCheckRequest r => (r.CertificateNumber.Trim(), null),
+        VerifyPersonRequest r => (r.CitizenId.Trim(), null),
+        TriggerResyncRequest r => (r.ChildId, null),
+        AccountRequest r => (r.Id, null),
+        CreateAccountRequest r => (r.Id, null),
+        GrantRoleRequest r => (r.Id, null),
+        RevokeRoleRequest r => (r.Id, null),
+        TransferAccountRequest r => (r.Id, null),
+        SetAccountStatusRequest r => (r.Id, null),
+        BindCertificateRequest r => (r.Id, null),
+        _ => ("", null),
+    };
+
+    // Citizen IDs and certificate numbers are masked; the other subjects (node and account ids) are not personal.
+    private static string Mask(string subject) => subject.Length >= 15 ? CitizenId.Mask(subject) : subject;
+
+    public void Dispose() => _publicChecks.Dispose();
+
+    [LoggerMessage(EventId = 2603, Level = LogLevel.Warning, Message = "Public authenticity checks rate-limited for a client address")]
+    private static partial void LogRateLimited(ILogger logger);
+}

@@ -1,0 +1,241 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace Federation.Store.Security;
+
+/// <summary>One call as the audit log keeps it. <see cref="Subject"/> is masked; <see cref="SubjectKey"/> is a keyed hash of the full subject.</summary>
+public sealed record AuditEntry(DateTimeOffset At, string Principal, string OnBehalfOf, string Method, string Subject, string SubjectKey,
+    string Outcome, string Node);
+
+/// <summary>An entry with its place in the chain.</summary>
+public sealed record ChainedAuditEntry(long Seq, AuditEntry Entry, string Prev, string Hash);
+
+/// <summary>The newest entry of a log: how far it goes and the hash that commits to all of it.</summary>
+public sealed record AuditHead(long Seq, string Hash);
+
+/// <summary>What <see cref="AuditLog.Verify"/> found wrong, and where.</summary>
+public sealed record AuditProblem(long Seq, string Kind, string Detail);
+
+/// <summary>What a parent recorded of a child's audit chain at a pull.</summary>
+public sealed record AuditWitness(string ChildId, long Seq, string Hash, DateTimeOffset RecordedAt, bool Consistent, string Problem);
+
+/// <summary>
+/// The append-only, hash-chained audit log (R-20): each entry's hash is SHA-256 over the previous
+/// entry's hash and the entry's fields, so editing, deleting, inserting or reordering any entry
+/// breaks the chain at that entry. Cutting entries off the end leaves a valid shorter chain: the
+/// parent's recorded heads (<see cref="RecordWitness"/>) catch that, and a chain recomputed from
+/// scratch, at the next pull. Appends come in batches, one transaction each.
+/// </summary>
+public sealed class AuditLog : IDisposable
+{
+    public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
+
+    private static readonly string[] ParameterNames = ["$seq", "$at", "$principal", "$obo", "$method", "$subject", "$key", "$outcome", "$node", "$prev", "$hash"];
+
+    private readonly SqliteConnection _connection;
+    private readonly Lock _gate = new();
+    private AuditHead? _head;
+
+    private AuditLog(SqliteConnection connection) => _connection = connection;
+
+    public static AuditLog Open(string path) => new(SecurityDatabase.Open(path));
+
+    /// <summary>Appends <paramref name="entries"/> in order, in one transaction; returns the new head.</summary>
+    public AuditHead Append(IReadOnlyList<AuditEntry> entries)
+    {
+        lock (_gate)
+        {
+            var head = _head ??= ReadHead();
+            using var transaction = _connection.BeginTransaction();
+            using var insert = _connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO audit (seq, at, principal, on_behalf_of, method, subject, subject_key, outcome, node, prev, hash) VALUES ($seq, $at, $principal, $obo, $method, $subject, $key, $outcome, $node, $prev, $hash)";
+            var parameters = ParameterNames.Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
+            insert.Prepare();
+            var seq = head.Seq;
+            var prev = head.Hash;
+            foreach (var entry in entries)
+            {
+                seq++;
+                var hash = HashOf(seq, entry, prev);
+                object[] values = [seq, SecurityDatabase.Iso(entry.At), entry.Principal, entry.OnBehalfOf, entry.Method, entry.Subject, entry.SubjectKey, entry.Outcome, entry.Node, prev, hash];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    parameters[i].Value = values[i];
+                }
+                insert.ExecuteNonQuery();
+                prev = hash;
+            }
+            transaction.Commit();
+            return _head = new AuditHead(seq, prev);
+        }
+    }
+
+    public AuditHead Head()
+    {
+        lock (_gate)
+        {
+            return _head ??= ReadHead();
+        }
+    }
+
+    /// <summary>The hash of entry <paramref name="seq"/>, or null when there is no such entry.</summary>
+    public string? HashAt(long seq)
+    {
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT hash FROM audit WHERE seq = $seq";
+            command.Parameters.AddWithValue("$seq", seq);
+            return command.ExecuteScalar() as string;
+        }
+    }
+
+    /// <summary>Entries after <paramref name="afterSeq"/>, oldest first; optionally only calls by or on behalf of one account, or about one subject.</summary>
+    public IReadOnlyList<ChainedAuditEntry> Read(long afterSeq, int limit, string? account = null, string? subjectKey = null)
+    {
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = """
+                SELECT seq, at, principal, on_behalf_of, method, subject, subject_key, outcome, node, prev, hash FROM audit
+                WHERE seq > $after AND ($account IS NULL OR principal = 'account:' || $account OR substr(on_behalf_of, 1, length($account) + 1) = $account || '@')
+                  AND ($key IS NULL OR subject_key = $key)
+                ORDER BY seq LIMIT $limit
+                """;
+            command.Parameters.AddWithValue("$after", afterSeq);
+            command.Parameters.AddWithValue("$account", (object?)account ?? DBNull.Value);
+            command.Parameters.AddWithValue("$key", (object?)subjectKey ?? DBNull.Value);
+            command.Parameters.AddWithValue("$limit", limit);
+            return [.. ReadAll(command)];
+        }
+    }
+
+    /// <summary>
+    /// Walks the whole chain and returns every break, in order: an entry whose content no longer
+    /// matches its hash (edited), a gap in the numbering (deleted), a link to an entry that is
+    /// not the one before it (reordered) or to no entry at all (inserted). An empty list means
+    /// the chain is whole; whether entries were cut off its end is for the witness to say.
+    /// </summary>
+    public IReadOnlyList<AuditProblem> Verify()
+    {
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT seq, at, principal, on_behalf_of, method, subject, subject_key, outcome, node, prev, hash FROM audit ORDER BY seq";
+            var entries = ReadAll(command).ToList();
+            var seqOfHash = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var entry in entries)
+            {
+                seqOfHash.TryAdd(entry.Hash, entry.Seq);
+            }
+            var problems = new List<AuditProblem>();
+            long expected = 1;
+            var prev = Genesis;
+            foreach (var entry in entries)
+            {
+                if (entry.Seq > expected)
+                {
+                    problems.Add(new AuditProblem(expected, "deleted", $"entries {expected}..{entry.Seq - 1} are missing"));
+                }
+                else if (entry.Prev != prev)
+                {
+                    problems.Add(!seqOfHash.TryGetValue(entry.Prev, out var linked)
+                        ? new AuditProblem(entry.Seq, "inserted", $"entry {entry.Seq} links to no entry of the log: it was inserted, or the entry before it was replaced")
+                        : linked < entry.Seq - 1
+                            ? new AuditProblem(entry.Seq - 1, "inserted", $"entry {entry.Seq} was written after entry {linked}: what stands between them was inserted")
+                            : new AuditProblem(entry.Seq, "reordered", $"entry {entry.Seq} was written after entry {linked}, not after entry {entry.Seq - 1}: entries were reordered"));
+                }
+                if (HashOf(entry.Seq, entry.Entry, entry.Prev) != entry.Hash)
+                {
+                    problems.Add(new AuditProblem(entry.Seq, "edited", $"entry {entry.Seq}'s content does not match its hash"));
+                }
+                expected = entry.Seq + 1;
+                prev = entry.Hash;
+            }
+            return problems;
+        }
+    }
+
+    /// <summary>
+    /// Records a child's chain head as seen at a pull, with whether it agrees with what was recorded
+    /// before: the entry at the previously recorded seq must still have the recorded hash, and the
+    /// chain must not have become shorter.
+    /// </summary>
+    public AuditWitness RecordWitness(string childId, AuditHead head, string? hashAtPrevious, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            var previous = LatestWitness(childId);
+            var problem = previous is null ? ""
+                : head.Seq < previous.Seq ? $"the chain is shorter than at {SecurityDatabase.Iso(previous.RecordedAt)} ({head.Seq} entries, then {previous.Seq}): entries were cut off its end"
+                : hashAtPrevious != previous.Hash ? $"entry {previous.Seq} no longer has the hash recorded at {SecurityDatabase.Iso(previous.RecordedAt)}: the child's audit history was rewritten"
+                : "";
+            using var command = _connection.CreateCommand();
+            command.CommandText = "INSERT OR REPLACE INTO audit_witness (child_id, seq, hash, recorded_at, consistent, problem) VALUES ($child, $seq, $hash, $at, $ok, $problem)";
+            command.Parameters.AddWithValue("$child", childId);
+            command.Parameters.AddWithValue("$seq", head.Seq);
+            command.Parameters.AddWithValue("$hash", head.Hash);
+            command.Parameters.AddWithValue("$at", SecurityDatabase.Iso(now));
+            command.Parameters.AddWithValue("$ok", problem.Length == 0 ? 1 : 0);
+            command.Parameters.AddWithValue("$problem", problem);
+            command.ExecuteNonQuery();
+            // After a break the new head is recorded as it is, so the next pull checks against it.
+            return new AuditWitness(childId, head.Seq, head.Hash, now, problem.Length == 0, problem);
+        }
+    }
+
+    /// <summary>The last head recorded for <paramref name="childId"/>, or null.</summary>
+    public AuditWitness? LatestWitness(string childId)
+    {
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT seq, hash, recorded_at, consistent, problem FROM audit_witness WHERE child_id = $child ORDER BY recorded_at DESC, seq DESC LIMIT 1";
+            command.Parameters.AddWithValue("$child", childId);
+            using var reader = command.ExecuteReader();
+            return reader.Read()
+                ? new AuditWitness(childId, reader.GetInt64(0), reader.GetString(1), SecurityDatabase.ParseTime(reader.GetString(2)), reader.GetInt64(3) == 1, reader.GetString(4))
+                : null;
+        }
+    }
+
+    /// <summary>
+    /// SHA-256 over the previous hash, the entry's number and each field, each field prefixed with
+    /// its length so that no two different entries serialise alike.
+    /// </summary>
+    public static string HashOf(long seq, AuditEntry entry, string prev)
+    {
+        var text = new StringBuilder();
+        foreach (var field in new[] { prev, seq.ToString(CultureInfo.InvariantCulture), SecurityDatabase.Iso(entry.At), entry.Principal, entry.OnBehalfOf,
+                     entry.Method, entry.Subject, entry.SubjectKey, entry.Outcome, entry.Node })
+        {
+            text.Append(field.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(field);
+        }
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()))).ToLowerInvariant();
+    }
+
+    private AuditHead ReadHead()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new AuditHead(reader.GetInt64(0), reader.GetString(1)) : new AuditHead(0, Genesis);
+    }
+
+    private static IEnumerable<ChainedAuditEntry> ReadAll(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return new ChainedAuditEntry(reader.GetInt64(0),
+                new AuditEntry(SecurityDatabase.ParseTime(reader.GetString(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                    reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8)),
+                reader.GetString(9), reader.GetString(10));
+        }
+    }
+
+    public void Dispose() => _connection.Dispose();
+}

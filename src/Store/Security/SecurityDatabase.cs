@@ -1,0 +1,95 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Federation.Store.Security;
+
+/// <summary>
+/// The node's security database, a SQLite file of its own beside the store
+/// (<c>&lt;store&gt;.security.db</c>): accounts and the audit log. Kept apart from the record store
+/// so that an audit append never waits behind an import's long transaction, and so it can be kept
+/// and backed up on its own terms. WAL, synchronous=FULL: an entry reported written survives a
+/// power cut. Owner-only file mode is the caller's umask (the node sets 077).
+/// </summary>
+public static class SecurityDatabase
+{
+    internal const int Version = 1;
+
+    /// <summary>The security database's path for a store at <paramref name="storePath"/>.</summary>
+    public static string PathFor(string storePath) =>
+        System.IO.Path.ChangeExtension(storePath, null) + ".security.db";
+
+    internal static SqliteConnection Open(string path)
+    {
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+        connection.Open();
+        try
+        {
+            Execute(connection, "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = wal; PRAGMA synchronous = FULL;");
+            Execute(connection, Schema);
+            using var version = connection.CreateCommand();
+            version.CommandText = "SELECT value FROM meta WHERE key = 'version'";
+            var found = version.ExecuteScalar() as string;
+            if (found is null)
+            {
+                Execute(connection, $"INSERT OR IGNORE INTO meta (key, value) VALUES ('version', '{Version}')");
+            }
+            else if (int.Parse(found, CultureInfo.InvariantCulture) > Version)
+            {
+                throw new StoreException($"{path} is security schema v{found}, newer than this node's v{Version}: run the newer node version.");
+            }
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    internal static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    // The audit table is append-only in the database itself, as sealed periods are: a tamperer has
+    // to drop the triggers first, and the hash chain shows what they changed.
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS accounts (
+          id TEXT PRIMARY KEY, display_name TEXT NOT NULL, post TEXT NOT NULL, status TEXT NOT NULL,
+          status_reason TEXT NOT NULL DEFAULT '', certificate_sha256 TEXT, token_sha256 TEXT UNIQUE,
+          created_at TEXT NOT NULL, last_used_at TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS grants (
+          account_id TEXT NOT NULL REFERENCES accounts (id), role TEXT NOT NULL, scope TEXT NOT NULL,
+          granted_at TEXT NOT NULL, granted_by TEXT NOT NULL, PRIMARY KEY (account_id, role, scope)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS audit (
+          seq INTEGER PRIMARY KEY, at TEXT NOT NULL, principal TEXT NOT NULL, on_behalf_of TEXT NOT NULL,
+          method TEXT NOT NULL, subject TEXT NOT NULL, subject_key TEXT NOT NULL, outcome TEXT NOT NULL,
+          node TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS audit_subject ON audit (subject_key);
+        CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit
+          BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit
+          BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TABLE IF NOT EXISTS audit_witness (
+          child_id TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, recorded_at TEXT NOT NULL,
+          consistent INTEGER NOT NULL, problem TEXT NOT NULL DEFAULT '', PRIMARY KEY (child_id, seq, recorded_at)) WITHOUT ROWID;
+        """;
+
+    internal static string Iso(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    internal static DateTimeOffset ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+}
