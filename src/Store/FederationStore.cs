@@ -45,6 +45,7 @@ public sealed partial class FederationStore : IDisposable
         var connection = OpenConnection(options.Path, options.CacheSizeMiB, readOnly: false);
         try
         {
+            Security.SecurityDatabase.OwnerOnly(options.Path);
             SetPragma(connection, "journal_mode", JournalMode, JournalMode);
             SetPragma(connection, "synchronous", SynchronousFull.ToString(CultureInfo.InvariantCulture), SynchronousFull.ToString(CultureInfo.InvariantCulture));
             SqliteSchema.Create(connection);
@@ -84,6 +85,18 @@ public sealed partial class FederationStore : IDisposable
     }
 
     /// <summary>
+    /// Why a period as of <paramref name="asOf"/> cannot be sealed at <paramref name="now"/>, or
+    /// null. A period is sealed once its date has come, on Beijing time (UTC+8, the network's
+    /// calendar): a period dated in the future would sort after every real one and, since
+    /// periods are sealed in order, block them all.
+    /// </summary>
+    public static string? FutureProblem(DateOnly asOf, DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(now.ToOffset(TimeSpan.FromHours(8)).DateTime);
+        return asOf > today ? $"Period {Iso(asOf)} is in the future (today is {Iso(today)}, Beijing time); a period is sealed on or after its as-of date." : null;
+    }
+
+    /// <summary>
     /// Seals the staged data as the period snapshot as of <paramref name="asOf"/>: copies every
     /// dataset, counts it, digests it and writes the manifest, in one transaction. Periods are
     /// sealed in order; a sealed period can never be changed.
@@ -98,6 +111,10 @@ public sealed partial class FederationStore : IDisposable
     /// </summary>
     public Manifest Seal(DateOnly asOf, DateTimeOffset now, IReadOnlyList<MergedSource> children)
     {
+        if (FutureProblem(asOf, now) is { } future)
+        {
+            throw new StoreException(future);
+        }
         var period = Iso(asOf);
         Manifest? manifest = null;
         WithWriteTransaction(transaction =>

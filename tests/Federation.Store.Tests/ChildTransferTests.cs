@@ -8,7 +8,7 @@ namespace Federation.Store.Tests;
 public sealed class ChildTransferTests : IDisposable
 {
     private static readonly DateOnly Period = new(2026, 10, 31);
-    private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch;
+    private static readonly DateTimeOffset Now = new(2026, 11, 5, 8, 0, 0, TimeSpan.FromHours(8));
     private readonly TempDirectory _directory = new();
     private readonly FederationStore _child;
 

@@ -7,7 +7,7 @@ namespace Federation.Store.Tests;
 public sealed class FederationStoreTests : IDisposable
 {
     private static readonly DateOnly October = new(2026, 10, 31);
-    private static readonly DateTimeOffset Now = new(2026, 11, 5, 8, 0, 0, TimeSpan.FromHours(8));
+    private static readonly DateTimeOffset Now = new(2026, 11, 20, 8, 0, 0, TimeSpan.FromHours(8));
     private readonly TempDirectory _directory = new();
 
     public void Dispose() => _directory.Dispose();
@@ -105,6 +105,18 @@ public sealed class FederationStoreTests : IDisposable
         Assert.Contains("sealed in order", Assert.Throws<StoreException>(() => store.Seal(new DateOnly(2026, 10, 15), Now)).Message);
         store.Seal(new DateOnly(2026, 11, 15), Now);
         Assert.Equal(2, store.ListManifests().Count);
+    }
+
+    [Fact]
+    public void Seal_APeriodInTheFuture_IsRefused_OnBeijingTime()
+    {
+        using var store = Open();
+        // 2026-11-19 17:00 UTC is already the 20th in Beijing: the 20th may be sealed, the 21st not.
+        var evening = new DateTimeOffset(2026, 11, 19, 17, 0, 0, TimeSpan.Zero);
+        var refused = Assert.Throws<StoreException>(() => store.Seal(new DateOnly(2026, 11, 21), evening));
+        Assert.Contains("Period 2026-11-21 is in the future (today is 2026-11-20, Beijing time)", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(store.ListManifests());
+        Assert.Equal("2026-11-20", store.Seal(new DateOnly(2026, 11, 20), evening).Period);
     }
 
     [Fact]

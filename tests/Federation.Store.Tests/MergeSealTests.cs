@@ -7,7 +7,7 @@ namespace Federation.Store.Tests;
 public sealed class MergeSealTests : IDisposable
 {
     private static readonly DateOnly Period = new(2026, 10, 31);
-    private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch;
+    private static readonly DateTimeOffset Now = new(2026, 11, 5, 8, 0, 0, TimeSpan.FromHours(8));
     private const string Wang = "440106199001010013";
     private const string Li = "440106198502020024";
     private const string Zhao = "440106197003030035";

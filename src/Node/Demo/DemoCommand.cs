@@ -161,7 +161,7 @@ internal static class DemoCommand
         }
         try
         {
-            return [.. files.Select(NodeConfiguration.Load)];
+            return [.. files.Select(file => NodeConfiguration.Load(file))];
         }
         catch (NodeConfigurationException ex)
         {

@@ -10,7 +10,7 @@ namespace Federation.Node.Hosting;
 /// </summary>
 internal static partial class NodeConfigValidator
 {
-    public static IReadOnlyList<string> Validate(NodeOptions node, ServerOptions server, LogOptions log)
+    public static IReadOnlyList<string> Validate(NodeOptions node, ServerOptions server, LogOptions log, bool checkFiles = true)
     {
         var errors = new List<string>();
 
@@ -75,15 +75,15 @@ internal static partial class NodeConfigValidator
             {
                 errors.Add("Server:Tls is set but Server:Listen is http://; use an https:// address to serve TLS.");
             }
-            CheckFile(errors, "Server:Tls:CertificatePath", tls.CertificatePath);
-            CheckFile(errors, "Server:Tls:KeyPath", tls.KeyPath);
+            CheckFile(errors, "Server:Tls:CertificatePath", tls.CertificatePath, checkFiles);
+            CheckFile(errors, "Server:Tls:KeyPath", tls.KeyPath, checkFiles);
             if (tls.ClientCertificates is not ("none" or "allow" or "require"))
             {
                 errors.Add($"Server:Tls:ClientCertificates is '{tls.ClientCertificates}'; it must be none, allow or require.");
             }
             else if (tls.ClientCertificates != "none")
             {
-                CheckFile(errors, "Server:Tls:ClientCaPath", tls.ClientCaPath);
+                CheckFile(errors, "Server:Tls:ClientCaPath", tls.ClientCaPath, checkFiles);
             }
         }
         if (server.MetricsListen is { } metrics)
@@ -121,7 +121,7 @@ internal static partial class NodeConfigValidator
     /// The security settings (docs/security.md): no cleartext except on loopback, the node's own
     /// certificate names this node, the CA and CRL files exist, a sane public-check rate.
     /// </summary>
-    public static IEnumerable<string> ValidateSecurity(NodeOptions node, ServerOptions server, Security.SecurityOptions security, Security.SecurityPaths paths)
+    public static IEnumerable<string> ValidateSecurity(NodeOptions node, ServerOptions server, Security.SecurityOptions security, Security.SecurityPaths paths, bool checkFiles = true)
     {
         foreach (var (setting, address) in new[] { ("Server:Listen", server.Listen), ("Server:MetricsListen", server.MetricsListen) })
         {
@@ -139,7 +139,7 @@ internal static partial class NodeConfigValidator
         {
             yield return "Node:ParentId is set on the ministry, which has no parent.";
         }
-        if (server.Tls is { } tls && File.Exists(tls.CertificatePath))
+        if (checkFiles && server.Tls is { } tls && File.Exists(tls.CertificatePath))
         {
             string? problem;
             try
@@ -160,13 +160,13 @@ internal static partial class NodeConfigValidator
                 yield return $"Server:Tls:CertificatePath '{tls.CertificatePath}' is not this node's certificate ({problem}); it must name node {node.Id} of division {node.DivisionCode} — issue one with: Federation.Node pki node --id {node.Id} --division {node.DivisionCode}.";
             }
         }
-        if (paths.CaPath is { } ca && !File.Exists(ca))
+        if (checkFiles && paths.CaPath is { } ca && !File.Exists(ca))
         {
             yield return $"Security:CaPath (or Server:Tls:ClientCaPath) is '{ca}', which does not exist.";
         }
         if (paths.CrlPath is { } crl)
         {
-            if (!File.Exists(crl))
+            if (checkFiles && !File.Exists(crl))
             {
                 yield return $"Security:CrlPath is '{crl}', which does not exist (Federation.Node pki init writes an empty one).";
             }
@@ -250,13 +250,13 @@ internal static partial class NodeConfigValidator
         }
     }
 
-    private static void CheckFile(List<string> errors, string setting, string? path)
+    private static void CheckFile(List<string> errors, string setting, string? path, bool exists)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
             errors.Add($"{setting} is empty; give the path of a PEM file.");
         }
-        else if (!File.Exists(path))
+        else if (exists && !File.Exists(path))
         {
             errors.Add($"{setting} is '{path}', which does not exist.");
         }

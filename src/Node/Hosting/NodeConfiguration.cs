@@ -42,8 +42,12 @@ internal sealed class NodeConfiguration
     /// <summary>The client certificate and CA a parent uses towards https children (paths resolved).</summary>
     public Exchange.ChildTlsSettings ChildTls { get; }
 
-    /// <summary>Loads and validates; throws <see cref="NodeConfigurationException"/> listing every problem.</summary>
-    public static NodeConfiguration Load(string path)
+    /// <summary>
+    /// Loads and validates; throws <see cref="NodeConfigurationException"/> listing every problem.
+    /// <paramref name="checkFiles"/> false skips what depends on the node's own machine (its
+    /// certificate, CA and CRL files): <c>check-tree</c> reads every node's config in one place.
+    /// </summary>
+    public static NodeConfiguration Load(string path, bool checkFiles = true)
     {
         var fullPath = System.IO.Path.GetFullPath(path);
         if (!File.Exists(fullPath))
@@ -89,8 +93,8 @@ internal sealed class NodeConfiguration
             ResolveOptional(directory, security.AuditKeyPath) ?? System.IO.Path.ChangeExtension(store.Path, null) + ".audit.key",
             Federation.Store.Security.SecurityDatabase.PathFor(store.Path));
 
-        var errors = NodeConfigValidator.Validate(node, server, log).ToList();
-        errors.AddRange(NodeConfigValidator.ValidateSecurity(node, server, security, securityPaths));
+        var errors = NodeConfigValidator.Validate(node, server, log, checkFiles).ToList();
+        errors.AddRange(NodeConfigValidator.ValidateSecurity(node, server, security, securityPaths, checkFiles));
         var exchange = configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>() ?? new ExchangeOptions();
         // Towards https children a parent presents its own server certificate and trusts the CA it
         // accepts callers from, unless Exchange:Tls names others: one private CA per deployment.
@@ -100,7 +104,7 @@ internal sealed class NodeConfiguration
             ResolveOptional(directory, exchange.Tls?.KeyPath) ?? NonEmpty(server.Tls?.KeyPath));
         foreach (var (setting, file) in new[] { ("Exchange:Tls:CaPath", childTls.CaPath), ("Exchange:Tls:CertificatePath", childTls.CertificatePath), ("Exchange:Tls:KeyPath", childTls.KeyPath) })
         {
-            if (file is not null && !File.Exists(file) && node.Children.Any(c => c.Address.StartsWith("https:", StringComparison.OrdinalIgnoreCase)))
+            if (checkFiles && file is not null && !File.Exists(file) && node.Children.Any(c => c.Address.StartsWith("https:", StringComparison.OrdinalIgnoreCase)))
             {
                 errors.Add($"{setting} (or the Server:Tls file it defaults to) is '{file}', which does not exist; a parent needs it to call its https children.");
             }

@@ -172,6 +172,10 @@ internal static class NodeHost
         _ = app.Services.GetRequiredService<Federation.Store.FederationStore>(); // open (and check) the store before declaring the node ready
         _ = app.Services.GetRequiredService<Federation.Store.Security.AccountStore>();
         _ = app.Services.GetRequiredService<Federation.Store.Security.AuditLog>();
+        if (app.Services.GetRequiredService<Ingest.IngestDirectories>().CleanSpool() is > 0 and var cleaned)
+        {
+            NodeLog.SpoolCleaned(app.Logger, cleaned);
+        }
         NodeHealth.PublishNow(app.Services);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
         var metrics = bound.Where(a => metricsPort is not null && new Uri(a).Port == metricsPort).Select(a => a + "/metrics").ToList();

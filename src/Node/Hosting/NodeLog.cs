@@ -9,6 +9,9 @@ internal static partial class NodeLog
     [LoggerMessage(2001, LogLevel.Information, "Node {NodeId} stopping", EventName = "NodeStopping")]
     public static partial void NodeStopping(ILogger logger, string nodeId);
 
+    [LoggerMessage(2003, LogLevel.Warning, "Deleted {Count} upload spool(s) left by interrupted uploads", EventName = "SpoolCleaned")]
+    public static partial void SpoolCleaned(ILogger logger, int count);
+
     [LoggerMessage(2002, LogLevel.Debug, "Wrote ready file {Path}", EventName = "ReadyFileWritten")]
     public static partial void ReadyFileWritten(ILogger logger, string path);
 }

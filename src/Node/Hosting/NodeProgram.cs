@@ -180,13 +180,14 @@ internal static class NodeProgram
         var postOption = new Option<string>("--post") { Description = "The post the roles are granted for (R-19).", Required = true };
         var certificateOption = new Option<FileInfo?>("--certificate") { Description = "The account's PEM certificate (Federation.Node pki account) to bind it to." };
         var roleOption = new Option<string[]>("--role") { Description = "role[:scope], repeat: verifier, analyst, operator, auditor, administrator; scope defaults to the node's division.", Required = true };
+        var tokenOption = new Option<bool>("--token") { Description = "Also issue an API token for the account and print it (once)." };
         var add = new Command("add", "Create an account directly in this node's security database — the first administrator, or recovery; otherwise use fedctl accounts.")
         {
-            idOption, nameOption, postOption, certificateOption, roleOption,
+            idOption, nameOption, postOption, certificateOption, roleOption, tokenOption,
         };
         add.SetAction((parse, _) => WithConfigAsync(parse.GetValue(configOption), config => Task.FromResult(Security.SecurityCommands.AddAccount(config,
             parse.GetRequiredValue(idOption), parse.GetRequiredValue(nameOption), parse.GetRequiredValue(postOption), parse.GetValue(certificateOption)?.FullName,
-            parse.GetRequiredValue(roleOption)))));
+            parse.GetRequiredValue(roleOption), parse.GetValue(tokenOption)))));
         return new Command("accounts", "Bootstrap accounts on the node's own machine.") { add };
     }
 

@@ -27,7 +27,7 @@ internal static class NodeServices
         services.AddSingleton<PullCoordinator>();
         ChildClients.Register(services, config.Node.Children, config.ChildTls, config.Server.MaxReceiveMessageSize);
         services.AddSingleton(new Ingest.IngestDirectories(
-            Path.Combine(Path.GetDirectoryName(config.Store.Path)!, "uploads"), config.Ingest.RejectsDirectory));
+            Path.Combine(Path.GetDirectoryName(config.Store.Path)!, "uploads"), config.Ingest.RejectsDirectory, (long)config.Ingest.MaxUploadMiB * 1024 * 1024));
         return services;
     }
 

@@ -4,7 +4,8 @@ namespace Federation.Node.Hosting;
 /// Checks a whole tree from its nodes' config files (<c>Federation.Node check-tree</c>): each file
 /// on its own, then together — unique ids, one ministry at the root, every other node listed as a
 /// child by exactly one parent, each listing agreeing with the child's own config (division,
-/// address), and no cycles.
+/// address, Node:ParentId), and no cycles. Certificate files are not looked for: they live on
+/// each node's own machine.
 /// </summary>
 internal static class TreeCheck
 {
@@ -16,7 +17,7 @@ internal static class TreeCheck
         {
             try
             {
-                var config = NodeConfiguration.Load(path);
+                var config = NodeConfiguration.Load(path, checkFiles: false);
                 if (!nodes.TryAdd(config.Node.Id, config))
                 {
                     errors.Add($"{Path.GetFileName(path)}: Node:Id '{config.Node.Id}' is also used by {Path.GetFileName(nodes[config.Node.Id].Path)}.");
@@ -53,6 +54,10 @@ internal static class TreeCheck
                 if (own.Node.DivisionCode != child.DivisionCode)
                 {
                     errors.Add($"'{parent.Node.Id}' lists child '{child.Id}' with division {child.DivisionCode}, but its config says {own.Node.DivisionCode}.");
+                }
+                if (own.Node.ParentId != parent.Node.Id)
+                {
+                    errors.Add($"'{parent.Node.Id}' lists child '{child.Id}', whose Node:ParentId is {(own.Node.ParentId is { Length: > 0 } p ? $"'{p}'" : "not set")}: the child would refuse its parent's pulls.");
                 }
                 if (!SameEndpoint(child.Address, own.Server.Listen))
                 {

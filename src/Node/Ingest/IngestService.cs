@@ -13,7 +13,7 @@ namespace Federation.Node.Ingest;
 /// <c>ingest</c> command. The spool is deleted afterwards, whatever happens.
 /// </summary>
 internal sealed class IngestService(FederationStore store, NodeIdentity identity, IngestDirectories directories, Exchange.Parent.PeriodSealer sealer,
-    NodeMetrics metrics, ILogger<IngestService> logger)
+    NodeMetrics metrics, TimeProvider time, ILogger<IngestService> logger)
     : Protocol.V1.Ingest.IngestBase
 {
     private const int MaxFileNameLength = 128;
@@ -24,7 +24,11 @@ internal sealed class IngestService(FederationStore store, NodeIdentity identity
         var spool = Directory.CreateDirectory(Path.Combine(directories.Uploads, Guid.NewGuid().ToString("N"))).FullName;
         try
         {
-            var (files, sealAsOf) = await SpoolAsync(requestStream, spool, context.CancellationToken);
+            var (files, sealAsOf) = await SpoolAsync(requestStream, spool, directories.MaxUploadBytes, context.CancellationToken);
+            if (sealAsOf is { } requested && FederationStore.FutureProblem(requested, time.GetUtcNow()) is { } future)
+            {
+                throw Invalid($"options.seal_as_of: {future}");
+            }
             if (files.Count == 0)
             {
                 throw Invalid("the upload contained no file; send a FileStart (e.g. persons.csv) before its data");
@@ -91,8 +95,10 @@ internal sealed class IngestService(FederationStore store, NodeIdentity identity
         }
     }
 
-    private static async Task<(List<string> Files, DateOnly? SealAsOf)> SpoolAsync(IAsyncStreamReader<UploadChunk> requestStream, string spool, CancellationToken cancellationToken)
+    private static async Task<(List<string> Files, DateOnly? SealAsOf)> SpoolAsync(IAsyncStreamReader<UploadChunk> requestStream, string spool, long maxBytes,
+        CancellationToken cancellationToken)
     {
+        long spooled = 0;
         var files = new List<string>();
         DateOnly? sealAsOf = null;
         FileStream? current = null;
@@ -139,6 +145,12 @@ internal sealed class IngestService(FederationStore store, NodeIdentity identity
                         {
                             throw Invalid("data arrived before any FileStart naming its file");
                         }
+                        spooled += chunk.Data.Length;
+                        if (spooled > maxBytes)
+                        {
+                            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                                $"the upload is larger than this node accepts ({maxBytes / 1048576} MiB, Ingest:MaxUploadMiB); split the export or ask the node's operator"));
+                        }
                         await current.WriteAsync(chunk.Data.Memory, cancellationToken);
                         break;
                     default:
@@ -160,5 +172,26 @@ internal sealed class IngestService(FederationStore store, NodeIdentity identity
     private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
 }
 
-/// <summary>Where uploads are spooled and rejects reports written.</summary>
-internal sealed record IngestDirectories(string Uploads, string Rejects);
+/// <summary>Where uploads are spooled (at most <paramref name="MaxUploadBytes"/> each) and rejects reports written.</summary>
+internal sealed record IngestDirectories(string Uploads, string Rejects, long MaxUploadBytes = 4L << 30)
+{
+    /// <summary>
+    /// Deletes what uploads interrupted by a crash or a kill left in the spool (personal data in
+    /// files nobody will import); run at start-up, before the node takes calls.
+    /// </summary>
+    public int CleanSpool()
+    {
+        Directory.CreateDirectory(Uploads);
+        if (!OperatingSystem.IsWindows())
+        {
+            // Whoever made it: the spool holds personal data.
+            File.SetUnixFileMode(Uploads, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        var left = Directory.GetDirectories(Uploads);
+        foreach (var directory in left)
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        return left.Length;
+    }
+}

@@ -80,7 +80,7 @@ internal static class SecurityCommands
     }
 
     /// <summary>Creates an account directly in the node's security database (the first administrator, or recovery).</summary>
-    public static int AddAccount(NodeConfiguration config, string id, string name, string post, string? certificatePath, IReadOnlyList<string> roles)
+    public static int AddAccount(NodeConfiguration config, string id, string name, string post, string? certificatePath, IReadOnlyList<string> roles, bool issueToken)
     {
         string? thumbprint = null;
         if (certificatePath is not null)
@@ -110,7 +110,12 @@ internal static class SecurityCommands
         {
             var account = accounts.Create(AccountsService.CheckIdOrThrow(id), name, post, thumbprint, grants, "local:" + Environment.UserName, DateTimeOffset.UtcNow);
             Console.WriteLine($"Account {account.Id} created at {config.Node.Id}: {string.Join(", ", account.Grants.Select(g => $"{g.Role} over {g.Scope}"))}" +
-                              (thumbprint is null ? "; bind a certificate (fedctl accounts bind) or issue a token (fedctl accounts token) before it can sign in." : "."));
+                              (thumbprint is null && !issueToken ? "; bind a certificate (fedctl accounts bind) or issue a token (fedctl accounts token) before it can sign in." : "."));
+            if (issueToken)
+            {
+                // Shown once: only its digest is kept.
+                Console.WriteLine($"API token (shown once; give it as fedctl --token or FEDCTL_TOKEN): {accounts.IssueToken(account.Id)}");
+            }
             return 0;
         }
         catch (StoreException ex)

@@ -84,11 +84,14 @@ internal sealed class VerificationService(FederationStore store, NodeIdentity id
         var answer = await MeasuredAsync("PublicCheck", () => VerifyCertificateAsync(number, context));
         var certificate = answer.Found ? answer.Holder.Certificates.FirstOrDefault(c => c.Certificate.CertificateNumber == number.Value) : null;
         // Minimal disclosure: whether the number, in force, belongs to someone of that name —
-        // nothing about who, where or why not.
+        // nothing about who, where or why not. A "no" is the same whatever the reason: a wrong
+        // name and an unknown number must not be told apart (no name oracle), so a "no" carries
+        // no freshness either (a cached record would otherwise show that the number exists).
+        var genuine = certificate is { State: CertificateState.Valid } && answer.Holder.Person is { } person && person.Name == name;
         return new PublicCheckResponse
         {
-            Genuine = certificate is { State: CertificateState.Valid } && answer.Holder.Person is { } person && person.Name == name,
-            Freshness = answer.Provenance.Sources.Select(s => s.Freshness).DefaultIfEmpty(Freshness.Live).Max(),
+            Genuine = genuine,
+            Freshness = genuine ? answer.Provenance.Sources.Select(s => s.Freshness).DefaultIfEmpty(Freshness.Live).Max() : Freshness.Unspecified,
         };
     }
 

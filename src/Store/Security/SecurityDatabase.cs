@@ -35,6 +35,7 @@ public static class SecurityDatabase
         connection.Open();
         try
         {
+            OwnerOnly(path);
             Execute(connection, "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = wal; PRAGMA synchronous = FULL;");
             Execute(connection, Schema);
             using var version = connection.CreateCommand();
@@ -54,6 +55,18 @@ public static class SecurityDatabase
         {
             connection.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Makes a database file readable by its owner only, whoever created it and with whatever
+    /// umask (SQLite gives its -wal and -shm files the database's mode).
+    /// </summary>
+    public static void OwnerOnly(string path)
+    {
+        if (!OperatingSystem.IsWindows() && File.Exists(path))
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
     }
 

@@ -58,24 +58,28 @@ public sealed class TreeConfigTests : IDisposable
     [Fact]
     public void CheckTree_WrongAddressOrphanAndSecondParent_AreReported()
     {
-        var ministry = Write("ministry", "ministry", "000000", 7300, ("p1", "440000", 7301), ("p2", "320000", 7302));
-        var p1 = Write("p1", "province", "440000", 7301, ("c1", "440100", 7399));
-        var p2 = Write("p2", "province", "320000", 7302);
-        var c1 = Write("c1", "city", "440100", 7303);
-        var orphan = Write("c2", "city", "440300", 7304);
+        var ministry = Write("ministry", "ministry", "000000", 7300, parent: null, ("p1", "440000", 7301), ("p2", "320000", 7302));
+        var p1 = Write("p1", "province", "440000", 7301, "ministry", ("c1", "440100", 7399));
+        var p2 = Write("p2", "province", "320000", 7302, parent: null);
+        var c1 = Write("c1", "city", "440100", 7303, "p2");
+        var orphan = Write("c2", "city", "440300", 7304, "p1");
 
         var errors = TreeCheck.Check([ministry, p1, p2, c1, orphan], out _);
 
         Assert.Contains(errors, e => e.Contains("'p1' lists child 'c1' at http://127.0.0.1:7399, but it listens on http://127.0.0.1:7303", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("'c2' (city) is not listed as a child by any node", StringComparison.Ordinal));
+        // A child that names another parent would refuse its real parent's pulls.
+        Assert.Contains(errors, e => e.Contains("'p1' lists child 'c1', whose Node:ParentId is 'p2'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("'ministry' lists child 'p2', whose Node:ParentId is not set", StringComparison.Ordinal));
+        Assert.DoesNotContain(errors, e => e.Contains("lists child 'p1', whose", StringComparison.Ordinal));
     }
 
-    private string Write(string id, string level, string division, int port, params (string Id, string Division, int Port)[] children)
+    private string Write(string id, string level, string division, int port, string? parent, params (string Id, string Division, int Port)[] children)
     {
         var path = _directory.File(id + ".json");
         var list = string.Join(",", children.Select(c => $$"""{ "Id": "{{c.Id}}", "DivisionCode": "{{c.Division}}", "Address": "http://127.0.0.1:{{c.Port}}" }"""));
         File.WriteAllText(path, $$"""
-            { "Node": { "Id": "{{id}}", "Level": "{{level}}", "DivisionCode": "{{division}}" },
+            { "Node": { "Id": "{{id}}", "Level": "{{level}}", "DivisionCode": "{{division}}"{{(parent is null ? "" : $", \"ParentId\": \"{parent}\"")}} },
               "Server": { "Listen": "http://127.0.0.1:{{port}}" }, "Children": [ {{list}} ] }
             """);
         return path;

@@ -11,6 +11,9 @@ namespace Federation.Node.Tests.Ingest;
 /// <summary>A generated export with defects of every kind: exactly the defective rows are rejected.</summary>
 public sealed class GeneratedExportTests : IDisposable
 {
+    // When the periods were sealed: after every as-of date used here (a period cannot be sealed before its date).
+    private static readonly DateTimeOffset SealedAt = new(2026, 12, 1, 8, 0, 0, TimeSpan.FromHours(8));
+
     private readonly TempDirectory _directory = new();
 
     public void Dispose() => _directory.Dispose();
@@ -44,10 +47,10 @@ public sealed class GeneratedExportTests : IDisposable
         Assert.Equal(0, again.Changed);
 
         // The same export in another store seals to the same digest.
-        var digest = store.Seal(new DateOnly(2026, 10, 31), DateTimeOffset.UnixEpoch).Digest;
+        var digest = store.Seal(new DateOnly(2026, 10, 31), SealedAt).Digest;
         using var other = FederationStore.Open(new StoreOptions { Path = _directory.File("b.db") });
         Import(other, export, _directory.File("rejects3.csv"));
-        Assert.Equal(digest, other.Seal(new DateOnly(2026, 10, 31), DateTimeOffset.UnixEpoch).Digest);
+        Assert.Equal(digest, other.Seal(new DateOnly(2026, 10, 31), SealedAt).Digest);
     }
 
     [Fact]

@@ -12,6 +12,9 @@ namespace Federation.Node.Tests.Statistics;
 /// </summary>
 public sealed class IndicatorCalculatorTests : IDisposable
 {
+    // When the periods were sealed: after every as-of date used here (a period cannot be sealed before its date).
+    private static readonly DateTimeOffset SealedAt = new(2026, 12, 1, 8, 0, 0, TimeSpan.FromHours(8));
+
     private const string In = "440106";
     private const string Out = "440306";
     private const string EmployerX = "91110000600037341L";
@@ -63,7 +66,7 @@ public sealed class IndicatorCalculatorTests : IDisposable
             staging.Commit();
         }
         var period = DateOnly.Parse(asOf, System.Globalization.CultureInfo.InvariantCulture);
-        _store.Seal(period, DateTimeOffset.UnixEpoch);
+        _store.Seal(period, SealedAt);
         return new IndicatorCalculator(_store).Compute(period, DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture),
             DateOnly.Parse(to, System.Globalization.CultureInfo.InvariantCulture), Guangzhou);
     }

@@ -74,6 +74,13 @@ public sealed class TreeTests
             Assert.Equal(2, person.Holder.Unemployment.Count);
             Assert.Equal(2, person.Provenance.Sources.Count);
 
+            // The city that owns the record authorised and audited the call for the ministry's
+            // caller, forwarded by its parent (on-behalf-of), with the citizen ID masked.
+            var forwarded = (await guangzhouClient.ReadAuditAsync(limit: 1000, account: TestPki.Tester)).Records
+                .Last(r => r.Method == "/federation.v1.Verification/VerifyPerson");
+            Assert.Equal(("node:province-440000", "tester@ministry", "OK", "city-440100"), (forwarded.Principal, forwarded.OnBehalfOf, forwarded.Outcome, forwarded.Node));
+            Assert.DoesNotContain(moved, forwarded.Subject, StringComparison.Ordinal);
+
             // Guangzhou hangs (stopped, its connection open): the deadline travels down less a
             // reserve at each hop (and at most Exchange:VerificationTimeout, 1 s here), so the
             // province gives up on the city in time to answer from its copy, and the ministry in
