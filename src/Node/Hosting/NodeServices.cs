@@ -18,7 +18,7 @@ internal static class NodeServices
         services.AddSingleton<NodeIdentity>();
         services.AddSingleton(_ => Federation.Store.FederationStore.Open(config.Store));
         services.AddSingleton(config.SecurityPaths);
-        services.AddSingleton(_ => Federation.Store.Security.AccountStore.Open(config.SecurityPaths.DatabasePath));
+        services.AddSingleton(provider => Federation.Store.Security.AccountStore.Open(config.SecurityPaths.DatabasePath, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => Federation.Store.Security.AuditLog.Open(config.SecurityPaths.DatabasePath));
         services.AddOptions<ExchangeOptions>().Bind(config.Configuration.GetSection(ExchangeOptions.Section));
         services.AddMetrics();

@@ -1,20 +1,22 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
+using Federation.Store;
 using Federation.Store.Security;
 
 namespace Federation.Node.Security;
 
 /// <summary>
-/// Writes audit entries in batches: calls hand in their entry and wait until the batch
-/// holding it is committed, so a call answered is a call recorded, while a busy node pays one
-/// commit for many calls. The subject of an entry is kept masked, plus an HMAC-SHA256 of the full
-/// subject under this node's audit key — an auditor can find every call about one person without
-/// the log holding their number in the clear.
+/// Writes audit entries by group commit: a call hands in its entry and waits until the
+/// transaction holding it is committed, so a call answered is a call recorded, while a busy node
+/// pays one commit for many calls. The writer has a thread of its own: every audited call waits
+/// for it, so it must not queue behind those calls' work on the thread pool. The subject of an
+/// entry is kept masked, plus an HMAC-SHA256 of the full subject under this node's audit key — an
+/// auditor can find every call about one person without the log holding their number in the clear.
 /// </summary>
 internal sealed partial class AuditTrail : BackgroundService
 {
-    private const int MaxBatch = 512;
+    private const int MaxBatch = 1024;
 
     private readonly AuditLog _log;
     private readonly byte[] _key;
@@ -29,13 +31,14 @@ internal sealed partial class AuditTrail : BackgroundService
         _key = LoadOrCreateKey(paths.AuditKeyPath);
     }
 
-    /// <summary>Appends an entry and completes once it is committed (throws if it could not be).</summary>
+    /// <summary>Appends an entry; completes once it is committed, or throws if it could not be.</summary>
     public Task AppendAsync(AuditEntry entry)
     {
         var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_queue.Writer.TryWrite((entry, written)))
         {
-            // Stopping: write it directly rather than lose it.
+            // The writer has stopped (the node is stopping and its server too): write it here
+            // rather than lose it.
             _log.Append([entry]);
             return Task.CompletedTask;
         }
@@ -46,35 +49,30 @@ internal sealed partial class AuditTrail : BackgroundService
     public string SubjectKey(string subject) =>
         subject.Length == 0 ? "" : Convert.ToHexString(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(subject.ToUpperInvariant()))).ToLowerInvariant();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var batch = new List<(AuditEntry Entry, TaskCompletionSource Written)>(MaxBatch);
-        var reader = _queue.Reader;
-        try
-        {
-            while (await reader.WaitToReadAsync(CancellationToken.None))
-            {
-                while (batch.Count < MaxBatch && reader.TryRead(out var item))
-                {
-                    batch.Add(item);
-                }
-                Write(batch);
-                batch.Clear();
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogFailed(_logger, ex);
-            throw;
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(WriteUntilCompleted, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        // Calls still running may append: complete the queue only after the server has stopped
-        // (hosted services stop after the server), then drain it.
+        // Drain what is queued, then stop; a call still finishing writes its own entry (above).
         _queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
+    }
+
+    private void WriteUntilCompleted()
+    {
+        var batch = new List<(AuditEntry Entry, TaskCompletionSource Written)>(MaxBatch);
+        var reader = _queue.Reader;
+        // Blocking is what this thread is for.
+        while (reader.TryPeek(out _) || reader.WaitToReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult())
+        {
+            while (batch.Count < MaxBatch && reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+            Write(batch);
+            batch.Clear();
+        }
     }
 
     private void Write(List<(AuditEntry Entry, TaskCompletionSource Written)> batch)
@@ -87,8 +85,9 @@ internal sealed partial class AuditTrail : BackgroundService
                 item.Written.TrySetResult();
             }
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException)
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or StoreException)
         {
+            // The calls waiting for these entries fail (INTERNAL): nothing is answered unrecorded.
             LogFailed(_logger, ex);
             foreach (var item in batch)
             {

@@ -109,7 +109,7 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
         }
         finally
         {
-            if (rule is null || rule.Audited)
+            if ((rule is null || rule.Audited))
             {
                 await _audit.AppendAsync(new AuditEntry(_time.GetUtcNow(), caller.AuditName, caller.OnBehalfOf ?? "", method,
                     Mask(subject), _audit.SubjectKey(subject), outcome.ToString(), _node.Id));

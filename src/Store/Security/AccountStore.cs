@@ -21,8 +21,9 @@ public sealed record Account(string Id, string DisplayName, string Post, Account
 
 /// <summary>
 /// Personal accounts and the roles granted to them per post, in the security database.
-/// Reads come from an in-memory copy, reloaded when any connection (another process too) has
-/// committed a change, so authenticating a call costs no query. API tokens are kept as SHA-256
+/// Reads come from an in-memory copy, so authenticating a call costs no query: reloaded at once
+/// after a change made here, and within a second of one committed by another process (the
+/// node's own <c>accounts add</c> command). API tokens are kept as SHA-256
 /// digests only: a token is 32 random bytes, too long to guess, so a slow hash adds nothing.
 /// </summary>
 public sealed class AccountStore : IDisposable
@@ -33,11 +34,18 @@ public sealed class AccountStore : IDisposable
     private Dictionary<string, string> _byToken = [];
     private long _dataVersion = -1;
     private bool _stale = true;
+    private long _lastLook;
 
-    private AccountStore(SqliteConnection connection) => _connection = connection;
+    private readonly TimeProvider _time;
+
+    private AccountStore(SqliteConnection connection, TimeProvider time)
+    {
+        _connection = connection;
+        _time = time;
+    }
 
     /// <summary>Opens (creating if needed) the security database at <paramref name="path"/>.</summary>
-    public static AccountStore Open(string path) => new(SecurityDatabase.Open(path));
+    public static AccountStore Open(string path, TimeProvider? time = null) => new(SecurityDatabase.Open(path, durable: true), time ?? TimeProvider.System);
 
     /// <summary>How long an account may go unused before it is locked (R-19: 30 days).</summary>
     public static readonly TimeSpan LockAfter = TimeSpan.FromDays(30);
@@ -191,10 +199,16 @@ public sealed class AccountStore : IDisposable
         }
     }
 
-    // Reloads everything when a change was committed here or by another connection (PRAGMA
-    // data_version moves only for other connections' commits; our own set _stale).
+    // Reloads everything when a change was committed here, or by another connection (PRAGMA
+    // data_version moves only for other connections' commits, and is asked at most once a second).
     private void Refresh()
     {
+        var now = _time.GetTimestamp();
+        if (!_stale && _time.GetElapsedTime(_lastLook, now) < TimeSpan.FromSeconds(1))
+        {
+            return;
+        }
+        _lastLook = now;
         using var version = _connection.CreateCommand();
         version.CommandText = "PRAGMA data_version";
         var current = (long)version.ExecuteScalar()!;

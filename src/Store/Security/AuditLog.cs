@@ -40,7 +40,7 @@ public sealed class AuditLog : IDisposable
 
     private AuditLog(SqliteConnection connection) => _connection = connection;
 
-    public static AuditLog Open(string path) => new(SecurityDatabase.Open(path));
+    public static AuditLog Open(string path) => new(SecurityDatabase.Open(path, durable: false));
 
     /// <summary>Appends <paramref name="entries"/> in order, in one transaction; returns the new head.</summary>
     public AuditHead Append(IReadOnlyList<AuditEntry> entries)

@@ -10,10 +10,11 @@ public sealed class AccountStoreTests : IDisposable
     private static readonly DateTimeOffset Created = new(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
     private readonly TempDirectory _directory = new();
     private readonly AccountStore _accounts;
+    private readonly SteppedClock _clock = new();
 
     public AccountStoreTests()
     {
-        _accounts = AccountStore.Open(_directory.File("node.security.db"));
+        _accounts = AccountStore.Open(_directory.File("node.security.db"), _clock);
         _accounts.Create("li.na", "Li Na", "verification desk, Guangzhou", "AB12", [("verifier", "440100"), ("analyst", "440100")], "account:admin", Created);
     }
 
@@ -80,13 +81,32 @@ public sealed class AccountStoreTests : IDisposable
     }
 
     [Fact]
-    public void AChangeByAnotherConnection_IsSeenOnTheNextLookup()
+    public void AChangeByAnotherProcess_IsSeenWithinASecond_OwnChangesAtOnce()
     {
         Assert.NotEmpty(_accounts.Find("li.na")!.Grants);
         using (var other = AccountStore.Open(_directory.File("node.security.db")))
         {
             other.Transfer("li.na", "elsewhere");
         }
+        // Within the second the copy in memory stands; after it, the other's commit is read.
+        _clock.Advance(TimeSpan.FromMilliseconds(500));
+        Assert.NotEmpty(_accounts.Find("li.na")!.Grants);
+        _clock.Advance(TimeSpan.FromMilliseconds(600));
         Assert.Empty(_accounts.Find("li.na")!.Grants);
+        // A change made here is seen at once.
+        _accounts.Grant("li.na", "auditor", "440100", "account:admin", Created);
+        Assert.Equal(["auditor"], _accounts.Find("li.na")!.Grants.Select(g => g.Role));
+    }
+
+    /// <summary>A clock that moves only when told (the accounts' reload throttle reads timestamps).</summary>
+    private sealed class SteppedClock : TimeProvider
+    {
+        private long _ticks = 1;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _ticks;
+
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
     }
 }
