@@ -25,7 +25,7 @@ internal static class CertificateAuthority
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(authority);
-        // A private CA publishes no revocation lists; revocation is handled by re-issuing the CA.
+        // Revocation is the deployment's CRL, checked by the node beside this (Security/RevocationList).
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         return chain.Build(certificate);
     }

@@ -80,7 +80,8 @@ internal sealed class ChildClients(IServiceProvider services)
 
     private static void Add<TClient>(IServiceCollection services, ChildOptions child, Lazy<ChildCredentials> tls, int maxReceiveMessageSize) where TClient : class =>
         services.AddGrpcClient<TClient>(Name<TClient>(child.Id), options => options.Address = new Uri(child.Address))
-            .ConfigurePrimaryHttpMessageHandler(provider => CreateHandler(child, tls, provider.GetRequiredService<ILogger<ChildClients>>()))
+            .ConfigurePrimaryHttpMessageHandler(provider => CreateHandler(child, tls, provider.GetRequiredService<Security.RevocationList>(),
+                provider.GetRequiredService<ILogger<ChildClients>>()))
             .ConfigureChannel(channel =>
             {
                 channel.InitialReconnectBackoff = InitialReconnectBackoff;
@@ -91,7 +92,7 @@ internal sealed class ChildClients(IServiceProvider services)
             // TLS handshake because the factory rotated its handler.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
-    private static SocketsHttpHandler CreateHandler(ChildOptions child, Lazy<ChildCredentials> tls, ILogger logger)
+    private static SocketsHttpHandler CreateHandler(ChildOptions child, Lazy<ChildCredentials> tls, Security.RevocationList revocations, ILogger logger)
     {
         var handler = new SocketsHttpHandler
         {
@@ -118,6 +119,11 @@ internal sealed class ChildClients(IServiceProvider services)
                     if (!trusted(sender, certificate, chain, errors) || certificate is not X509Certificate2 typed)
                     {
                         ExchangeLog.ChildCertificateRefused(logger, child.Id, child.Address, "it is not a certificate of this deployment's CA for that address");
+                        return false;
+                    }
+                    if (revocations.IsRevoked(typed))
+                    {
+                        ExchangeLog.ChildCertificateRefused(logger, child.Id, child.Address, "its certificate has been revoked; refused");
                         return false;
                     }
                     var named = Federation.Shared.CertificateIdentity.Read(typed, out var problem);

@@ -107,8 +107,6 @@ internal static class NodeHost
         services.AddOptions<Security.SecurityOptions>().Bind(config.Configuration.GetSection(Security.SecurityOptions.Section));
         var authority = config.SecurityPaths.CaPath is { } ca ? Federation.Shared.CertificateAuthority.LoadPem(ca) : null;
         Security.CallerAuthenticator.Register(services, authority);
-        services.AddSingleton(_ => new Security.RevocationList(config.SecurityPaths, authority,
-            _.GetRequiredService<TimeProvider>(), _.GetRequiredService<ILogger<Security.RevocationList>>()));
         services.AddSingleton<Security.CallerAuthenticator>();
         services.AddSingleton<Security.AuditTrail>();
         services.AddHostedService(provider => provider.GetRequiredService<Security.AuditTrail>());

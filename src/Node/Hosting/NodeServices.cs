@@ -18,6 +18,10 @@ internal static class NodeServices
         services.AddSingleton<NodeIdentity>();
         services.AddSingleton(_ => Federation.Store.FederationStore.Open(config.Store));
         services.AddSingleton(config.SecurityPaths);
+        // Callers' certificates and, at a parent, its children's are checked against the same CRL.
+        services.AddSingleton(provider => new Security.RevocationList(config.SecurityPaths,
+            config.SecurityPaths.CaPath is { } ca ? Federation.Shared.CertificateAuthority.LoadPem(ca) : null,
+            provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<Security.RevocationList>>()));
         services.AddSingleton(provider => Federation.Store.Security.AccountStore.Open(config.SecurityPaths.DatabasePath, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => Federation.Store.Security.AuditLog.Open(config.SecurityPaths.DatabasePath));
         services.AddOptions<ExchangeOptions>().Bind(config.Configuration.GetSection(ExchangeOptions.Section));

@@ -33,13 +33,13 @@ internal sealed partial class AccountsService(AccountStore accounts, NodeIdentit
             throw Invalid("display_name and post are required: an account is personal and its roles go with a post (R-19)");
         }
         var thumbprint = request.CertificatePem.Length == 0 ? null : CertificateFor(id, request.CertificatePem);
-        var grants = request.Grants.Select(g => CheckGrant(g.Role, g.Scope)).ToList();
+        var grants = request.Grants.Select(g => CheckGrant(g.Role, g.Scope, context)).ToList();
         return accounts.Create(id, request.DisplayName.Trim(), request.Post.Trim(), thumbprint, grants, By(context), time.GetUtcNow());
     });
 
     public override Task<AccountInfo> GrantRole(GrantRoleRequest request, ServerCallContext context) => Answer(() =>
     {
-        var (role, scope) = CheckGrant(request.Grant?.Role ?? "", request.Grant?.Scope ?? "");
+        var (role, scope) = CheckGrant(request.Grant?.Role ?? "", request.Grant?.Scope ?? "", context);
         return accounts.Grant(request.Id, role, scope, By(context), time.GetUtcNow());
     });
 
@@ -117,19 +117,30 @@ internal sealed partial class AccountsService(AccountStore accounts, NodeIdentit
         return info;
     }
 
-    private (string Role, string Scope) CheckGrant(string role, string scope)
+    // An administrator grants roles only over what their own administrator role covers: one
+    // over Guangzhou cannot make a national verifier.
+    private (string Role, string Scope) CheckGrant(string role, string scope, ServerCallContext context)
     {
         if (!Roles.All.Contains(role))
         {
             throw Invalid($"role '{role}' is not a role; roles: {string.Join(", ", Roles.All)}");
         }
         scope = scope.Length == 0 ? node.DivisionCode : scope;
-        if (scope != Jurisdiction.NationalCode && DivisionTable.Default.Find(scope) is null)
+        if (!OnBehalfOf.IsScope(scope))
         {
             throw Invalid($"scope '{scope}' is not a GB/T 2260 division code (000000 is national)");
         }
+        if (context.UserState.TryGetValue(Caller.UserStateKey, out var state) && state is Caller { Kind: CallerKind.Account } granter
+            && !granter.Grants.Any(g => g.Role == Roles.Administrator && Within(scope, g.Scope)))
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied,
+                $"account {granter.Id} administers {string.Join(", ", granter.Grants.Where(g => g.Role == Roles.Administrator).Select(g => g.Scope))}; it cannot grant a role over {scope}"));
+        }
         return (role, scope);
     }
+
+    private static bool Within(string inner, string outer) =>
+        outer == Jurisdiction.NationalCode || (inner != Jurisdiction.NationalCode && DivisionTable.Default.JurisdictionOf(outer).Contains(inner));
 
     internal static string CheckId(string id) =>
         AccountId().IsMatch(id) ? id : throw Invalid($"account id '{id}' must be 1–64 letters, digits, '.', '-' or '_'");

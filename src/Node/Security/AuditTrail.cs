@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
-using Federation.Store;
 using Federation.Store.Security;
 
 namespace Federation.Node.Security;
@@ -85,9 +84,10 @@ internal sealed partial class AuditTrail : BackgroundService
                 item.Written.TrySetResult();
             }
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or StoreException)
+        catch (Exception ex)
         {
-            // The calls waiting for these entries fail (INTERNAL): nothing is answered unrecorded.
+            // Whatever went wrong, the calls waiting for these entries fail (INTERNAL) — nothing
+            // is answered unrecorded — and the writer goes on with the next batch.
             LogFailed(_logger, ex);
             foreach (var item in batch)
             {

@@ -25,12 +25,15 @@ internal sealed record Caller(CallerKind Kind, string Id, string? DivisionCode, 
     /// <summary>The original caller's grants, as the forwarding node asserted them.</summary>
     public IReadOnlyList<(string Role, string Scope)> ForwardedGrants { get; init; } = [];
 
+    /// <summary>Credentials presented and refused: who they claimed to be (the caller stays anonymous).</summary>
+    public string? Refused { get; init; }
+
     /// <summary>How the audit log names the caller.</summary>
     public string AuditName => Kind switch
     {
         CallerKind.Account => "account:" + Id,
         CallerKind.Node => "node:" + Id,
-        _ => "anonymous",
+        _ => Refused is null ? "anonymous" : "refused:" + Refused,
     };
 
     public static Caller ForAccount(Account account) =>
@@ -58,7 +61,7 @@ internal static class OnBehalfOf
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var colon = part.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0 || !Roles.All.Contains(part[..colon]) || part.Length - colon - 1 != 6 || !part[(colon + 1)..].All(char.IsAsciiDigit))
+            if (colon <= 0 || !Roles.All.Contains(part[..colon]) || !IsScope(part[(colon + 1)..]))
             {
                 return null;
             }
@@ -66,6 +69,10 @@ internal static class OnBehalfOf
         }
         return grants;
     }
+
+    /// <summary>A jurisdiction a role can be granted over: 000000 (national) or a GB/T 2260 code.</summary>
+    public static bool IsScope(string code) =>
+        code == Federation.Standards.Jurisdiction.NationalCode || (code.Length == 6 && Federation.Standards.DivisionTable.Default.Find(code) is not null);
 
     /// <summary>
     /// The headers for calling a child on behalf of <paramref name="caller"/> (this node's own

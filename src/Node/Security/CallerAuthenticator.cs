@@ -31,16 +31,20 @@ internal sealed class CallerAuthenticator(AccountStore accounts, RevocationList 
         var certificate = http.Connection.ClientCertificate;
         var authorization = context.RequestHeaders.GetValue("authorization");
         Caller caller;
+        if (certificate is not null && authorization is not null)
+        {
+            throw Refused("present a client certificate or an API token, not both", Claimed(certificate));
+        }
         if (certificate is not null)
         {
             var result = await http.AuthenticateAsync(CertificateAuthenticationDefaults.AuthenticationScheme);
             if (!result.Succeeded)
             {
-                throw Refused($"the client certificate was not accepted: {result.Failure?.Message ?? "it is not from this deployment's CA"}");
+                throw Refused($"the client certificate was not accepted: {result.Failure?.Message ?? "it is not from this deployment's CA"}", Claimed(certificate));
             }
             if (revocations.IsRevoked(certificate))
             {
-                throw Refused("the client certificate has been revoked");
+                throw Refused("the client certificate has been revoked", Claimed(certificate));
             }
             var principal = result.Principal!;
             var id = principal.FindFirstValue(ClaimTypes.NameIdentifier)!;
@@ -55,7 +59,7 @@ internal sealed class CallerAuthenticator(AccountStore accounts, RevocationList 
             const string bearer = "Bearer ";
             if (!authorization.StartsWith(bearer, StringComparison.OrdinalIgnoreCase))
             {
-                throw Refused("the authorization header must be 'Bearer <token>'");
+                throw Refused("the authorization header must be 'Bearer <token>'", "token");
             }
             var account = accounts.FindByToken(authorization[bearer.Length..].Trim());
             caller = AccountCaller(account, null, _ => null);
@@ -71,28 +75,34 @@ internal sealed class CallerAuthenticator(AccountStore accounts, RevocationList 
     {
         if (account is null)
         {
-            throw Refused(id is null ? "the API token is not valid" : $"there is no account {id} at {node.Id}");
+            throw Refused(id is null ? "the API token is not valid" : $"there is no account {id} at {node.Id}", id is null ? "token" : "account:" + id);
         }
+        var claimed = "account:" + account.Id;
         if (bindingProblem(account) is { } problem)
         {
-            throw Refused(problem);
+            throw Refused(problem, claimed);
         }
         var now = time.GetUtcNow();
         var status = AccountStore.EffectiveStatus(account, now);
         accounts.Touch(account, now);
         return status switch
         {
-            AccountStatus.Locked => throw Refused($"account {account.Id} is locked ({Reason(account, "unused for 30 days")}); an administrator can unlock it"),
-            AccountStatus.Cancelled => throw Refused($"account {account.Id} is cancelled ({Reason(account, "unused for 2 years")})"),
+            AccountStatus.Locked => throw Refused($"account {account.Id} is locked ({Reason(account, "unused for 30 days")}); an administrator can unlock it", claimed),
+            AccountStatus.Cancelled => throw Refused($"account {account.Id} is cancelled ({Reason(account, "unused for 2 years")})", claimed),
             _ => Caller.ForAccount(account),
         };
     }
+
+    // Who a refused certificate says it is, for the audit log (not trusted: it was refused).
+    private static string Claimed(X509Certificate2 certificate) => CertificateIdentity.Read(certificate, out _) is { } identity
+        ? $"{(identity.Kind == IdentityKind.Node ? "node" : "account")}:{identity.Id}"
+        : "certificate";
 
     private static string Reason(Account account, string inactivity) => account.Status == AccountStatus.Active ? inactivity : account.StatusReason;
 
     public static string Thumbprint(X509Certificate2 certificate) => Convert.ToHexString(SHA256.HashData(certificate.RawData));
 
-    private static RpcException Refused(string why) => new(new Status(StatusCode.Unauthenticated, why));
+    private static CredentialsRefusedException Refused(string why, string claimed) => new(why, claimed);
 
     /// <summary>Registers certificate authentication against the deployment CA.</summary>
     public static void Register(IServiceCollection services, X509Certificate2? authority)
@@ -144,4 +154,10 @@ internal sealed class CallerAuthenticator(AccountStore accounts, RevocationList 
                 cache.CacheEntryExpiration = TimeSpan.FromMinutes(5);
             });
     }
+}
+
+/// <summary>UNAUTHENTICATED: credentials were presented and refused; <see cref="Claimed"/> is who they claimed to be (for the audit log).</summary>
+internal sealed class CredentialsRefusedException(string why, string claimed) : RpcException(new Status(StatusCode.Unauthenticated, why))
+{
+    public string Claimed { get; } = claimed;
 }

@@ -39,12 +39,13 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
         _nodeJurisdiction = DivisionTable.Default.JurisdictionOf(node.DivisionCode);
         var perMinute = security.Value.PublicCheckPerMinute;
         var burst = security.Value.PublicCheckBurst;
-        _publicChecks = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address => RateLimitPartition.GetTokenBucketLimiter(address, _ =>
+        // A bucket of `burst` checks per client, refilled one at a time at `perMinute` a minute.
+        _publicChecks = PartitionedRateLimiter.Create<IPAddress, string>(address => RateLimitPartition.GetTokenBucketLimiter(ClientKey(address), _ =>
             new TokenBucketRateLimiterOptions
             {
                 TokenLimit = burst,
-                TokensPerPeriod = Math.Max(1, perMinute),
-                ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+                TokensPerPeriod = 1,
+                ReplenishmentPeriod = TimeSpan.FromMinutes(1) / perMinute,
                 QueueLimit = 0,
                 AutoReplenishment = true,
             }));
@@ -92,6 +93,18 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
             context.UserState[Caller.UserStateKey] = caller;
             return await call();
         }
+        catch (CredentialsRefusedException ex)
+        {
+            caller = Caller.Anonymous with { Refused = ex.Claimed };
+            outcome = ex.StatusCode;
+            throw;
+        }
+        catch (ForwardedCallRefusedException ex)
+        {
+            caller = ex.Caller;
+            outcome = ex.StatusCode;
+            throw;
+        }
         catch (RpcException ex)
         {
             outcome = ex.StatusCode;
@@ -112,7 +125,7 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
             if ((rule is null || rule.Audited))
             {
                 await _audit.AppendAsync(new AuditEntry(_time.GetUtcNow(), caller.AuditName, caller.OnBehalfOf ?? "", method,
-                    Mask(subject), _audit.SubjectKey(subject), outcome.ToString(), _node.Id));
+                    Mask(subject), _audit.SubjectKey(Unmarked(subject)), outcome.ToString(), _node.Id));
             }
         }
     }
@@ -149,7 +162,15 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
                     throw new RpcException(new Status(StatusCode.Unauthenticated, $"the forwarded call's {OnBehalfOf.Header} header must be <account>@<node>"));
                 }
                 caller = caller with { OnBehalfOf = forwarded, ForwardedGrants = grants };
-                CheckGrants(rule, grants, context, subjectDivision, forwarded);
+                try
+                {
+                    CheckGrants(rule, grants, context, subjectDivision, forwarded);
+                }
+                catch (RpcException denied)
+                {
+                    // Audited with the original caller it was made for.
+                    throw new ForwardedCallRefusedException(denied.Status, caller);
+                }
                 return caller;
             default:
                 if (forwarded is not null)
@@ -186,6 +207,10 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
         {
             return true;
         }
+        if (!OnBehalfOf.IsScope(scope))
+        {
+            return false; // a grant over no known division covers nothing
+        }
         var jurisdiction = DivisionTable.Default.JurisdictionOf(scope);
         if (target is not null)
         {
@@ -209,13 +234,29 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
 
     private static RpcException Denied(string why) => new(new Status(StatusCode.PermissionDenied, why));
 
+    // One client: an IPv4 address, or an IPv6 /64 (one subscriber's network: a client could
+    // otherwise take a new address for every check).
+    private static string ClientKey(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+        var bytes = address.GetAddressBytes();
+        return Convert.ToHexString(bytes, 0, 8) + "::/64";
+    }
+
     // The subject of a call (for the audit log) and, for a record asked about, the division it
     // belongs to (for the jurisdiction check).
     private static (string Subject, string? Division) Subject(object? request) => request switch
     {
-        VerifyCertificateRequest r => (r.CertificateNumber.Trim(), CertificateNumber.TryParse(r.CertificateNumber, out var n, out _) ? n.IssuerCode : null),
-        PublicCheckRequest r => (r.CertificateNumber.Trim(), null),
-        VerifyPersonRequest r => (r.CitizenId.Trim(), null),
+        VerifyCertificateRequest r => (Personal + r.CertificateNumber.Trim(), CertificateNumber.TryParse(r.CertificateNumber, out var n, out _) ? n.IssuerCode : null),
+        PublicCheckRequest r => (Personal + r.CertificateNumber.Trim(), null),
+        VerifyPersonRequest r => (Personal + r.CitizenId.Trim(), null),
         TriggerResyncRequest r => (r.ChildId, null),
         AccountRequest r => (r.Id, null),
         CreateAccountRequest r => (r.Id, null),
@@ -227,11 +268,22 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
         _ => ("", null),
     };
 
-    // Citizen IDs and certificate numbers are masked; the other subjects (node and account ids) are not personal.
-    private static string Mask(string subject) => subject.Length >= 15 ? CitizenId.Mask(subject) : subject;
+    // Marks a subject as a person's number (citizen ID, certificate number): masked in the log
+    // whatever its length or shape; node and account ids are not personal and stay as they are.
+    private const char Personal = '\u0001';
+
+    private static string Mask(string subject) => subject.StartsWith(Personal) ? CitizenId.Mask(subject[1..]) : subject;
+
+    private static string Unmarked(string subject) => subject.StartsWith(Personal) ? subject[1..] : subject;
 
     public void Dispose() => _publicChecks.Dispose();
 
     [LoggerMessage(EventId = 2603, Level = LogLevel.Warning, Message = "Public authenticity checks rate-limited for a client address")]
     private static partial void LogRateLimited(ILogger logger);
+}
+
+/// <summary>A forwarded call refused for its original caller: carries that caller for the audit entry.</summary>
+internal sealed class ForwardedCallRefusedException(Status status, Caller caller) : RpcException(status)
+{
+    public Caller Caller { get; } = caller;
 }

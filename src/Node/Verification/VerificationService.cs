@@ -49,7 +49,7 @@ internal sealed class VerificationService(FederationStore store, NodeIdentity id
         {
             throw RequestFields.Invalid($"citizen_id: {error}");
         }
-        var citizen = request.CitizenId.ToUpperInvariant();
+        var citizen = request.CitizenId.Trim().ToUpperInvariant();
         var parts = new List<VerifyResponse>();
         if (store.FindStagedHolder(citizen) is { } own)
         {

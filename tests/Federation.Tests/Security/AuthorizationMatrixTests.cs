@@ -58,6 +58,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.CityFixtur
         { "foreign-ca", [], Unauthenticated },
         { "no-account-here", [], Unauthenticated },
         { "bad-token", [], Unauthenticated },
+        { "certificate-and-token", [], Unauthenticated },
     };
 
     [Theory]
@@ -108,6 +109,18 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.CityFixtur
         var refused = await Assert.ThrowsAsync<RpcException>(() => new Admin.AdminClient(locked).GetNodeStatusAsync(new GetNodeStatusRequest(), deadline: Deadline()).ResponseAsync);
         Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
         Assert.Contains("locked", refused.Status.Detail, StringComparison.Ordinal);
+
+        // Refused credentials are audited under the identity they claimed.
+        using var tester = fixture.Node.Channel();
+        var audit = await new Audit.AuditClient(tester).ReadAuditAsync(new ReadAuditRequest { Limit = 1000 }, deadline: Deadline());
+        Assert.Contains(audit.Records, r => r.Principal == "refused:account:locked" && r.Outcome == "Unauthenticated" && r.Method == "/federation.v1.Admin/GetNodeStatus");
+
+        // An administrator grants only within what they administer.
+        using var administrator = fixture.ChannelFor("administrator");
+        var beyond = await Assert.ThrowsAsync<RpcException>(() => new Accounts.AccountsClient(administrator).GrantRoleAsync(
+            new GrantRoleRequest { Id = "verifier", Grant = new RoleGrant { Role = "verifier", Scope = "000000" } }, deadline: Deadline()).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, beyond.StatusCode);
+        Assert.Contains("cannot grant a role over 000000", beyond.Status.Detail, StringComparison.Ordinal);
 
         // The verifier of the city reads the record itself.
         using var verifier = fixture.ChannelFor("verifier");
@@ -232,6 +245,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.CityFixtur
         public GrpcChannel ChannelFor(string principal) => principal switch
         {
             "anonymous" or "operator-by-token" or "bad-token" => Node.Channel(account: null),
+            "certificate-and-token" => Node.Channel("verifier"),
             "parent-node" => Node.Channel("province-440000"),
             "other-node" => Node.Channel("city-440300"),
             "foreign-ca" => Node.Channel(_foreign.Load("verifier")),
@@ -242,6 +256,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.CityFixtur
         {
             "operator-by-token" => new Metadata { { "authorization", "Bearer " + OperatorToken } },
             "bad-token" => new Metadata { { "authorization", "Bearer fed_not-a-token" } },
+            "certificate-and-token" => new Metadata { { "authorization", "Bearer " + OperatorToken } },
             _ => null,
         };
 
