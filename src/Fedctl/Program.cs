@@ -165,7 +165,24 @@ root.Subcommands.Add(findings);
 root.Subcommands.Add(resync);
 root.Subcommands.Add(stats);
 root.Subcommands.Add(ingest);
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
+{
+    // The parser's own errors (unknown verb or option, missing argument or required option) are
+    // usage errors, exit 2 as documented — not 1, which means a negative answer.
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine($"fedctl: {error.Message}");
+    }
+    var path = new List<string>();
+    for (var result = parsed.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+    {
+        path.Insert(0, result.Parent is null ? "fedctl" : result.Command.Name);
+    }
+    Console.Error.WriteLine($"Try '{string.Join(' ', path)} --help'.");
+    return ExitCodes.Usage;
+}
+return await parsed.InvokeAsync();
 
 static T LoadPem<T>(FileInfo file, string option, Func<T> load)
 {

@@ -85,11 +85,19 @@ public sealed class StagingTransaction : IDisposable
     }
 
     /// <summary>Whether a valid person with this citizen ID is staged.</summary>
-    public bool PersonExists(string citizenId)
+    public bool PersonExists(string citizenId) => PersonValidity(citizenId) == true;
+
+    /// <summary>Whether the staged person is valid (true), marked invalid (false), or not staged at all (null).</summary>
+    public bool? PersonValidity(string citizenId)
     {
-        _personExists ??= new RawStatement(_connection, "SELECT 1 FROM s_persons WHERE citizen_id = ?1 AND valid = 1");
+        _personExists ??= new RawStatement(_connection, "SELECT valid FROM s_persons WHERE citizen_id = ?1");
         _personExists.Bind(1, citizenId);
-        return _personExists.QueryText() is not null;
+        return _personExists.QueryText() switch
+        {
+            null => null,
+            "1" => true,
+            _ => false,
+        };
     }
 
     /// <summary>The number of another valid, not cancelled certificate held by this person, or null.</summary>

@@ -46,6 +46,12 @@ internal static class StoreCommands
             await Console.Error.WriteLineAsync(Environment.NewLine + "Import cancelled; the store is unchanged.");
             return 1;
         }
+        catch (ImportException ex)
+        {
+            // A file that cannot be read at all (empty, a column twice, a column the dataset lacks).
+            await Console.Error.WriteLineAsync(Environment.NewLine + ex.Message + " Nothing was imported; the store is unchanged.");
+            return 1;
+        }
         if (interactive)
         {
             await Console.Error.WriteLineAsync();

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Federation.Store;
 
 namespace Federation.Node.Ingest;
 
@@ -25,10 +26,73 @@ internal static class ExportReader
 
     static ExportReader() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
-    public static IEnumerable<SourceRecord> Read(string path) =>
+    public static IEnumerable<SourceRecord> Read(string path, Dataset dataset) =>
         path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase)
-            ? ReadJsonLines(path)
-            : ReadCsv(path);
+            ? ReadJsonLines(path, dataset)
+            : ReadCsv(path, dataset);
+
+    /// <summary>The longest line read (in characters); a longer one is rejected without being held in memory.</summary>
+    internal const int MaxLineLength = 64 * 1024;
+
+    // Fields that may be JSON numbers (or, for valid, booleans); every other field is a string.
+    private static readonly HashSet<string> NumericFields = ["valid", "amount", "monthly_amount"];
+
+    // A value with a control character (NUL, escape, …) is refused: it would be stored as is and
+    // break every system the record later reaches. Tabs and line breaks are the validator's to name.
+    private static string? ControlCharacterProblem(IReadOnlyDictionary<string, string> fields)
+    {
+        foreach (var (field, value) in fields)
+        {
+            foreach (var c in value)
+            {
+                if (char.IsControl(c) && c is not ('\t' or '\n' or '\r'))
+                {
+                    return $"field {field} contains the control character U+{(int)c:X4}";
+                }
+            }
+        }
+        return null;
+    }
+
+    // Reads a line of at most MaxLineLength characters; a longer one is skipped to its end and
+    // reported (null text), so a runaway line cannot take the importer's memory.
+    private static bool TryReadLine(StreamReader reader, StringBuilder buffer, out string? text)
+    {
+        buffer.Clear();
+        var any = false;
+        var tooLong = false;
+        int c;
+        while ((c = reader.Read()) >= 0)
+        {
+            any = true;
+            if (c == '\n')
+            {
+                break;
+            }
+            if (tooLong)
+            {
+                continue;
+            }
+            if (buffer.Length >= MaxLineLength)
+            {
+                tooLong = true;
+                buffer.Clear();
+                continue;
+            }
+            buffer.Append((char)c);
+        }
+        if (!any)
+        {
+            text = null;
+            return false;
+        }
+        if (!tooLong && buffer.Length > 0 && buffer[^1] == '\r')
+        {
+            buffer.Length--;
+        }
+        text = tooLong ? null : buffer.ToString();
+        return true;
+    }
 
     private static string Normalize(string column)
     {
@@ -55,16 +119,28 @@ internal static class ExportReader
         }
     }
 
-    private static IEnumerable<SourceRecord> ReadCsv(string path)
+    private static IEnumerable<SourceRecord> ReadCsv(string path, Dataset dataset)
     {
         var file = Path.GetFileName(path);
         using var reader = new StreamReader(path, DetectEncoding(path), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        var headerLine = reader.ReadLine() ?? throw new ImportException($"{file} is empty: a CSV export needs a header row.");
+        var buffer = new StringBuilder();
+        if (!TryReadLine(reader, buffer, out var headerLine) || string.IsNullOrWhiteSpace(headerLine))
+        {
+            throw new ImportException(headerLine is null && reader.EndOfStream && buffer.Length == 0
+                ? $"{file} is empty: a CSV export needs a header row naming its columns ({string.Join(",", dataset.Columns)})."
+                : $"{file} line 1: the header row is empty or longer than {MaxLineLength} characters; it names the columns ({string.Join(",", dataset.Columns)}).");
+        }
         var header = SplitCsv(headerLine, file, 1).Select(Normalize).ToArray();
+        CheckHeader(file, dataset, header);
         long line = 1;
-        while (reader.ReadLine() is { } text)
+        while (TryReadLine(reader, buffer, out var text))
         {
             line++;
+            if (text is null)
+            {
+                yield return new SourceRecord(file, line, new Dictionary<string, string> { ["__error"] = $"is longer than {MaxLineLength} characters" });
+                continue;
+            }
             if (text.Length == 0)
             {
                 continue;
@@ -98,7 +174,30 @@ internal static class ExportReader
             {
                 fields[header[i]] = values[i];
             }
+            if (ControlCharacterProblem(fields) is { } control)
+            {
+                yield return new SourceRecord(file, line, new Dictionary<string, string> { ["__error"] = control });
+                continue;
+            }
             yield return new SourceRecord(file, line, fields);
+        }
+    }
+
+    // A column twice, or one the dataset does not have, refuses the file: which of two values
+    // should win, and what did the exporter mean by a column we would drop?
+    private static void CheckHeader(string file, Dataset dataset, string[] header)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var column in header)
+        {
+            if (!seen.Add(column))
+            {
+                throw new ImportException($"{file} line 1: column '{column}' appears twice; each column once ({string.Join(",", dataset.Columns)}).");
+            }
+            if (!dataset.Columns.Contains(column))
+            {
+                throw new ImportException($"{file} line 1: column '{column}' is not a column of {dataset.Name}; its columns are {string.Join(",", dataset.Columns)}.");
+            }
         }
     }
 
@@ -155,14 +254,20 @@ internal static class ExportReader
         }
     }
 
-    private static IEnumerable<SourceRecord> ReadJsonLines(string path)
+    private static IEnumerable<SourceRecord> ReadJsonLines(string path, Dataset dataset)
     {
         var file = Path.GetFileName(path);
         using var reader = new StreamReader(path, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        var buffer = new StringBuilder();
         long line = 0;
-        while (reader.ReadLine() is { } text)
+        while (TryReadLine(reader, buffer, out var text))
         {
             line++;
+            if (text is null)
+            {
+                yield return new SourceRecord(file, line, new Dictionary<string, string> { ["__error"] = $"is longer than {MaxLineLength} characters" });
+                continue;
+            }
             if (string.IsNullOrWhiteSpace(text))
             {
                 continue;
@@ -181,7 +286,28 @@ internal static class ExportReader
                     fields = new Dictionary<string, string>(StringComparer.Ordinal);
                     foreach (var property in document.RootElement.EnumerateObject())
                     {
-                        fields[Normalize(property.Name)] = property.Value.ValueKind switch
+                        var name = Normalize(property.Name);
+                        var kind = property.Value.ValueKind;
+                        if (fields.ContainsKey(name))
+                        {
+                            error = $"has field {name} twice";
+                        }
+                        else if (!dataset.Columns.Contains(name))
+                        {
+                            error = $"has field {name}, which is not a field of {dataset.Name} ({string.Join(",", dataset.Columns)})";
+                        }
+                        else if (kind is JsonValueKind.Object or JsonValueKind.Array
+                            || (kind == JsonValueKind.Number && !NumericFields.Contains(name))
+                            || (kind is JsonValueKind.True or JsonValueKind.False && name != "valid"))
+                        {
+                            error = $"field {name} is a JSON {kind.ToString().ToLowerInvariant()}; it must be a string";
+                        }
+                        if (error is not null)
+                        {
+                            fields = null;
+                            break;
+                        }
+                        fields[name] = kind switch
                         {
                             JsonValueKind.String => property.Value.GetString()!,
                             JsonValueKind.True => "1",
@@ -189,6 +315,11 @@ internal static class ExportReader
                             JsonValueKind.Null => "",
                             _ => property.Value.GetRawText(),
                         };
+                    }
+                    if (fields is not null && ControlCharacterProblem(fields) is { } control)
+                    {
+                        error = control;
+                        fields = null;
                     }
                 }
             }

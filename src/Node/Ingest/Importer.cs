@@ -163,7 +163,7 @@ internal sealed class Importer(FederationStore store, RecordValidator validator,
             foreach (var (dataset, path) in plan)
             {
                 var batch = new Batch(dataset, path);
-                foreach (var record in ExportReader.Read(path))
+                foreach (var record in ExportReader.Read(path, dataset))
                 {
                     var errors = new List<(string Field, string Reason)>();
                     var values = validator.Validate(dataset, record, errors);

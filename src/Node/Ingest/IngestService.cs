@@ -44,7 +44,15 @@ internal sealed class IngestService(FederationStore store, NodeIdentity identity
             }
             var rejectsPath = Path.Combine(directories.Rejects, $"rejects-{DateTime.Now:yyyyMMdd-HHmmss}-{Path.GetFileName(spool)[..8]}.csv");
             var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf(identity.DivisionCode), DivisionTable.Default, DateOnly.FromDateTime(DateTime.Now));
-            var result = await new Importer(store, validator, logger).ImportAsync(plan, rejectsPath, null, context.CancellationToken);
+            ImportResult result;
+            try
+            {
+                result = await new Importer(store, validator, logger).ImportAsync(plan, rejectsPath, null, context.CancellationToken);
+            }
+            catch (ImportException ex)
+            {
+                throw Invalid(ex.Message + " Nothing was imported.");
+            }
             foreach (var (dataset, counts) in result.Datasets)
             {
                 metrics.RowsImported(dataset, counts.Accepted, counts.Rejected);

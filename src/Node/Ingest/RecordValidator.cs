@@ -98,10 +98,14 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
             return;
         }
         var citizen = values[dataset.CitizenColumn];
-        if (!staging.PersonExists(citizen))
+        switch (staging.PersonValidity(citizen))
         {
-            errors.Add(("citizen_id", $"names no person ({CitizenId.Mask(citizen)}): import the person's basic information first"));
-            return;
+            case null:
+                errors.Add(("citizen_id", $"names no person ({CitizenId.Mask(citizen)}): import the person's basic information first"));
+                return;
+            case false:
+                errors.Add(("citizen_id", $"names a person ({CitizenId.Mask(citizen)}) whose basic information is marked invalid (valid=0); a record of a person needs the person's valid basic information"));
+                return;
         }
         var valid = values[dataset.ValidColumn] == "1";
         if (dataset == Dataset.Certificates && valid && values[dataset.IndexOf("cancel_date")].Length == 0 && !HasError(errors, "certificate_number") &&

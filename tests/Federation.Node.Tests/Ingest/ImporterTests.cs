@@ -204,4 +204,57 @@ public sealed class ImporterTests : IDisposable
     {
         public void Report(ImportProgress value) => report(value);
     }
+
+    // Issue 11, items 2, 3, 5: strict input.
+
+    [Theory]
+    [InlineData("", "persons.csv is empty: a CSV export needs a header row naming its columns")]
+    [InlineData(PersonsHeader + ",name", "persons.csv line 1: column 'name' appears twice")]
+    [InlineData(PersonsHeader + ",nickname", "persons.csv line 1: column 'nickname' is not a column of persons")]
+    public void Import_AFileThatCannotBeRead_IsRefusedWhole_NamingFileLineAndColumn(string header, string message)
+    {
+        var persons = header.Length == 0 ? Write("persons.csv") : Write("persons.csv", header, $"{Woman},张三,2,1949-12-31,110105,2,440106,1,x");
+        var refused = Assert.Throws<ImportException>(() => Import(persons));
+        Assert.StartsWith(message, refused.Message, StringComparison.Ordinal);
+        Assert.Null(_store.FindStagedHolder(Woman));
+    }
+
+    [Fact]
+    public void Import_ControlCharactersAndOverlongLines_AreRejectedRowByRow_WithoutBufferingTheLine()
+    {
+        var persons = Write("persons.csv", PersonsHeader,
+            $"{Woman},张\u0000三,2,1949-12-31,110105,2,440106,1",
+            $"{Man},李四,1,1990-01-01,440106,1,440106,1" + new string(' ', ExportReader.MaxLineLength));
+        var result = Import(persons);
+        Assert.Equal((0L, 2L), (result.Accepted, result.Rejected));
+        var rejects = RejectLines();
+        Assert.Contains(rejects, r => r.StartsWith("persons.csv,2,", StringComparison.Ordinal) && r.Contains("field name contains the control character U+0000", StringComparison.Ordinal));
+        Assert.Contains(rejects, r => r.StartsWith("persons.csv,3,", StringComparison.Ordinal) && r.Contains($"is longer than {ExportReader.MaxLineLength} characters", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Import_JsonLines_ObjectsOrNumbersWhereAStringBelongs_AreRejected()
+    {
+        var persons = Write("persons.jsonl",
+            $$"""{"citizen_id":"{{Woman}}","name":{"first":"三"},"sex":"2","birth_date":"1949-12-31","household_division":"110105","household_nature":"2","handling_division":"440106","valid":1}""",
+            $$"""{"citizen_id":"{{Man}}","name":"李四","sex":1,"birth_date":"1990-01-01","household_division":"440106","household_nature":"1","handling_division":"440106","valid":true}""",
+            $$"""{"citizen_id":"{{Man}}","name":"李四","sex":"1","birth_date":"1990-01-01","household_division":"440106","household_nature":"1","handling_division":"440106","valid":true,"extra":"x"}""");
+        var result = Import(persons);
+        Assert.Equal((0L, 3L), (result.Accepted, result.Rejected));
+        var rejects = RejectLines();
+        Assert.Contains(rejects, r => r.Contains("field name is a JSON object; it must be a string", StringComparison.Ordinal));
+        Assert.Contains(rejects, r => r.Contains("field sex is a JSON number; it must be a string", StringComparison.Ordinal));
+        Assert.Contains(rejects, r => r.Contains("has field extra, which is not a field of persons", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Import_ARegistrationOfAPersonMarkedInvalid_SaysSo()
+    {
+        var persons = Write("persons.csv", PersonsHeader, $"{Woman},张三,2,1949-12-31,110105,2,440106,0");
+        var unemployment = Write("unemployment.csv", UnemploymentHeader, $"U1,{Woman},new_entrant,2026-10-08,,,440106,1");
+        Import(persons, unemployment);
+        var reject = Assert.Single(RejectLines(), r => r.StartsWith("unemployment.csv", StringComparison.Ordinal));
+        Assert.Contains("whose basic information is marked invalid (valid=0)", reject, StringComparison.Ordinal);
+        Assert.DoesNotContain("import the person's basic information first", reject, StringComparison.Ordinal);
+    }
 }

@@ -69,6 +69,22 @@ public sealed class FedctlTests(FedctlTests.CityFixture fixture) : IClassFixture
         Assert.Contains("period must be a date YYYY-MM-DD, got '2026-13-01'", output, StringComparison.Ordinal);
     }
 
+    // The parser's own errors are usage errors: exit 2 (not 1, a negative answer), saying what is
+    // wrong and where the help is. Nothing is sent to a node.
+    [Theory]
+    [InlineData("nosuchverb", "Unrecognized command or argument 'nosuchverb'", "Try 'fedctl --help'")]
+    [InlineData("status --bogus", "Unrecognized command or argument '--bogus'", "Try 'fedctl status --help'")]
+    [InlineData("verify cert", "Required argument missing for command: 'cert'", "Try 'fedctl verify cert --help'")]
+    [InlineData("check 4401061019000001", "Option '--name' is required", "Try 'fedctl check --help'")]
+    [InlineData("accounts create someone --name X", "Option '--post' is required", "Try 'fedctl accounts create --help'")]
+    public async Task UsageErrors_AreExit2_WithTheParsersMessage(string arguments, string message, string hint)
+    {
+        await using var process = ExternalProcess.Start("dotnet", [FedctlDll, .. arguments.Split(' '), "--node", "http://127.0.0.1:1"]);
+        Assert.Equal(2, await process.WaitForExitAsync());
+        Assert.Contains(message, process.Output, StringComparison.Ordinal);
+        Assert.Contains(hint, process.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Status_UnreachableNode_IsExit3()
     {
