@@ -11,8 +11,15 @@ namespace Federation.Fedctl;
 /// </summary>
 internal sealed class Output(bool json)
 {
+    // One JSON style for every verb: protobuf messages in their canonical proto3 JSON (field names
+    // in lowerCamelCase, int64 as strings, every field present), indented with two spaces, UTF-8
+    // text as is (Chinese names are not \u-escaped).
     private static readonly JsonFormatter ProtoJson = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public bool Json { get; } = json;
 
@@ -36,9 +43,16 @@ internal sealed class Output(bool json)
         return console;
     }
 
-    public static void WriteJson(IMessage message) => System.Console.Out.WriteLine(ProtoJson.Format(message));
+    public static void WriteJson(IMessage message) => WriteJson(ToJsonElement(message));
 
     public static void WriteJson(object value) => System.Console.Out.WriteLine(JsonSerializer.Serialize(value, Indented));
+
+    /// <summary>A message's canonical JSON, as an element to write or to nest.</summary>
+    public static JsonElement ToJsonElement(IMessage message)
+    {
+        using var document = JsonDocument.Parse(ProtoJson.Format(message));
+        return document.RootElement.Clone();
+    }
 
     /// <summary>Reports a failure and returns the exit code for it.</summary>
     public static int Fail(Exception exception)

@@ -14,7 +14,7 @@ internal static class StatusCommand
         {
             Output.WriteJson(new
             {
-                node = System.Text.Json.JsonDocument.Parse(Google.Protobuf.JsonFormatter.Default.Format(status)).RootElement,
+                node = Output.ToJsonElement(status),
                 health = health.ToString().ToUpperInvariant(),
             });
             return ExitCodes.Ok;
@@ -28,6 +28,14 @@ internal static class StatusCommand
         table.AddRow("Started", status.StartedAt.ToDateTimeOffset().ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss zzz", System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("Uptime", FormatUptime(status.Uptime.ToTimeSpan()));
         table.AddRow("Listening", Markup.Escape(string.Join(", ", status.ListenAddresses)));
+        if (status.LatestSealed is { Period.Length: > 0 } latest)
+        {
+            table.AddRow("Sealed", Markup.Escape($"period {latest.Period}, {latest.Records:N0} records, digest {latest.Digest}"));
+            foreach (var source in latest.MergedFrom)
+            {
+                table.AddRow("  merged from", Markup.Escape($"{source.ChildId} period {source.Period}, digest {source.Digest}"));
+            }
+        }
         output.Console.Write(table);
         if (status.Children.Count > 0)
         {

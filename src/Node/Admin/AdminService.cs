@@ -86,6 +86,7 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
                 Findings = latest.Sources.Count == 0 ? 0 : store.CountFindings(latest.AsOf).Values.Sum(),
             };
             status.LatestSealed.Sources.AddRange(latest.Sources.Select(s => $"{s.ChildId}@{s.Period}"));
+            status.LatestSealed.MergedFrom.AddRange(latest.Sources.Select(s => new MergedSnapshot { ChildId = s.ChildId, Period = s.Period, Digest = s.Digest }));
         }
         var links = identity.Children.Count == 0 ? [] : store.ListChildLinks().ToDictionary(l => l.ChildId, StringComparer.Ordinal);
         var now = time.GetUtcNow();

@@ -93,12 +93,38 @@ public sealed class FedctlVerifyTests(FedctlVerifyTests.ProvinceFixture fixture)
         Assert.Contains(fixture.Moved, json.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("subject").GetString()));
     }
 
+    // Issue 11, items 16 and 17: a parent's status traces its period to each child snapshot's
+    // digest, and every verb's --json is one style (indented, Chinese as is).
+    [Fact]
+    public async Task Status_AtAParent_NamesEachMergedSnapshotWithItsDigest_InTheOneJsonStyle()
+    {
+        var (exitCode, output) = await FedctlAsync("status", "--json");
+        Assert.Equal(0, exitCode);
+        Assert.Contains("\"divisionName\": \"广东省\"", output, StringComparison.Ordinal);
+        Assert.Contains("\n  \"node\": {", output, StringComparison.Ordinal);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        var merged = json.RootElement.GetProperty("node").GetProperty("latestSealed").GetProperty("mergedFrom").EnumerateArray()
+            .Select(m => (m.GetProperty("childId").GetString(), m.GetProperty("period").GetString(), m.GetProperty("digest").GetString())).ToList();
+        Assert.Equal(["city-440100", "city-440300"], merged.Select(m => m.Item1));
+        Assert.All(merged, m => Assert.Matches("^[0-9a-f]{64}$", m.Item3));
+        // The digest the province names is the one the city sealed.
+        var (_, cityStatus) = await FedctlProcess.RunAsync(fixture.Cities[0], "status", "--json");
+        using var city = System.Text.Json.JsonDocument.Parse(cityStatus);
+        Assert.Equal(city.RootElement.GetProperty("node").GetProperty("latestSealed").GetProperty("digest").GetString(), merged[0].Item3);
+
+        var (_, text) = await FedctlAsync("status");
+        Assert.Contains($"merged from │ city-440100 period {merged[0].Item2}, digest {merged[0].Item3}", text.Replace("  merged from", "merged from", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
     public sealed class ProvinceFixture : IAsyncLifetime
     {
         private readonly TempDirectory _directory = new();
         private readonly List<NodeProcess> _nodes = [];
 
         public NodeProcess Province { get; private set; } = null!;
+
+        /// <summary>Guangzhou, then Shenzhen.</summary>
+        public IReadOnlyList<NodeProcess> Cities => _nodes.Take(2).ToList();
         public string Certificate { get; private set; } = "";
         public string Holder { get; private set; } = "";
         public string HolderName { get; private set; } = "";
