@@ -5,15 +5,31 @@ using Federation.Fedctl.Commands;
 
 var nodeOption = new Option<string>("--node", "-n")
 {
-    Description = "The node's address, e.g. http://127.0.0.1:7101 (default: $FEDCTL_NODE, else http://127.0.0.1:7000).",
+    Description = "The node's address, e.g. https://127.0.0.1:7200 (default: $FEDCTL_NODE, else https://127.0.0.1:7200, the demo's ministry).",
     Recursive = true,
-    DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FEDCTL_NODE") is { Length: > 0 } node ? node : "http://127.0.0.1:7000",
+    DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FEDCTL_NODE") is { Length: > 0 } node ? node : "https://127.0.0.1:7200",
 };
 var jsonOption = new Option<bool>("--json") { Description = "Machine-readable JSON on stdout.", Recursive = true };
 var timeoutOption = new Option<int>("--timeout") { Description = "Seconds to wait for each answer (default 30).", Recursive = true, DefaultValueFactory = _ => 30 };
-var caOption = new Option<FileInfo?>("--ca") { Description = "PEM of the CA that issued the node's certificate (https:// nodes on a private PKI).", Recursive = true };
-var certOption = new Option<FileInfo?>("--cert") { Description = "PEM of this client's certificate, for nodes that require one (with --key).", Recursive = true };
-var keyOption = new Option<FileInfo?>("--key") { Description = "PEM of the private key of --cert.", Recursive = true };
+static FileInfo? FromEnvironment(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } path ? new FileInfo(path) : null;
+var caOption = new Option<FileInfo?>("--ca")
+{
+    Description = "PEM of the deployment CA that issued the node's certificate (default: $FEDCTL_CA).",
+    Recursive = true,
+    DefaultValueFactory = _ => FromEnvironment("FEDCTL_CA"),
+};
+var certOption = new Option<FileInfo?>("--cert")
+{
+    Description = "PEM of your account's certificate, with --key (default: $FEDCTL_CERT).",
+    Recursive = true,
+    DefaultValueFactory = _ => FromEnvironment("FEDCTL_CERT"),
+};
+var keyOption = new Option<FileInfo?>("--key")
+{
+    Description = "PEM of the private key of --cert (default: $FEDCTL_KEY).",
+    Recursive = true,
+    DefaultValueFactory = _ => FromEnvironment("FEDCTL_KEY"),
+};
 var tokenOption = new Option<string?>("--token")
 {
     Description = "Bearer token sent with every call (default: $FEDCTL_TOKEN).",
@@ -52,12 +68,13 @@ ingest.SetAction((parse, ct) => RunAsync(parse, (client, output) => IngestComman
 var childOption = new Option<string?>("--child") { Description = "The child to pull (its node id); default: every child." };
 var resyncPeriodOption = new Option<string?>("--period") { Description = "The period's as-of date, YYYY-MM-DD; default: each child's latest." };
 var waitOption = new Option<bool>("--wait") { Description = "Follow the resync with a progress bar per child until it finishes." };
+var followOption = new Option<string?>("--follow") { Description = "Follow an operation already started (its id, as resync printed it) until it finishes." };
 var resync = new Command("resync", "Ask a parent node to pull its children's sealed snapshots now.")
 {
-    childOption, resyncPeriodOption, waitOption,
+    childOption, resyncPeriodOption, waitOption, followOption,
 };
 resync.SetAction((parse, ct) => RunAsync(parse, (client, output) => ResyncCommand.RunAsync(client, output, parse.GetValue(childOption),
-    parse.GetValue(resyncPeriodOption), parse.GetValue(waitOption), ct)));
+    parse.GetValue(resyncPeriodOption), parse.GetValue(waitOption), parse.GetValue(followOption), ct)));
 
 var certificateArgument = new Argument<string>("number") { Description = "The certificate number (就业失业登记证号), 16 digits." };
 var verifyCertificate = new Command("cert", "The holder of a certificate and their current status, with where the answer came from.") { certificateArgument };

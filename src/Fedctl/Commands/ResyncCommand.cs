@@ -9,9 +9,17 @@ internal static class ResyncCommand
 {
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(500);
 
-    public static async Task<int> RunAsync(FederationClient client, Output output, string? child, string? period, bool wait, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(FederationClient client, Output output, string? child, string? period, bool wait, string? follow, CancellationToken cancellationToken)
     {
-        var operation = await client.TriggerResyncAsync(child, period, cancellationToken);
+        if (follow is not null && (child is not null || period is not null))
+        {
+            throw new ArgumentException("--follow follows an operation already started; --child and --period belong to starting one.");
+        }
+        // --follow ID: an operation started earlier (by this or another operator), followed to its end.
+        var operation = follow is not null
+            ? await client.GetOperationAsync(follow, cancellationToken)
+            : await client.TriggerResyncAsync(child, period, cancellationToken);
+        wait |= follow is not null;
         if (!wait)
         {
             if (output.Json)
@@ -21,7 +29,7 @@ internal static class ResyncCommand
             else
             {
                 output.Console.MarkupLine($"Resync started: operation [bold]{operation.Id}[/] for {string.Join(", ", operation.Children.Select(c => c.ChildId))}.");
-                output.Console.MarkupLine($"Follow it with: fedctl resync --wait … or GetOperation {{\"id\":\"{operation.Id}\"}}");
+                output.Console.MarkupLine($"Follow it with: fedctl resync --follow {operation.Id}");
             }
             return ExitCodes.Ok;
         }
@@ -72,7 +80,10 @@ internal static class ResyncCommand
         {
             foreach (var progress in operation.Children)
             {
-                var line = Markup.Escape($"{progress.ChildId}: {progress.State}{(progress.Period.Length > 0 ? $", period {progress.Period}" : "")}, {progress.Records:N0} records");
+                // "current": the child's period was already here — nothing new was transferred.
+                var line = Markup.Escape(progress.State == "current"
+                    ? $"{progress.ChildId}: nothing new, period {progress.Period} already received"
+                    : $"{progress.ChildId}: {progress.State}{(progress.Period.Length > 0 ? $", period {progress.Period}" : "")}, {progress.Records:N0} records");
                 output.Console.MarkupLine(progress.State == "failed" ? $"[red]{line}: {Markup.Escape(progress.Error)}[/]" : line);
             }
         }

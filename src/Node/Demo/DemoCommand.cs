@@ -107,13 +107,13 @@ internal static class DemoCommand
             var ministry = addresses[root.Node.Id];
             Console.WriteLine();
             Console.WriteLine("Try it (another terminal):");
-            var signIn = $"--ca {Relative(pki.CaPath)} --cert {Relative(pki.OperatorCertificate)} --key {Relative(pki.OperatorKey)}";
-            Console.WriteLine($"  export FEDCTL_NODE={ministry}");
-            Console.WriteLine($"  dotnet run --project src/Fedctl -- status {signIn}");
-            Console.WriteLine($"  dotnet run --project src/Fedctl -- findings {signIn}");
-            Console.WriteLine($"  dotnet run --project src/Fedctl -- stats --period {period:yyyy-MM-dd} {signIn}");
-            Console.WriteLine($"  dotnet run --project src/Fedctl -- audit {signIn}");
-            Console.WriteLine($"  dotnet run --project src/Fedctl -- check <certificate number> --name <name> --ca {Relative(pki.CaPath)}   (the public check: no account)");
+            // fedctl reads the node and the credentials from these: the commands below run as printed.
+            Console.WriteLine($"  export FEDCTL_NODE={ministry} FEDCTL_CA={Relative(pki.CaPath)} FEDCTL_CERT={Relative(pki.OperatorCertificate)} FEDCTL_KEY={Relative(pki.OperatorKey)}");
+            Console.WriteLine("  dotnet run --project src/Fedctl -- status");
+            Console.WriteLine("  dotnet run --project src/Fedctl -- findings");
+            Console.WriteLine($"  dotnet run --project src/Fedctl -- stats --period {period:yyyy-MM-dd}");
+            Console.WriteLine("  dotnet run --project src/Fedctl -- audit");
+            Console.WriteLine("  dotnet run --project src/Fedctl -- check <certificate number> --name <name>   (the public check: needs no account)");
             Console.WriteLine($"  buf curl --cacert {Relative(pki.CaPath)} --cert {Relative(pki.OperatorCertificate)} --key {Relative(pki.OperatorKey)} --list-methods {ministry}");
             if (exitAfterSummary)
             {

@@ -42,7 +42,20 @@ public sealed class ResyncTests
 
         // A second resync finds the period already received.
         var second = await FedctlAsync(0, ["resync", "--wait", "--child", "city-440100", .. province.FedctlArgs()]);
-        Assert.Contains("city-440100: current, period 2026-10-31", second, StringComparison.Ordinal);
+        Assert.Contains("city-440100: nothing new, period 2026-10-31 already received", second, StringComparison.Ordinal);
+        Assert.DoesNotContain("0 records", second, StringComparison.Ordinal);
+
+        // An operation started without --wait is followed later by its id.
+        var started = await FedctlAsync(0, ["resync", "--child", "city-440100", "--json", .. province.FedctlArgs()]);
+        string id;
+        using (var json = JsonDocument.Parse(started[started.IndexOf('{', StringComparison.Ordinal)..]))
+        {
+            id = json.RootElement.GetProperty("id").GetString()!;
+        }
+        var followed = await FedctlAsync(0, ["resync", "--follow", id, .. province.FedctlArgs()]);
+        Assert.Contains("city-440100: nothing new, period 2026-10-31 already received", followed, StringComparison.Ordinal);
+        var both = await FedctlAsync(2, ["resync", "--follow", id, "--child", "city-440100", .. province.FedctlArgs()]);
+        Assert.Contains("--follow follows an operation already started", both, StringComparison.Ordinal);
 
         // An unknown child is refused with the list of children.
         var refused = await FedctlAsync(1, ["resync", "--child", "city-999999", .. province.FedctlArgs()]);
