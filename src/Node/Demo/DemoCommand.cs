@@ -44,7 +44,8 @@ internal static class DemoCommand
             var configs = LoadTree(directory);
             var cities = configs.Where(c => c.Node.Children.Count == 0).ToList();
             var root = configs.Single(c => c.Node.ParsedLevel == NodeLevel.Ministry);
-            var period = new GeneratorOptions().AsOf;
+            // The period cities owe today, so that a healthy demo shows no node LATE.
+            var period = Exchange.ReportingCalendar.ExpectedPeriod(DateOnly.FromDateTime(DateTime.Now), NodeLevel.City);
             Console.WriteLine($"Federation demo: {configs.Count} nodes from {Relative(directory)}, {persons:N0} synthetic persons per city, period {period:yyyy-MM-dd}.");
 
             foreach (var config in configs)

@@ -21,14 +21,28 @@ public sealed class DemoTests
 
         Assert.True(exitCode == 0, demo.Output);
         var output = demo.Output;
+        // The demo seals the period cities owe today (R-3: the month's end is due on the 5th, the
+        // 15th on the 20th), so that no node of a healthy demo is LATE.
+        var period = DuePeriod(DateOnly.FromDateTime(DateTime.Now)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"period {period}.", output, StringComparison.Ordinal);
         foreach (var node in new[] { "ministry", "province-440000", "province-320000", "city-440100", "city-440300", "city-320100", "city-320200" })
         {
-            Assert.Matches($@"(?m)^{node} +\w+ +2026-10-31 +[\d,]+ +\d+ +[0-9a-f]{{64}}$", output);
+            Assert.Matches($@"(?m)^{node} +\w+ +{period} +[\d,]+ +\d+ +[0-9a-f]{{64}}$", output);
         }
         // Three workers registered in two cities of each province: three findings each, six at the ministry.
-        Assert.Matches(@"(?m)^ministry +ministry +2026-10-31 +[\d,]+ +6 ", output);
+        Assert.Matches($@"(?m)^ministry +ministry +{period} +[\d,]+ +6 ", output);
         Assert.Matches(@"route ministry → province-\d+ → city-\d+ \(2 hops\), live", output);
         Assert.Contains("records at city-", output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(directory.Path, "data", "demo", "ministry.db")), "the demo's stores belong beside its tree");
+        // The printed commands are set up by one export line naming the demo's CA and operator.
+        Assert.Matches(@"export FEDCTL_NODE=https://127\.0\.0\.1:7200 FEDCTL_CA=\S+ca\.pem FEDCTL_CERT=\S+demo-operator\.pem FEDCTL_KEY=\S+demo-operator\.key", output);
     }
+
+    // R-3 for cities, written out here independently of the node's calendar.
+    private static DateOnly DuePeriod(DateOnly today) => today.Day switch
+    {
+        >= 20 => new DateOnly(today.Year, today.Month, 15),
+        >= 5 => new DateOnly(today.Year, today.Month, 1).AddDays(-1),
+        _ => new DateOnly(today.Year, today.Month, 1).AddMonths(-1).AddDays(14),
+    };
 }
