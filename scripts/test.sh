@@ -1,9 +1,24 @@
 #!/usr/bin/env bash
-# The test command: installs the interop peers if missing, builds, runs every test project.
+# The test command: installs the interop peers if missing, builds, runs every test project, and
+# checks that the run left the checkout as it found it (no tracked or new file changed).
 # Usage: bash scripts/test.sh [extra dotnet test arguments, e.g. --filter Category=...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+before=""
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  before="$(git status --porcelain)"
+fi
+
 bash scripts/install-peers.sh
 dotnet build Federation.sln -c Release --nologo -v quiet -clp:NoSummary
 dotnet test Federation.sln -c Release --no-build --nologo "$@"
+
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  after="$(git status --porcelain)"
+  if [ "$after" != "$before" ]; then
+    echo "scripts/test.sh: the test run changed the checkout (it must leave it as it was):" >&2
+    diff <(echo "$before") <(echo "$after") >&2 || true
+    exit 1
+  fi
+fi
