@@ -93,20 +93,31 @@ internal sealed class StatisticsService(FederationStore store, NodeIdentity iden
         {
             throw Invalid($"the range {from:yyyy-MM-dd} … {to:yyyy-MM-dd} must be in order and end on or before the period {period:yyyy-MM-dd}");
         }
-        if (request.Division.Length > 0 && request.Division != identity.DivisionCode)
+        // Any division within the jurisdiction: the whole of it, a child's, or a part of a child's.
+        var division = request.Division.Length == 0 ? identity.DivisionCode : request.Division;
+        var own = DivisionTable.Default.JurisdictionOf(identity.DivisionCode);
+        if (division != identity.DivisionCode && (DivisionTable.Default.Find(division) is null || !own.Contains(division)))
         {
-            throw Invalid($"division: a parent answers for its whole jurisdiction {identity.DivisionCode}; ask the child node for {request.Division}");
+            throw Invalid(DivisionTable.Default.Find(division) is null
+                ? $"division '{division}' is not a GB/T 2260 division code"
+                : $"division {division} is outside this node's jurisdiction {identity.DivisionCode}");
         }
-        var jurisdiction = DivisionTable.Default.JurisdictionOf(identity.DivisionCode);
-        var present = identity.Children.Where(c => received[c.Id].Any(m => m.AsOf == period)).ToList();
+        var jurisdiction = division == identity.DivisionCode ? own : DivisionTable.Default.JurisdictionOf(division);
+        // The children whose jurisdiction holds some of the division.
+        var relevant = identity.Children
+            .Where(c => division == identity.DivisionCode || jurisdiction.Contains(c.DivisionCode) || DivisionTable.Default.JurisdictionOf(c.DivisionCode).Contains(division))
+            .ToList();
+        var present = relevant.Where(c => received[c.Id].Any(m => m.AsOf == period)).ToList();
         if (present.Count == 0)
         {
-            throw new RpcException(new Status(StatusCode.NotFound, $"No child of {identity.Id} has a received snapshot of period {period:yyyy-MM-dd}."));
+            throw new RpcException(new Status(StatusCode.NotFound, $"No child of {identity.Id} covering {division} has a received snapshot of period {period:yyyy-MM-dd}."));
         }
 
         var rollup = await Task.Run(() => new IndicatorCalculator(store, IndicatorSource.Children(present.Select(c => c.Id))).Compute(period, from, to, jurisdiction), cancellationToken);
-        var response = ToIndicators(rollup, period, identity.DivisionCode, from, to, request.EmployedTotal);
-        foreach (var child in identity.Children)
+        var response = ToIndicators(rollup, period, division, from, to, request.EmployedTotal);
+        // The parent's own sealed period of that date, once every child delivered it: the digest of the union.
+        response.ManifestDigest = store.GetManifest(period)?.Digest ?? "";
+        foreach (var child in relevant)
         {
             var manifest = received[child.Id].FirstOrDefault(m => m.AsOf == period);
             if (manifest is null)
@@ -127,11 +138,13 @@ internal sealed class StatisticsService(FederationStore store, NodeIdentity iden
             });
         }
         // each child's own report of the same range, asked in parallel, against the figures from its snapshot.
-        await Task.WhenAll(response.Children.Where(c => !c.Missing).Select(c => CheckReportedAsync(c, period, from, to, cancellationToken)));
+        // A child asked for a part of its jurisdiction reports that part.
+        await Task.WhenAll(response.Children.Where(c => !c.Missing).Select(c =>
+            CheckReportedAsync(c, period, from, to, jurisdiction.Contains(c.DivisionCode) ? "" : division, cancellationToken)));
         return response;
     }
 
-    private async Task CheckReportedAsync(ChildIndicators child, DateOnly period, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    private async Task CheckReportedAsync(ChildIndicators child, DateOnly period, DateOnly from, DateOnly to, string division, CancellationToken cancellationToken)
     {
         var childOptions = identity.Children.Single(c => c.Id == child.ChildId);
         try
@@ -141,6 +154,7 @@ internal sealed class StatisticsService(FederationStore store, NodeIdentity iden
                 Period = period.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 From = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 To = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                Division = division,
             }, deadline: DateTime.UtcNow + options.Value.VerificationTimeout * 5, cancellationToken: cancellationToken);
             child.Reported = new ReportedFigures
             {

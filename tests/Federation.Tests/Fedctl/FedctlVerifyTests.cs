@@ -93,6 +93,37 @@ public sealed class FedctlVerifyTests(FedctlVerifyTests.ProvinceFixture fixture)
         Assert.Contains(fixture.Moved, json.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("subject").GetString()));
     }
 
+    // Issue 11, item 14: at a parent, stats carries the digest of its merged period, and any
+    // division within its jurisdiction is answered — a child city's figures are the city's own.
+    [Fact]
+    public async Task Stats_AtAParent_CarriesItsDigest_AndAnswersForAChildCity()
+    {
+        var (_, statusJson) = await FedctlAsync("status", "--json");
+        using var status = System.Text.Json.JsonDocument.Parse(statusJson);
+        var sealedDigest = status.RootElement.GetProperty("node").GetProperty("latestSealed").GetProperty("digest").GetString();
+
+        var (exitCode, whole) = await FedctlAsync("stats", "--json");
+        Assert.True(exitCode == 0, whole);
+        using (var json = System.Text.Json.JsonDocument.Parse(whole))
+        {
+            Assert.Equal(sealedDigest, json.RootElement.GetProperty("manifestDigest").GetString());
+        }
+
+        var (cityExit, cityOutput) = await FedctlAsync("stats", "--division", "440100", "--json");
+        Assert.True(cityExit == 0, cityOutput);
+        var (_, ownOutput) = await FedctlProcess.RunAsync(fixture.Cities[0], "stats", "--json");
+        using var city = System.Text.Json.JsonDocument.Parse(cityOutput);
+        using var own = System.Text.Json.JsonDocument.Parse(ownOutput);
+        Assert.Equal("440100", city.RootElement.GetProperty("division").GetString());
+        foreach (var figure in new[] { "newUrbanEmployment", "reemployedUnemployed", "hardToEmployEmployed", "registeredUnemployed" })
+        {
+            Assert.Equal(own.RootElement.GetProperty(figure).GetString(), city.RootElement.GetProperty(figure).GetString());
+        }
+        var child = Assert.Single(city.RootElement.GetProperty("children").EnumerateArray());
+        Assert.Equal("city-440100", child.GetProperty("childId").GetString());
+        Assert.Empty(child.GetProperty("deviations").EnumerateArray());
+    }
+
     // Issue 11, items 16 and 17: a parent's status traces its period to each child snapshot's
     // digest, and every verb's --json is one style (indented, Chinese as is).
     [Fact]
