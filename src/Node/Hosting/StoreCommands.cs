@@ -17,7 +17,12 @@ internal static class StoreCommands
         IReadOnlyList<(Dataset Dataset, string Path)> plan;
         try
         {
-            plan = Importer.Plan(paths);
+            plan = Importer.Plan(paths, out var skipped);
+            if (skipped.Count > 0)
+            {
+                await Console.Error.WriteLineAsync($"Skipping {skipped.Count} file(s) whose names map to no dataset: {string.Join(", ", skipped.Select(Path.GetFileName))}. " +
+                    $"An export file's name starts with its dataset: {string.Join(", ", Dataset.All.Select(d => d.Name))} (.csv or .jsonl).");
+            }
         }
         catch (ImportException ex)
         {

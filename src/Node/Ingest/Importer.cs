@@ -15,14 +15,25 @@ namespace Federation.Node.Ingest;
 internal sealed class Importer(FederationStore store, RecordValidator validator, ILogger logger)
 {
     /// <summary>Resolves files and directories into (dataset, file) pairs in import order.</summary>
-    public static IReadOnlyList<(Dataset Dataset, string Path)> Plan(IEnumerable<string> paths)
+    public static IReadOnlyList<(Dataset Dataset, string Path)> Plan(IEnumerable<string> paths) => Plan(paths, out _);
+
+    /// <summary>
+    /// As <see cref="Plan(IEnumerable{string})"/>; <paramref name="skipped"/> lists the files of the
+    /// given directories whose names map to no dataset, so that the caller can say so before
+    /// importing (a misnamed persons file would otherwise make every registration "name no person").
+    /// </summary>
+    public static IReadOnlyList<(Dataset Dataset, string Path)> Plan(IEnumerable<string> paths, out IReadOnlyList<string> skipped)
     {
         var files = new List<string>();
+        var unknown = new List<string>();
+        skipped = unknown;
         foreach (var path in paths)
         {
             if (Directory.Exists(path))
             {
-                files.AddRange(Directory.EnumerateFiles(path).Where(f => DatasetOf(f) is not null).Order(StringComparer.Ordinal));
+                var all = Directory.EnumerateFiles(path).Order(StringComparer.Ordinal).ToList();
+                files.AddRange(all.Where(f => DatasetOf(f) is not null));
+                unknown.AddRange(all.Where(f => DatasetOf(f) is null));
             }
             else if (File.Exists(path))
             {

@@ -257,4 +257,18 @@ public sealed class ImporterTests : IDisposable
         Assert.Contains("whose basic information is marked invalid (valid=0)", reject, StringComparison.Ordinal);
         Assert.DoesNotContain("import the person's basic information first", reject, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Plan_OfADirectory_ListsTheFilesThatNameNoDataset()
+    {
+        var export = Directory.CreateDirectory(_directory.File("export")).FullName;
+        File.WriteAllText(Path.Combine(export, "persons.csv"), PersonsHeader + "\n");
+        File.WriteAllText(Path.Combine(export, "people.csv"), PersonsHeader + "\n");
+        File.WriteAllText(Path.Combine(export, "README.txt"), "notes");
+
+        var plan = Importer.Plan([export], out var skipped);
+
+        Assert.Equal(["persons.csv"], plan.Select(p => Path.GetFileName(p.Path)));
+        Assert.Equal(["README.txt", "people.csv"], skipped.Select(Path.GetFileName));
+    }
 }
