@@ -86,7 +86,15 @@ public sealed class FederationClient : IDisposable
     /// and <paramref name="to"/> are YYYY-MM-DD or null; <paramref name="division"/> a GB/T 2260 code or null.
     /// </summary>
     public Task<Indicators> GetIndicatorsAsync(string? period = null, string? from = null, string? to = null, string? division = null,
-        long employedTotal = 0, CancellationToken cancellationToken = default)
+        long employedTotal = 0, CancellationToken cancellationToken = default) =>
+        GetIndicatorsAsync(period, from, to, division, employedTotal, calendarMonth: false, cancellationToken);
+
+    /// <summary>
+    /// As above; without <paramref name="from"/> and <paramref name="to"/> the node counts R-16's
+    /// statistics month (the 21st to the 20th), or with <paramref name="calendarMonth"/> the calendar month.
+    /// </summary>
+    public Task<Indicators> GetIndicatorsAsync(string? period, string? from, string? to, string? division, long employedTotal, bool calendarMonth,
+        CancellationToken cancellationToken = default)
     {
         CheckDate(period, nameof(period));
         CheckDate(from, nameof(from));
@@ -96,7 +104,7 @@ public sealed class FederationClient : IDisposable
             throw new ArgumentException($"'{division}' is not a GB/T 2260 division code.", nameof(division));
         }
         ArgumentOutOfRangeException.ThrowIfNegative(employedTotal);
-        var request = new GetIndicatorsRequest { Period = period ?? "", From = from ?? "", To = to ?? "", Division = division ?? "", EmployedTotal = employedTotal };
+        var request = new GetIndicatorsRequest { Period = period ?? "", From = from ?? "", To = to ?? "", Division = division ?? "", EmployedTotal = employedTotal, CalendarMonth = calendarMonth };
         return CallIdempotentAsync("get indicators", options => new Statistics.StatisticsClient(_channel).GetIndicatorsAsync(request, options).ResponseAsync, cancellationToken);
     }
 

@@ -47,15 +47,16 @@ status.SetAction((parse, ct) => RunAsync(parse, (client, output) => StatusComman
 
 var periodOption = new Option<string?>("--period") { Description = "As-of date of a sealed period, YYYY-MM-DD (default: the latest)." };
 var divisionOption = new Option<string?>("--division") { Description = "GB/T 2260 code within the node's jurisdiction (default: the node's)." };
-var fromOption = new Option<string?>("--from") { Description = "First day, YYYY-MM-DD (default: the first of the period's month)." };
-var toOption = new Option<string?>("--to") { Description = "Last day, YYYY-MM-DD (default: the period's as-of date)." };
+var fromOption = new Option<string?>("--from") { Description = "First day, YYYY-MM-DD (default: R-16's statistics month, the 21st to the 20th, latest ending by the period)." };
+var toOption = new Option<string?>("--to") { Description = "Last day, YYYY-MM-DD (default: see --from; with --from only, the period's as-of date)." };
+var calendarMonthOption = new Option<bool>("--calendar-month") { Description = "Without --from/--to: the period's calendar month instead of R-16's statistics month." };
 var employedOption = new Option<long>("--employed-total") { Description = "Employed total from the statistics bureau, for the unemployment rate (R-14)." };
 var stats = new Command("stats", "Indicators R-10 … R-14 (new urban employment, re-employment, hard-to-employ, registered unemployed, rate) from a sealed period.")
 {
-    periodOption, divisionOption, fromOption, toOption, employedOption,
+    periodOption, divisionOption, fromOption, toOption, calendarMonthOption, employedOption,
 };
 stats.SetAction((parse, ct) => RunAsync(parse, (client, output) => StatsCommand.RunAsync(client, output, parse.GetValue(periodOption), parse.GetValue(fromOption),
-    parse.GetValue(toOption), parse.GetValue(divisionOption), parse.GetValue(employedOption), ct)));
+    parse.GetValue(toOption), parse.GetValue(divisionOption), parse.GetValue(employedOption), parse.GetValue(calendarMonthOption), ct)));
 
 var pathsArgument = new Argument<string[]>("paths") { Description = "Export files (persons.csv, employment.jsonl, …) or directories holding them.", Arity = ArgumentArity.OneOrMore };
 var sealOption = new Option<string?>("--seal") { Description = "After importing, seal the period as of this date (YYYY-MM-DD)." };

@@ -9,9 +9,9 @@ internal static class StatsCommand
     private static string N(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     public static async Task<int> RunAsync(FederationClient client, Output output, string? period, string? from, string? to, string? division,
-        long employedTotal, CancellationToken cancellationToken)
+        long employedTotal, bool calendarMonth, CancellationToken cancellationToken)
     {
-        var indicators = await client.GetIndicatorsAsync(period, from, to, division, employedTotal, cancellationToken);
+        var indicators = await client.GetIndicatorsAsync(period, from, to, division, employedTotal, calendarMonth, cancellationToken);
         if (output.Json)
         {
             Output.WriteJson(indicators);

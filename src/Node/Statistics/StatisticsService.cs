@@ -18,8 +18,7 @@ internal sealed class StatisticsService(FederationStore store, NodeIdentity iden
             return await GetParentIndicatorsAsync(request, context.CancellationToken);
         }
         var manifest = RequestFields.SealedPeriod(store, identity.Id, request.Period, noneSealed: StatusCode.FailedPrecondition);
-        var to = request.To.Length == 0 ? manifest.AsOf : ParseDate(request.To, "to");
-        var from = request.From.Length == 0 ? new DateOnly(manifest.AsOf.Year, manifest.AsOf.Month, 1) : ParseDate(request.From, "from");
+        var (from, to) = Range(request, manifest.AsOf);
         if (from > to)
         {
             throw Invalid($"from ({from:yyyy-MM-dd}) is after to ({to:yyyy-MM-dd})");
@@ -87,8 +86,7 @@ internal sealed class StatisticsService(FederationStore store, NodeIdentity iden
         {
             period = ParseDate(request.Period, "period");
         }
-        var to = request.To.Length == 0 ? period : ParseDate(request.To, "to");
-        var from = request.From.Length == 0 ? new DateOnly(period.Year, period.Month, 1) : ParseDate(request.From, "from");
+        var (from, to) = Range(request, period);
         if (from > to || to > period)
         {
             throw Invalid($"the range {from:yyyy-MM-dd} … {to:yyyy-MM-dd} must be in order and end on or before the period {period:yyyy-MM-dd}");
@@ -175,6 +173,29 @@ internal sealed class StatisticsService(FederationStore store, NodeIdentity iden
     }
 
     private static DateOnly ParseDate(string text, string field) => RequestFields.ParseDate(text, field);
+
+    /// <summary>
+    /// The range counted. Given no dates: R-16's statistics month (since 2020 the monthly
+    /// unemployment statistics run from the 21st of the previous month to the 20th), the latest
+    /// one that ends on or before the period's as-of date — a snapshot holds nothing later; or,
+    /// asked for, the calendar month up to the as-of date. Given dates, those (a missing `from`
+    /// is the first of `to`'s month, a missing `to` the as-of date). The answer says which range.
+    /// </summary>
+    internal static (DateOnly From, DateOnly To) Range(GetIndicatorsRequest request, DateOnly asOf)
+    {
+        if (request.From.Length == 0 && request.To.Length == 0)
+        {
+            if (request.CalendarMonth)
+            {
+                return (new DateOnly(asOf.Year, asOf.Month, 1), asOf);
+            }
+            var end = asOf.Day >= 20 ? new DateOnly(asOf.Year, asOf.Month, 20) : new DateOnly(asOf.Year, asOf.Month, 20).AddMonths(-1);
+            return (end.AddMonths(-1).AddDays(1), end);
+        }
+        var to = request.To.Length == 0 ? asOf : ParseDate(request.To, "to");
+        var from = request.From.Length == 0 ? new DateOnly(to.Year, to.Month, 1) : ParseDate(request.From, "from");
+        return (from, to);
+    }
 
     private static RpcException Invalid(string message) => RequestFields.Invalid(message);
 }

@@ -51,6 +51,10 @@ public sealed class FedctlTests(FedctlTests.CityFixture fixture) : IClassFixture
         Assert.True(exitCode == 0, output);
         Assert.Contains("R-13 registered unemployed", output, StringComparison.Ordinal);
         Assert.Contains(fixture.Digest, output, StringComparison.Ordinal);
+        // without dates, the statistics month ending by the period (21 September … 20 October), said as such.
+        Assert.Contains("Period 2026-10-31, division 440100, 2026-09-21 … 2026-10-20", output, StringComparison.Ordinal);
+        var (_, calendar) = await FedctlAsync("stats", "--calendar-month");
+        Assert.Contains("2026-10-01 … 2026-10-31", calendar, StringComparison.Ordinal);
     }
 
     [Fact]
