@@ -133,9 +133,24 @@ internal static class ExportReader
         var header = SplitCsv(headerLine, file, 1).Select(Normalize).ToArray();
         CheckHeader(file, dataset, header);
         long line = 1;
-        while (TryReadLine(reader, buffer, out var text))
+        long next = 1;
+        (string? Text, long Line)? pending = null;
+        while (true)
         {
-            line++;
+            string? text;
+            if (pending is { } held)
+            {
+                (text, line) = (held.Text, held.Line);
+                pending = null;
+            }
+            else if (TryReadLine(reader, buffer, out text))
+            {
+                line = ++next;
+            }
+            else
+            {
+                break;
+            }
             if (text is null)
             {
                 yield return new SourceRecord(file, line, new Dictionary<string, string> { ["__error"] = $"is longer than {MaxLineLength} characters" });
@@ -143,6 +158,26 @@ internal static class ExportReader
             }
             if (text.Length == 0)
             {
+                continue;
+            }
+            // RFC 4180: a quoted value may hold line breaks. The record goes on over the next lines
+            // until its quotes close, and is reported once, at the line where it starts — not as a
+            // broken record and a meaningless second one. A next line that is a whole record by
+            // itself is not swallowed: the open quote is then a broken record of its own, and
+            // the good rows after it are kept.
+            while (OpenQuote(text) && text.Length <= MaxLineLength && TryReadLine(reader, buffer, out var more))
+            {
+                next++;
+                if (more is not null && !OpenQuote(more) && CountFields(more) == header.Length)
+                {
+                    pending = (more, next);
+                    break;
+                }
+                text = more is null ? text + new string(' ', MaxLineLength) : text + "\n" + more;
+            }
+            if (text.Length > MaxLineLength)
+            {
+                yield return new SourceRecord(file, line, new Dictionary<string, string> { ["__error"] = $"is longer than {MaxLineLength} characters" });
                 continue;
             }
             string[] values;
@@ -201,8 +236,34 @@ internal static class ExportReader
         }
     }
 
-    // RFC 4180 on one line: fields separated by commas, optionally quoted with "" escapes.
-    // Values may not contain line breaks (the standard forbids them), so a record is one line.
+    private static int CountFields(string text)
+    {
+        try
+        {
+            return SplitCsv(text, "", 0).Length;
+        }
+        catch (FormatException)
+        {
+            return -1;
+        }
+    }
+
+    // Whether a quoted value is still open at the end of the text ("" inside quotes toggles twice).
+    private static bool OpenQuote(string text)
+    {
+        var open = false;
+        foreach (var c in text)
+        {
+            if (c == '"')
+            {
+                open = !open;
+            }
+        }
+        return open;
+    }
+
+    // RFC 4180 on one record: fields separated by commas, optionally quoted with "" escapes; a
+    // quoted value may hold the line breaks the reader joined (the field rules then reject them).
     internal static string[] SplitCsv(string line, string file, long lineNumber)
     {
         var values = new List<string>();

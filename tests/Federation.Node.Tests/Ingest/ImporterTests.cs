@@ -271,4 +271,24 @@ public sealed class ImporterTests : IDisposable
         Assert.Equal(["persons.csv"], plan.Select(p => Path.GetFileName(p.Path)));
         Assert.Equal(["README.txt", "people.csv"], skipped.Select(Path.GetFileName));
     }
+
+    [Fact]
+    public void Import_AQuotedLineBreak_IsOneRejectAtItsFirstLine_AndAnUnclosedQuoteSwallowsNoGoodRow()
+    {
+        var persons = Write("persons.csv", PersonsHeader,
+            $"{Woman},\"张",                                        // line 2: a quoted name with a line break…
+            "三\",2,1949-12-31,110105,2,440106,1",                 // line 3: …closed here
+            $"{Man},\"李四,1,1990-01-01,440106,1,440106,1",        // line 4: a quote never closed
+            $"{Id("44010619900101003")},王五,1,1990-01-01,440106,1,440106,1"); // line 5: a good row
+        var result = Import(persons);
+
+        Assert.Equal((1L, 2L), (result.Accepted, result.Rejected));
+        var rejects = RejectLines();
+        Assert.Equal(2, rejects.Length);
+        Assert.StartsWith("persons.csv,2,", rejects[0], StringComparison.Ordinal);
+        Assert.Contains("tab or line break", rejects[0], StringComparison.Ordinal);
+        Assert.StartsWith("persons.csv,4,", rejects[1], StringComparison.Ordinal);
+        Assert.Contains("a quoted field is not closed", rejects[1], StringComparison.Ordinal);
+        Assert.NotNull(_store.FindStagedHolder(Id("44010619900101003")));
+    }
 }
