@@ -12,6 +12,12 @@ internal sealed class ExchangeOptions
     /// </summary>
     public TimeSpan PullEvery { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// A child's cap on the snapshot data it sends per second, in KiB (0 = no cap): a city on a
+    /// thin line to its province keeps bandwidth for its own agencies. Defaults to 0.
+    /// </summary>
+    public int MaxSendKiBPerSecond { get; set; }
+
     /// <summary>At most this many children are transferred at the same time. Defaults to 2.</summary>
     public int MaxConcurrentPulls { get; set; } = 2;
 

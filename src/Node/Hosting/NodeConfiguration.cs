@@ -113,6 +113,10 @@ internal sealed class NodeConfiguration
         {
             errors.Add($"Exchange:PullEvery is {exchange.PullEvery}; it must be at least 00:00:01.");
         }
+        if (exchange.MaxSendKiBPerSecond < 0)
+        {
+            errors.Add($"Exchange:MaxSendKiBPerSecond is {exchange.MaxSendKiBPerSecond}; it must be 0 (no cap) or more.");
+        }
         if (exchange.MaxConcurrentPulls is < 1 or > 64)
         {
             errors.Add($"Exchange:MaxConcurrentPulls is {exchange.MaxConcurrentPulls}; it must be between 1 and 64.");

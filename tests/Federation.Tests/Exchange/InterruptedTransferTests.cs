@@ -12,6 +12,9 @@ public sealed partial class InterruptedTransferTests
     {
         using var directory = new TempDirectory();
         var config = await Tree.PrepareCityAsync(directory.Path, "440100", 30_000, 51);
+        // The city sends at most 1 MiB/s (Exchange:MaxSendKiBPerSecond): its snapshot takes seconds,
+        // so the kill lands mid-transfer however busy the machine is.
+        await NodeProcess.EditConfigAsync(config, json => json["Exchange"] = new System.Text.Json.Nodes.JsonObject { ["MaxSendKiBPerSecond"] = 1024 });
         var city = await NodeProcess.StartAsync(config, "city-440100");
         try
         {

@@ -14,7 +14,8 @@ namespace Federation.Node.Exchange.Child;
 /// records are read with keyset paging, so resuming costs nothing. Memory is bounded by one
 /// batch: each write waits for HTTP/2 flow control before the next batch is read.
 /// </summary>
-internal sealed class ExchangeService(FederationStore store, NodeIdentity identity, Federation.Store.Security.AuditLog audit) : Protocol.V1.Exchange.ExchangeBase
+internal sealed class ExchangeService(FederationStore store, NodeIdentity identity, Federation.Store.Security.AuditLog audit,
+    Microsoft.Extensions.Options.IOptions<ExchangeOptions> options, TimeProvider time) : Protocol.V1.Exchange.ExchangeBase
 {
     public override Task<AuditHeadResponse> GetAuditHead(GetAuditHeadRequest request, ServerCallContext context)
     {
@@ -51,6 +52,22 @@ internal sealed class ExchangeService(FederationStore store, NodeIdentity identi
 
         await responseStream.WriteAsync(new SnapshotChunk { Manifest = ToProto(manifest) });
         long sent = 0;
+        long sentBytes = 0;
+        var startedAt = time.GetTimestamp();
+        // Exchange:MaxSendKiBPerSecond: after each chunk, wait until the bytes sent so far fit the cap.
+        async Task PaceAsync(long bytes)
+        {
+            sentBytes += bytes;
+            var limit = options.Value.MaxSendKiBPerSecond * 1024L;
+            if (limit > 0)
+            {
+                var due = TimeSpan.FromSeconds((double)sentBytes / limit) - time.GetElapsedTime(startedAt);
+                if (due > TimeSpan.Zero)
+                {
+                    await Task.Delay(due, time, context.CancellationToken);
+                }
+            }
+        }
         foreach (var dataset in Dataset.All)
         {
             if (!started && dataset.Name != resumeDataset)
@@ -76,6 +93,7 @@ internal sealed class ExchangeService(FederationStore store, NodeIdentity identi
                             Cursor = new SnapshotCursor { Dataset = dataset.Name, AfterOrigin = packed.LastOrigin, AfterKey = packed.LastKey },
                         },
                     });
+                    await PaceAsync(packed.Bytes.Length);
                 }
                 continue;
             }
@@ -92,6 +110,7 @@ internal sealed class ExchangeService(FederationStore store, NodeIdentity identi
                 {
                     sent += batch.Records.Count;
                     await WriteBatchAsync(responseStream, batch, dataset.Name);
+                    await PaceAsync(bytes);
                     batch = new RecordBatch { Dataset = dataset.Name };
                     bytes = 0;
                 }
