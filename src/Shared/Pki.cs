@@ -183,7 +183,8 @@ internal static class Pki
         var builder = new CertificateRevocationListBuilder();
         foreach (var (serial, at) in revoked)
         {
-            builder.AddEntry(Convert.FromHexString(serial), at, X509RevocationReason.Unspecified);
+            // SerialHex drops leading zeros, so an odd number of digits is possible: pad back to bytes.
+            builder.AddEntry(Convert.FromHexString(serial.Length % 2 == 1 ? "0" + serial : serial), at, X509RevocationReason.Unspecified);
         }
         return builder.Build(authority, number, thisUpdate + validity, HashAlgorithmName.SHA256, thisUpdate: thisUpdate);
     }
