@@ -12,6 +12,16 @@ internal static class Roles
     public const string Administrator = "administrator";
 
     public static readonly IReadOnlyList<string> All = [Verifier, Analyst, Operator, Auditor, Administrator];
+
+    /// <summary>
+    /// Whether a role granted over <paramref name="scope"/> reaches <paramref name="division"/> (a
+    /// GB/T 2260 code, or 000000 for the whole country): national covers everything; a scope that
+    /// is no known division covers nothing.
+    /// </summary>
+    public static bool Covers(string scope, string division) =>
+        scope == Federation.Standards.Jurisdiction.NationalCode
+        || (division != Federation.Standards.Jurisdiction.NationalCode && OnBehalfOf.IsScope(scope)
+            && Federation.Standards.DivisionTable.Default.JurisdictionOf(scope).Contains(division));
 }
 
 /// <summary>Over what a role must be granted for a call to be allowed.</summary>

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Federation.Node.Hosting;
 using Federation.Protocol.V1;
 using Federation.Shared;
-using Federation.Standards;
 using Federation.Store;
 using Federation.Store.Security;
 using Google.Protobuf.WellKnownTypes;
@@ -131,16 +130,13 @@ internal sealed partial class AccountsService(AccountStore accounts, NodeIdentit
             throw Invalid($"scope '{scope}' is not a GB/T 2260 division code (000000 is national)");
         }
         if (context.UserState.TryGetValue(Caller.UserStateKey, out var state) && state is Caller { Kind: CallerKind.Account } granter
-            && !granter.Grants.Any(g => g.Role == Roles.Administrator && Within(scope, g.Scope)))
+            && !granter.Grants.Any(g => g.Role == Roles.Administrator && Roles.Covers(g.Scope, scope)))
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied,
                 $"account {granter.Id} administers {string.Join(", ", granter.Grants.Where(g => g.Role == Roles.Administrator).Select(g => g.Scope))}; it cannot grant a role over {scope}"));
         }
         return (role, scope);
     }
-
-    private static bool Within(string inner, string outer) =>
-        outer == Jurisdiction.NationalCode || (inner != Jurisdiction.NationalCode && DivisionTable.Default.JurisdictionOf(outer).Contains(inner));
 
     internal static string CheckId(string id) =>
         AccountId().IsMatch(id) ? id : throw Invalid($"account id '{id}' must be 1–64 letters, digits, '.', '-' or '_'");

@@ -203,19 +203,15 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
     // node (target null) when the node's whole jurisdiction lies in it.
     private bool Covers(string scope, string? target)
     {
-        if (scope == Jurisdiction.NationalCode)
+        if (target is not null || scope == Jurisdiction.NationalCode)
         {
-            return true;
+            return Roles.Covers(scope, target ?? Jurisdiction.NationalCode);
         }
         if (!OnBehalfOf.IsScope(scope))
         {
             return false; // a grant over no known division covers nothing
         }
         var jurisdiction = DivisionTable.Default.JurisdictionOf(scope);
-        if (target is not null)
-        {
-            return jurisdiction.Contains(target);
-        }
         return _node.DivisionCode != Jurisdiction.NationalCode
             && jurisdiction.Contains(_node.DivisionCode)
             && _nodeJurisdiction.Prefixes.All(prefix => prefix.Length >= jurisdiction.Prefixes.Min(p => p.Length));

@@ -84,14 +84,4 @@ public sealed class RevocationListTests : IDisposable
         File.WriteAllText(_path, PemEncoding.WriteString("X509 CRL", crl));
     }
 
-    private sealed class SteppedClock : TimeProvider
-    {
-        private long _ticks = 1;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _ticks;
-
-        public void Advance(TimeSpan by) => _ticks += by.Ticks;
-    }
 }

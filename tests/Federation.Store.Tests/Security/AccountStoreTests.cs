@@ -98,15 +98,4 @@ public sealed class AccountStoreTests : IDisposable
         Assert.Equal(["auditor"], _accounts.Find("li.na")!.Grants.Select(g => g.Role));
     }
 
-    /// <summary>A clock that moves only when told (the accounts' reload throttle reads timestamps).</summary>
-    private sealed class SteppedClock : TimeProvider
-    {
-        private long _ticks = 1;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _ticks;
-
-        public void Advance(TimeSpan by) => _ticks += by.Ticks;
-    }
 }
