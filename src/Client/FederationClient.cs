@@ -198,11 +198,21 @@ public sealed class FederationClient : IDisposable
     /// node, which imports them in one transaction and optionally seals the period as of
     /// <paramref name="sealAsOf"/> (YYYY-MM-DD). Not retried: cancel and call again.
     /// </summary>
-    public async Task<UploadResult> UploadAsync(IEnumerable<string> paths, string? sealAsOf = null, IProgress<UploadProgress>? progress = null,
+    public Task<UploadResult> UploadAsync(IEnumerable<string> paths, string? sealAsOf = null, IProgress<UploadProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        UploadAsync(paths, new UploadOptions { SealAsOf = sealAsOf ?? "" }, progress, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="UploadAsync(IEnumerable{string}, string?, IProgress{UploadProgress}?, CancellationToken)"/>
+    /// with every upload option: the period to seal and the CSV files' encoding (<c>utf-8</c>, the
+    /// default, or <c>gb18030</c>).
+    /// </summary>
+    public async Task<UploadResult> UploadAsync(IEnumerable<string> paths, UploadOptions options, IProgress<UploadProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        CheckDate(sealAsOf, nameof(sealAsOf));
+        ArgumentNullException.ThrowIfNull(options);
+        CheckDate(options.SealAsOf.Length == 0 ? null : options.SealAsOf, "sealAsOf");
         var files = ExpandFiles(paths);
         var total = files.Sum(f => new FileInfo(f).Length);
         // An upload may take long; its deadline scales with the data (at least 1 MiB/s).
@@ -210,9 +220,9 @@ public sealed class FederationClient : IDisposable
         using var call = new Ingest.IngestClient(_channel).Upload(new CallOptions(_headers, deadline, cancellationToken));
         try
         {
-            if (sealAsOf is not null)
+            if (!options.Equals(new UploadOptions()))
             {
-                await call.RequestStream.WriteAsync(new UploadChunk { Options = new UploadOptions { SealAsOf = sealAsOf } }, cancellationToken).ConfigureAwait(false);
+                await call.RequestStream.WriteAsync(new UploadChunk { Options = options }, cancellationToken).ConfigureAwait(false);
             }
             var buffer = new byte[UploadChunkSize];
             long sent = 0;

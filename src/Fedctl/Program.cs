@@ -60,11 +60,15 @@ stats.SetAction((parse, ct) => RunAsync(parse, (client, output) => StatsCommand.
 
 var pathsArgument = new Argument<string[]>("paths") { Description = "Export files (persons.csv, employment.jsonl, …) or directories holding them.", Arity = ArgumentArity.OneOrMore };
 var sealOption = new Option<string?>("--seal") { Description = "After importing, seal the period as of this date (YYYY-MM-DD)." };
+var encodingOption = new Option<string?>("--encoding")
+{
+    Description = "The CSV files' character encoding: utf-8 (default) or gb18030 (also GBK, GB 2312). Never guessed: the node refuses a file not valid in it. JSON Lines is always UTF-8.",
+};
 var ingest = new Command("ingest", "Upload a production export to a city node, which validates and imports it (bad rows go to a rejects report).")
 {
-    pathsArgument, sealOption,
+    pathsArgument, sealOption, encodingOption,
 };
-ingest.SetAction((parse, ct) => RunAsync(parse, (client, output) => IngestCommand.RunAsync(client, output, parse.GetRequiredValue(pathsArgument), parse.GetValue(sealOption), ct)));
+ingest.SetAction((parse, ct) => RunAsync(parse, (client, output) => IngestCommand.RunAsync(client, output, parse.GetRequiredValue(pathsArgument), parse.GetValue(sealOption), parse.GetValue(encodingOption), ct)));
 
 var childOption = new Option<string?>("--child") { Description = "The child to pull (its node id); default: every child." };
 var resyncPeriodOption = new Option<string?>("--period") { Description = "The period's as-of date, YYYY-MM-DD; default: each child's latest." };

@@ -7,8 +7,9 @@ namespace Federation.Fedctl.Commands;
 /// <summary><c>fedctl ingest</c>: upload production exports to a city node, with progress.</summary>
 internal static class IngestCommand
 {
-    public static async Task<int> RunAsync(FederationClient client, Output output, string[] paths, string? seal, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(FederationClient client, Output output, string[] paths, string? seal, string? encoding, CancellationToken cancellationToken)
     {
+        var options = new UploadOptions { SealAsOf = seal ?? "", Encoding = encoding ?? "" };
         UploadResult result;
         if (Output.Interactive && !output.Json)
         {
@@ -24,7 +25,7 @@ internal static class IngestCommand
                         task.Value = p.BytesSent;
                         task.Description = Markup.Escape(p.File);
                     });
-                    result = await client.UploadAsync(paths, seal, progress, cancellationToken);
+                    result = await client.UploadAsync(paths, options, progress, cancellationToken);
                     task.Value = task.MaxValue;
                     task.Description = "imported";
                 });
@@ -42,7 +43,7 @@ internal static class IngestCommand
                     Console.Error.WriteLine($"uploading {p.File}: {p.BytesSent:N0} of {p.TotalBytes:N0} bytes");
                 }
             });
-            result = await client.UploadAsync(paths, seal, progress, cancellationToken);
+            result = await client.UploadAsync(paths, options, progress, cancellationToken);
         }
 
         if (output.Json)

@@ -37,9 +37,14 @@ internal static class NodeProgram
         var pathsArgument = new Argument<string[]>("paths") { Description = "Export files (persons.csv, employment.jsonl, …) or directories holding them.", Arity = ArgumentArity.OneOrMore };
         var sealOption = new Option<string?>("--seal") { Description = "After importing, seal the period as of this date (YYYY-MM-DD)." };
         var rejectsOption = new Option<FileInfo?>("--rejects") { Description = "Where to write the rejects report (default: Ingest:RejectsDirectory/rejects-<time>.csv)." };
+        var encodingOption = new Option<string>("--encoding")
+        {
+            Description = "The CSV files' character encoding: utf-8 (default) or gb18030 (also GBK, GB 2312). Never guessed: a file not valid in it is refused. JSON Lines is always UTF-8.",
+            DefaultValueFactory = _ => "utf-8",
+        };
         var ingest = new Command("ingest", "Import production-system exports into the node's staged data; bad rows go to a rejects report.")
         {
-            pathsArgument, sealOption, rejectsOption,
+            pathsArgument, sealOption, rejectsOption, encodingOption,
         };
         ingest.SetAction(async (parse, cancellationToken) =>
         {
@@ -48,7 +53,7 @@ internal static class NodeProgram
                 return 2;
             }
             return await WithConfigAsync(parse.GetValue(configOption), config =>
-                StoreCommands.IngestAsync(config, parse.GetRequiredValue(pathsArgument), seal, parse.GetValue(rejectsOption)?.FullName, cancellationToken));
+                StoreCommands.IngestAsync(config, parse.GetRequiredValue(pathsArgument), seal, parse.GetValue(rejectsOption)?.FullName, parse.GetValue(encodingOption), cancellationToken));
         });
 
         var asOfOption = new Option<string?>("--as-of") { Description = "The period's as-of date, YYYY-MM-DD (e.g. 2026-10-31 or 2026-11-15).", Required = true };

@@ -12,11 +12,14 @@ namespace Federation.Node.Hosting;
 /// </summary>
 internal static class StoreCommands
 {
-    public static async Task<int> IngestAsync(NodeConfiguration config, IReadOnlyList<string> paths, DateOnly? seal, string? rejectsPath, CancellationToken cancellationToken)
+    public static async Task<int> IngestAsync(NodeConfiguration config, IReadOnlyList<string> paths, DateOnly? seal, string? rejectsPath, string? encodingName,
+        CancellationToken cancellationToken)
     {
         IReadOnlyList<(Dataset Dataset, string Path)> plan;
+        ExportEncoding encoding;
         try
         {
+            encoding = ExportEncoding.Parse(encodingName);
             plan = Importer.Plan(paths, out var skipped);
             if (skipped.Count > 0)
             {
@@ -44,7 +47,7 @@ internal static class StoreCommands
         ImportResult result;
         try
         {
-            result = await new Importer(store, validator, log).ImportAsync(plan, rejectsPath, progress, cancellationToken);
+            result = await new Importer(store, validator, log, encoding).ImportAsync(plan, rejectsPath, progress, cancellationToken);
         }
         catch (OperationCanceledException)
         {

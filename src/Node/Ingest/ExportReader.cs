@@ -6,8 +6,9 @@ namespace Federation.Node.Ingest;
 
 /// <summary>
 /// Reads a production-system export file, one record at a time (memory stays flat whatever the
-/// file's size): CSV with a header row (UTF-8, or GB18030 when the bytes are not valid UTF-8) or
-/// JSON Lines (one object per line, UTF-8). Field names are the standard's column names; the 金保
+/// file's size): CSV with a header row, in the run's <see cref="ExportEncoding"/> (UTF-8 unless the
+/// operator says GB18030), or JSON Lines (one object per line, UTF-8). A file that is not valid in
+/// its encoding is refused before its first row is read. Field names are the standard's column names; the 金保
 /// names seen in the field (AAC002, AAC003, …) are accepted as aliases.
 /// </summary>
 internal static class ExportReader
@@ -24,12 +25,13 @@ internal static class ExportReader
         ["AAB301"] = "household_division",
     };
 
-    static ExportReader() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-
-    public static IEnumerable<SourceRecord> Read(string path, Dataset dataset) =>
-        path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase)
-            ? ReadJsonLines(path, dataset)
-            : ReadCsv(path, dataset);
+    public static IEnumerable<SourceRecord> Read(string path, Dataset dataset, ExportEncoding? encoding = null)
+    {
+        var jsonLines = path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase);
+        var chosen = jsonLines ? ExportEncoding.Utf8 : encoding ?? ExportEncoding.Utf8;
+        chosen.Check(path);
+        return jsonLines ? ReadJsonLines(path, dataset) : ReadCsv(path, dataset, chosen);
+    }
 
     /// <summary>The longest line read (in characters); a longer one is rejected without being held in memory.</summary>
     internal const int MaxLineLength = 64 * 1024;
@@ -100,29 +102,11 @@ internal static class ExportReader
         return Aliases.TryGetValue(name, out var alias) ? alias : name.ToLowerInvariant();
     }
 
-    private static Encoding DetectEncoding(string path)
-    {
-        // Strict UTF-8 over the whole file (streamed): any invalid sequence means GB18030.
-        var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-        try
-        {
-            using var reader = new StreamReader(path, strict, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-            var buffer = new char[1 << 16];
-            while (reader.Read(buffer, 0, buffer.Length) > 0)
-            {
-            }
-            return strict;
-        }
-        catch (DecoderFallbackException)
-        {
-            return Encoding.GetEncoding("GB18030");
-        }
-    }
-
-    private static IEnumerable<SourceRecord> ReadCsv(string path, Dataset dataset)
+    private static IEnumerable<SourceRecord> ReadCsv(string path, Dataset dataset, ExportEncoding encoding)
     {
         var file = Path.GetFileName(path);
-        using var reader = new StreamReader(path, DetectEncoding(path), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        // The check refused every byte order mark but UTF-8's in a UTF-8 file, which this skips.
+        using var reader = new StreamReader(path, encoding.Encoding, detectEncodingFromByteOrderMarks: encoding == ExportEncoding.Utf8, bufferSize: 1 << 16);
         var buffer = new StringBuilder();
         if (!TryReadLine(reader, buffer, out var headerLine) || string.IsNullOrWhiteSpace(headerLine))
         {

@@ -10,9 +10,10 @@ namespace Federation.Node.Ingest;
 /// row, stages the good ones by natural key and reports the bad ones. Files are imported in the
 /// standard's dependency order (persons before their registrations), all in one store
 /// transaction: a crash or a cancellation leaves the store exactly as it was, and importing the
-/// same files again changes nothing.
+/// same files again changes nothing. CSV files are read in <paramref name="encoding"/> (default
+/// UTF-8); a file that is not valid in it stops the import before anything is staged.
 /// </summary>
-internal sealed class Importer(FederationStore store, RecordValidator validator, ILogger logger)
+internal sealed class Importer(FederationStore store, RecordValidator validator, ILogger logger, ExportEncoding? encoding = null)
 {
     /// <summary>Resolves files and directories into (dataset, file) pairs in import order.</summary>
     public static IReadOnlyList<(Dataset Dataset, string Path)> Plan(IEnumerable<string> paths) => Plan(paths, out _);
@@ -174,7 +175,7 @@ internal sealed class Importer(FederationStore store, RecordValidator validator,
             foreach (var (dataset, path) in plan)
             {
                 var batch = new Batch(dataset, path);
-                foreach (var record in ExportReader.Read(path, dataset))
+                foreach (var record in ExportReader.Read(path, dataset, encoding))
                 {
                     var errors = new List<(string Field, string Reason)>();
                     var values = validator.Validate(dataset, record, errors);

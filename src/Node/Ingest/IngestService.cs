@@ -24,7 +24,7 @@ internal sealed class IngestService(FederationStore store, NodeIdentity identity
         var spool = Directory.CreateDirectory(Path.Combine(directories.Uploads, Guid.NewGuid().ToString("N"))).FullName;
         try
         {
-            var (files, sealAsOf) = await SpoolAsync(requestStream, spool, directories.MaxUploadBytes, context.CancellationToken);
+            var (files, sealAsOf, encoding) = await SpoolAsync(requestStream, spool, directories.MaxUploadBytes, context.CancellationToken);
             if (sealAsOf is { } requested && FederationStore.FutureProblem(requested, time.GetUtcNow()) is { } future)
             {
                 throw Invalid($"options.seal_as_of: {future}");
@@ -47,7 +47,7 @@ internal sealed class IngestService(FederationStore store, NodeIdentity identity
             ImportResult result;
             try
             {
-                result = await new Importer(store, validator, logger).ImportAsync(plan, rejectsPath, null, context.CancellationToken);
+                result = await new Importer(store, validator, logger, encoding).ImportAsync(plan, rejectsPath, null, context.CancellationToken);
             }
             catch (ImportException ex)
             {
@@ -103,12 +103,13 @@ internal sealed class IngestService(FederationStore store, NodeIdentity identity
         }
     }
 
-    private static async Task<(List<string> Files, DateOnly? SealAsOf)> SpoolAsync(IAsyncStreamReader<UploadChunk> requestStream, string spool, long maxBytes,
+    private static async Task<(List<string> Files, DateOnly? SealAsOf, ExportEncoding Encoding)> SpoolAsync(IAsyncStreamReader<UploadChunk> requestStream, string spool, long maxBytes,
         CancellationToken cancellationToken)
     {
         long spooled = 0;
         var files = new List<string>();
         DateOnly? sealAsOf = null;
+        var encoding = ExportEncoding.Utf8;
         FileStream? current = null;
         var first = true;
         try
@@ -128,6 +129,14 @@ internal sealed class IngestService(FederationStore store, NodeIdentity identity
                             sealAsOf = DateOnly.TryParseExact(chunk.Options.SealAsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
                                 ? date
                                 : throw Invalid($"options.seal_as_of must be a date YYYY-MM-DD, got '{chunk.Options.SealAsOf}'");
+                        }
+                        try
+                        {
+                            encoding = ExportEncoding.Parse(chunk.Options.Encoding);
+                        }
+                        catch (ImportException ex)
+                        {
+                            throw Invalid("options.encoding: " + ex.Message);
                         }
                         break;
                     case UploadChunk.PartOneofCase.File:
@@ -174,7 +183,7 @@ internal sealed class IngestService(FederationStore store, NodeIdentity identity
                 await current.DisposeAsync();
             }
         }
-        return (files, sealAsOf);
+        return (files, sealAsOf, encoding);
     }
 
     private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));

@@ -40,10 +40,12 @@ public sealed class ImporterTests : IDisposable
         return path;
     }
 
-    private ImportResult Import(params string[] paths)
+    private ImportResult Import(params string[] paths) => Import(null, paths);
+
+    private ImportResult Import(ExportEncoding? encoding, params string[] paths)
     {
         var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf("440100"), DivisionTable.Default, Today);
-        return new Importer(_store, validator, NullLogger.Instance).ImportAsync(Importer.Plan(paths), _directory.File("rejects.csv"), null, CancellationToken.None).GetAwaiter().GetResult();
+        return new Importer(_store, validator, NullLogger.Instance, encoding).ImportAsync(Importer.Plan(paths), _directory.File("rejects.csv"), null, CancellationToken.None).GetAwaiter().GetResult();
     }
 
     private string[] RejectLines() => File.ReadAllLines(_directory.File("rejects.csv")).Skip(1).ToArray();
@@ -163,17 +165,80 @@ public sealed class ImporterTests : IDisposable
     }
 
     [Fact]
-    public void Csv_InGb18030_WithJinbaoColumnNames_IsRead()
+    public void Csv_InGb18030_WithJinbaoColumnNames_IsReadWhenTheRunSaysGb18030()
     {
         var path = _directory.File("persons.csv");
         var gb18030 = CodePagesEncoding();
         File.WriteAllText(path, $"AAC002,AAC003,AAC004,birth_date,AAB301,household_nature,handling_division,AAE100\n{Woman},张三,2,1949-12-31,110105,2,440106,1\n", gb18030);
 
-        var result = Import(path);
+        var result = Import(ExportEncoding.Parse("GBK"), path);
 
         Assert.Equal(1, result.Accepted);
         Assert.Equal("张三", _store.ReadStaged(Dataset.Persons).Single()[1]);
     }
+
+    // Issue 11 item 1: the encoding is the operator's choice, never guessed; a file not valid in
+    // it is refused before anything is staged, naming the line and the byte offset.
+    [Fact]
+    public void Csv_NotValidUtf8_IsRefusedNamingLineAndByteOffset_StoreUnchanged()
+    {
+        var earlier = Write("persons.csv", PersonsHeader, $"{Woman},张三,2,1949-12-31,110105,2,440106,1");
+        Assert.Equal(1, Import(earlier).Accepted);
+        var path = _directory.File("persons-gb.csv");
+        var header = Encoding.UTF8.GetBytes(PersonsHeader + "\n" + $"{Woman},张三,2,1949-12-31,110105,2,440106,1\n");
+        var row = CodePagesEncoding().GetBytes($"{Man},李四,1,1990-01-01,440106,1,440106,1\n");
+        File.WriteAllBytes(path, [.. header, .. row]);
+        var offset = header.Length + Man.Length + 1; // the first byte of 李四 in GB18030
+
+        var error = Assert.Throws<ImportException>(() => Import(path));
+
+        Assert.StartsWith($"persons-gb.csv line 3, byte offset {offset}: the bytes are not valid UTF-8", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--encoding gb18030", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["张三"], _store.ReadStaged(Dataset.Persons).Select(r => r[1]));
+    }
+
+    [Fact]
+    public void Csv_NotValidGb18030_IsRefused_WhenTheRunSaysGb18030()
+    {
+        var path = _directory.File("persons.csv");
+        // 0x81 0x20: a GB18030 lead byte followed by a byte no sequence allows.
+        File.WriteAllBytes(path, [.. Encoding.ASCII.GetBytes(PersonsHeader + "\n"), 0x81, 0x20, (byte)'\n']);
+
+        var error = Assert.Throws<ImportException>(() => Import(ExportEncoding.Gb18030, path));
+
+        Assert.StartsWith($"persons.csv line 2, byte offset {PersonsHeader.Length + 1}: the bytes are not valid GB18030", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF, 0xFE }, "utf-8", "UTF-16 or UTF-32 byte order mark")]
+    [InlineData(new byte[] { 0xEF, 0xBB, 0xBF }, "gb18030", "UTF-8 byte order mark, but this import reads GB18030")]
+    public void Csv_ByteOrderMarkOfAnotherEncoding_IsRefused(byte[] mark, string encoding, string expected)
+    {
+        var path = _directory.File("persons.csv");
+        File.WriteAllBytes(path, [.. mark, .. Encoding.ASCII.GetBytes(PersonsHeader + "\n")]);
+
+        var error = Assert.Throws<ImportException>(() => Import(ExportEncoding.Parse(encoding), path));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Csv_Utf8ByteOrderMark_IsSkipped_AndAFileCutInACharacter_IsRefused()
+    {
+        var path = _directory.File("persons.csv");
+        var text = Encoding.UTF8.GetBytes(PersonsHeader + "\n" + $"{Woman},张三,2,1949-12-31,110105,2,440106,1\n");
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. text]);
+        Assert.Equal(1, Import(path).Accepted);
+
+        File.WriteAllBytes(path, [.. text, 0xE5, 0xBC]); // the first two bytes of 张
+
+        Assert.Contains("ends in the middle of a UTF-8 character", Assert.Throws<ImportException>(() => Import(path)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Encoding_Unknown_IsRefusedWithTheAcceptedNames() =>
+        Assert.Equal("Unknown encoding 'latin1': use utf-8 or gb18030 (GBK and GB 2312 exports are read as gb18030, their superset).",
+            Assert.Throws<ImportException>(() => ExportEncoding.Parse("latin1")).Message);
 
     [Fact]
     public void JsonLines_MalformedLine_IsRejectedNotFatal()

@@ -116,6 +116,27 @@ public sealed class FedctlTests(FedctlTests.CityFixture fixture) : IClassFixture
         Assert.Equal([(0, Grpc.Core.StatusCode.Unavailable), (1, Grpc.Core.StatusCode.Unavailable)], retries);
     }
 
+    // Issue 11 item 1, end to end: the upload carries the operator's encoding; without it a
+    // GB18030 file is refused by the node, naming the line and byte offset, and nothing is staged.
+    [Fact]
+    public async Task Ingest_Gb18030File_IsRefusedAsUtf8_AndReadWithEncodingGb18030()
+    {
+        using var directory = new TempDirectory();
+        var path = Path.Combine(directory.Path, "persons-gbk.csv");
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        const string header = "citizen_id,name,sex,birth_date,household_division,household_nature,handling_division,valid\n";
+        File.WriteAllText(path, header + "11010519491231002X,张三,2,1949-12-31,110105,2,440106,1\n", System.Text.Encoding.GetEncoding("GB18030"));
+
+        var (refused, refusal) = await FedctlAsync("ingest", path);
+        var (exitCode, output) = await FedctlAsync("ingest", path, "--encoding", "gb18030", "--json");
+
+        Assert.True(refused == 1, refusal);
+        Assert.Contains($"persons-gbk.csv line 2, byte offset {header.Length + 19}: the bytes are not valid UTF-8", refusal, StringComparison.Ordinal);
+        Assert.True(exitCode == 0, output);
+        using var json = JsonDocument.Parse(output[output.IndexOf('{', StringComparison.Ordinal)..]);
+        Assert.Equal("1", json.RootElement.GetProperty("accepted").GetString());
+    }
+
     [Fact]
     public void Client_MalformedInput_IsRefusedLocally()
     {
