@@ -18,3 +18,11 @@ public enum DivisionLevel
 /// <param name="ProvinceCode">The 6-digit code of its province (itself for a province).</param>
 /// <param name="PrefectureCode">The 6-digit code of its prefecture; null for provinces and for county-level units directly under a province.</param>
 public sealed record Division(string Code, string Name, DivisionLevel Level, string ProvinceCode, string? PrefectureCode);
+
+/// <summary>
+/// A GB/T 2260 code no longer in force. The dated tables bound its retirement: the last that lists
+/// it (<paramref name="LastListed"/>, null when it was retired before the earliest, 2015-09-30)
+/// and the first that does not (<paramref name="FirstUnlisted"/>). Records dated before
+/// <paramref name="FirstUnlisted"/> may name it; the exact retirement day lies in between.
+/// </summary>
+public sealed record RetiredDivision(string Code, string Name, DateOnly? LastListed, DateOnly FirstUnlisted);

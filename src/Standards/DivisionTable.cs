@@ -9,6 +9,8 @@ namespace Federation.Standards;
 /// (市辖区, 县, 省直辖县级行政区划 …) whose counties are directly under their province.
 /// The XPCC (新疆生产建设兵团) has no GB/T 2260 code; a deployment may give it one
 /// (<see cref="Load(string?)"/>), whose jurisdiction is then the XPCC's cities (6590xx).
+/// Retired codes (<c>retired.csv</c>, built by <c>tools/gbt2260</c> from dated tables) are kept
+/// apart: a record dated while the code was in force may still name it (<see cref="CheckDated"/>).
 /// </summary>
 public sealed class DivisionTable
 {
@@ -20,12 +22,45 @@ public sealed class DivisionTable
 
     private static readonly Lazy<DivisionTable> DefaultTable = new(() => Load(null));
 
+    private static readonly Lazy<FrozenDictionary<string, RetiredDivision>> RetiredCodes = new(LoadRetired);
+
     private readonly FrozenDictionary<string, Division> _byCode;
 
     private DivisionTable(Dictionary<string, Division> divisions, string? xpccCode)
     {
         _byCode = divisions.ToFrozenDictionary(StringComparer.Ordinal);
         XpccCode = xpccCode;
+    }
+
+    /// <summary>The date of the current table: a code it lists is in force for any record date.</summary>
+    public static readonly DateOnly CurrentAsOf = new(2023, 6, 30);
+
+    /// <summary>A retired code, or null (a current or an unknown code).</summary>
+    public RetiredDivision? FindRetired(string? code) =>
+        code is not null && !_byCode.ContainsKey(code) && RetiredCodes.Value.TryGetValue(code, out var retired) ? retired : null;
+
+    /// <summary>
+    /// Null when <paramref name="code"/> may be named by a record dated <paramref name="dated"/>:
+    /// a current code always, a retired one when the record is dated before the first table that
+    /// no longer lists it (<paramref name="dated"/> null: any date). Otherwise why not, without
+    /// the field's name: "is '999999', not a GB/T 2260 division code".
+    /// </summary>
+    public string? CheckDated(string code, DateOnly? dated)
+    {
+        if (_byCode.ContainsKey(code))
+        {
+            return null;
+        }
+        if (FindRetired(code) is not { } retired)
+        {
+            return $"is '{code}', not a GB/T 2260 division code";
+        }
+        if (dated is null || dated < retired.FirstUnlisted)
+        {
+            return null;
+        }
+        return $"is {code} ({retired.Name}), a retired GB/T 2260 code: no table lists it from {retired.FirstUnlisted:yyyy-MM-dd}, " +
+            $"and the record is dated {dated:yyyy-MM-dd}; use the code of the division that took it over";
     }
 
     /// <summary>The table with no XPCC code.</summary>
@@ -108,6 +143,17 @@ public sealed class DivisionTable
             DivisionLevel.Prefecture => new Jurisdiction(code, [code[..4]], []),
             _ => new Jurisdiction(code, [code], []),
         };
+    }
+
+    private static FrozenDictionary<string, RetiredDivision> LoadRetired()
+    {
+        var retired = new Dictionary<string, RetiredDivision>(StringComparer.Ordinal);
+        foreach (var row in ReadCsv("retired.csv"))
+        {
+            DateOnly? lastListed = row[2].Length == 0 ? null : DateOnly.ParseExact(row[2], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            retired[row[0]] = new RetiredDivision(row[0], row[1], lastListed, DateOnly.ParseExact(row[3], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return retired.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     private static IEnumerable<string[]> ReadCsv(string name)

@@ -64,4 +64,34 @@ public class DivisionTableTests
     [Fact]
     public void Xpcc_CodeTakenByAProvince_IsRefused() =>
         Assert.Contains("广东省", Assert.Throws<ArgumentException>(() => DivisionTable.Load("440000")).Message);
+
+    // Issue 11 item 7: retired codes are kept, with the dates that bound their retirement.
+    [Fact]
+    public void Retired_ZengchengCity_IsKnownWithItsLastDate_AndNotACurrentDivision()
+    {
+        Assert.Null(Table.Find("440183"));
+        var retired = Table.FindRetired("440183");
+        Assert.Equal(("增城市", new DateOnly(2015, 9, 30)), (retired?.Name, retired?.FirstUnlisted));
+        Assert.Null(Table.FindRetired("440118")); // its successor, 增城区, is current
+    }
+
+    [Fact]
+    public void Retired_AfterTheEarliestTable_HasBothBounds()
+    {
+        // 130182 藁城市 became 藁城区 (130109) in 2014; 130185 鹿泉市 likewise; 110228 密云县 became
+        // 密云区 (110118) in 2015 and is in the 2015-09-30 table, not in the 2016-07-31 one.
+        var miyun = Table.FindRetired("110228");
+        Assert.Equal((new DateOnly(2015, 9, 30), new DateOnly(2016, 7, 31)), (miyun?.LastListed, miyun?.FirstUnlisted));
+    }
+
+    [Theory]
+    [InlineData("440118", null, null)]
+    [InlineData("440118", "2001-01-01", null)]
+    [InlineData("440183", "2012-05-01", null)]
+    [InlineData("440183", null, null)]
+    [InlineData("440183", "2020-01-01", "is 440183 (增城市), a retired GB/T 2260 code: no table lists it from 2015-09-30, and the record is dated 2020-01-01; use the code of the division that took it over")]
+    [InlineData("999999", null, "is '999999', not a GB/T 2260 division code")]
+    [InlineData("130171", "2020-01-01", "is '130171', not a GB/T 2260 division code")] // development zone: statistical only
+    public void CheckDated_CurrentAlways_RetiredWhileListed_UnknownNever(string code, string? dated, string? expected) =>
+        Assert.Equal(expected, Table.CheckDated(code, dated is null ? null : DateOnly.Parse(dated, System.Globalization.CultureInfo.InvariantCulture)));
 }

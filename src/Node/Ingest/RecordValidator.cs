@@ -157,13 +157,16 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
             }
         }
         row.Text("name", required: true, maxLength: 50);
-        row.Pattern("household_division", "a 6-digit GB/T 2260 code", v => v.Length == 6 && v.All(char.IsAsciiDigit));
+        // The household register (户籍) may still carry a code retired since the person registered
+        // there, so a retired code is accepted whatever its date; an unknown one is not.
+        row.KnownDivision("household_division", divisions);
         row.Code("household_nature", ["1", "2"], required: false);
     }
 
     private void ValidateCertificate(Row row)
     {
         var numberText = row.Raw("certificate_number");
+        CertificateNumber? numberParsed = null;
         if (!CertificateNumber.TryParse(numberText, out var number, out var error))
         {
             row.Set("certificate_number", numberText);
@@ -172,12 +175,22 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
         else
         {
             row.Set("certificate_number", number.Value);
+            numberParsed = number;
         }
         row.Person("citizen_id");
         var issued = row.Date("issue_date", required: true, today);
         var cancelled = row.Date("cancel_date", required: false, today);
         row.NotBefore("cancel_date", cancelled, "issue_date", issued);
-        row.KnownDivision("issuing_division", divisions);
+        // A certificate issued in 2012 by 增城市 (440183, retired in 2014) keeps its issuer's code.
+        // Dated by the issue: a certificate issued in 2012 by 增城市 (440183, retired in 2014) keeps its
+        // issuer's code. Without an issue date (already reported) the code is checked for any date.
+        row.KnownDivision("issuing_division", divisions, issued);
+        // A canonical number routes by its first six digits: they must be the issuer the record
+        // names, or a verifier granted that county would be answered another county's holder.
+        if (numberParsed is { IsLegacy: false, IssuerCode: { } issuer } && row.Raw("issuing_division") is { Length: > 0 } issuing && issuing != issuer)
+        {
+            row.Fail("issuing_division", $"is {issuing}, but the certificate number's first six digits name the issuer {issuer}");
+        }
     }
 
     private void ValidateEmployment(Row row)
@@ -342,13 +355,17 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
             return id.Value;
         }
 
-        public void KnownDivision(string field, DivisionTable divisions)
+        /// <summary>
+        /// A GB/T 2260 code in the table: a current one, or a retired one when the record is dated
+        /// (<paramref name="dated"/>) before the tables stopped listing it; null = any date.
+        /// </summary>
+        public void KnownDivision(string field, DivisionTable divisions, DateOnly? dated = null)
         {
             var value = Raw(field);
             Set(field, value);
-            if (Check(field, value, required: true) && divisions.Find(value) is null)
+            if (Check(field, value, required: true) && divisions.CheckDated(value, dated) is { } problem)
             {
-                Fail(field, $"is '{value}', not a GB/T 2260 division code");
+                Fail(field, problem);
             }
         }
 

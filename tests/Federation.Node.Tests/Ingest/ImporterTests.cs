@@ -145,6 +145,31 @@ public sealed class ImporterTests : IDisposable
         Assert.Contains(RejectLines(), l => l.Contains("already holds valid certificate 4401061015000001", StringComparison.Ordinal));
     }
 
+    // Issue 11 item 7: division codes against the table, retired ones by the record's date; and a
+    // canonical number's first six digits are its issuer.
+    [Fact]
+    public void Divisions_RetiredCodeByDate_UnknownHousehold_AndIssuerMismatch_AreJudgedExactly()
+    {
+        var persons = Write("persons.csv", PersonsHeader,
+            $"{Woman},张三,2,1949-12-31,440183,2,440106,1",          // household still on the retired 增城市: accepted
+            $"{Man},李四,1,1990-01-01,999999,1,440106,1");             // no such division
+        var certificates = Write("certificates.csv", CertificatesHeader,
+            $"4401831012000001,{Woman},2012-03-01,440183,2013-12-31,440106,1", // issued by 增城市 while it existed
+            $"4401831020000002,{Woman},2020-03-01,440183,,440106,1",           // issued after it was retired
+            $"4401061016000003,{Woman},2016-03-01,440105,,440106,1");          // the number names 440106
+
+        var result = Import(persons, certificates);
+
+        Assert.Equal((1, 1), (result.Datasets["persons"].Accepted, result.Datasets["persons"].Rejected));
+        Assert.Equal((1, 2), (result.Datasets["certificates"].Accepted, result.Datasets["certificates"].Rejected));
+        Assert.Equal([
+            $"persons.csv,3,persons,{CitizenId.Mask(Man)},household_division,\"is '999999', not a GB/T 2260 division code\"",
+            "certificates.csv,3,certificates,4401831020000002,issuing_division,\"is 440183 (增城市), a retired GB/T 2260 code: no table lists it from 2015-09-30, and the record is dated 2020-03-01; use the code of the division that took it over\"",
+            "certificates.csv,4,certificates,4401061016000003,issuing_division,\"is 440105, but the certificate number's first six digits name the issuer 440106\"",
+        ], RejectLines());
+        Assert.Equal(["4401831012000001"], _store.ReadStaged(Dataset.Certificates).Select(r => r[0]));
+    }
+
     [Fact]
     public void Unemployment_BeginningWhileEmploymentOpen_IsRejected()
     {
