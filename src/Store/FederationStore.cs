@@ -130,6 +130,10 @@ public sealed partial class FederationStore : IDisposable
             {
                 CheckCommitted(transaction, source);
             }
+            if (DatedAfterProblem(transaction, period) is { } dated)
+            {
+                throw new StoreException(dated);
+            }
             var counts = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var dataset in Dataset.All)
             {
@@ -162,6 +166,40 @@ public sealed partial class FederationStore : IDisposable
             manifest = new Manifest(asOf, counts, digest, now) { Sources = children };
         });
         return manifest!;
+    }
+
+    /// <summary>
+    /// What a period contains: a period as of D is what had happened by D, so every date of every
+    /// record sealed into it (birth, issue, start, end, register, cancel, recognition, exit) is on or
+    /// before D. Staged records dated later would put the future into the snapshot — an employment
+    /// that starts after the period would count in the period's statistics — so sealing is refused,
+    /// naming each dataset and date column, how many records and the latest date. Children's
+    /// snapshots were checked when their own periods were sealed.
+    /// </summary>
+    private string? DatedAfterProblem(SqliteTransaction transaction, string period)
+    {
+        var found = new List<string>();
+        var latest = "";
+        foreach (var dataset in Dataset.All)
+        {
+            foreach (var column in dataset.Columns.Where(c => c.EndsWith("_date", StringComparison.Ordinal)))
+            {
+                using var command = _connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = $"SELECT count(*), max({column}) FROM s_{dataset.Name} WHERE {column} > $period";
+                command.Parameters.AddWithValue("$period", period);
+                using var reader = command.ExecuteReader();
+                if (reader.Read() && reader.GetInt64(0) > 0)
+                {
+                    var max = reader.GetString(1);
+                    found.Add($"{dataset.Name}.{column}: {reader.GetInt64(0)} (latest {max})");
+                    latest = string.CompareOrdinal(max, latest) > 0 ? max : latest;
+                }
+            }
+        }
+        return found.Count == 0 ? null
+            : $"Period {period} cannot be sealed: staged records are dated after it — {string.Join("; ", found)}. " +
+              $"A period holds what had happened by its date; seal as of {latest} or later, or correct the dates at the source.";
     }
 
     /// <summary>The id recorded as the origin of this node's own sealed records.</summary>

@@ -119,6 +119,31 @@ public sealed class FederationStoreTests : IDisposable
         Assert.Equal("2026-11-20", store.Seal(new DateOnly(2026, 11, 20), evening).Period);
     }
 
+    // Issue 11 item 8: a period as of D holds what had happened by D.
+    [Fact]
+    public void Seal_WithStagedRecordsDatedAfterThePeriod_IsRefusedNamingThem_ThenSealsAsOfTheLatestDate()
+    {
+        using var store = Open();
+        using (var staging = store.BeginStaging())
+        {
+            staging.Upsert(Dataset.Persons, Person("11010519491231002X"));
+            staging.Upsert(Dataset.Employment, ["E1", "11010519491231002X", "flexible", "", "2026-03-01", "2026-11-20", "440106", "1"]);
+            staging.Upsert(Dataset.Employment, ["E2", "11010519491231002X", "flexible", "", "2026-11-21", "", "440106", "1"]);
+            staging.Upsert(Dataset.Certificates, ["4401061026000001", "11010519491231002X", "2026-06-30", "440106", "", "440106", "1"]);
+            staging.Commit();
+        }
+
+        var refused = Assert.Throws<StoreException>(() => store.Seal(new DateOnly(2026, 6, 30), Now));
+
+        Assert.Equal("Period 2026-06-30 cannot be sealed: staged records are dated after it — employment.start_date: 1 (latest 2026-11-21); " +
+            "employment.end_date: 1 (latest 2026-11-20). A period holds what had happened by its date; seal as of 2026-11-21 or later, or correct the dates at the source.",
+            refused.Message);
+        Assert.Empty(store.ListManifests());
+        var later = new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.FromHours(8));
+        var manifest = store.Seal(new DateOnly(2026, 11, 21), later);
+        Assert.Equal((1L, 2L, 1L), (manifest.Counts["persons"], manifest.Counts["employment"], manifest.Counts["certificates"]));
+    }
+
     [Fact]
     public void Staging_NotCommitted_LeavesNothing()
     {
