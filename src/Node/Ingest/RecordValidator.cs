@@ -16,8 +16,6 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
 {
     private static readonly HashSet<string> EmploymentForms = ["unit", "self", "flexible"];
     private static readonly HashSet<string> UnemployedCategories = ["new_entrant", "employment_to_unemployment", "other"];
-    private static readonly HashSet<string> CancelReasons = ["pension", "employed", "self_employed", "school", "military", "emigration", "incapacity", "other"];
-    private static readonly HashSet<string> AssistanceExitReasons = ["unit", "self", "flexible", "other"];
 
     /// <summary>
     /// The checks that need nothing but the row (run on the reader's thread): returns the values in
@@ -60,7 +58,7 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
                 var recognized = row.Date("recognized_date", required: true, today);
                 var exit = row.Date("exit_date", required: false, today);
                 row.NotBefore("exit_date", exit, "recognized_date", recognized);
-                row.Code("exit_reason", AssistanceExitReasons, required: exit is not null);
+                row.Reason("exit_reason", ExitReasons.NormalizeAssistance, required: exit is not null);
                 break;
             case "policies":
                 row.Text("enjoyment_id", required: true, maxLength: 40);
@@ -211,7 +209,7 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
         var registered = row.Date("register_date", required: true, today);
         var cancelled = row.Date("cancel_date", required: false, today);
         row.NotBefore("cancel_date", cancelled, "register_date", registered);
-        row.Code("cancel_reason", CancelReasons, required: cancelled is not null);
+        row.Reason("cancel_reason", ExitReasons.NormalizeUnemployment, required: cancelled is not null);
     }
 
     /// <summary>One row being validated: raw fields in, normalized values and errors out.</summary>
@@ -270,6 +268,25 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
                 return null;
             }
             return value;
+        }
+
+        /// <summary>An exit reason: stored as the standard code, whatever word the production system used for it.</summary>
+        public void Reason(string field, ExitReasonNormalizer normalize, bool required)
+        {
+            var value = Raw(field);
+            Set(field, value);
+            if (!Check(field, value, required) || value.Length == 0)
+            {
+                return;
+            }
+            if (normalize(value, out var problem) is { } code)
+            {
+                Set(field, code);
+            }
+            else
+            {
+                Fail(field, problem!);
+            }
         }
 
         public void Pattern(string field, string description, Func<string, bool> isValid)
@@ -406,3 +423,6 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
         }
     }
 }
+
+/// <summary>Maps a reason as exported to its standard code, or says why it is not allowed.</summary>
+internal delegate string? ExitReasonNormalizer(string value, out string? problem);

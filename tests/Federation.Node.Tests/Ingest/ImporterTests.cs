@@ -170,6 +170,41 @@ public sealed class ImporterTests : IDisposable
         Assert.Equal(["4401831012000001"], _store.ReadStaged(Dataset.Certificates).Select(r => r[0]));
     }
 
+    // Issue 11 item 10: production systems' words for exit reasons are stored as the standard
+    // code; reasons R-17 forbids, and domestic moves, are refused with why.
+    [Fact]
+    public void ExitReasons_ProductionWords_AreMapped_AndForbiddenReasonsRefused()
+    {
+        var persons = Write("persons.csv", PersonsHeader, $"{Woman},张三,2,1949-12-31,110105,2,440106,1", $"{Man},李四,1,1990-01-01,440106,1,440106,1");
+        var unemployment = Write("unemployment.csv", UnemploymentHeader,
+            $"U1,{Man},other,2019-01-01,2019-06-30,退休,440106,1",
+            $"U2,{Man},other,2019-07-01,2019-12-31,自谋职业,440106,1",
+            $"U3,{Man},other,2020-01-01,2020-06-30,连续3次拒绝接受公共就业服务,440106,1",
+            $"U4,{Man},other,2020-07-01,2020-12-31,unreachable,440106,1",
+            $"U5,{Man},other,2021-01-01,2021-06-30,迁出,440106,1",
+            $"U6,{Man},other,2021-07-01,2021-12-31,other,440106,1",
+            $"U7,{Man},other,2022-01-01,2022-06-30,Emigrated,440106,1");
+        var assistance = Write("assistance.csv", "recognition_id,citizen_id,difficulty_type,recognized_date,exit_date,exit_reason,handling_division,valid",
+            $"A1,{Woman},4050,2020-01-01,2020-06-30,死亡,440106,1",
+            $"A2,{Man},4050,2020-01-01,2020-06-30,迁出,440106,1",
+            $"A3,{Man},4050,2021-01-01,2021-06-30,灵活就业,440106,1",
+            $"A4,{Man},4050,2022-01-01,2022-06-30,被开除,440106,1");
+
+        Import(persons, unemployment, assistance);
+
+        Assert.Equal([["U1", "pension"], ["U2", "self_employed"], ["U7", "emigration"]], _store.ReadStaged(Dataset.Unemployment).Select(r => new[] { r[0], r[5] }));
+        Assert.Equal([["A1", "deceased"], ["A2", "moved_away"], ["A3", "flexible"]], _store.ReadStaged(Dataset.Assistance).Select(r => new[] { r[0], r[5] }));
+        var reasons = RejectLines().Select(l => ExportReader.SplitCsv(l, "rejects.csv", 0)).Select(f => $"{f[3]}: {f[5]}").ToArray();
+        const string Allowed = "allowed: pension, employed, self_employed, school, military, emigration, incapacity";
+        Assert.Equal([
+            $"U3: is '连续3次拒绝接受公共就业服务': refusing public employment services 3 times is not a reason to cancel a registration (R-17); {Allowed}",
+            $"U4: is 'unreachable': being unreachable for 6 months is not a reason to cancel a registration (R-17); {Allowed}",
+            $"U5: is '迁出': moving within China does not end an unemployment registration: it is registered where the person now lives (R-17; 移居境外 is emigration); {Allowed}",
+            $"U6: is 'other': a registration is cancelled only for a listed reason (R-17), never 'other'; {Allowed}",
+            "A4: is '被开除'; allowed: unit, self, flexible, pension, moved_away, deceased, no_longer_eligible, other (or a production system's word for one, listed in docs/data.md)",
+        ], reasons);
+    }
+
     [Fact]
     public void Unemployment_BeginningWhileEmploymentOpen_IsRejected()
     {
