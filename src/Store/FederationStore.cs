@@ -48,8 +48,8 @@ public sealed partial class FederationStore : IDisposable
             Security.SecurityDatabase.OwnerOnly(options.Path);
             SetPragma(connection, "journal_mode", JournalMode, JournalMode);
             SetPragma(connection, "synchronous", SynchronousFull.ToString(CultureInfo.InvariantCulture), SynchronousFull.ToString(CultureInfo.InvariantCulture));
-            SqliteSchema.Create(connection);
-            return new FederationStore(options.Path, connection) { CacheSizeMiB = options.CacheSizeMiB, OwnerId = options.NodeId };
+            var migrations = SqliteSchema.Open(connection, options.Path, options.NodeId);
+            return new FederationStore(options.Path, connection) { CacheSizeMiB = options.CacheSizeMiB, OwnerId = options.NodeId, MigrationsApplied = migrations };
         }
         catch
         {
@@ -59,6 +59,9 @@ public sealed partial class FederationStore : IDisposable
     }
 
     private int CacheSizeMiB { get; init; }
+
+    /// <summary>The schema migrations this open applied (empty when the store was current); the node logs them.</summary>
+    public IReadOnlyList<string> MigrationsApplied { get; private init; } = [];
 
     /// <summary>A new read-only connection for readers running beside writes.</summary>
     public SqliteConnection OpenReader() => OpenConnection(Path, CacheSizeMiB, readOnly: true);
@@ -365,7 +368,14 @@ public sealed partial class FederationStore : IDisposable
 
     // The digest of a sealed period, read in canonical order — origin, then natural key, the
     // primary key's order, so no sort — as packed lines, which are the digest's own encoding.
-    private static string ComputeDigest(SqliteConnection connection, string period)
+    internal static string ComputeReceivedDigest(SqliteConnection connection, string childId, string period)
+    {
+        using var digest = new TransferDigest();
+        DigestReceivedRows(connection, childId, period, digest);
+        return digest.Finish();
+    }
+
+    internal static string ComputeDigest(SqliteConnection connection, string period)
     {
         using var digest = new SnapshotDigest();
         foreach (var dataset in Dataset.All)

@@ -18,7 +18,58 @@ internal static class SqliteSchema
     // the children's snapshots a merged period was sealed from; findings (比对).
     public const int Version = 2;
 
-    public static void Create(SqliteConnection connection)
+    private static string Columns(Dataset dataset) =>
+        string.Join(", ", dataset.Columns.Select(c => c == "valid" ? "valid INTEGER NOT NULL" : $"{c} TEXT NOT NULL"));
+
+    /// <summary>The sealed-snapshot table of a dataset (p_), as version <see cref="Version"/> has it.</summary>
+    internal static string SealedTable(Dataset dataset) =>
+        $"CREATE TABLE IF NOT EXISTS p_{dataset.Name} (period TEXT NOT NULL, origin TEXT NOT NULL, {Columns(dataset)}, PRIMARY KEY (period, origin, {dataset.KeyColumn})) WITHOUT ROWID;";
+
+    /// <summary>The received-snapshot table of a dataset (c_).</summary>
+    internal static string ReceivedTable(Dataset dataset) =>
+        $"CREATE TABLE IF NOT EXISTS c_{dataset.Name} (child_id TEXT NOT NULL, period TEXT NOT NULL, origin TEXT NOT NULL, {Columns(dataset)}, PRIMARY KEY (child_id, period, origin, {dataset.KeyColumn})) WITHOUT ROWID;";
+
+    internal const string ChildManifestsTable = """
+        CREATE TABLE IF NOT EXISTS child_manifests (
+          child_id TEXT NOT NULL, period TEXT NOT NULL, counts TEXT NOT NULL, digest TEXT NOT NULL, sealed_at TEXT NOT NULL,
+          received_at TEXT NOT NULL, origins TEXT NOT NULL DEFAULT '[]', PRIMARY KEY (child_id, period)) WITHOUT ROWID;
+        """;
+
+    /// <summary>
+    /// Opens the schema: a new database gets the current one; an older one is migrated forward
+    /// (<see cref="SqliteMigrations"/>: each step in its own transaction, after a copy of the
+    /// database is written beside it); a newer one is refused untouched. Returns the migrations
+    /// applied (empty when none).
+    /// </summary>
+    public static IReadOnlyList<string> Open(SqliteConnection connection, string path, string ownerId)
+    {
+        var version = ReadVersion(connection);
+        IReadOnlyList<string> applied = [];
+        if (version > Version)
+        {
+            throw new StoreException($"The database has schema version {version}; this software reads version {Version} and never downgrades a store. Use the newer software (or restore a backup made by this version).");
+        }
+        if (version is { } found && found < Version)
+        {
+            applied = SqliteMigrations.Apply(connection, path, found, ownerId);
+        }
+        Create(connection);
+        return applied;
+    }
+
+    private static int? ReadVersion(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'";
+        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            return null;
+        }
+        command.CommandText = "SELECT value FROM meta WHERE key = 'schema_version'";
+        return command.ExecuteScalar() is string value ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
+    private static void Create(SqliteConnection connection)
     {
         var sql = new StringBuilder();
         sql.AppendLine("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;");
@@ -32,9 +83,8 @@ internal static class SqliteSchema
             """);
         foreach (var dataset in Dataset.All)
         {
-            var columns = string.Join(", ", dataset.Columns.Select(c => c == "valid" ? "valid INTEGER NOT NULL" : $"{c} TEXT NOT NULL"));
-            sql.AppendLine($"CREATE TABLE IF NOT EXISTS s_{dataset.Name} ({columns}, PRIMARY KEY ({dataset.KeyColumn})) WITHOUT ROWID;");
-            sql.AppendLine($"CREATE TABLE IF NOT EXISTS p_{dataset.Name} (period TEXT NOT NULL, origin TEXT NOT NULL, {columns}, PRIMARY KEY (period, origin, {dataset.KeyColumn})) WITHOUT ROWID;");
+            sql.AppendLine($"CREATE TABLE IF NOT EXISTS s_{dataset.Name} ({Columns(dataset)}, PRIMARY KEY ({dataset.KeyColumn})) WITHOUT ROWID;");
+            sql.AppendLine(SealedTable(dataset));
             if (dataset.CitizenColumn >= 0)
             {
                 if (dataset != Dataset.Persons)
@@ -57,13 +107,11 @@ internal static class SqliteSchema
         // land here batch by batch (resumable, durable); once the received snapshot is verified
         // its manifest row is written and from then on its rows can be neither changed, deleted
         // nor added to. Before that, a failed verification deletes them.
+        sql.AppendLine(ChildManifestsTable);
         sql.AppendLine("""
             CREATE TABLE IF NOT EXISTS transfers (
               child_id TEXT NOT NULL, period TEXT NOT NULL, digest TEXT NOT NULL, dataset TEXT NOT NULL, after_origin TEXT NOT NULL, after_key TEXT NOT NULL,
               records INTEGER NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (child_id, period)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS child_manifests (
-              child_id TEXT NOT NULL, period TEXT NOT NULL, counts TEXT NOT NULL, digest TEXT NOT NULL, sealed_at TEXT NOT NULL,
-              received_at TEXT NOT NULL, origins TEXT NOT NULL DEFAULT '[]', PRIMARY KEY (child_id, period)) WITHOUT ROWID;
             CREATE TRIGGER IF NOT EXISTS child_manifests_immutable_update BEFORE UPDATE ON child_manifests
               BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): a received manifest cannot be changed'); END;
             CREATE TRIGGER IF NOT EXISTS child_manifests_immutable_delete BEFORE DELETE ON child_manifests
@@ -71,8 +119,7 @@ internal static class SqliteSchema
             """);
         foreach (var dataset in Dataset.All)
         {
-            var columns = string.Join(", ", dataset.Columns.Select(c => c == "valid" ? "valid INTEGER NOT NULL" : $"{c} TEXT NOT NULL"));
-            sql.AppendLine($"CREATE TABLE IF NOT EXISTS c_{dataset.Name} (child_id TEXT NOT NULL, period TEXT NOT NULL, origin TEXT NOT NULL, {columns}, PRIMARY KEY (child_id, period, origin, {dataset.KeyColumn})) WITHOUT ROWID;");
+            sql.AppendLine(ReceivedTable(dataset));
             // No secondary index: received rows are written in key order at pull speed; look-ups
             // by person or certificate use the merged period's indexes (p_).
             if (dataset == Dataset.Certificates)
@@ -117,14 +164,13 @@ internal static class SqliteSchema
         command.CommandText = sql.ToString();
         command.ExecuteNonQuery();
 
+        // A new database is stamped with the current version; a migrated one already says it.
         using var check = connection.CreateCommand();
         check.CommandText = "SELECT value FROM meta WHERE key = 'schema_version'";
         var version = Convert.ToInt32(check.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         if (version != Version)
         {
-            throw new StoreException(version < Version
-                ? $"The database has schema version {version}; this software reads version {Version}. Version 1 stores (before sealed rows carried their origin) cannot be upgraded in place: export the production data again and import it into a new store."
-                : $"The database has schema version {version}; this software reads version {Version}. Use the newer software.");
+            throw new StoreException($"The database has schema version {version} after opening; this software reads version {Version}.");
         }
     }
 }

@@ -12,6 +12,9 @@ internal static partial class NodeLog
     [LoggerMessage(2003, LogLevel.Warning, "Deleted {Count} upload spool(s) left by interrupted uploads", EventName = "SpoolCleaned")]
     public static partial void SpoolCleaned(ILogger logger, int count);
 
+    [LoggerMessage(2004, LogLevel.Warning, "Store {Path} upgraded: {Migration}", EventName = "StoreMigrated")]
+    public static partial void StoreMigrated(ILogger logger, string path, string migration);
+
     [LoggerMessage(2002, LogLevel.Debug, "Wrote ready file {Path}", EventName = "ReadyFileWritten")]
     public static partial void ReadyFileWritten(ILogger logger, string path);
 }

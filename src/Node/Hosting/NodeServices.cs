@@ -16,7 +16,16 @@ internal static class NodeServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(config.Node);
         services.AddSingleton<NodeIdentity>();
-        services.AddSingleton(_ => Federation.Store.FederationStore.Open(config.Store));
+        services.AddSingleton(provider =>
+        {
+            var store = Federation.Store.FederationStore.Open(config.Store);
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Federation.Store");
+            foreach (var migration in store.MigrationsApplied)
+            {
+                NodeLog.StoreMigrated(logger, config.Store.Path, migration);
+            }
+            return store;
+        });
         services.AddSingleton(config.SecurityPaths);
         // Callers' certificates and, at a parent, its children's are checked against the same CRL.
         services.AddSingleton(provider => new Security.RevocationList(config.SecurityPaths,

@@ -118,7 +118,10 @@ internal static class StoreCommands
 
     public static int Periods(NodeConfiguration config)
     {
-        using var store = FederationStore.Open(config.Store);
+        // Through the composition root, like the daemon: the same store options, logging (a schema
+        // migration is logged) and checks.
+        using var services = NodeServices.BuildForCommand(config);
+        var store = services.GetRequiredService<FederationStore>();
         var manifests = store.ListManifests();
         if (manifests.Count == 0)
         {
@@ -133,7 +136,10 @@ internal static class StoreCommands
 
     public static int Backup(NodeConfiguration config, string destination)
     {
-        using var store = FederationStore.Open(config.Store);
+        // Through the composition root, like the daemon: the same store options, logging (a schema
+        // migration is logged) and checks.
+        using var services = NodeServices.BuildForCommand(config);
+        var store = services.GetRequiredService<FederationStore>();
         try
         {
             store.BackupTo(destination);
