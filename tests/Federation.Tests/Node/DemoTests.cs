@@ -6,6 +6,8 @@ namespace Federation.Tests.Node;
 /// <summary>The README's main command, run as a process on a copy of the demo tree (its stores land in the copy).</summary>
 public sealed class DemoTests
 {
+    private static string DemoDll => RepoPaths.ProjectOutput("src/Demo", "Federation.Demo.dll");
+
     [Fact]
     public async Task Demo_RunsTheTreeEndToEnd_AndPrintsTheSummaryAndARoutedVerification()
     {
@@ -16,7 +18,7 @@ public sealed class DemoTests
             File.Copy(file, Path.Combine(tree, Path.GetFileName(file)));
         }
 
-        await using var demo = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "demo", "--tree", tree, "--persons", "300", "--exit"], workingDirectory: directory.Path);
+        await using var demo = ExternalProcess.Start("dotnet", [DemoDll, "--tree", tree, "--persons", "300", "--exit"], workingDirectory: directory.Path);
         var exitCode = await demo.WaitForExitAsync(TimeSpan.FromMinutes(3));
 
         Assert.True(exitCode == 0, demo.Output);

@@ -1,4 +1,5 @@
 using Federation.DataGen;
+using Microsoft.Extensions.DependencyInjection;
 using Federation.Node.Exchange.Parent;
 using Federation.Node.Hosting;
 using Federation.Node.Ingest;
@@ -9,10 +10,10 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodeLevel = Federation.Node.Hosting.NodeLevel;
 
-namespace Federation.Node.Demo;
+namespace Federation.Demo;
 
 /// <summary>
-/// <c>Federation.Node demo</c>: the demo tree of <c>config/demo-tree</c> (1 ministry, 2 provinces,
+/// <c>Federation.Demo</c> (<c>dotnet run --project src/Demo</c>): the demo tree of <c>config/demo-tree</c> (1 ministry, 2 provinces,
 /// 2 cities each) end to end. It starts from empty demo stores, generates synthetic exports for
 /// every city (with a few workers registered in two cities of a province, for the comparison to
 /// find), imports and seals them, starts every node as its own process on its loopback port,
@@ -45,7 +46,7 @@ internal static class DemoCommand
             var cities = configs.Where(c => c.Node.Children.Count == 0).ToList();
             var root = configs.Single(c => c.Node.ParsedLevel == NodeLevel.Ministry);
             // The period cities owe today, so that a healthy demo shows no node LATE.
-            var period = Exchange.ReportingCalendar.ExpectedPeriod(DateOnly.FromDateTime(DateTime.Now), NodeLevel.City);
+            var period = Federation.Node.Exchange.ReportingCalendar.ExpectedPeriod(DateOnly.FromDateTime(DateTime.Now), NodeLevel.City);
             Console.WriteLine($"Federation demo: {configs.Count} nodes from {Relative(directory)}, {persons:N0} synthetic persons per city, period {period:yyyy-MM-dd}.");
 
             foreach (var config in configs)
@@ -190,11 +191,13 @@ internal static class DemoCommand
 
     private static async Task ImportAndSealAsync(NodeConfiguration city, string export, DateOnly period, CancellationToken cancellationToken)
     {
-        using var store = FederationStore.Open(city.Store);
+        // Through the node's composition root, as its own ingest command does.
+        await using var services = NodeServices.BuildForCommand(city);
+        var store = services.GetRequiredService<FederationStore>();
         var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf(city.Node.DivisionCode), DivisionTable.Default, DateOnly.FromDateTime(DateTime.Now));
         var rejects = Path.Combine(city.Ingest.RejectsDirectory, $"rejects-demo-{DateTime.Now:yyyyMMdd-HHmmss}.csv");
         var result = await new Importer(store, validator, NullLogger.Instance).ImportAsync(Importer.Plan([export]), rejects, progress: null, cancellationToken);
-        var manifest = new PeriodSealer(store, new NodeIdentity(city.Node, TimeProvider.System), TimeProvider.System, NullLogger<PeriodSealer>.Instance).Seal(period);
+        var manifest = services.GetRequiredService<PeriodSealer>().Seal(period);
         Console.WriteLine($"  {city.Node.Id,-16} imported {result.Accepted,9:N0} records ({result.Rejected:N0} rejected), sealed {manifest.Period} digest {manifest.Digest[..12]}…");
     }
 

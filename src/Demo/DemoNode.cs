@@ -2,10 +2,11 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 
-namespace Federation.Node.Demo;
+namespace Federation.Demo;
 
 /// <summary>
-/// One demo node as its own process — this same program, run with the node's config. Its console
+/// One demo node as its own process — the node daemon (Federation.Node, built beside the demo),
+/// run with the node's config. Its console
 /// output is kept (the last lines) to explain a failed start; its logs go to its log directory.
 /// </summary>
 internal sealed class DemoNode : IDisposable
@@ -24,29 +25,27 @@ internal sealed class DemoNode : IDisposable
     public static DemoNode Start(string id, string configPath, string readyFile)
     {
         File.Delete(readyFile);
-        var start = new ProcessStartInfo(Environment.ProcessPath!)
+        // The node's build output is copied beside the demo's (project reference).
+        var node = Path.Combine(AppContext.BaseDirectory, "Federation.Node.dll");
+        var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
         };
-        // Under `dotnet run` this program is its own executable; under `dotnet Federation.Node.dll` the host is dotnet.
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(DemoNode).Assembly.Location);
-        }
+        start.ArgumentList.Add(node);
         foreach (var argument in new[] { "--config", configPath, "--ready-file", readyFile, "--exit-with", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start node {id}.");
-        var node = new DemoNode(id, process);
-        process.OutputDataReceived += (_, e) => node.Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => node.Keep(e.Data);
+        var demoNode = new DemoNode(id, process);
+        process.OutputDataReceived += (_, e) => demoNode.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => demoNode.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return node;
+        return demoNode;
     }
 
     /// <summary>Waits for the node's ready file; fails with the node's last output if it exits or takes too long.</summary>

@@ -7,7 +7,7 @@ using Federation.Shared;
 using Federation.Store.Security;
 using Grpc.Net.Client;
 
-namespace Federation.Node.Demo;
+namespace Federation.Demo;
 
 /// <summary>
 /// The demo's deployment PKI, made fresh on every run: a CA where the demo configs'
@@ -20,7 +20,7 @@ internal sealed class DemoPki
 {
     public const string Operator = "demo-operator";
 
-    private static readonly string[] AllRoles = [.. Security.Roles.All];
+    private static readonly string[] AllRoles = [.. Federation.Node.Security.Roles.All];
 
     private readonly X509Certificate2 _authority;
     private readonly X509Certificate2 _operator;
@@ -76,7 +76,7 @@ internal sealed class DemoPki
     public void AddOperator(NodeConfiguration config)
     {
         using var accounts = AccountStore.Open(config.SecurityPaths.DatabasePath);
-        accounts.Create(Operator, "Demo Operator", "demo (every role, this node's jurisdiction)", Security.CallerAuthenticator.Thumbprint(_operator),
+        accounts.Create(Operator, "Demo Operator", "demo (every role, this node's jurisdiction)", Federation.Node.Security.CallerAuthenticator.Thumbprint(_operator),
             AllRoles.Select(role => (role, config.Node.DivisionCode)), "demo", DateTimeOffset.UtcNow);
     }
 
