@@ -294,54 +294,32 @@ public sealed partial class FederationStore : IDisposable
         command.CommandText = "VACUUM INTO $destination";
         command.Parameters.AddWithValue("$destination", System.IO.Path.GetFullPath(destination));
         command.ExecuteNonQuery();
+        Security.SecurityDatabase.OwnerOnly(destination);
     }
 
     /// <summary>
     /// Restores a backup into <paramref name="storePath"/> (the store must be closed): checks the
     /// backup's integrity and schema first, then replaces the database atomically.
     /// </summary>
-    public static void Restore(string backupPath, string storePath)
+    /// <summary>
+    /// Replaces the store at <paramref name="storePath"/> with a backup, after a restore drill on a
+    /// copy of it (<see cref="StoreBackups.Drill"/>) has found it whole: a backup that fails is
+    /// refused, and the store is left as it was. Stop the node first.
+    /// </summary>
+    public static BackupVerification Restore(string backupPath, string storePath, string nodeId)
     {
-        if (!File.Exists(backupPath))
+        var drill = StoreBackups.Drill(backupPath, nodeId, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(storePath))!);
+        if (!drill.Ok)
         {
-            throw new StoreException($"Backup {backupPath} does not exist.");
-        }
-        try
-        {
-            CheckBackup(backupPath);
-        }
-        catch (SqliteException ex)
-        {
-            throw new StoreException($"{backupPath} is not a readable Federation store backup: {ex.Message}", ex);
+            throw new StoreException($"{backupPath} is not restorable: {string.Join("; ", drill.Problems)}. The store was not changed.");
         }
         var temp = storePath + ".restore";
         File.Copy(backupPath, temp, overwrite: true);
         File.Delete(storePath + "-wal");
         File.Delete(storePath + "-shm");
         File.Move(temp, storePath, overwrite: true);
-    }
-
-    private static void CheckBackup(string backupPath)
-    {
-        using (var check = OpenConnection(backupPath, 16, readOnly: true))
-        {
-            using var command = check.CreateCommand();
-            command.CommandText = "PRAGMA integrity_check";
-            var result = command.ExecuteScalar() as string;
-            if (result != "ok")
-            {
-                throw new StoreException($"Backup {backupPath} failed its integrity check: {result}");
-            }
-            command.CommandText = "SELECT value FROM meta WHERE key = 'schema_version'";
-            try
-            {
-                command.ExecuteScalar();
-            }
-            catch (SqliteException ex)
-            {
-                throw new StoreException($"{backupPath} is not a Federation store backup.", ex);
-            }
-        }
+        Security.SecurityDatabase.OwnerOnly(storePath);
+        return drill;
     }
 
     public void Dispose()

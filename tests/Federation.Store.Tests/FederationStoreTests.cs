@@ -184,7 +184,7 @@ public sealed class FederationStoreTests : IDisposable
             Assert.Equal(digest, reopened.RecomputeDigest(October));
         }
         File.Delete(_directory.File("node.db"));
-        FederationStore.Restore(backup, _directory.File("node.db"));
+        FederationStore.Restore(backup, _directory.File("node.db"), "local");
         using var restored = Open();
         Assert.Equal(digest, restored.GetManifest(October)!.Digest);
         Assert.Equal(digest, restored.RecomputeDigest(October));
@@ -195,6 +195,45 @@ public sealed class FederationStoreTests : IDisposable
     {
         var junk = _directory.File("junk.db");
         File.WriteAllText(junk, "not a database");
-        Assert.Throws<StoreException>(() => FederationStore.Restore(junk, _directory.File("node.db")));
+        Assert.Contains("is not restorable", Assert.Throws<StoreException>(() => FederationStore.Restore(junk, _directory.File("node.db"), "local")).Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(_directory.File("node.db")));
+    }
+
+    // Issue 12 item 4: a backup is verified against every period's manifest, and a restore drill
+    // runs on a copy; a backup whose records were changed is refused, naming the period.
+    [Fact]
+    public void Backup_Verify_And_Drill_FindATamperedPeriod_AndRestoreRefusesIt()
+    {
+        var backup = _directory.File("backup.db");
+        using (var store = Open())
+        {
+            Stage(store, Person("11010519491231002X"), Person("440106199001010013", "李四"));
+            store.Seal(October, Now);
+            store.Seal(new DateOnly(2026, 11, 15), Now);
+            store.BackupTo(backup);
+        }
+        var good = StoreBackups.Verify(backup);
+        Assert.True(good.Ok, string.Join("; ", good.Problems));
+        Assert.Equal(["2026-10-31", "2026-11-15"], good.Periods.Select(p => p.Period));
+        Assert.True(StoreBackups.Drill(backup, "local", _directory.File("scratch")).Ok);
+        Assert.Empty(Directory.GetFiles(_directory.File("scratch")));
+
+        using (var connection = new SqliteConnection($"Data Source={backup};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "DROP TRIGGER p_persons_immutable_update; UPDATE p_persons SET name = '改' WHERE period = '2026-11-15' AND citizen_id = '11010519491231002X'";
+            command.ExecuteNonQuery();
+        }
+        var bad = StoreBackups.Verify(backup);
+        var drill = StoreBackups.Drill(backup, "local", _directory.File("scratch"));
+
+        Assert.Equal([true, false], bad.Periods.Select(p => p.Matches));
+        Assert.StartsWith("sealed period 2026-11-15: its records give digest ", Assert.Single(bad.Problems), StringComparison.Ordinal);
+        Assert.Equal(bad.Problems, drill.Problems);
+        var refused = Assert.Throws<StoreException>(() => FederationStore.Restore(backup, _directory.File("node.db"), "local"));
+        Assert.Contains("sealed period 2026-11-15", refused.Message, StringComparison.Ordinal);
+        using var unchanged = Open();
+        Assert.Equal(unchanged.GetManifest(new DateOnly(2026, 11, 15))!.Digest, unchanged.RecomputeDigest(new DateOnly(2026, 11, 15)));
     }
 }

@@ -131,6 +131,19 @@ public sealed class MigrationTests : IDisposable
     }
 
     [Fact]
+    public void V1Backup_RestoreDrill_MigratesACopy_AndLeavesTheBackupAtVersion1()
+    {
+        var backup = LoadV1("city");
+
+        var drill = StoreBackups.Drill(backup, "city-440100", _directory.File("scratch"));
+
+        Assert.True(drill.Ok, string.Join("; ", drill.Problems));
+        Assert.Equal((2, 2), (drill.SchemaVersion, drill.Periods.Count));
+        Assert.Equal("1", Scalar(backup, "SELECT value FROM meta WHERE key = 'schema_version'"));
+        Assert.Empty(Directory.GetFiles(_directory.File("scratch")));
+    }
+
+    [Fact]
     public void NewerStore_IsRefusedUntouched()
     {
         var path = _directory.File("newer.db");

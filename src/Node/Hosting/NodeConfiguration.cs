@@ -10,8 +10,10 @@ namespace Federation.Node.Hosting;
 internal sealed class NodeConfiguration
 {
     private NodeConfiguration(string path, IConfigurationRoot configuration, NodeOptions node, ServerOptions server, LogOptions log,
-        Federation.Store.StoreOptions store, IngestOptions ingest, Exchange.ChildTlsSettings childTls, Security.SecurityOptions security, Security.SecurityPaths securityPaths)
+        Federation.Store.StoreOptions store, IngestOptions ingest, Exchange.ChildTlsSettings childTls, Security.SecurityOptions security, Security.SecurityPaths securityPaths,
+        Backup.BackupOptions backup)
     {
+        Backup = backup;
         Security = security;
         SecurityPaths = securityPaths;
         ChildTls = childTls;
@@ -25,6 +27,7 @@ internal sealed class NodeConfiguration
     }
 
     public string Path { get; }
+    public Backup.BackupOptions Backup { get; }
     public string Directory => System.IO.Path.GetDirectoryName(Path)!;
     public IConfigurationRoot Configuration { get; }
     public NodeOptions Node { get; }
@@ -93,7 +96,13 @@ internal sealed class NodeConfiguration
             ResolveOptional(directory, security.AuditKeyPath) ?? System.IO.Path.ChangeExtension(store.Path, null) + ".audit.key",
             Federation.Store.Security.SecurityDatabase.PathFor(store.Path));
 
+        var backup = configuration.GetSection(Federation.Node.Backup.BackupOptions.Section).Get<Federation.Node.Backup.BackupOptions>() ?? new Federation.Node.Backup.BackupOptions();
+        backup.Directory = string.IsNullOrWhiteSpace(backup.Directory)
+            ? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(store.Path)!, "backups")
+            : Resolve(directory, backup.Directory);
+
         var errors = NodeConfigValidator.Validate(node, server, log, checkFiles).ToList();
+        errors.AddRange(backup.Problems());
         errors.AddRange(NodeConfigValidator.ValidateSecurity(node, server, security, securityPaths, checkFiles));
         var exchange = configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>() ?? new ExchangeOptions();
         // Towards https children a parent presents its own server certificate and trusts the CA it
@@ -133,7 +142,7 @@ internal sealed class NodeConfiguration
         {
             throw new NodeConfigurationException(fullPath, errors);
         }
-        return new NodeConfiguration(fullPath, configuration, node, server, log, store, ingest, childTls, security, securityPaths);
+        return new NodeConfiguration(fullPath, configuration, node, server, log, store, ingest, childTls, security, securityPaths, backup);
     }
 
     private static string? ResolveOptional(string directory, string? path) => string.IsNullOrWhiteSpace(path) ? null : Resolve(directory, path);

@@ -70,6 +70,10 @@ internal static class NodeHost
         NodeHealth.Add(builder.Services);
         builder.Services.AddSingleton<Exchange.Parent.ResyncOperations>();
         builder.Services.AddHostedService<Exchange.Parent.ChildPullScheduler>();
+        if (config.Backup.Enabled)
+        {
+            builder.Services.AddHostedService<Backup.BackupScheduler>();
+        }
         if (config.Server.MetricsListen is not null)
         {
             builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ExportedMeters).AddPrometheusExporter());

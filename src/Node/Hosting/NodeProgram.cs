@@ -71,10 +71,25 @@ internal static class NodeProgram
         periods.SetAction((parse, _) => WithConfigAsync(parse.GetValue(configOption), config => Task.FromResult(StoreCommands.Periods(config))));
 
         var fileArgument = new Argument<FileInfo>("file") { Description = "The backup file." };
-        var backup = new Command("backup", "Write a consistent copy of the node's store to a new file (R-5).") { fileArgument };
-        backup.SetAction((parse, _) => WithConfigAsync(parse.GetValue(configOption), config => Task.FromResult(StoreCommands.Backup(config, parse.GetRequiredValue(fileArgument).FullName))));
-        var restore = new Command("restore", "Replace the node's store with a backup (stop the node first).") { fileArgument };
-        restore.SetAction((parse, _) => WithConfigAsync(parse.GetValue(configOption), config => Task.FromResult(StoreCommands.Restore(config, parse.GetRequiredValue(fileArgument).FullName))));
+        var backupFileArgument = new Argument<FileInfo?>("file") { Description = "A new file for an ad-hoc copy of the store.", Arity = ArgumentArity.ZeroOrOne };
+        var monthlyOption = new Option<bool>("--monthly") { Description = "Write this month's fixed backup (store and security database, verified, with its report) into Backup:Directory now." };
+        var backup = new Command("backup", "Write a consistent, verified copy of the node's store (R-5): to a file, or --monthly as the schedule does.") { backupFileArgument, monthlyOption };
+        backup.SetAction(async (parse, _) =>
+        {
+            var file = parse.GetValue(backupFileArgument);
+            var monthly = parse.GetValue(monthlyOption);
+            if (file is null == !monthly)
+            {
+                await Console.Error.WriteLineAsync("Give either a file for an ad-hoc copy or --monthly, not both or neither.");
+                return 2;
+            }
+            return await WithConfigAsync(parse.GetValue(configOption), config =>
+                Task.FromResult(monthly ? StoreCommands.BackupMonthly(config) : StoreCommands.Backup(config, file!.FullName)));
+        });
+        var verifyOption = new Option<bool>("--verify") { Description = "The restore drill: restore a copy, check every period against its manifest, report; change nothing." };
+        var restore = new Command("restore", "Replace the node's store with a backup after checking it whole (stop the node first); --verify only checks.") { fileArgument, verifyOption };
+        restore.SetAction((parse, _) => WithConfigAsync(parse.GetValue(configOption), config =>
+            Task.FromResult(StoreCommands.Restore(config, parse.GetRequiredValue(fileArgument).FullName, parse.GetValue(verifyOption)))));
 
         var configsArgument = new Argument<FileInfo[]>("configs") { Description = "The config files of every node of the tree.", Arity = ArgumentArity.OneOrMore };
         var checkTree = new Command("check-tree", "Check that the given node configs form one consistent tree (ids, levels, jurisdictions, addresses, no cycles).")

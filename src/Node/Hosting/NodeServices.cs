@@ -27,6 +27,8 @@ internal static class NodeServices
             return store;
         });
         services.AddSingleton(config.SecurityPaths);
+        services.AddSingleton(config.Backup);
+        services.AddSingleton<Backup.MonthlyBackups>();
         // Callers' certificates and, at a parent, its children's are checked against the same CRL.
         services.AddSingleton(provider => new Security.RevocationList(config.SecurityPaths,
             config.SecurityPaths.CaPath is { } ca ? Federation.Shared.CertificateAuthority.LoadPem(ca) : null,

@@ -149,22 +149,79 @@ internal static class StoreCommands
             Console.Error.WriteLine(ex.Message);
             return 1;
         }
-        Console.WriteLine($"Backed up {config.Store.Path} to {Path.GetFullPath(destination)}.");
+        var verification = StoreBackups.Verify(destination);
+        if (!verification.Ok)
+        {
+            File.Delete(destination);
+            Console.Error.WriteLine($"The backup did not verify and was deleted: {string.Join("; ", verification.Problems)}");
+            return 1;
+        }
+        Console.WriteLine($"Backed up {config.Store.Path} to {Path.GetFullPath(destination)}; verified {verification.Periods.Count} period(s) against their manifests.");
         return 0;
     }
 
-    public static int Restore(NodeConfiguration config, string backup)
+    /// <summary>Writes this month's fixed backup now (as the schedule would), verified, with its report.</summary>
+    public static int BackupMonthly(NodeConfiguration config)
     {
+        using var services = NodeServices.BuildForCommand(config);
+        var backups = services.GetRequiredService<Federation.Node.Backup.MonthlyBackups>();
+        var month = Federation.Node.Backup.MonthlyBackups.MonthOf(services.GetRequiredService<TimeProvider>().GetUtcNow());
         try
         {
-            FederationStore.Restore(backup, config.Store.Path);
+            var report = backups.Write(month);
+            Console.WriteLine($"Wrote {Path.Combine(backups.Directory, report.Store)} and {report.Security}: {report.Periods.Count} period(s) and {report.AuditEntries:N0} audit entries verified; report {backups.NameOf(month)}.json.");
+            return 0;
+        }
+        catch (Federation.Node.Backup.BackupException ex)
+        {
+            Console.Error.WriteLine($"The monthly backup failed: {ex.Message}. Nothing was kept.");
+            return 1;
+        }
+    }
+
+    /// <summary>
+    /// Restores the store from a backup — or, with <paramref name="verifyOnly"/>, runs the restore
+    /// drill on a copy and reports, changing nothing. A backup's security database
+    /// (<c>&lt;name&gt;.security.db</c> beside it) is restored with it.
+    /// </summary>
+    public static int Restore(NodeConfiguration config, string backup, bool verifyOnly)
+    {
+        var security = Path.ChangeExtension(backup, null) + ".security.db";
+        if (verifyOnly)
+        {
+            var drill = StoreBackups.Drill(backup, config.Node.Id, Path.GetDirectoryName(config.Store.Path)!);
+            foreach (var period in drill.Periods)
+            {
+                Console.WriteLine($"  {(period.Source.Length == 0 ? "sealed" : period.Source),-16} {period.Period}  {(period.Matches ? "ok" : "MISMATCH")}  {period.Digest}");
+            }
+            if (!drill.Ok)
+            {
+                Console.Error.WriteLine($"Restore drill failed for {Path.GetFullPath(backup)}: {string.Join("; ", drill.Problems)}");
+                return 1;
+            }
+            Console.WriteLine($"Restore drill passed: {Path.GetFullPath(backup)} restores as schema v{drill.SchemaVersion} with {drill.Periods.Count} period(s) matching their manifests" +
+                (File.Exists(security) && new FileInfo(security).Length > 0 ? $"; {Path.GetFileName(security)} beside it would be restored too." : ".") + " Nothing was changed.");
+            return 0;
+        }
+        try
+        {
+            var restored = FederationStore.Restore(backup, config.Store.Path, config.Node.Id);
+            Console.WriteLine($"Restored {config.Store.Path} from {Path.GetFullPath(backup)} ({restored.Periods.Count} period(s) verified).");
         }
         catch (StoreException ex)
         {
             Console.Error.WriteLine(ex.Message);
             return 1;
         }
-        Console.WriteLine($"Restored {config.Store.Path} from {Path.GetFullPath(backup)}.");
+        if (File.Exists(security) && new FileInfo(security).Length > 0)
+        {
+            File.Copy(security, config.SecurityPaths.DatabasePath + ".restore", overwrite: true);
+            File.Delete(config.SecurityPaths.DatabasePath + "-wal");
+            File.Delete(config.SecurityPaths.DatabasePath + "-shm");
+            File.Move(config.SecurityPaths.DatabasePath + ".restore", config.SecurityPaths.DatabasePath, overwrite: true);
+            Federation.Store.Security.SecurityDatabase.OwnerOnly(config.SecurityPaths.DatabasePath);
+            Console.WriteLine($"Restored accounts and the audit log from {Path.GetFileName(security)}: entries written after the backup are gone, and the parent's witness will report the shorter chain.");
+        }
         return 0;
     }
 

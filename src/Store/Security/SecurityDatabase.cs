@@ -66,6 +66,25 @@ public static class SecurityDatabase
     }
 
     /// <summary>
+    /// Writes a consistent copy of the security database at <paramref name="path"/> (accounts and
+    /// the audit log) to <paramref name="destination"/>, a new owner-only file, while the node runs.
+    /// </summary>
+    public static void BackupTo(string path, string destination)
+    {
+        if (File.Exists(destination))
+        {
+            throw new StoreException($"Backup destination {destination} already exists; choose a new file.");
+        }
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "VACUUM INTO $destination";
+        command.Parameters.AddWithValue("$destination", System.IO.Path.GetFullPath(destination));
+        command.ExecuteNonQuery();
+        OwnerOnly(destination);
+    }
+
+    /// <summary>
     /// Makes a database file readable by its owner only, whoever created it and with whatever
     /// umask (SQLite gives its -wal and -shm files the database's mode).
     /// </summary>

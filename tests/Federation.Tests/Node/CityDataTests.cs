@@ -19,7 +19,9 @@ public sealed class CityDataTests
         using var directory = new TempDirectory();
         var export = Path.Combine(directory.Path, "export");
         var summary = ExportGenerator.Generate(new GeneratorOptions { CityCode = "440300", Persons = 2000, Seed = 11, DefectRate = 0.02 }, export);
-        var config = await NodeProcess.WriteConfigAsync(directory.Path, "city-440300", "city", "440300");
+        // The monthly backup is due at the very start of the month, so it is always due by now.
+        var config = await NodeProcess.WriteConfigAsync(directory.Path, "city-440300", "city", "440300",
+            new System.Text.Json.Nodes.JsonObject { ["Backup"] = new System.Text.Json.Nodes.JsonObject { ["At"] = "00:00" } });
 
         // Act: the node-side import command, sealing the period
         await using (var ingest = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "ingest", "--config", config, export, "--seal", "2026-10-31",
@@ -50,6 +52,23 @@ public sealed class CityDataTests
         {
             var again = await GetIndicatorsAsync(restarted, new GetIndicatorsRequest { Period = "2026-10-31", From = "2026-01-01", EmployedTotal = 1_000_000 });
             Assert.Equal(first, again);
+        }
+
+        // R-5: the running node wrote this month's fixed backup itself (catching up: its time has
+        // passed), verified, with its report; the restore drill passes on it and changes nothing.
+        var month = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var monthly = Path.Combine(directory.Path, "data", "backups", $"city-440300-{month}");
+        for (var i = 0; i < 300 && !File.Exists(monthly + ".json"); i++)
+        {
+            await Task.Delay(100);
+        }
+        Assert.True(File.Exists(monthly + ".json"), $"no monthly backup report {monthly}.json");
+        Assert.Contains("\"Period\": \"2026-10-31\"", await File.ReadAllTextAsync(monthly + ".json"), StringComparison.Ordinal);
+        await using (var drill = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "restore", "--verify", "--config", config, monthly + ".db"]))
+        {
+            Assert.True(await drill.WaitForExitAsync() == 0, drill.Output);
+            Assert.Contains("Restore drill passed", drill.Output, StringComparison.Ordinal);
+            Assert.Matches(@"sealed +2026-10-31  ok  [0-9a-f]{64}", drill.Output);
         }
 
         // … and after a backup is restored over a lost database.

@@ -1,0 +1,141 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Federation.Store;
+
+/// <summary>
+/// One sealed or received period of a backup, checked against its manifest: <c>Source</c> is empty
+/// for this node's own sealed period and the child's id for a received one.
+/// </summary>
+public sealed record PeriodCheck(string Source, string Period, string Digest, bool Matches);
+
+/// <summary>What verifying a backup found: every problem names its period or check.</summary>
+public sealed record BackupVerification(string Path, int SchemaVersion, IReadOnlyList<PeriodCheck> Periods, IReadOnlyList<string> Problems)
+{
+    public bool Ok => Problems.Count == 0;
+}
+
+/// <summary>
+/// Backups of a node's store (R-5: 按月对数据进行固化备份): a consistent copy written with
+/// <c>VACUUM INTO</c> while the node runs, and a verification that reads the copy the way a
+/// restore would — SQLite's integrity check, the schema version, and every sealed and received
+/// period's records recomputed against the digest in its manifest — so a backup is known good
+/// when it is written, not when it is needed.
+/// </summary>
+public static class StoreBackups
+{
+    /// <summary>Verifies the backup at <paramref name="path"/> without changing it.</summary>
+    public static BackupVerification Verify(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return new BackupVerification(path, 0, [], [$"{path} does not exist"]);
+        }
+        var problems = new List<string>();
+        var periods = new List<PeriodCheck>();
+        var version = 0;
+        try
+        {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            connection.Open();
+            var integrity = Scalar(connection, "PRAGMA integrity_check");
+            if (integrity != "ok")
+            {
+                return new BackupVerification(path, 0, [], [$"SQLite integrity check: {integrity}"]);
+            }
+            if (Scalar(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'") != "1")
+            {
+                return new BackupVerification(path, 0, [], ["not a Federation store (no meta table)"]);
+            }
+            version = int.Parse(Scalar(connection, "SELECT value FROM meta WHERE key = 'schema_version'") ?? "0", CultureInfo.InvariantCulture);
+            if (version != SqliteSchema.Version)
+            {
+                // An older backup is verified when restored: opening it migrates it, checking every digest first.
+                return new BackupVerification(path, version, [], [$"schema version {version}; this software verifies version {SqliteSchema.Version} (restore it to migrate and check it)"]);
+            }
+            foreach (var (period, digest) in Pairs(connection, "SELECT period, digest FROM manifests ORDER BY period"))
+            {
+                var actual = FederationStore.ComputeDigest(connection, period);
+                periods.Add(new PeriodCheck("", period, digest, actual == digest));
+                if (actual != digest)
+                {
+                    problems.Add($"sealed period {period}: its records give digest {actual}, its manifest says {digest}");
+                }
+            }
+            foreach (var (key, digest) in Pairs(connection, "SELECT child_id || char(9) || period, digest FROM child_manifests ORDER BY child_id, period"))
+            {
+                var (child, period) = (key[..key.IndexOf('\t', StringComparison.Ordinal)], key[(key.IndexOf('\t', StringComparison.Ordinal) + 1)..]);
+                var actual = FederationStore.ComputeReceivedDigest(connection, child, period);
+                periods.Add(new PeriodCheck(child, period, digest, actual == digest));
+                if (actual != digest)
+                {
+                    problems.Add($"{child}'s received period {period}: its records give digest {actual}, its manifest says {digest}");
+                }
+            }
+        }
+        catch (SqliteException ex)
+        {
+            problems.Add($"cannot be read as a SQLite database: {ex.Message}");
+        }
+        return new BackupVerification(path, version, periods, problems);
+    }
+
+    /// <summary>
+    /// A restore drill: copies the backup into <paramref name="scratchDirectory"/>, opens the copy
+    /// as the node would (an older schema is migrated, each period checked on the way), verifies
+    /// it, and deletes the copy. The backup and the live store are not touched.
+    /// </summary>
+    public static BackupVerification Drill(string backupPath, string nodeId, string scratchDirectory)
+    {
+        if (!File.Exists(backupPath))
+        {
+            return new BackupVerification(backupPath, 0, [], [$"{backupPath} does not exist"]);
+        }
+        Directory.CreateDirectory(scratchDirectory);
+        var copy = System.IO.Path.Combine(scratchDirectory, $".restore-drill-{Guid.NewGuid():N}.db");
+        try
+        {
+            File.Copy(backupPath, copy);
+            var integrity = Verify(copy);
+            if (integrity.Problems.Any(p => p.StartsWith("SQLite integrity", StringComparison.Ordinal) || p.StartsWith("not a Federation", StringComparison.Ordinal) || p.StartsWith("cannot be read", StringComparison.Ordinal)))
+            {
+                return integrity with { Path = backupPath };
+            }
+            using (FederationStore.Open(new StoreOptions { Path = copy, NodeId = nodeId }))
+            {
+            }
+            return Verify(copy) with { Path = backupPath };
+        }
+        catch (StoreException ex)
+        {
+            return new BackupVerification(backupPath, 0, [], [ex.Message]);
+        }
+        finally
+        {
+            foreach (var file in Directory.EnumerateFiles(scratchDirectory, System.IO.Path.GetFileName(copy) + "*"))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    private static string? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private static List<(string, string)> Pairs(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var pairs = new List<(string, string)>();
+        while (reader.Read())
+        {
+            pairs.Add((reader.GetString(0), reader.GetString(1)));
+        }
+        return pairs;
+    }
+}
