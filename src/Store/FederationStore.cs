@@ -63,8 +63,13 @@ public sealed partial class FederationStore : IDisposable
     /// <summary>The schema migrations this open applied (empty when the store was current); the node logs them.</summary>
     public IReadOnlyList<string> MigrationsApplied { get; private init; } = [];
 
-    /// <summary>A new read-only connection for readers running beside writes.</summary>
-    public SqliteConnection OpenReader() => OpenConnection(Path, CacheSizeMiB, readOnly: true);
+    /// <summary>The indicator rules' queries over this store.</summary>
+    public IIndicatorQueries IndicatorQueries => _indicatorQueries ??= new SqliteIndicatorQueries(this);
+
+    private IIndicatorQueries? _indicatorQueries;
+
+    /// <summary>A new read-only connection for readers running beside writes (inside the store only: no SQL leaves it).</summary>
+    internal SqliteConnection OpenReader() => OpenConnection(Path, CacheSizeMiB, readOnly: true);
 
     // Point look-ups (verification) run thousands of times a second: each thread keeps a read-only
     // connection with prepared statements (LookupSession), with a small page cache each.

@@ -26,6 +26,7 @@ internal static class NodeServices
             }
             return store;
         });
+        services.AddSingleton<Federation.Store.IIndicatorQueries>(provider => provider.GetRequiredService<Federation.Store.FederationStore>().IndicatorQueries);
         services.AddSingleton(config.SecurityPaths);
         services.AddSingleton(config.Backup);
         services.AddSingleton<Backup.MonthlyBackups>();

@@ -8,7 +8,7 @@ using Grpc.Core;
 namespace Federation.Node.Statistics;
 
 /// <summary><c>federation.v1.Statistics</c>: official indicators from a sealed period.</summary>
-internal sealed class StatisticsService(FederationStore store, NodeIdentity identity, Exchange.ChildClients clients,
+internal sealed class StatisticsService(FederationStore store, IIndicatorQueries queries, NodeIdentity identity, Exchange.ChildClients clients,
     Microsoft.Extensions.Options.IOptions<ExchangeOptions> options) : Protocol.V1.Statistics.StatisticsBase
 {
     public override async Task<Indicators> GetIndicators(GetIndicatorsRequest request, ServerCallContext context)
@@ -51,7 +51,7 @@ internal sealed class StatisticsService(FederationStore store, NodeIdentity iden
             jurisdiction = DivisionTable.Default.JurisdictionOf(division);
         }
 
-        var figures = await Task.Run(() => new IndicatorCalculator(store).Compute(manifest.AsOf, from, to, jurisdiction), context.CancellationToken);
+        var figures = await Task.Run(() => new IndicatorCalculator(queries).Compute(manifest.AsOf, from, to, jurisdiction), context.CancellationToken);
         var response = ToIndicators(figures, manifest.AsOf, division, from, to, request.EmployedTotal);
         response.ManifestDigest = manifest.Digest;
         return response;
@@ -111,7 +111,7 @@ internal sealed class StatisticsService(FederationStore store, NodeIdentity iden
             throw new RpcException(new Status(StatusCode.NotFound, $"No child of {identity.Id} covering {division} has a received snapshot of period {period:yyyy-MM-dd}."));
         }
 
-        var rollup = await Task.Run(() => new IndicatorCalculator(store, IndicatorSource.Children(present.Select(c => c.Id))).Compute(period, from, to, jurisdiction), cancellationToken);
+        var rollup = await Task.Run(() => new IndicatorCalculator(queries).Compute(IndicatorScope.FromChildren(period, present.Select(c => c.Id)), from, to, jurisdiction), cancellationToken);
         var response = ToIndicators(rollup, period, division, from, to, request.EmployedTotal);
         // The parent's own sealed period of that date, once every child delivered it: the digest of the union.
         response.ManifestDigest = store.GetManifest(period)?.Digest ?? "";
@@ -123,7 +123,7 @@ internal sealed class StatisticsService(FederationStore store, NodeIdentity iden
                 response.Children.Add(new ChildIndicators { ChildId = child.Id, DivisionCode = child.DivisionCode, Missing = true });
                 continue;
             }
-            var figures = await Task.Run(() => new IndicatorCalculator(store, IndicatorSource.Children([child.Id])).Compute(period, from, to, jurisdiction), cancellationToken);
+            var figures = await Task.Run(() => new IndicatorCalculator(queries).Compute(IndicatorScope.FromChildren(period, [child.Id]), from, to, jurisdiction), cancellationToken);
             response.Children.Add(new ChildIndicators
             {
                 ChildId = child.Id,

@@ -67,7 +67,7 @@ public sealed class IndicatorCalculatorTests : IDisposable
         }
         var period = DateOnly.Parse(asOf, System.Globalization.CultureInfo.InvariantCulture);
         _store.Seal(period, SealedAt);
-        return new IndicatorCalculator(_store).Compute(period, DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture),
+        return new IndicatorCalculator(_store.IndicatorQueries).Compute(period, DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture),
             DateOnly.Parse(to, System.Globalization.CultureInfo.InvariantCulture), Guangzhou);
     }
 
