@@ -10,7 +10,7 @@ namespace Federation.Store;
 // to go on). It is committed — its manifest row written, which makes its rows immutable — only
 // when the counts and the digest recomputed from what arrived equal the child's manifest;
 // otherwise its rows are deleted. Rows are written once: no copy at commit.
-public sealed partial class FederationStore
+public sealed partial class FederationStore : IChildTransfers
 {
     /// <summary>The transfer in progress from a child for a period, or null.</summary>
     public TransferState? GetTransfer(string childId, DateOnly period)

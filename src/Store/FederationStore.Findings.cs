@@ -7,7 +7,7 @@ namespace Federation.Store;
 // transaction, so the findings are exactly those of the sealed data, and immutable with it. Only
 // conflicts between different origins are findings: within one city the production system is the
 // authority.
-public sealed partial class FederationStore
+public sealed partial class FederationStore : IFindings
 {
     // "Open on the period's date": registered on or before it and not ended before it. An
     // unemployment registration cancelled on the date no longer counts (as in R-13); an employment

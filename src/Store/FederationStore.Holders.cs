@@ -8,7 +8,7 @@ namespace Federation.Store;
 // period's rows carry their origins, and each received snapshot records its origins, so the
 // child's rows are found through the sealed tables' citizen and certificate indexes; the
 // received copies (c_) need no secondary index, which keeps pulls fast.
-public sealed partial class FederationStore
+public sealed partial class FederationStore : IHolderLookups
 {
     /// <summary>Every record of the person in this node's current data (origin: this node), or null when there is none.</summary>
     public HolderRecords? FindStagedHolder(string citizenId) => FindHolder("s_", "", citizenId, null);

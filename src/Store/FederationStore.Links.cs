@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Federation.Store;
 
 // The parent's record of its child links (see ChildLink).
-public sealed partial class FederationStore
+public sealed partial class FederationStore : IChildLinks
 {
     /// <summary>Records a successful pull (or a check that found the snapshot already received).</summary>
     public void RecordPullSuccess(string childId, string period, string digest, long records, long bytes, DateTimeOffset now) =>

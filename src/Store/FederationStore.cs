@@ -9,7 +9,7 @@ namespace Federation.Store;
 /// connection, one at a time; readers open their own connections (WAL lets them read while a
 /// write runs). Every write is one transaction: a crash leaves the old state or the new one.
 /// </summary>
-public sealed partial class FederationStore : IDisposable
+public sealed partial class FederationStore : IDisposable, IStaging, ISealedPeriods, IStoreMaintenance
 {
     // WAL with synchronous=FULL: every commit is on disk when Commit returns (an import or a seal
     // that was reported done survives a power cut). Bulk paths commit once per import or seal, so
@@ -327,8 +327,16 @@ public sealed partial class FederationStore : IDisposable
         return drill;
     }
 
+    private int _disposed;
+
+    // Idempotent: the node's container hands the one store out under each of its role interfaces,
+    // and disposes what each registration returned.
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         _writeGate.Dispose();
         _connection.Dispose();
         SqliteConnection.ClearPool(_connection);

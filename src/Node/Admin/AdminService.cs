@@ -6,7 +6,7 @@ using Grpc.Core;
 namespace Federation.Node.Admin;
 
 /// <summary><c>federation.v1.Admin</c>: what operators ask a node about itself.</summary>
-internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Federation.Store.FederationStore store,
+internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Federation.Store.ISealedPeriods store, Federation.Store.IFindings findings, Federation.Store.IChildLinks childLinks,
     Exchange.Parent.ResyncOperations resyncs) : Protocol.V1.Admin.AdminBase
 {
     public override Task<Operation> TriggerResync(TriggerResyncRequest request, ServerCallContext context)
@@ -37,7 +37,7 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
         var size = request.PageSize == 0 ? 100 : request.PageSize is >= 1 and <= 1000 ? request.PageSize
             : throw RequestFields.Invalid($"page_size is {request.PageSize}; it must be 0 (default 100) or 1 … 1000");
         var after = FindingsPageToken.Parse(request.PageToken);
-        var page = store.ListFindings(manifest.AsOf, request.Kind.Length == 0 ? null : request.Kind, after, size + 1);
+        var page = findings.ListFindings(manifest.AsOf, request.Kind.Length == 0 ? null : request.Kind, after, size + 1);
         var response = new ListFindingsResponse { Period = manifest.Period };
         foreach (var finding in page.Take(size))
         {
@@ -49,7 +49,7 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
         {
             response.NextPageToken = FindingsPageToken.Format(page[size - 1].Kind, page[size - 1].Subject);
         }
-        foreach (var (kind, count) in store.CountFindings(manifest.AsOf))
+        foreach (var (kind, count) in findings.CountFindings(manifest.AsOf))
         {
             response.Counts[kind] = count;
         }
@@ -83,12 +83,12 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
                 Period = latest.Period,
                 Digest = latest.Digest,
                 Records = latest.TotalRecords,
-                Findings = latest.Sources.Count == 0 ? 0 : store.CountFindings(latest.AsOf).Values.Sum(),
+                Findings = latest.Sources.Count == 0 ? 0 : findings.CountFindings(latest.AsOf).Values.Sum(),
             };
             status.LatestSealed.Sources.AddRange(latest.Sources.Select(s => $"{s.ChildId}@{s.Period}"));
             status.LatestSealed.MergedFrom.AddRange(latest.Sources.Select(s => new MergedSnapshot { ChildId = s.ChildId, Period = s.Period, Digest = s.Digest }));
         }
-        var links = identity.Children.Count == 0 ? [] : store.ListChildLinks().ToDictionary(l => l.ChildId, StringComparer.Ordinal);
+        var links = identity.Children.Count == 0 ? [] : childLinks.ListChildLinks().ToDictionary(l => l.ChildId, StringComparer.Ordinal);
         var now = time.GetUtcNow();
         foreach (var child in identity.Children)
         {

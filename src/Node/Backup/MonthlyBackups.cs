@@ -21,7 +21,7 @@ internal sealed record BackupReport(string Node, string Month, DateTimeOffset Wr
 /// writes the report. A backup that fails verification is deleted and reported; the next try
 /// comes an hour later. The newest <see cref="BackupOptions.Keep"/> months are kept.
 /// </summary>
-internal sealed class MonthlyBackups(FederationStore store, NodeIdentity identity, BackupOptions options, Security.SecurityPaths paths,
+internal sealed class MonthlyBackups(IStoreMaintenance store, NodeIdentity identity, BackupOptions options, Security.SecurityPaths paths,
     TimeProvider time, ILogger<MonthlyBackups> logger)
 {
     /// <summary>Months are Beijing months and the due time is Beijing time.</summary>

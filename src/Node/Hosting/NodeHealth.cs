@@ -122,7 +122,7 @@ internal static class NodeHealth
     }
 
     // The store opens (it is opened at start-up and kept) and answers a read.
-    private sealed class StoreHealthCheck(FederationStore store) : IHealthCheck
+    private sealed class StoreHealthCheck(ISealedPeriods store) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {

@@ -22,7 +22,7 @@ internal sealed class NodeMetrics
     private readonly Histogram<double> _verificationDuration;
     private readonly Counter<long> _importRows;
 
-    public NodeMetrics(IMeterFactory meters, FederationStore store, NodeIdentity identity, TimeProvider time)
+    public NodeMetrics(IMeterFactory meters, ISealedPeriods store, IChildLinks links, IStoreMaintenance files, NodeIdentity identity, TimeProvider time)
     {
         var meter = meters.Create(MeterName);
         _pulledRecords = meter.CreateCounter<long>("federation.child.pulled.records", "{record}", "Records received from each child (committed pulls).");
@@ -35,13 +35,13 @@ internal sealed class NodeMetrics
 
         // Child links and the store are read when Prometheus scrapes, not kept in memory: the
         // store is the truth, and `pull` run beside the daemon updates it too.
-        meter.CreateObservableGauge("federation.child.last_success", () => Links(store, identity, link =>
+        meter.CreateObservableGauge("federation.child.last_success", () => Links(links, identity, link =>
             link.LastSuccessAt is { } at ? at.ToUnixTimeSeconds() : 0), "s", "Unix time of each child's last successful pull (0: never).");
-        meter.CreateObservableGauge("federation.child.lag", () => Links(store, identity, link =>
+        meter.CreateObservableGauge("federation.child.lag", () => Links(links, identity, link =>
             link.LastSuccessAt is { } at ? (time.GetUtcNow() - at).TotalSeconds : double.NaN), "s", "Seconds since each child's last successful pull.");
-        meter.CreateObservableGauge("federation.child.stale", () => Links(store, identity, link => link.Stale ? 1 : 0), "1",
+        meter.CreateObservableGauge("federation.child.stale", () => Links(links, identity, link => link.Stale ? 1 : 0), "1",
             "1 when the last pull from the child failed and the node serves its last good snapshot.");
-        meter.CreateObservableGauge("federation.store.size", () => StoreSize(store), "By", "Size of the store's files (database and write-ahead log).");
+        meter.CreateObservableGauge("federation.store.size", () => StoreSize(files), "By", "Size of the store's files (database and write-ahead log).");
         meter.CreateObservableGauge("federation.store.sealed_period", () => LatestSealed(store), "s",
             "The as-of date of the latest sealed period, as Unix time of its midnight UTC (0: none).");
     }
@@ -69,7 +69,7 @@ internal sealed class NodeMetrics
         _importRows.Add(rejected, new KeyValuePair<string, object?>("dataset", dataset), new KeyValuePair<string, object?>("outcome", "rejected"));
     }
 
-    private static IEnumerable<Measurement<double>> Links(FederationStore store, NodeIdentity identity, Func<ChildLink, double> value)
+    private static IEnumerable<Measurement<double>> Links(IChildLinks store, NodeIdentity identity, Func<ChildLink, double> value)
     {
         if (identity.Children.Count == 0)
         {
@@ -80,10 +80,10 @@ internal sealed class NodeMetrics
             .Select(c => new Measurement<double>(value(links[c.Id]), new KeyValuePair<string, object?>("child", c.Id)));
     }
 
-    private static long StoreSize(FederationStore store) =>
+    private static long StoreSize(IStoreMaintenance store) =>
         new[] { store.Path, store.Path + "-wal" }.Where(File.Exists).Sum(p => new FileInfo(p).Length);
 
-    private static long LatestSealed(FederationStore store)
+    private static long LatestSealed(ISealedPeriods store)
     {
         var manifests = store.ListManifests(); // oldest first
         return manifests.Count == 0 ? 0 : new DateTimeOffset(manifests[^1].AsOf.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();

@@ -26,6 +26,14 @@ internal static class NodeServices
             }
             return store;
         });
+        // The store by role: each part of the node asks for the interface it needs (src/Store/StoreRoles.cs).
+        services.AddSingleton<Federation.Store.IStaging>(provider => provider.GetRequiredService<Federation.Store.FederationStore>());
+        services.AddSingleton<Federation.Store.ISealedPeriods>(provider => provider.GetRequiredService<Federation.Store.FederationStore>());
+        services.AddSingleton<Federation.Store.IChildTransfers>(provider => provider.GetRequiredService<Federation.Store.FederationStore>());
+        services.AddSingleton<Federation.Store.IHolderLookups>(provider => provider.GetRequiredService<Federation.Store.FederationStore>());
+        services.AddSingleton<Federation.Store.IFindings>(provider => provider.GetRequiredService<Federation.Store.FederationStore>());
+        services.AddSingleton<Federation.Store.IChildLinks>(provider => provider.GetRequiredService<Federation.Store.FederationStore>());
+        services.AddSingleton<Federation.Store.IStoreMaintenance>(provider => provider.GetRequiredService<Federation.Store.FederationStore>());
         services.AddSingleton<Federation.Store.IIndicatorQueries>(provider => provider.GetRequiredService<Federation.Store.FederationStore>().IndicatorQueries);
         services.AddSingleton(config.SecurityPaths);
         services.AddSingleton(config.Backup);

@@ -18,7 +18,7 @@ internal static class RequestFields
     /// NOT_FOUND listing the sealed periods when it is not sealed; <paramref name="noneSealed"/>
     /// when nothing is sealed yet and the request asked for the latest.
     /// </summary>
-    public static Federation.Store.Manifest SealedPeriod(Federation.Store.FederationStore store, string nodeId, string period, StatusCode noneSealed = StatusCode.NotFound)
+    public static Federation.Store.Manifest SealedPeriod(Federation.Store.ISealedPeriods store, string nodeId, string period, StatusCode noneSealed = StatusCode.NotFound)
     {
         var manifests = store.ListManifests();
         if (period.Length == 0)

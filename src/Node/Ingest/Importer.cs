@@ -13,7 +13,7 @@ namespace Federation.Node.Ingest;
 /// same files again changes nothing. CSV files are read in <paramref name="encoding"/> (default
 /// UTF-8); a file that is not valid in it stops the import before anything is staged.
 /// </summary>
-internal sealed class Importer(FederationStore store, RecordValidator validator, ILogger logger, ExportEncoding? encoding = null)
+internal sealed class Importer(IStaging store, RecordValidator validator, ILogger logger, ExportEncoding? encoding = null)
 {
     /// <summary>Resolves files and directories into (dataset, file) pairs in import order.</summary>
     public static IReadOnlyList<(Dataset Dataset, string Path)> Plan(IEnumerable<string> paths) => Plan(paths, out _);

@@ -8,7 +8,7 @@ using Grpc.Core;
 namespace Federation.Node.Statistics;
 
 /// <summary><c>federation.v1.Statistics</c>: official indicators from a sealed period.</summary>
-internal sealed class StatisticsService(FederationStore store, IIndicatorQueries queries, NodeIdentity identity, Exchange.ChildClients clients,
+internal sealed class StatisticsService(ISealedPeriods store, IChildTransfers childSnapshots, IIndicatorQueries queries, NodeIdentity identity, Exchange.ChildClients clients,
     Microsoft.Extensions.Options.IOptions<ExchangeOptions> options) : Protocol.V1.Statistics.StatisticsBase
 {
     public override async Task<Indicators> GetIndicators(GetIndicatorsRequest request, ServerCallContext context)
@@ -75,7 +75,7 @@ internal sealed class StatisticsService(FederationStore store, IIndicatorQueries
     // (distinct persons) and each child's own figures.
     private async Task<Indicators> GetParentIndicatorsAsync(GetIndicatorsRequest request, CancellationToken cancellationToken)
     {
-        var received = identity.Children.ToDictionary(c => c.Id, c => store.ListChildManifests(c.Id), StringComparer.Ordinal);
+        var received = identity.Children.ToDictionary(c => c.Id, c => childSnapshots.ListChildManifests(c.Id), StringComparer.Ordinal);
         DateOnly period;
         if (request.Period.Length == 0)
         {

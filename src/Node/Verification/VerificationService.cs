@@ -17,7 +17,7 @@ namespace Federation.Node.Verification;
 /// is too slow, the parent answers from its copy of the child's last snapshot and says so
 /// (<see cref="Freshness.Cached"/>, the period and the reason).
 /// </summary>
-internal sealed class VerificationService(FederationStore store, NodeIdentity identity, Exchange.ChildClients clients, IOptions<ExchangeOptions> options,
+internal sealed class VerificationService(IHolderLookups store, NodeIdentity identity, Exchange.ChildClients clients, IOptions<ExchangeOptions> options,
     NodeMetrics metrics, TimeProvider time, ILogger<VerificationService> logger) : Protocol.V1.Verification.VerificationBase
 {
     private readonly Jurisdiction _jurisdiction = DivisionTable.Default.JurisdictionOf(identity.DivisionCode);

@@ -14,7 +14,7 @@ namespace Federation.Node.Exchange.Child;
 /// records are read with keyset paging, so resuming costs nothing. Memory is bounded by one
 /// batch: each write waits for HTTP/2 flow control before the next batch is read.
 /// </summary>
-internal sealed class ExchangeService(FederationStore store, NodeIdentity identity, Federation.Store.Security.AuditLog audit,
+internal sealed class ExchangeService(ISealedPeriods store, NodeIdentity identity, Federation.Store.Security.AuditLog audit,
     Microsoft.Extensions.Options.IOptions<ExchangeOptions> options, TimeProvider time) : Protocol.V1.Exchange.ExchangeBase
 {
     public override Task<AuditHeadResponse> GetAuditHead(GetAuditHeadRequest request, ServerCallContext context)

@@ -13,7 +13,7 @@ namespace Federation.Node.Exchange.Parent;
 /// stores each batch as it arrives, and commits only when counts and digest match the manifest.
 /// A snapshot already received with the same digest is not pulled again.
 /// </summary>
-internal sealed class ChildPuller(FederationStore store, Federation.Store.Security.AuditLog audit, ChildClients clients, ILogger logger, TimeProvider time)
+internal sealed class ChildPuller(IChildTransfers store, Federation.Store.Security.AuditLog audit, ChildClients clients, ILogger logger, TimeProvider time)
 {
     private static readonly TimeSpan ManifestDeadline = TimeSpan.FromSeconds(30);
 

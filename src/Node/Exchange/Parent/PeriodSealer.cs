@@ -15,7 +15,7 @@ namespace Federation.Node.Exchange.Parent;
 /// a late child is visible.</item>
 /// </list>
 /// </summary>
-internal sealed class PeriodSealer(FederationStore store, NodeIdentity identity, TimeProvider time, ILogger<PeriodSealer> logger)
+internal sealed class PeriodSealer(ISealedPeriods store, IChildTransfers childSnapshots, IFindings findingsStore, NodeIdentity identity, TimeProvider time, ILogger<PeriodSealer> logger)
 {
     private readonly Lock _lock = new();
     private readonly IReadOnlyList<ChildOptions> _children = identity.Children;
@@ -27,7 +27,7 @@ internal sealed class PeriodSealer(FederationStore store, NodeIdentity identity,
             var sources = new List<MergedSource>();
             foreach (var child in _children)
             {
-                var latest = store.ListChildManifests(child.Id).LastOrDefault(m => m.AsOf <= asOf);
+                var latest = childSnapshots.ListChildManifests(child.Id).LastOrDefault(m => m.AsOf <= asOf);
                 if (latest is null)
                 {
                     ExchangeLog.SealWithoutChild(logger, asOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), child.Id);
@@ -50,7 +50,7 @@ internal sealed class PeriodSealer(FederationStore store, NodeIdentity identity,
         {
             var manifests = store.ListManifests();
             var latest = manifests.Count > 0 ? manifests[^1].AsOf : DateOnly.MinValue;
-            var received = _children.Select(c => store.ListChildManifests(c.Id).Where(m => m.AsOf > latest).ToDictionary(m => m.AsOf)).ToList();
+            var received = _children.Select(c => childSnapshots.ListChildManifests(c.Id).Where(m => m.AsOf > latest).ToDictionary(m => m.AsOf)).ToList();
             var sealedNow = new List<Manifest>();
             foreach (var period in received[0].Keys.Where(p => received.All(r => r.ContainsKey(p))).Order())
             {
@@ -63,7 +63,7 @@ internal sealed class PeriodSealer(FederationStore store, NodeIdentity identity,
 
     private Manifest Log(Manifest manifest)
     {
-        var findings = manifest.Sources.Count == 0 ? 0 : store.CountFindings(manifest.AsOf).Values.Sum();
+        var findings = manifest.Sources.Count == 0 ? 0 : findingsStore.CountFindings(manifest.AsOf).Values.Sum();
         ExchangeLog.PeriodSealed(logger, manifest.Period, manifest.TotalRecords, manifest.Sources.Count, findings, manifest.Digest);
         return manifest;
     }

@@ -11,7 +11,7 @@ namespace Federation.Node.Exchange.Parent;
 /// child's link. After a pull commits a new snapshot, the parent seals every period all its
 /// children have now delivered (<see cref="PeriodSealer"/>).
 /// </summary>
-internal sealed class PullCoordinator(FederationStore store, Federation.Store.Security.AuditLog audit, PeriodSealer sealer, ChildClients clients, NodeMetrics metrics, TimeProvider time, ILogger<PullCoordinator> logger)
+internal sealed class PullCoordinator(IChildTransfers store, IChildLinks links, Federation.Store.Security.AuditLog audit, PeriodSealer sealer, ChildClients clients, NodeMetrics metrics, TimeProvider time, ILogger<PullCoordinator> logger)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
 
@@ -22,7 +22,7 @@ internal sealed class PullCoordinator(FederationStore store, Federation.Store.Se
         try
         {
             var result = await new ChildPuller(store, audit, clients, logger, time).PullAsync(child, period, cancellationToken, progress);
-            store.RecordPullSuccess(child.Id, result.Period, result.Digest, result.Records, result.Bytes, time.GetUtcNow());
+            links.RecordPullSuccess(child.Id, result.Period, result.Digest, result.Records, result.Bytes, time.GetUtcNow());
             metrics.PullSucceeded(child.Id, result.Records, result.Bytes);
             SealCompletePeriods();
             return result;
@@ -31,7 +31,7 @@ internal sealed class PullCoordinator(FederationStore store, Federation.Store.Se
         {
             var reason = ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
             ExchangeLog.PullFailed(logger, child.Id, reason);
-            store.RecordPullFailure(child.Id, reason, time.GetUtcNow());
+            links.RecordPullFailure(child.Id, reason, time.GetUtcNow());
             metrics.PullFailed(child.Id, ex is RpcException failed ? failed.StatusCode.ToString() : "Store");
             throw new PullFailedException(reason, ex);
         }

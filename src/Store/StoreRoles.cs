@@ -1,0 +1,108 @@
+namespace Federation.Store;
+
+// The store by role: each part of the node depends on the one small interface it needs, never on
+// the database behind it. Every one is implemented for SQLite by FederationStore (one file of the
+// partial class per role) and IIndicatorQueries by SqliteIndicatorQueries; a server database
+// implements the same interfaces (docs/architecture.md, "The store by role").
+
+/// <summary>The city's staged data: what the interface program imports before a period is sealed.</summary>
+public interface IStaging
+{
+    /// <summary>Begins the import transaction: upserts by natural key, committed whole or not at all.</summary>
+    StagingTransaction BeginStaging();
+
+    /// <summary>The staged records of one dataset, ordered by natural key.</summary>
+    IEnumerable<string[]> ReadStaged(Dataset dataset);
+}
+
+/// <summary>This node's sealed periods: sealing, manifests, and reading a period back (the child side of exchange).</summary>
+public interface ISealedPeriods
+{
+    /// <summary>Seals the staged data as the period as of <paramref name="asOf"/>.</summary>
+    Manifest Seal(DateOnly asOf, DateTimeOffset now);
+
+    /// <summary>Seals a parent's period: its staged data merged with the given committed child snapshots, with the findings.</summary>
+    Manifest Seal(DateOnly asOf, DateTimeOffset now, IReadOnlyList<MergedSource> children);
+
+    Manifest? GetManifest(DateOnly asOf);
+
+    /// <summary>Every sealed period's manifest, oldest first.</summary>
+    IReadOnlyList<Manifest> ListManifests();
+
+    /// <summary>Recomputes a sealed period's digest from its records.</summary>
+    string RecomputeDigest(DateOnly asOf);
+
+    IEnumerable<OriginRecord> ReadSealed(DateOnly asOf, Dataset dataset);
+
+    /// <summary>A sealed period's records of one dataset after a cursor (origin, natural key), in canonical order.</summary>
+    IEnumerable<OriginRecord> ReadSealedAfter(DateOnly asOf, Dataset dataset, string afterOrigin, string afterKey);
+
+    /// <summary>As <see cref="ReadSealedAfter"/>, already in the exchange's packed form, in bounded batches.</summary>
+    IEnumerable<PackedBatch> ReadSealedPacked(DateOnly asOf, Dataset dataset, string afterOrigin, string afterKey, int maxRecords, int maxBytes);
+}
+
+/// <summary>A parent's side of exchange, as a sink: resumable transfers of its children's snapshots, committed only when verified.</summary>
+public interface IChildTransfers
+{
+    TransferState? GetTransfer(string childId, DateOnly period);
+
+    TransferState BeginTransfer(string childId, DateOnly period, string digest, DateTimeOffset now);
+
+    void AppendTransfer(string childId, DateOnly period, Dataset dataset, IReadOnlyList<OriginRecord> records, DateTimeOffset now);
+
+    void AppendTransferPacked(string childId, DateOnly period, Dataset dataset, IReadOnlyList<ReadOnlyMemory<byte>> batches, DateTimeOffset now);
+
+    /// <summary>A digest primed with the rows of the transfer stored so far.</summary>
+    TransferDigest OpenTransferDigest(string childId, DateOnly period);
+
+    /// <summary>Verifies the received snapshot against the child's manifest and commits it, atomically.</summary>
+    Manifest CommitTransfer(string childId, Manifest expected, DateTimeOffset now, TransferDigest? received = null);
+
+    /// <summary>The child's committed snapshots, oldest first.</summary>
+    IReadOnlyList<Manifest> ListChildManifests(string childId);
+}
+
+/// <summary>Point look-ups of a holder's records for verification: in the staged data and in the children's committed snapshots.</summary>
+public interface IHolderLookups
+{
+    HolderRecords? FindStagedHolder(string citizenId);
+
+    string? FindStagedCertificateHolder(string certificateNumber);
+
+    HolderRecords? FindCachedHolder(string childId, string citizenId);
+
+    string? FindCachedCertificateHolder(string childId, string certificateNumber);
+
+    /// <summary>The children whose latest committed snapshot holds records of the person.</summary>
+    IReadOnlyList<string> ChildrenHolding(string citizenId);
+}
+
+/// <summary>The comparison findings (比对) of a parent's merged periods.</summary>
+public interface IFindings
+{
+    IReadOnlyList<Finding> ListFindings(DateOnly period, string? kind, (string Kind, string Subject)? after, int limit);
+
+    IReadOnlyDictionary<string, long> CountFindings(DateOnly period);
+}
+
+/// <summary>What a parent knows of each child link: the last successful pull and the last error.</summary>
+public interface IChildLinks
+{
+    void RecordPullSuccess(string childId, string period, string digest, long records, long bytes, DateTimeOffset now);
+
+    void RecordPullFailure(string childId, string error, DateTimeOffset now);
+
+    IReadOnlyList<ChildLink> ListChildLinks();
+}
+
+/// <summary>The store as an operator sees it: where it is, what opening it did, a consistent copy.</summary>
+public interface IStoreMaintenance
+{
+    string Path { get; }
+
+    /// <summary>The schema migrations this open applied.</summary>
+    IReadOnlyList<string> MigrationsApplied { get; }
+
+    /// <summary>Writes a consistent copy of the store to a new file while it serves.</summary>
+    void BackupTo(string destination);
+}
