@@ -78,7 +78,7 @@ public sealed partial class FederationStore : IDisposable, IStaging, ISealedPeri
 
 
     /// <summary>Starts a staging transaction (an import). Only one runs at a time; dispose without <see cref="StagingTransaction.Commit"/> to roll back.</summary>
-    public StagingTransaction BeginStaging()
+    public IStagingTransaction BeginStaging()
     {
         _writeGate.Wait();
         try

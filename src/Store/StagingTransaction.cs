@@ -8,7 +8,7 @@ namespace Federation.Store;
 /// writing a record identical to the staged one changes nothing. Commands are prepared once per
 /// dataset and their parameters reused.
 /// </summary>
-public sealed class StagingTransaction : IDisposable
+public sealed class StagingTransaction : IStagingTransaction
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteTransaction _transaction;

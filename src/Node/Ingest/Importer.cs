@@ -136,7 +136,7 @@ internal sealed class Importer(IStaging store, RecordValidator validator, ILogge
         IngestLog.FileDone(logger, Path.GetFileName(path), counts.Read, counts.Accepted, counts.Changed, counts.Rejected);
     }
 
-    private static void WriteBatch(Batch batch, StagingTransaction staging, RejectsWriter rejects, DatasetCounts counts)
+    private static void WriteBatch(Batch batch, IStagingTransaction staging, RejectsWriter rejects, DatasetCounts counts)
     {
         var dataset = batch.Dataset;
         foreach (var item in batch.Items)

@@ -89,7 +89,7 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
     /// certificate per person; no unemployment beginning while an employment is open. Fields that
     /// failed to parse are not checked again.
     /// </summary>
-    public static void CheckAgainstStaged(Dataset dataset, string[] values, StagingTransaction staging, List<(string Field, string Reason)> errors)
+    public static void CheckAgainstStaged(Dataset dataset, string[] values, IStagingTransaction staging, List<(string Field, string Reason)> errors)
     {
         if (dataset.CitizenColumn < 0 || dataset == Dataset.Persons || HasError(errors, "citizen_id"))
         {
