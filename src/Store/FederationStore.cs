@@ -127,12 +127,9 @@ public sealed partial class FederationStore : IDisposable, IStaging, ISealedPeri
         Manifest? manifest = null;
         WithWriteTransaction(transaction =>
         {
-            var latest = LatestPeriod(_connection, transaction);
-            if (latest is not null && string.CompareOrdinal(latest, period) >= 0)
+            if (SealRules.OrderProblem(period, LatestPeriod(_connection, transaction)) is { } order)
             {
-                throw new StoreException(latest == period
-                    ? $"Period {period} is already sealed; a sealed period cannot be changed (R-4)."
-                    : $"Period {period} is before the latest sealed period {latest}; periods are sealed in order.");
+                throw new StoreException(order);
             }
             foreach (var source in children)
             {
@@ -176,39 +173,16 @@ public sealed partial class FederationStore : IDisposable, IStaging, ISealedPeri
         return manifest!;
     }
 
-    /// <summary>
-    /// What a period contains: a period as of D is what had happened by D, so every date of every
-    /// record sealed into it (birth, issue, start, end, register, cancel, recognition, exit) is on or
-    /// before D. Staged records dated later would put the future into the snapshot — an employment
-    /// that starts after the period would count in the period's statistics — so sealing is refused,
-    /// naming each dataset and date column, how many records and the latest date. Children's
-    /// snapshots were checked when their own periods were sealed.
-    /// </summary>
-    private string? DatedAfterProblem(SqliteTransaction transaction, string period)
+    private string? DatedAfterProblem(SqliteTransaction transaction, string period) => SealRules.DatedAfterProblem(period, (dataset, column) =>
     {
-        var found = new List<string>();
-        var latest = "";
-        foreach (var dataset in Dataset.All)
-        {
-            foreach (var column in dataset.Columns.Where(c => c.EndsWith("_date", StringComparison.Ordinal)))
-            {
-                using var command = _connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = $"SELECT count(*), max({column}) FROM s_{dataset.Name} WHERE {column} > $period";
-                command.Parameters.AddWithValue("$period", period);
-                using var reader = command.ExecuteReader();
-                if (reader.Read() && reader.GetInt64(0) > 0)
-                {
-                    var max = reader.GetString(1);
-                    found.Add($"{dataset.Name}.{column}: {reader.GetInt64(0)} (latest {max})");
-                    latest = string.CompareOrdinal(max, latest) > 0 ? max : latest;
-                }
-            }
-        }
-        return found.Count == 0 ? null
-            : $"Period {period} cannot be sealed: staged records are dated after it — {string.Join("; ", found)}. " +
-              $"A period holds what had happened by its date; seal as of {latest} or later, or correct the dates at the source.";
-    }
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT count(*), max({column}) FROM s_{dataset.Name} WHERE {column} > $period";
+        command.Parameters.AddWithValue("$period", period);
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+    });
 
     /// <summary>The id recorded as the origin of this node's own sealed records.</summary>
     public string OwnerId { get; private init; } = "";
@@ -244,20 +218,7 @@ public sealed partial class FederationStore : IDisposable, IStaging, ISealedPeri
 
     private const string ManifestsQuery = "SELECT period, counts, digest, sealed_at, sources FROM manifests ORDER BY period";
 
-    private static List<Manifest> ReadManifests(SqliteDataReader reader)
-    {
-        var manifests = new List<Manifest>();
-        while (reader.Read())
-        {
-            manifests.Add(new Manifest(
-                DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(1))!,
-                reader.GetString(2),
-                DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture))
-            { Sources = JsonSerializer.Deserialize<List<MergedSource>>(reader.GetString(4))! });
-        }
-        return manifests;
-    }
+    private static List<Manifest> ReadManifests(SqliteDataReader reader) => Manifest.ReadAll(reader);
 
     /// <summary>Recomputes a sealed period's digest from its rows (to verify it against its manifest).</summary>
     public string RecomputeDigest(DateOnly asOf)

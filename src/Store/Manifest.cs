@@ -15,6 +15,25 @@ public sealed record Manifest(DateOnly AsOf, IReadOnlyDictionary<string, long> C
 
     /// <summary>For a merged period: the received child snapshots it contains (empty for a node's own data only).</summary>
     public IReadOnlyList<MergedSource> Sources { get; init; } = [];
+
+    /// <summary>
+    /// Reads manifests from rows of (period, counts JSON, digest, sealed_at, sources JSON), the
+    /// columns every store keeps them in.
+    /// </summary>
+    internal static List<Manifest> ReadAll(System.Data.Common.DbDataReader reader)
+    {
+        var manifests = new List<Manifest>();
+        while (reader.Read())
+        {
+            manifests.Add(new Manifest(
+                DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(1))!,
+                reader.GetString(2),
+                DateTimeOffset.Parse(reader.GetString(3), System.Globalization.CultureInfo.InvariantCulture))
+            { Sources = System.Text.Json.JsonSerializer.Deserialize<List<MergedSource>>(reader.GetString(4))! });
+        }
+        return manifests;
+    }
 }
 
 /// <summary>A child's committed snapshot that went into a parent's merged period.</summary>

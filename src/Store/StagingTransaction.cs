@@ -38,14 +38,7 @@ public sealed class StagingTransaction : IStagingTransaction
     {
         if (!_upserts.TryGetValue(dataset, out var command))
         {
-            var columns = dataset.Columns;
-            var names = string.Join(", ", columns);
-            var parameters = string.Join(", ", columns.Select((_, i) => "?" + (i + 1)));
-            var updates = string.Join(", ", columns.Skip(1).Select(c => $"{c} = excluded.{c}"));
-            var current = string.Join(", ", columns.Skip(1).Select(c => $"s_{dataset.Name}.{c}"));
-            var incoming = string.Join(", ", columns.Skip(1).Select(c => $"excluded.{c}"));
-            command = new RawStatement(_connection, $"INSERT INTO s_{dataset.Name} ({names}) VALUES ({parameters}) " +
-                                                    $"ON CONFLICT({dataset.KeyColumn}) DO UPDATE SET {updates} WHERE ({current}) IS NOT ({incoming})");
+            command = new RawStatement(_connection, UpsertSql(dataset, '?', "IS NOT"));
             _upserts[dataset] = command;
         }
         for (var i = 0; i < values.Count; i++)
@@ -69,6 +62,22 @@ public sealed class StagingTransaction : IStagingTransaction
             Unchanged++;
         }
         return changed;
+    }
+
+    /// <summary>
+    /// The upsert of a staged record by natural key that leaves an identical row untouched (so the
+    /// count of changed rows is true), with positional parameters marked by <paramref name="marker"/>
+    /// and the database's null-safe inequality (SQLite <c>IS NOT</c>, PostgreSQL <c>IS DISTINCT FROM</c>).
+    /// </summary>
+    internal static string UpsertSql(Dataset dataset, char marker, string differs)
+    {
+        var columns = dataset.Columns;
+        var parameters = string.Join(", ", columns.Select((_, i) => $"{marker}{i + 1}"));
+        var updates = string.Join(", ", columns.Skip(1).Select(c => $"{c} = excluded.{c}"));
+        var current = string.Join(", ", columns.Skip(1).Select(c => $"s_{dataset.Name}.{c}"));
+        var incoming = string.Join(", ", columns.Skip(1).Select(c => $"excluded.{c}"));
+        return $"INSERT INTO s_{dataset.Name} ({string.Join(", ", columns)}) VALUES ({parameters}) " +
+               $"ON CONFLICT ({dataset.KeyColumn}) DO UPDATE SET {updates} WHERE ({current}) {differs} ({incoming})";
     }
 
     /// <summary>The staged record with this natural key, or null.</summary>

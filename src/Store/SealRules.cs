@@ -1,0 +1,48 @@
+namespace Federation.Store;
+
+/// <summary>
+/// What any store checks before sealing a period, whatever database is behind it: not in the
+/// future (Beijing time), in order, and — what a period contains — nothing dated after it.
+/// </summary>
+internal static class SealRules
+{
+    /// <summary>
+    /// What a period contains: a period as of D is what had happened by D, so every date of every
+    /// record sealed into it (birth, issue, start, end, register, cancel, recognition, exit) is on or
+    /// before D. Staged records dated later would put the future into the snapshot — an employment
+    /// that starts after the period would count in the period's statistics — so sealing is refused,
+    /// naming each dataset and date column, how many records and the latest date. Children's
+    /// snapshots were checked when their own periods were sealed.
+    /// </summary>
+    /// <param name="period">The period, YYYY-MM-DD.</param>
+    /// <param name="countAfter">Counts the staged records of a dataset whose column is after the period, and the latest such date.</param>
+    public static string? DatedAfterProblem(string period, Func<Dataset, string, (long Count, string? Latest)> countAfter)
+    {
+        var found = new List<string>();
+        var latest = "";
+        foreach (var dataset in Dataset.All)
+        {
+            foreach (var column in DateColumns(dataset))
+            {
+                var (count, max) = countAfter(dataset, column);
+                if (count > 0)
+                {
+                    found.Add($"{dataset.Name}.{column}: {count} (latest {max})");
+                    latest = string.CompareOrdinal(max, latest) > 0 ? max! : latest;
+                }
+            }
+        }
+        return found.Count == 0 ? null
+            : $"Period {period} cannot be sealed: staged records are dated after it — {string.Join("; ", found)}. " +
+              $"A period holds what had happened by its date; seal as of {latest} or later, or correct the dates at the source.";
+    }
+
+    /// <summary>A dataset's date columns (ISO text, so they compare as text).</summary>
+    public static IEnumerable<string> DateColumns(Dataset dataset) => dataset.Columns.Where(c => c.EndsWith("_date", StringComparison.Ordinal));
+
+    /// <summary>Why <paramref name="period"/> cannot follow <paramref name="latest"/>, or null.</summary>
+    public static string? OrderProblem(string period, string? latest) =>
+        latest is null || string.CompareOrdinal(latest, period) < 0 ? null
+        : latest == period ? $"Period {period} is already sealed; a sealed period cannot be changed (R-4)."
+        : $"Period {period} is before the latest sealed period {latest}; periods are sealed in order.";
+}

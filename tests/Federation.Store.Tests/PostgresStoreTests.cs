@@ -1,0 +1,197 @@
+using Federation.Store.Postgres;
+using Federation.Testing;
+using Npgsql;
+using Xunit;
+
+namespace Federation.Store.Tests;
+
+/// <summary>
+/// The PostgreSQL store against a real, throwaway PostgreSQL cluster (initdb/pg_ctl in a temp
+/// directory), beside the SQLite store on the same records: the same digests, the same order, the
+/// same refusals, and sealed data immutable in the database itself.
+/// </summary>
+public sealed class PostgresStoreTests(PostgresStoreTests.Cluster cluster) : IClassFixture<PostgresStoreTests.Cluster>, IDisposable
+{
+    private static readonly DateOnly October = new(2026, 10, 31);
+    private static readonly DateTimeOffset Now = new(2026, 11, 20, 8, 0, 0, TimeSpan.FromHours(8));
+    private readonly TempDirectory _directory = new();
+    private readonly List<IDisposable> _stores = [];
+
+    public void Dispose()
+    {
+        _stores.ForEach(s => s.Dispose());
+        _directory.Dispose();
+    }
+
+    public sealed class Cluster : IDisposable
+    {
+        public PostgresCluster Server { get; } = PostgresCluster.Start();
+
+        public void Dispose() => Server.Dispose();
+    }
+
+    private (FederationStore Sqlite, PostgresStore Postgres) Both(string owner = "city-440100")
+    {
+        var sqlite = FederationStore.Open(new StoreOptions { Path = _directory.File("node.db"), NodeId = owner });
+        var connectionString = cluster.Server.Database("t" + Guid.NewGuid().ToString("N")[..12]);
+        var postgres = PostgresStore.Open(connectionString, owner);
+        _connections[postgres] = connectionString;
+        _stores.Add(sqlite);
+        _stores.Add(postgres);
+        return (sqlite, postgres);
+    }
+
+    // Keys chosen so that byte order differs from a linguistic collation: upper before lower
+    // case, Latin before CJK, a longer key after its prefix.
+    private static readonly string[][] Persons =
+    [
+        ["11010519491231002X", "张三", "2", "1949-12-31", "110105", "2", "440106", "1"],
+        ["440106199001010013", "李四", "1", "1990-01-01", "440183", "1", "440106", "0"],
+        ["44010619900101001X", "Zoë O'Brien", "1", "1990-01-01", "440106", "", "440106", "1"],
+    ];
+
+    private static void Stage(IStaging store)
+    {
+        using var staging = store.BeginStaging();
+        foreach (var person in Persons)
+        {
+            staging.Upsert(Dataset.Persons, person);
+        }
+        staging.Upsert(Dataset.Employers, ["91110000600037341L", "某某有限公司", "C13", "440106", "440106", "1"]);
+        foreach (var id in new[] { "e-10", "E-2", "e-1", "中-1" })
+        {
+            staging.Upsert(Dataset.Employment, [id, "11010519491231002X", "flexible", "", "2026-03-01", id == "e-1" ? "2026-06-30" : "", "440106", "1"]);
+        }
+        staging.Upsert(Dataset.Certificates, ["4401061026000001", "11010519491231002X", "2026-06-30", "440106", "", "440106", "1"]);
+        staging.Commit();
+    }
+
+    [Fact]
+    public void SameRecords_SealTheSameDigestAndCounts_AndReadBackInTheSameOrder()
+    {
+        var (sqlite, postgres) = Both();
+        Stage(sqlite);
+        Stage(postgres);
+
+        var a = sqlite.Seal(October, Now);
+        var b = postgres.Seal(October, Now);
+
+        Assert.Equal(a.Digest, b.Digest);
+        Assert.Equal(a.Counts, b.Counts);
+        Assert.Equal(b.Digest, postgres.RecomputeDigest(October));
+        Assert.Equal(b.Digest, postgres.GetManifest(October)!.Digest);
+        foreach (var dataset in Dataset.All)
+        {
+            Assert.Equal(sqlite.ReadSealed(October, dataset).Select(r => r.Origin + "|" + string.Join("|", r.Values)),
+                postgres.ReadSealed(October, dataset).Select(r => r.Origin + "|" + string.Join("|", r.Values)));
+            Assert.Equal(sqlite.ReadStaged(dataset).Select(v => string.Join("|", v)), postgres.ReadStaged(dataset).Select(v => string.Join("|", v)));
+        }
+        // Resuming after a cursor, and packed batches, as a parent's pull reads them.
+        Assert.Equal(sqlite.ReadSealedAfter(October, Dataset.Employment, "city-440100", "E-2").Select(r => r.Values[0]),
+            postgres.ReadSealedAfter(October, Dataset.Employment, "city-440100", "E-2").Select(r => r.Values[0]));
+        Assert.Equal(sqlite.ReadSealedPacked(October, Dataset.Employment, "", "", 3, 1 << 20).Select(p => (p.Records, p.LastKey, Convert.ToBase64String(p.Bytes.Span))),
+            postgres.ReadSealedPacked(October, Dataset.Employment, "", "", 3, 1 << 20).Select(p => (p.Records, p.LastKey, Convert.ToBase64String(p.Bytes.Span))));
+    }
+
+    [Fact]
+    public void Staging_UpsertsByKey_UnchangedIsCounted_UncommittedIsRolledBack_LookupsSeeOwnWrites()
+    {
+        var (_, postgres) = Both();
+        using (var staging = postgres.BeginStaging())
+        {
+            Assert.True(staging.Upsert(Dataset.Persons, Persons[0]));
+            Assert.False(staging.Upsert(Dataset.Persons, Persons[0]));
+            Assert.True(staging.Upsert(Dataset.Persons, Persons[1]));
+            Assert.Equal((true, false, (bool?)null), (staging.PersonValidity(Persons[0][0]) ?? false, staging.PersonValidity(Persons[1][0]) ?? true, staging.PersonValidity("110105194912310021")));
+            staging.Upsert(Dataset.Employment, ["E1", Persons[0][0], "flexible", "", "2026-03-01", "", "440106", "1"]);
+            Assert.Equal("E1", staging.EmploymentOpenOn(Persons[0][0], "2026-05-01"));
+            Assert.Null(staging.EmploymentOpenOn(Persons[0][0], "2026-02-01"));
+            staging.Upsert(Dataset.Certificates, ["4401061026000001", Persons[0][0], "2026-06-30", "440106", "", "440106", "1"]);
+            Assert.Equal("4401061026000001", staging.OtherValidCertificate(Persons[0][0], "4401061026000002"));
+            Assert.Equal(Persons[0], staging.Find(Dataset.Persons, Persons[0][0]));
+            Assert.Equal((4L, 1L), (staging.Changed, staging.Unchanged)); // 2 persons, 1 employment, 1 certificate written; 1 unchanged
+        }
+        Assert.Empty(postgres.ReadStaged(Dataset.Persons));
+
+        using (var staging = postgres.BeginStaging())
+        {
+            staging.Upsert(Dataset.Persons, Persons[0]);
+            staging.Commit();
+        }
+        using (var staging = postgres.BeginStaging())
+        {
+            staging.Upsert(Dataset.Persons, [.. Persons[0][..1], "改名", .. Persons[0][2..]]);
+            staging.Commit();
+        }
+        Assert.Equal("改名", Assert.Single(postgres.ReadStaged(Dataset.Persons))[1]);
+    }
+
+    [Fact]
+    public void Refusals_AreTheSameAsSqlites_OutOfOrder_Future_DatedAfter()
+    {
+        var (sqlite, postgres) = Both();
+        Stage(sqlite);
+        Stage(postgres);
+        string Refusal(ISealedPeriods store, DateOnly asOf, DateTimeOffset now) => Assert.Throws<StoreException>(() => store.Seal(asOf, now)).Message;
+
+        Assert.Equal(Refusal(sqlite, new DateOnly(2026, 6, 29), Now), Refusal(postgres, new DateOnly(2026, 6, 29), Now));
+        Assert.Equal(Refusal(sqlite, new DateOnly(2026, 2, 28), Now), Refusal(postgres, new DateOnly(2026, 2, 28), Now));
+        Assert.Contains("employment.start_date: 4 (latest 2026-03-01)", Refusal(postgres, new DateOnly(2026, 2, 28), Now), StringComparison.Ordinal);
+        Assert.Equal(Refusal(sqlite, new DateOnly(2026, 11, 21), Now), Refusal(postgres, new DateOnly(2026, 11, 21), Now));
+        sqlite.Seal(October, Now);
+        postgres.Seal(October, Now);
+        Assert.Equal(Refusal(sqlite, October, Now), Refusal(postgres, October, Now));
+        Assert.Equal(Refusal(sqlite, new DateOnly(2026, 10, 15), Now), Refusal(postgres, new DateOnly(2026, 10, 15), Now));
+        Assert.Single(postgres.ListManifests());
+    }
+
+    [Fact]
+    public void SealedData_IsImmutableInTheDatabase_AndEachPeriodIsItsOwnPartition()
+    {
+        var (_, postgres) = Both();
+        Stage(postgres);
+        postgres.Seal(October, Now);
+
+        using var connection = new NpgsqlConnection(StoreConnection(postgres));
+        connection.Open();
+        foreach (var sql in new[]
+        {
+            "UPDATE p_persons SET name = '改' WHERE period = '2026-10-31'",
+            "DELETE FROM p_persons WHERE period = '2026-10-31'",
+            "INSERT INTO p_persons (period, origin, citizen_id, name, sex, birth_date, household_division, household_nature, handling_division, valid) " +
+                "VALUES ('2026-10-31', 'x', '1', 'n', '1', '2000-01-01', '1', '1', '1', 1)",
+            "UPDATE manifests SET digest = 'x'",
+            "DELETE FROM manifests",
+            "TRUNCATE manifests CASCADE",
+        })
+        {
+            using var command = new NpgsqlCommand(sql, connection);
+            var refused = Assert.Throws<PostgresException>(() => command.ExecuteNonQuery());
+            Assert.Contains("immutable (R-4)", refused.MessageText, StringComparison.Ordinal);
+        }
+        using var partition = new NpgsqlCommand("SELECT count(*) FROM pg_inherits WHERE inhparent = 'p_persons'::regclass AND inhrelid = 'p_persons_20261031'::regclass", connection);
+        Assert.Equal(1L, partition.ExecuteScalar());
+        Assert.Equal(postgres.GetManifest(October)!.Digest, postgres.RecomputeDigest(October));
+    }
+
+    [Fact]
+    public void NewerSchema_IsRefused()
+    {
+        var connectionString = cluster.Server.Database("newer" + Guid.NewGuid().ToString("N")[..8]);
+        PostgresStore.Open(connectionString, "x").Dispose();
+        using (var connection = new NpgsqlConnection(connectionString))
+        {
+            connection.Open();
+            using var command = new NpgsqlCommand("UPDATE meta SET value = '3' WHERE key = 'schema_version'", connection);
+            command.ExecuteNonQuery();
+        }
+
+        var refused = Assert.Throws<StoreException>(() => PostgresStore.Open(connectionString, "x"));
+
+        Assert.Equal("The database has schema version 3; this software reads version 2 and never downgrades a store. Use the newer software.", refused.Message);
+    }
+
+    private string StoreConnection(PostgresStore store) => _connections[store];
+
+    private readonly Dictionary<PostgresStore, string> _connections = [];
+}

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+
+namespace Federation.Testing;
+
+/// <summary>
+/// A throwaway PostgreSQL cluster for one test class: <c>initdb</c> into a temporary directory,
+/// <c>pg_ctl start</c> listening on a Unix socket in that directory only (no TCP port to collide
+/// with), and <c>pg_ctl stop</c> plus deletion at the end. Debian's server binaries
+/// (<c>/usr/lib/postgresql/&lt;version&gt;/bin</c>) are used; PostgreSQL refuses to run as root, so
+/// as root the cluster runs as the <c>postgres</c> user the package created. No mock: the real
+/// server, as the ministry runs it.
+/// </summary>
+public sealed class PostgresCluster : IDisposable
+{
+    private readonly string _bin;
+    private readonly string _data;
+    private readonly bool _asPostgres;
+
+    private PostgresCluster(string bin, string root, bool asPostgres)
+    {
+        _bin = bin;
+        Root = root;
+        _data = Path.Combine(root, "data");
+        _asPostgres = asPostgres;
+    }
+
+    /// <summary>The cluster's directory (data, socket, log).</summary>
+    public string Root { get; }
+
+    /// <summary>A connection string for the cluster's superuser, database <c>postgres</c>.</summary>
+    public string ConnectionString => $"Host={Root};Port=5432;Username=federation;Database=postgres;Pooling=true;Maximum Pool Size=20";
+
+    /// <summary>A connection string to <paramref name="database"/>, created on first use.</summary>
+    public string Database(string database)
+    {
+        if (!_databases.Contains(database))
+        {
+            Run("psql", "-h", Root, "-p", "5432", "-U", "federation", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", $"CREATE DATABASE \"{database}\"");
+            _databases.Add(database);
+        }
+        return ConnectionString.Replace("Database=postgres", $"Database={database}", StringComparison.Ordinal);
+    }
+
+    private readonly HashSet<string> _databases = [];
+
+    /// <summary>Starts a new cluster; fails with what to install when the server is missing.</summary>
+    public static PostgresCluster Start()
+    {
+        var bin = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).Order(StringComparer.Ordinal).LastOrDefault()
+            : null;
+        if (bin is null)
+        {
+            throw new InvalidOperationException("PostgreSQL's server (initdb, pg_ctl) is not installed: run scripts/install-peers.sh (Debian package postgresql).");
+        }
+        var asPostgres = Environment.UserName == "root";
+        var root = Path.Combine(Path.GetTempPath(), $"federation-pg-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        var cluster = new PostgresCluster(bin, root, asPostgres);
+        try
+        {
+            if (asPostgres)
+            {
+                Exec("chown", "postgres:postgres", root);
+            }
+            cluster.Run(Path.Combine(bin, "initdb"), "-D", cluster._data, "-U", "federation", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync");
+            // Unix socket in the cluster's own directory only; durability off: a test cluster.
+            cluster.Run(Path.Combine(bin, "pg_ctl"), "-D", cluster._data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "-o",
+                $"-c listen_addresses='' -k {root} -p 5432 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100", "start");
+            return cluster;
+        }
+        catch
+        {
+            cluster.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (File.Exists(Path.Combine(_data, "postmaster.pid")))
+            {
+                Run(Path.Combine(_bin, "pg_ctl"), "-D", _data, "-m", "immediate", "-w", "stop");
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped.
+        }
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private void Run(string program, params string[] arguments)
+    {
+        if (program == "psql")
+        {
+            program = Path.Combine(_bin, "psql");
+        }
+        if (_asPostgres)
+        {
+            Exec("runuser", ["-u", "postgres", "--", program, .. arguments]);
+        }
+        else
+        {
+            Exec(program, arguments);
+        }
+    }
+
+    private static void Exec(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"{program} did not finish within 2 minutes.");
+        }
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {error.Result}{output.Result}");
+        }
+    }
+}
