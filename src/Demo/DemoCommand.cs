@@ -193,7 +193,7 @@ internal static class DemoCommand
     {
         // Through the node's composition root, as its own ingest command does.
         await using var services = NodeServices.BuildForCommand(city);
-        var store = services.GetRequiredService<FederationStore>();
+        var store = services.GetRequiredService<IStaging>();
         var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf(city.Node.DivisionCode), DivisionTable.Default, DateOnly.FromDateTime(DateTime.Now));
         var rejects = Path.Combine(city.Ingest.RejectsDirectory, $"rejects-demo-{DateTime.Now:yyyyMMdd-HHmmss}.csv");
         var result = await new Importer(store, validator, NullLogger.Instance).ImportAsync(Importer.Plan([export]), rejects, progress: null, cancellationToken);

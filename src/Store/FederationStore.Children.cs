@@ -235,26 +235,13 @@ public sealed partial class FederationStore : IChildTransfers
             var columns = dataset.Columns;
             using var insert = new RawStatement(_connection,
                 $"INSERT OR REPLACE INTO c_{dataset.Name} (child_id, period, origin, {string.Join(", ", columns)}) VALUES (?1, ?2, ?3, {string.Join(", ", columns.Select((_, i) => "?" + (i + 4)))})");
-            Span<Range> fields = stackalloc Range[columns.Count + 1];
             var child = Encoding.UTF8.GetBytes(childId);
             var periodBytes = Encoding.UTF8.GetBytes(Iso(period));
             long count = 0;
             foreach (var batch in batches)
             {
-                var rest = batch.Span;
-                while (rest.Length > 0)
+                count += PackedRecords.ForEachRecord(batch.Span, dataset, childId, (line, fields) =>
                 {
-                    var end = rest.IndexOf(PackedRecords.LineFeed);
-                    if (end < 0)
-                    {
-                        throw new StoreException($"A packed {dataset.Name} batch from {childId} ends in the middle of a record.");
-                    }
-                    var line = rest[..end];
-                    rest = rest[(end + 1)..];
-                    if (PackedRecords.Split(line, fields) != fields.Length || line[fields[0]].Length == 0)
-                    {
-                        throw new StoreException($"A packed {dataset.Name} record from {childId} does not have an origin and {columns.Count} values.");
-                    }
                     insert.Bind(1, child);
                     insert.Bind(2, periodBytes);
                     insert.Bind(3, line[fields[0]]);
@@ -271,8 +258,7 @@ public sealed partial class FederationStore : IChildTransfers
                         }
                     }
                     insert.Execute();
-                    count++;
-                }
+                });
             }
             if (count == 0)
             {

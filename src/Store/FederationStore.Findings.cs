@@ -3,80 +3,11 @@ using Microsoft.Data.Sqlite;
 
 namespace Federation.Store;
 
-// Comparison (比对) of a merged period: computed over the period's rows inside the seal's
-// transaction, so the findings are exactly those of the sealed data, and immutable with it. Only
-// conflicts between different origins are findings: within one city the production system is the
-// authority.
+// Comparison (比对) of a merged period on SQLite (FindingsSql).
 public sealed partial class FederationStore : IFindings
 {
-    // "Open on the period's date": registered on or before it and not ended before it. An
-    // unemployment registration cancelled on the date no longer counts (as in R-13); an employment
-    // registration ending on the date still does (as in R-10's carry-over rule).
-    private const string OpenUnemployment = "valid = 1 AND register_date <= $period AND (cancel_date = '' OR cancel_date > $period)";
-    private const string OpenEmployment = "valid = 1 AND start_date <= $period AND (end_date = '' OR end_date >= $period)";
-
-    private static readonly string[] FindingParameters = ["$period", "$kind", "$subject", "$origins", "$detail"];
-
-    private void WriteFindings(SqliteTransaction transaction, string period)
-    {
-        var findings = new List<Finding>();
-        Collect(transaction, period, findings, Finding.CertificateIssuedTwice, """
-            SELECT certificate_number, group_concat(DISTINCT origin) FROM p_certificates WHERE period = $period
-            GROUP BY certificate_number HAVING count(DISTINCT origin) > 1
-            """, (origins, _) => $"certificate number issued by {origins.Count} nodes: {string.Join(", ", origins)}");
-        Collect(transaction, period, findings, Finding.DuplicateUnemployment, $"""
-            SELECT citizen_id, group_concat(DISTINCT origin) FROM p_unemployment WHERE period = $period AND {OpenUnemployment}
-            GROUP BY citizen_id HAVING count(DISTINCT origin) > 1
-            """, (origins, _) => $"registered unemployed in {origins.Count} places on {period}: {string.Join(", ", origins)}");
-        Collect(transaction, period, findings, Finding.DuplicateEmployment, $"""
-            SELECT citizen_id, group_concat(DISTINCT origin) FROM p_employment WHERE period = $period AND {OpenEmployment}
-            GROUP BY citizen_id HAVING count(DISTINCT origin) > 1
-            """, (origins, _) => $"open employment registrations in {origins.Count} places on {period}: {string.Join(", ", origins)}");
-        // One pass over both tables grouped by person (a join of the two would be quadratic).
-        // A person with both roles and at least two origins always has a pair of different origins.
-        Collect(transaction, period, findings, Finding.ConflictingState, $"""
-            WITH roles AS (
-              SELECT citizen_id, origin, 'u' AS role FROM p_unemployment WHERE period = $period AND {OpenUnemployment}
-              UNION ALL
-              SELECT citizen_id, origin, 'e' AS role FROM p_employment WHERE period = $period AND {OpenEmployment})
-            SELECT citizen_id, group_concat(DISTINCT CASE WHEN role = 'u' THEN origin END), group_concat(DISTINCT CASE WHEN role = 'e' THEN origin END)
-            FROM roles GROUP BY citizen_id
-            HAVING count(DISTINCT origin) > 1 AND sum(role = 'u') > 0 AND sum(role = 'e') > 0
-            """, (_, reader) => $"on {period} registered unemployed at {Sorted(reader.GetString(1))} and employed at {Sorted(reader.GetString(2))}");
-
-        using var insert = _connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO findings (period, kind, subject, origins, detail) VALUES ($period, $kind, $subject, $origins, $detail)";
-        var parameters = FindingParameters.Select(n => insert.Parameters.Add(n, SqliteType.Text)).ToArray();
-        foreach (var finding in findings)
-        {
-            parameters[0].Value = finding.Period;
-            parameters[1].Value = finding.Kind;
-            parameters[2].Value = finding.Subject;
-            parameters[3].Value = string.Join(",", finding.Origins);
-            parameters[4].Value = finding.Detail;
-            insert.ExecuteNonQuery();
-        }
-    }
-
-    // Each query returns the subject, then one or more comma-separated origin lists.
-    private void Collect(SqliteTransaction transaction, string period, List<Finding> findings, string kind, string sql,
-        Func<IReadOnlyList<string>, SqliteDataReader, string> describe)
-    {
-        using var command = _connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$period", period);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            var origins = Enumerable.Range(1, reader.FieldCount - 1).SelectMany(i => reader.GetString(i).Split(','))
-                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-            findings.Add(new Finding(period, kind, reader.GetString(0), origins, describe(origins, reader)));
-        }
-    }
-
-    private static string Sorted(string origins) => string.Join(", ", origins.Split(',').Order(StringComparer.Ordinal));
+    private void WriteFindings(SqliteTransaction transaction, string period) =>
+        FindingsSql.Write(_connection, transaction, period, expression => $"group_concat(DISTINCT {expression})");
 
     /// <summary>
     /// The findings of a sealed merged period, ordered by kind and subject, optionally of one kind;
@@ -85,39 +16,13 @@ public sealed partial class FederationStore : IFindings
     public IReadOnlyList<Finding> ListFindings(DateOnly period, string? kind, (string Kind, string Subject)? after, int limit)
     {
         using var connection = OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT kind, subject, origins, detail FROM findings
-            WHERE period = $period AND ($kind = '' OR kind = $kind) AND (kind, subject) > ($afterKind, $afterSubject)
-            ORDER BY kind, subject LIMIT $limit
-            """;
-        command.Parameters.AddWithValue("$period", Iso(period));
-        command.Parameters.AddWithValue("$kind", kind ?? "");
-        command.Parameters.AddWithValue("$afterKind", after?.Kind ?? "");
-        command.Parameters.AddWithValue("$afterSubject", after?.Subject ?? "");
-        command.Parameters.AddWithValue("$limit", limit);
-        using var reader = command.ExecuteReader();
-        var findings = new List<Finding>();
-        while (reader.Read())
-        {
-            findings.Add(new Finding(Iso(period), reader.GetString(0), reader.GetString(1), reader.GetString(2).Split(','), reader.GetString(3)));
-        }
-        return findings;
+        return FindingsSql.List(connection, period.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), kind, after, limit);
     }
 
     /// <summary>How many findings of each kind a sealed period has.</summary>
     public IReadOnlyDictionary<string, long> CountFindings(DateOnly period)
     {
         using var connection = OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT kind, count(*) FROM findings WHERE period = $period GROUP BY kind";
-        command.Parameters.AddWithValue("$period", period.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        using var reader = command.ExecuteReader();
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        while (reader.Read())
-        {
-            counts[reader.GetString(0)] = reader.GetInt64(1);
-        }
-        return counts;
+        return FindingsSql.Count(connection, period.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 
 namespace Federation.Store;
 
@@ -62,146 +61,204 @@ public interface IIndicatorReader : IDisposable
 }
 
 /// <summary>
-/// <see cref="IIndicatorQueries"/> on SQLite: own periods read <c>p_</c> tables, children's
-/// snapshots <c>c_</c> tables filtered by child (ids bound as a JSON array parameter, never quoted
-/// into the SQL). One read-only connection per session, statements prepared once.
+/// The SQL of the indicator queries, one text for every database: <c>@name</c> parameters (both
+/// SQLite and PostgreSQL read them), the table prefix (<c>p_</c> own periods, <c>c_</c> children's
+/// snapshots) and how the database tests membership in a list parameter.
 /// </summary>
-internal sealed class SqliteIndicatorQueries(FederationStore store) : IIndicatorQueries
+internal sealed class IndicatorSql(string table, string scope, Func<string, string, string> inList)
 {
-    public IIndicatorReader Open(IndicatorScope scope) => new Reader(store.OpenReader(), scope);
+    /// <summary>The scope condition: the period, and for children's snapshots the child list.</summary>
+    public static string Scope(bool children, Func<string, string, string> inList) =>
+        children ? "period = @period AND " + inList("child_id", "@children") : "period = @period";
 
-    private sealed class Reader : IIndicatorReader
+    public string EmploymentStarts => $"""
+        SELECT registration_id, citizen_id, form, employer_credit_code, start_date, handling_division FROM {table}employment
+        WHERE {scope} AND valid = 1 AND start_date >= @from AND start_date <= @to
+        """;
+
+    public string Continuation => $"""
+        SELECT 1 FROM {table}employment
+        WHERE {scope} AND citizen_id = @citizen AND valid = 1 AND registration_id <> @id AND form = @form
+          AND start_date < @yearStart AND (end_date = '' OR end_date >= @previousDecember31)
+          AND (@form = 'flexible' OR employer_credit_code = @employer)
+        LIMIT 1
+        """;
+
+    public string LatestUnemployment => $"""
+        SELECT category FROM {table}unemployment
+        WHERE {scope} AND citizen_id = @citizen AND valid = 1 AND register_date < @start
+        ORDER BY register_date DESC, registration_id DESC LIMIT 1
+        """;
+
+    public string EmployedFrom => $"""
+        SELECT 1 FROM {table}employment WHERE {scope} AND citizen_id = @citizen AND valid = 1 AND start_date >= @date LIMIT 1
+        """;
+
+    public string AssistanceExits => $"""
+        SELECT citizen_id, exit_date, handling_division FROM {table}assistance
+        WHERE {scope} AND valid = 1 AND exit_date >= @from AND exit_date <= @to AND {inList("exit_reason", "@reasons")}
+        """;
+
+    public string UnemployedOn => $"""
+        SELECT citizen_id, handling_division FROM {table}unemployment
+        WHERE {scope} AND valid = 1 AND register_date <= @to AND (cancel_date = '' OR cancel_date > @to)
+        """;
+}
+
+/// <summary>What an indicator session needs from its database: connections, how lists are tested and bound.</summary>
+internal interface IIndicatorDialect
+{
+    /// <summary>A new open connection for reading sealed data.</summary>
+    System.Data.Common.DbConnection Open();
+
+    /// <summary>The condition that <paramref name="column"/> is one of the list in <paramref name="parameter"/>.</summary>
+    string InList(string column, string parameter);
+
+    /// <summary>The value a list parameter is bound to.</summary>
+    object ListValue(IReadOnlyCollection<string> values);
+}
+
+/// <summary>
+/// One indicator session over any database (<see cref="IIndicatorDialect"/>): the SQL of
+/// <see cref="IndicatorSql"/>, statements prepared once. Two connections: one streams the
+/// candidate rows while the other answers the point questions asked about each (PostgreSQL runs
+/// one result set per connection at a time). Sealed data never changes (R-4), so both see the same.
+/// </summary>
+internal sealed class IndicatorReader : IIndicatorReader
+{
+    private readonly System.Data.Common.DbConnection _rows;
+    private readonly System.Data.Common.DbConnection _points;
+    private readonly IIndicatorDialect _dialect;
+    private readonly IndicatorSql _sql;
+    private readonly IndicatorScope _scope;
+    private readonly System.Data.Common.DbCommand _continuation;
+    private readonly System.Data.Common.DbCommand _latestUnemployment;
+    private readonly System.Data.Common.DbCommand _employedFrom;
+
+    public IndicatorReader(IIndicatorDialect dialect, IndicatorScope scope)
     {
-        private readonly SqliteConnection _connection;
-        private readonly string _table;
-        private readonly string _scope;
-        private readonly IndicatorScope _source;
-        private readonly SqliteCommand _continuation;
-        private readonly SqliteCommand _latestUnemployment;
-        private readonly SqliteCommand _employedFrom;
+        _dialect = dialect;
+        _scope = scope;
+        _rows = dialect.Open();
+        _points = dialect.Open();
+        _sql = new IndicatorSql(scope.Children is null ? "p_" : "c_", IndicatorSql.Scope(scope.Children is not null, dialect.InList), dialect.InList);
+        _continuation = Prepare(_points, _sql.Continuation, "citizen", "id", "form", "yearStart", "previousDecember31", "employer");
+        _latestUnemployment = Prepare(_points, _sql.LatestUnemployment, "citizen", "start");
+        _employedFrom = Prepare(_points, _sql.EmployedFrom, "citizen", "date");
+    }
 
-        public Reader(SqliteConnection connection, IndicatorScope scope)
+    public IEnumerable<EmploymentStart> EmploymentStarts(DateOnly from, DateOnly to)
+    {
+        using var command = Prepare(_rows, _sql.EmploymentStarts, "from", "to");
+        Set(command, ("from", Iso(from)), ("to", Iso(to)));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
         {
-            _connection = connection;
-            _source = scope;
-            _table = scope.Children is null ? "p_" : "c_";
-            _scope = scope.Children is null ? "period = $period" : "period = $period AND child_id IN (SELECT value FROM json_each($children))";
-            _continuation = Prepare($"""
-                SELECT 1 FROM {_table}employment
-                WHERE {_scope} AND citizen_id = $citizen AND valid = 1 AND registration_id <> $id AND form = $form
-                  AND start_date < $yearStart AND (end_date = '' OR end_date >= $previousDecember31)
-                  AND ($form = 'flexible' OR employer_credit_code = $employer)
-                LIMIT 1
-                """, "$citizen", "$id", "$form", "$yearStart", "$previousDecember31", "$employer");
-            _latestUnemployment = Prepare($"""
-                SELECT category FROM {_table}unemployment
-                WHERE {_scope} AND citizen_id = $citizen AND valid = 1 AND register_date < $start
-                ORDER BY register_date DESC, registration_id DESC LIMIT 1
-                """, "$citizen", "$start");
-            _employedFrom = Prepare($"""
-                SELECT 1 FROM {_table}employment WHERE {_scope} AND citizen_id = $citizen AND valid = 1 AND start_date >= $date LIMIT 1
-                """, "$citizen", "$date");
+            yield return new EmploymentStart(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), Parse(reader.GetString(4)), reader.GetString(5));
         }
+    }
 
-        public IEnumerable<EmploymentStart> EmploymentStarts(DateOnly from, DateOnly to)
-        {
-            using var command = Prepare($"""
-                SELECT registration_id, citizen_id, form, employer_credit_code, start_date, handling_division FROM {_table}employment
-                WHERE {_scope} AND valid = 1 AND start_date >= $from AND start_date <= $to
-                """, "$from", "$to");
-            Set(command, ("$from", Iso(from)), ("$to", Iso(to)));
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                yield return new EmploymentStart(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), Parse(reader.GetString(4)), reader.GetString(5));
-            }
-        }
+    public bool ContinuesAcrossYear(EmploymentStart start)
+    {
+        Set(_continuation, ("citizen", start.CitizenId), ("id", start.RegistrationId), ("form", start.Form), ("employer", start.EmployerCreditCode),
+            ("yearStart", Iso(new DateOnly(start.Start.Year, 1, 1))), ("previousDecember31", Iso(new DateOnly(start.Start.Year - 1, 12, 31))));
+        return _continuation.ExecuteScalar() is not null and not DBNull;
+    }
 
-        public bool ContinuesAcrossYear(EmploymentStart start)
-        {
-            Set(_continuation, ("$citizen", start.CitizenId), ("$id", start.RegistrationId), ("$form", start.Form), ("$employer", start.EmployerCreditCode),
-                ("$yearStart", Iso(new DateOnly(start.Start.Year, 1, 1))), ("$previousDecember31", Iso(new DateOnly(start.Start.Year - 1, 12, 31))));
-            return _continuation.ExecuteScalar() is not null;
-        }
+    public string? LatestUnemploymentCategory(string citizenId, DateOnly before)
+    {
+        Set(_latestUnemployment, ("citizen", citizenId), ("start", Iso(before)));
+        return _latestUnemployment.ExecuteScalar() as string;
+    }
 
-        public string? LatestUnemploymentCategory(string citizenId, DateOnly before)
+    public IEnumerable<AssistanceExit> AssistanceExits(DateOnly from, DateOnly to, IReadOnlyCollection<string> reasons)
+    {
+        using var command = Prepare(_rows, _sql.AssistanceExits, "from", "to");
+        Add(command, "reasons", _dialect.ListValue(reasons));
+        Set(command, ("from", Iso(from)), ("to", Iso(to)));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
         {
-            Set(_latestUnemployment, ("$citizen", citizenId), ("$start", Iso(before)));
-            return _latestUnemployment.ExecuteScalar() as string;
+            yield return new AssistanceExit(reader.GetString(0), Parse(reader.GetString(1)), reader.GetString(2));
         }
+    }
 
-        public IEnumerable<AssistanceExit> AssistanceExits(DateOnly from, DateOnly to, IReadOnlyCollection<string> reasons)
-        {
-            using var command = Prepare($"""
-                SELECT citizen_id, exit_date, handling_division FROM {_table}assistance
-                WHERE {_scope} AND valid = 1 AND exit_date >= $from AND exit_date <= $to
-                  AND exit_reason IN (SELECT value FROM json_each($reasons))
-                """, "$from", "$to", "$reasons");
-            Set(command, ("$from", Iso(from)), ("$to", Iso(to)), ("$reasons", System.Text.Json.JsonSerializer.Serialize(reasons)));
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                yield return new AssistanceExit(reader.GetString(0), Parse(reader.GetString(1)), reader.GetString(2));
-            }
-        }
+    public bool EmployedFrom(string citizenId, DateOnly date)
+    {
+        Set(_employedFrom, ("citizen", citizenId), ("date", Iso(date)));
+        return _employedFrom.ExecuteScalar() is not null and not DBNull;
+    }
 
-        public bool EmployedFrom(string citizenId, DateOnly date)
+    public IEnumerable<(string CitizenId, string HandlingDivision)> UnemployedOn(DateOnly on)
+    {
+        using var command = Prepare(_rows, _sql.UnemployedOn, "to");
+        Set(command, ("to", Iso(on)));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
         {
-            Set(_employedFrom, ("$citizen", citizenId), ("$date", Iso(date)));
-            return _employedFrom.ExecuteScalar() is not null;
+            yield return (reader.GetString(0), reader.GetString(1));
         }
+    }
 
-        public IEnumerable<(string CitizenId, string HandlingDivision)> UnemployedOn(DateOnly on)
+    // Every statement binds the scope (@period, and @children for children's snapshots) plus its
+    // own parameters, set before each execution.
+    private System.Data.Common.DbCommand Prepare(System.Data.Common.DbConnection connection, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        Add(command, "period", Iso(_scope.Period));
+        if (_scope.Children is { } children)
         {
-            using var command = Prepare($"""
-                SELECT citizen_id, handling_division FROM {_table}unemployment
-                WHERE {_scope} AND valid = 1 AND register_date <= $to AND (cancel_date = '' OR cancel_date > $to)
-                """, "$to");
-            Set(command, ("$to", Iso(on)));
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                yield return (reader.GetString(0), reader.GetString(1));
-            }
+            Add(command, "children", _dialect.ListValue(children));
         }
+        foreach (var name in parameters)
+        {
+            Add(command, name, "");
+        }
+        return command;
+    }
 
-        // Every statement binds the scope ($period, and $children for children's snapshots)
-        // plus its own parameters, set before each execution.
-        private SqliteCommand Prepare(string sql, params string[] parameters)
-        {
-            var command = _connection.CreateCommand();
-            command.CommandText = sql;
-            command.Parameters.AddWithValue("$period", Iso(_source.Period));
-            if (_source.Children is { } children)
-            {
-                command.Parameters.AddWithValue("$children", System.Text.Json.JsonSerializer.Serialize(children));
-            }
-            foreach (var name in parameters)
-            {
-                command.Parameters.AddWithValue(name, "");
-            }
-            command.Prepare();
-            return command;
-        }
+    private static void Add(System.Data.Common.DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
 
-        private static void Set(SqliteCommand command, params (string Name, string Value)[] values)
+    private static void Set(System.Data.Common.DbCommand command, params (string Name, string Value)[] values)
+    {
+        foreach (var (name, value) in values)
         {
-            foreach (var (name, value) in values)
-            {
-                command.Parameters[name].Value = value;
-            }
+            command.Parameters[name].Value = value;
         }
+    }
 
-        public void Dispose()
-        {
-            _continuation.Dispose();
-            _latestUnemployment.Dispose();
-            _employedFrom.Dispose();
-            _connection.Dispose();
-        }
+    public void Dispose()
+    {
+        _continuation.Dispose();
+        _latestUnemployment.Dispose();
+        _employedFrom.Dispose();
+        _points.Dispose();
+        _rows.Dispose();
     }
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static DateOnly Parse(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// <see cref="IIndicatorQueries"/> on SQLite: read-only connections; SQLite has no array
+/// parameter, so a list travels as JSON (<c>json_each</c>).
+/// </summary>
+internal sealed class SqliteIndicatorQueries(FederationStore store) : IIndicatorQueries, IIndicatorDialect
+{
+    public IIndicatorReader Open(IndicatorScope scope) => new IndicatorReader(this, scope);
+
+    System.Data.Common.DbConnection IIndicatorDialect.Open() => store.OpenReader();
+
+    public string InList(string column, string parameter) => $"{column} IN (SELECT value FROM json_each({parameter}))";
+
+    public object ListValue(IReadOnlyCollection<string> values) => System.Text.Json.JsonSerializer.Serialize(values);
 }

@@ -69,6 +69,37 @@ public static class PackedRecords
         return Encoding.UTF8.GetBytes(builder.ToString());
     }
 
+    /// <summary>What to do with one record of a packed batch: its line, and the ranges of its origin then its values.</summary>
+    internal delegate void RecordAction(ReadOnlySpan<byte> line, ReadOnlySpan<Range> fields);
+
+    /// <summary>
+    /// Calls <paramref name="action"/> for each record of a received batch after checking its shape
+    /// (a whole line, an origin and the dataset's number of values); returns how many there were.
+    /// </summary>
+    internal static long ForEachRecord(ReadOnlySpan<byte> batch, Dataset dataset, string source, RecordAction action)
+    {
+        Span<Range> fields = stackalloc Range[dataset.Columns.Count + 1];
+        long count = 0;
+        var rest = batch;
+        while (rest.Length > 0)
+        {
+            var end = rest.IndexOf(LineFeed);
+            if (end < 0)
+            {
+                throw new StoreException($"A packed {dataset.Name} batch from {source} ends in the middle of a record.");
+            }
+            var line = rest[..end];
+            rest = rest[(end + 1)..];
+            if (Split(line, fields) != fields.Length || line[fields[0]].Length == 0)
+            {
+                throw new StoreException($"A packed {dataset.Name} record from {source} does not have an origin and {dataset.Columns.Count} values.");
+            }
+            action(line, fields);
+            count++;
+        }
+        return count;
+    }
+
     internal static void AppendRow(ArrayBufferWriter<byte> buffer, RawStatement row, Dataset dataset)
     {
         Append(buffer, row.ColumnBytes(0));

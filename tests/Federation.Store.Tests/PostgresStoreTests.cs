@@ -174,6 +174,65 @@ public sealed class PostgresStoreTests(PostgresStoreTests.Cluster cluster) : ICl
         Assert.Equal(postgres.GetManifest(October)!.Digest, postgres.RecomputeDigest(October));
     }
 
+    // A parent's side: the same child snapshot transferred into a SQLite and a PostgreSQL parent
+    // in resumable batches, verified, committed, merged — the same digests, findings and look-ups;
+    // a tampered transfer is discarded; committed rows are immutable in the database.
+    [Fact]
+    public void ParentSide_TransferCommitMergeAndLookups_MatchSqlite()
+    {
+        var child = FederationStore.Open(new StoreOptions { Path = _directory.File("child.db"), NodeId = "city-440100" });
+        _stores.Add(child);
+        Stage(child);
+        var manifest = child.Seal(October, Now);
+        var sqliteParent = FederationStore.Open(new StoreOptions { Path = _directory.File("parent.db"), NodeId = "province-440000" });
+        _stores.Add(sqliteParent);
+        var connectionString = cluster.Server.Database("p" + Guid.NewGuid().ToString("N")[..12]);
+        var postgresParent = PostgresStore.Open(connectionString, "province-440000");
+        _stores.Add(postgresParent);
+
+        foreach (IChildTransfers parent in new IChildTransfers[] { sqliteParent, postgresParent })
+        {
+            parent.BeginTransfer("city-440100", October, manifest.Digest, Now);
+            foreach (var dataset in Dataset.All)
+            {
+                // Two batches per dataset, the second sent twice (a retry after a lost answer).
+                var batches = child.ReadSealedPacked(October, dataset, "", "", 2, 1 << 20).ToList();
+                foreach (var batch in batches)
+                {
+                    parent.AppendTransferPacked("city-440100", October, dataset, [batch.Bytes], Now);
+                }
+                if (batches.Count > 0)
+                {
+                    parent.AppendTransferPacked("city-440100", October, dataset, [batches[^1].Bytes], Now);
+                }
+            }
+            Assert.Equal(manifest.Digest, parent.CommitTransfer("city-440100", manifest, Now).Digest);
+            // A tampered transfer of another period is discarded, not committed.
+            var later = new DateOnly(2026, 11, 15);
+            parent.BeginTransfer("city-440100", later, "0" + manifest.Digest[1..], Now);
+            parent.AppendTransfer("city-440100", later, Dataset.Persons, [new OriginRecord("city-440100", Persons[0])], Now);
+            Assert.Contains("does not match its manifest", Assert.Throws<StoreException>(() =>
+                parent.CommitTransfer("city-440100", manifest with { AsOf = later, Digest = "0" + manifest.Digest[1..] }, Now)).Message, StringComparison.Ordinal);
+            Assert.Null(parent.GetTransfer("city-440100", later));
+            Assert.Single(parent.ListChildManifests("city-440100"));
+        }
+
+        MergedSource[] sources = [new("city-440100", "2026-10-31", manifest.Digest)];
+        var merged = (sqliteParent.Seal(October, Now, sources), postgresParent.Seal(October, Now, sources));
+        Assert.Equal(merged.Item1.Digest, merged.Item2.Digest);
+        Assert.Equal(merged.Item1.Counts, merged.Item2.Counts);
+        Assert.Equal(sqliteParent.CountFindings(October), postgresParent.CountFindings(October));
+        Assert.Equal(["city-440100"], postgresParent.ChildrenHolding(Persons[0][0]));
+        Assert.Equal(sqliteParent.FindCachedHolder("city-440100", Persons[0][0])!.Records.Sum(r => r.Value.Count),
+            postgresParent.FindCachedHolder("city-440100", Persons[0][0])!.Records.Sum(r => r.Value.Count));
+        Assert.Equal(Persons[0][0], postgresParent.FindCachedCertificateHolder("city-440100", "4401061026000001"));
+
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var delete = new NpgsqlCommand("DELETE FROM c_persons WHERE child_id = 'city-440100'", connection);
+        Assert.Contains("already committed", Assert.Throws<PostgresException>(() => delete.ExecuteNonQuery()).MessageText, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void NewerSchema_IsRefused()
     {

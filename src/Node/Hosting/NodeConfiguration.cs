@@ -103,6 +103,14 @@ internal sealed class NodeConfiguration
 
         var errors = NodeConfigValidator.Validate(node, server, log, checkFiles).ToList();
         errors.AddRange(backup.Problems());
+        if (!store.IsPostgres && !string.Equals(store.Provider, "sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"Store:Provider is '{store.Provider}'; it must be sqlite (default) or postgresql.");
+        }
+        if (store.IsPostgres && string.IsNullOrWhiteSpace(store.ConnectionString))
+        {
+            errors.Add("Store:ConnectionString is empty; with Store:Provider postgresql it names the database, e.g. Host=/var/run/postgresql;Database=federation;Username=federation.");
+        }
         errors.AddRange(NodeConfigValidator.ValidateSecurity(node, server, security, securityPaths, checkFiles));
         var exchange = configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>() ?? new ExchangeOptions();
         // Towards https children a parent presents its own server certificate and trusts the CA it

@@ -70,7 +70,8 @@ internal static class NodeHost
         NodeHealth.Add(builder.Services);
         builder.Services.AddSingleton<Exchange.Parent.ResyncOperations>();
         builder.Services.AddHostedService<Exchange.Parent.ChildPullScheduler>();
-        if (config.Backup.Enabled)
+        // A PostgreSQL store is backed up with PostgreSQL's own tools (docs/operations.md).
+        if (config.Backup.Enabled && !config.Store.IsPostgres)
         {
             builder.Services.AddHostedService<Backup.BackupScheduler>();
         }
@@ -179,7 +180,7 @@ internal static class NodeHost
     private static void OnStarted(WebApplication app, string? readyFile, int? metricsPort)
     {
         var identity = app.Services.GetRequiredService<NodeIdentity>();
-        _ = app.Services.GetRequiredService<Federation.Store.FederationStore>(); // open (and check) the store before declaring the node ready
+        _ = app.Services.GetRequiredService<Federation.Store.ISealedPeriods>(); // open (and check) the store before declaring the node ready
         _ = app.Services.GetRequiredService<Federation.Store.Security.AccountStore>();
         _ = app.Services.GetRequiredService<Federation.Store.Security.AuditLog>();
         if (app.Services.GetRequiredService<Ingest.IngestDirectories>().CleanSpool() is > 0 and var cleaned)

@@ -16,25 +16,23 @@ internal static class NodeServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(config.Node);
         services.AddSingleton<NodeIdentity>();
-        services.AddSingleton(provider =>
+        if (config.Store.IsPostgres)
         {
-            var store = Federation.Store.FederationStore.Open(config.Store);
-            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Federation.Store");
-            foreach (var migration in store.MigrationsApplied)
+            AddStore(services, _ => Federation.Store.Postgres.PostgresStore.Open(config.Store.ConnectionString, config.Node.Id), store => store.IndicatorQueries);
+        }
+        else
+        {
+            AddStore(services, provider =>
             {
-                NodeLog.StoreMigrated(logger, config.Store.Path, migration);
-            }
-            return store;
-        });
-        // The store by role: each part of the node asks for the interface it needs (src/Store/StoreRoles.cs).
-        services.AddSingleton<Federation.Store.IStaging>(provider => provider.GetRequiredService<Federation.Store.FederationStore>());
-        services.AddSingleton<Federation.Store.ISealedPeriods>(provider => provider.GetRequiredService<Federation.Store.FederationStore>());
-        services.AddSingleton<Federation.Store.IChildTransfers>(provider => provider.GetRequiredService<Federation.Store.FederationStore>());
-        services.AddSingleton<Federation.Store.IHolderLookups>(provider => provider.GetRequiredService<Federation.Store.FederationStore>());
-        services.AddSingleton<Federation.Store.IFindings>(provider => provider.GetRequiredService<Federation.Store.FederationStore>());
-        services.AddSingleton<Federation.Store.IChildLinks>(provider => provider.GetRequiredService<Federation.Store.FederationStore>());
-        services.AddSingleton<Federation.Store.IStoreMaintenance>(provider => provider.GetRequiredService<Federation.Store.FederationStore>());
-        services.AddSingleton<Federation.Store.IIndicatorQueries>(provider => provider.GetRequiredService<Federation.Store.FederationStore>().IndicatorQueries);
+                var store = Federation.Store.FederationStore.Open(config.Store);
+                var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Federation.Store");
+                foreach (var migration in store.MigrationsApplied)
+                {
+                    NodeLog.StoreMigrated(logger, config.Store.Path, migration);
+                }
+                return store;
+            }, store => store.IndicatorQueries);
+        }
         services.AddSingleton(config.SecurityPaths);
         services.AddSingleton(config.Backup);
         services.AddSingleton<Backup.MonthlyBackups>();
@@ -56,6 +54,23 @@ internal static class NodeServices
     }
 
     /// <summary>The node's services without the server, for a command; logs like the daemon does.</summary>
+    // The store by role: each part of the node asks for the interface it needs
+    // (src/Store/StoreRoles.cs), whichever database implements them.
+    private static void AddStore<TStore>(IServiceCollection services, Func<IServiceProvider, TStore> open, Func<TStore, Federation.Store.IIndicatorQueries> indicators)
+        where TStore : class, Federation.Store.IStaging, Federation.Store.ISealedPeriods, Federation.Store.IChildTransfers, Federation.Store.IHolderLookups,
+            Federation.Store.IFindings, Federation.Store.IChildLinks, Federation.Store.IStoreMaintenance
+    {
+        services.AddSingleton(open);
+        services.AddSingleton<Federation.Store.IStaging>(provider => provider.GetRequiredService<TStore>());
+        services.AddSingleton<Federation.Store.ISealedPeriods>(provider => provider.GetRequiredService<TStore>());
+        services.AddSingleton<Federation.Store.IChildTransfers>(provider => provider.GetRequiredService<TStore>());
+        services.AddSingleton<Federation.Store.IHolderLookups>(provider => provider.GetRequiredService<TStore>());
+        services.AddSingleton<Federation.Store.IFindings>(provider => provider.GetRequiredService<TStore>());
+        services.AddSingleton<Federation.Store.IChildLinks>(provider => provider.GetRequiredService<TStore>());
+        services.AddSingleton<Federation.Store.IStoreMaintenance>(provider => provider.GetRequiredService<TStore>());
+        services.AddSingleton(provider => indicators(provider.GetRequiredService<TStore>()));
+    }
+
     public static ServiceProvider BuildForCommand(NodeConfiguration config)
     {
         var services = new ServiceCollection();

@@ -33,7 +33,7 @@ internal static class StoreCommands
             return 2;
         }
         await using var services = NodeServices.BuildForCommand(config);
-        var store = services.GetRequiredService<FederationStore>();
+        var store = services.GetRequiredService<IStaging>();
         var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Federation.Node.Ingest");
         var jurisdiction = DivisionTable.Default.JurisdictionOf(config.Node.DivisionCode);
         var validator = new RecordValidator(jurisdiction, DivisionTable.Default, DateOnly.FromDateTime(DateTime.Now));
@@ -121,7 +121,7 @@ internal static class StoreCommands
         // Through the composition root, like the daemon: the same store options, logging (a schema
         // migration is logged) and checks.
         using var services = NodeServices.BuildForCommand(config);
-        var store = services.GetRequiredService<FederationStore>();
+        var store = services.GetRequiredService<ISealedPeriods>();
         var manifests = store.ListManifests();
         if (manifests.Count == 0)
         {
@@ -134,12 +134,28 @@ internal static class StoreCommands
         return 0;
     }
 
+    // Backups of a PostgreSQL store are PostgreSQL's (pg_dump / pg_basebackup): the node's own
+    // backup commands work on SQLite files.
+    private static bool RefusePostgres(NodeConfiguration config, string command)
+    {
+        if (!config.Store.IsPostgres)
+        {
+            return false;
+        }
+        Console.Error.WriteLine($"`{command}` works on a SQLite store; this node's store is on PostgreSQL ({config.Store.Provider}). Use pg_dump -Fc and pg_restore, or pg_basebackup with WAL archiving (docs/operations.md, \"Backups\").");
+        return true;
+    }
+
     public static int Backup(NodeConfiguration config, string destination)
     {
+        if (RefusePostgres(config, "backup"))
+        {
+            return 1;
+        }
         // Through the composition root, like the daemon: the same store options, logging (a schema
         // migration is logged) and checks.
         using var services = NodeServices.BuildForCommand(config);
-        var store = services.GetRequiredService<FederationStore>();
+        var store = services.GetRequiredService<IStoreMaintenance>();
         try
         {
             store.BackupTo(destination);
@@ -163,6 +179,10 @@ internal static class StoreCommands
     /// <summary>Writes this month's fixed backup now (as the schedule would), verified, with its report.</summary>
     public static int BackupMonthly(NodeConfiguration config)
     {
+        if (RefusePostgres(config, "backup --monthly"))
+        {
+            return 1;
+        }
         using var services = NodeServices.BuildForCommand(config);
         var backups = services.GetRequiredService<Federation.Node.Backup.MonthlyBackups>();
         var month = Federation.Node.Backup.MonthlyBackups.MonthOf(services.GetRequiredService<TimeProvider>().GetUtcNow());
@@ -186,6 +206,10 @@ internal static class StoreCommands
     /// </summary>
     public static int Restore(NodeConfiguration config, string backup, bool verifyOnly)
     {
+        if (RefusePostgres(config, "restore"))
+        {
+            return 1;
+        }
         var security = Path.ChangeExtension(backup, null) + ".security.db";
         if (verifyOnly)
         {

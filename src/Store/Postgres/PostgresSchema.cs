@@ -73,6 +73,51 @@ internal static class PostgresSchema
             }
         }
         sql.AppendLine("CREATE INDEX IF NOT EXISTS p_certificates_number ON p_certificates (period, certificate_number);");
+        // A parent's copies of its children's snapshots (c_), partitioned by child: replacing or
+        // pruning one province's data is a partition operation, not a scan. Rows of a transfer in
+        // progress may be deleted (a failed verification); once its manifest row exists they can
+        // be neither changed, deleted nor added to.
+        sql.AppendLine("""
+            CREATE TABLE IF NOT EXISTS transfers (
+              child_id text COLLATE "C" NOT NULL, period text COLLATE "C" NOT NULL, digest text NOT NULL, dataset text NOT NULL,
+              after_origin text COLLATE "C" NOT NULL, after_key text COLLATE "C" NOT NULL, records bigint NOT NULL, updated_at text NOT NULL,
+              PRIMARY KEY (child_id, period));
+            CREATE TABLE IF NOT EXISTS child_manifests (
+              child_id text COLLATE "C" NOT NULL, period text COLLATE "C" NOT NULL, counts text NOT NULL, digest text NOT NULL, sealed_at text NOT NULL,
+              received_at text NOT NULL, origins text NOT NULL DEFAULT '[]', PRIMARY KEY (child_id, period));
+            CREATE OR REPLACE TRIGGER child_manifests_immutable BEFORE UPDATE OR DELETE ON child_manifests FOR EACH ROW EXECUTE FUNCTION federation_immutable();
+            CREATE OR REPLACE FUNCTION federation_received_change() RETURNS trigger LANGUAGE plpgsql AS $$
+              DECLARE r record;
+              BEGIN
+                IF TG_OP = 'UPDATE' THEN
+                  RAISE EXCEPTION 'sealed period snapshots are immutable (R-4): % cannot be changed (%)', TG_TABLE_NAME, TG_OP;
+                END IF;
+                IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+                IF EXISTS (SELECT 1 FROM child_manifests m WHERE m.child_id = r.child_id AND m.period = r.period) THEN
+                  RAISE EXCEPTION 'sealed period snapshots are immutable (R-4): the snapshot of % for % is already committed', r.child_id, r.period;
+                END IF;
+                IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+                RETURN NEW;
+              END $$;
+            CREATE TABLE IF NOT EXISTS child_links (
+              child_id text COLLATE "C" PRIMARY KEY, last_attempt_at text NOT NULL, last_success_at text NOT NULL DEFAULT '',
+              period text NOT NULL DEFAULT '', digest text NOT NULL DEFAULT '', records bigint NOT NULL DEFAULT 0, bytes bigint NOT NULL DEFAULT 0,
+              last_error text NOT NULL DEFAULT '', last_error_at text NOT NULL DEFAULT '');
+            CREATE TABLE IF NOT EXISTS findings (
+              period text COLLATE "C" NOT NULL, kind text COLLATE "C" NOT NULL, subject text COLLATE "C" NOT NULL, origins text NOT NULL, detail text NOT NULL,
+              PRIMARY KEY (period, kind, subject));
+            CREATE OR REPLACE TRIGGER findings_immutable BEFORE UPDATE OR DELETE ON findings FOR EACH ROW EXECUTE FUNCTION federation_immutable();
+            CREATE OR REPLACE TRIGGER findings_sealed_insert BEFORE INSERT ON findings FOR EACH ROW EXECUTE FUNCTION federation_sealed_insert();
+            """);
+        foreach (var dataset in Dataset.All)
+        {
+            var columns = string.Join(", ", dataset.Columns.Select(c => Column(dataset, c)));
+            sql.AppendLine($"""
+                CREATE TABLE IF NOT EXISTS c_{dataset.Name} (child_id text COLLATE "C" NOT NULL, period text COLLATE "C" NOT NULL, origin text COLLATE "C" NOT NULL, {columns},
+                  PRIMARY KEY (child_id, period, origin, {dataset.KeyColumn})) PARTITION BY LIST (child_id);
+                CREATE OR REPLACE TRIGGER c_{dataset.Name}_received BEFORE INSERT OR UPDATE OR DELETE ON c_{dataset.Name} FOR EACH ROW EXECUTE FUNCTION federation_received_change();
+                """);
+        }
         return sql.ToString();
     }
 

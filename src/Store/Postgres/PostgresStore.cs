@@ -12,14 +12,9 @@ namespace Federation.Store.Postgres;
 /// UPDATE or DELETE of a sealed row or manifest, any row added to a sealed period, and TRUNCATE.
 /// Each period's sealed rows live in their own partition of <c>p_&lt;dataset&gt;</c>
 /// (<c>PARTITION BY LIST (period)</c>), so old periods can be detached and archived whole.
-/// <para>
-/// In progress (issue 12): this class implements <see cref="IStaging"/> and the own-data part of
-/// <see cref="ISealedPeriods"/>; a parent's merge of children's snapshots, transfers, look-ups,
-/// findings, links and indicator queries follow, and until then the node cannot be configured to
-/// use it.
-/// </para>
+/// A parent's received snapshots (<c>c_&lt;dataset&gt;</c>) are partitioned by child.
 /// </summary>
-public sealed class PostgresStore : IStaging, ISealedPeriods, IDisposable
+public sealed partial class PostgresStore : IStaging, ISealedPeriods, IStoreMaintenance, IDisposable
 {
     internal const int SchemaVersion = 2;
 
@@ -34,6 +29,30 @@ public sealed class PostgresStore : IStaging, ISealedPeriods, IDisposable
 
     /// <summary>The id recorded as the origin of this node's own sealed records.</summary>
     public string OwnerId { get; }
+
+    /// <summary>The indicator rules' queries over this store.</summary>
+    public IIndicatorQueries IndicatorQueries => _indicatorQueries ??= new PostgresIndicatorQueries(_source);
+
+    private IIndicatorQueries? _indicatorQueries;
+
+    /// <summary>Where the store is: the server, port and database (never the password).</summary>
+    public string Path
+    {
+        get
+        {
+            var builder = new NpgsqlConnectionStringBuilder(_source.ConnectionString);
+            return $"postgresql://{builder.Host}:{builder.Port}/{builder.Database}";
+        }
+    }
+
+    public IReadOnlyList<string> MigrationsApplied => [];
+
+    /// <summary>
+    /// A PostgreSQL store is backed up with PostgreSQL's own tools (pg_dump, pg_basebackup with
+    /// WAL archiving; docs/operations.md), not by the node.
+    /// </summary>
+    public void BackupTo(string destination) =>
+        throw new StoreException("A PostgreSQL store is backed up with PostgreSQL's tools (pg_dump -Fc, or pg_basebackup with WAL archiving); see docs/operations.md, \"Backups\".");
 
     /// <summary>Opens the store in the database the connection string names, creating the schema in a new database.</summary>
     public static PostgresStore Open(string connectionString, string ownerId)
@@ -80,10 +99,6 @@ public sealed class PostgresStore : IStaging, ISealedPeriods, IDisposable
 
     public Manifest Seal(DateOnly asOf, DateTimeOffset now, IReadOnlyList<MergedSource> children)
     {
-        if (children.Count > 0)
-        {
-            throw new StoreException("Merging children's snapshots into a period is not available on PostgreSQL yet (issue 12); this store seals its own staged data.");
-        }
         if (FederationStore.FutureProblem(asOf, now) is { } future)
         {
             throw new StoreException(future);
@@ -112,6 +127,10 @@ public sealed class PostgresStore : IStaging, ISealedPeriods, IDisposable
             {
                 throw new StoreException(dated);
             }
+            foreach (var source in children)
+            {
+                CheckCommitted(connection, transaction, source);
+            }
             var counts = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var dataset in Dataset.All)
             {
@@ -119,23 +138,52 @@ public sealed class PostgresStore : IStaging, ISealedPeriods, IDisposable
                 using var copy = new NpgsqlCommand($"INSERT INTO p_{dataset.Name} (period, origin, {Columns(dataset)}) SELECT @period, @owner, {Columns(dataset)} FROM s_{dataset.Name}", connection, transaction);
                 copy.Parameters.AddWithValue("period", period);
                 copy.Parameters.AddWithValue("owner", OwnerId);
-                counts[dataset.Name] = copy.ExecuteNonQuery();
+                long count = copy.ExecuteNonQuery();
+                foreach (var source in children)
+                {
+                    using var merge = new NpgsqlCommand($"INSERT INTO p_{dataset.Name} (period, origin, {Columns(dataset)}) SELECT @period, origin, {Columns(dataset)} FROM c_{dataset.Name} WHERE child_id = @child AND period = @childPeriod",
+                        connection, transaction);
+                    merge.Parameters.AddWithValue("period", period);
+                    merge.Parameters.AddWithValue("child", source.ChildId);
+                    merge.Parameters.AddWithValue("childPeriod", source.Period);
+                    try
+                    {
+                        count += merge.ExecuteNonQuery();
+                    }
+                    catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+                    {
+                        throw new StoreException($"{source.ChildId}'s snapshot of {source.Period} holds {dataset.Name} records of an origin that another source of period {period} also holds; node ids must be unique in the tree (check-tree).", ex);
+                    }
+                }
+                counts[dataset.Name] = count;
+            }
+            if (children.Count > 0)
+            {
+                WriteFindings(connection, transaction, period);
             }
             var digest = ComputeDigest(connection, transaction, period);
-            using (var insert = new NpgsqlCommand("INSERT INTO manifests (period, counts, digest, sealed_at, sources) VALUES (@period, @counts, @digest, @sealed, '[]')", connection, transaction))
-            {
-                insert.Parameters.AddWithValue("period", period);
-                insert.Parameters.AddWithValue("counts", JsonSerializer.Serialize(counts));
-                insert.Parameters.AddWithValue("digest", digest);
-                insert.Parameters.AddWithValue("sealed", now.ToString("O", CultureInfo.InvariantCulture));
-                insert.ExecuteNonQuery();
-            }
+            Execute(connection, transaction, "INSERT INTO manifests (period, counts, digest, sealed_at, sources) VALUES (@period, @counts, @digest, @sealed, @sources)",
+                ("period", period), ("counts", JsonSerializer.Serialize(counts)), ("digest", digest), ("sealed", Stamp(now)), ("sources", JsonSerializer.Serialize(children)));
             transaction.Commit();
-            return new Manifest(asOf, counts, digest, now);
+            return new Manifest(asOf, counts, digest, now) { Sources = children };
         }
         finally
         {
             _writeGate.Release();
+        }
+    }
+
+    private static void CheckCommitted(NpgsqlConnection connection, NpgsqlTransaction transaction, MergedSource source)
+    {
+        using var command = new NpgsqlCommand("SELECT digest FROM child_manifests WHERE child_id = @child AND period = @period", connection, transaction);
+        command.Parameters.AddWithValue("child", source.ChildId);
+        command.Parameters.AddWithValue("period", source.Period);
+        var digest = command.ExecuteScalar() as string;
+        if (digest != source.Digest)
+        {
+            throw new StoreException(digest is null
+                ? $"No committed snapshot of {source.ChildId} for {source.Period}; pull it before sealing."
+                : $"{source.ChildId}'s committed snapshot of {source.Period} has digest {digest}, not {source.Digest}.");
         }
     }
 
@@ -240,12 +288,6 @@ public sealed class PostgresStore : IStaging, ISealedPeriods, IDisposable
 
     // p_persons_20261031: a period's partition (the period is validated: digits and dashes only).
     private static string Partition(Dataset dataset, string period) => $"p_{dataset.Name}_{period.Replace("-", "", StringComparison.Ordinal)}";
-
-    private static void Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
-    {
-        using var command = new NpgsqlCommand(sql, connection, transaction);
-        command.ExecuteNonQuery();
-    }
 
     private static object? Scalar(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
     {
