@@ -24,9 +24,10 @@ internal static class DemoCommand
 {
     private const int MovedWorkersPerProvince = 3;
 
-    public static async Task<int> RunAsync(DirectoryInfo? configDirectory, int persons, bool exitAfterSummary, CancellationToken commandToken)
+    public static async Task<int> RunAsync(DirectoryInfo? configDirectory, int persons, bool exitAfterSummary, bool ministryOnPostgres, CancellationToken commandToken)
     {
         var nodes = new List<DemoNode>();
+        Federation.Shared.PostgresCluster? postgres = null;
         // Ctrl-C, SIGTERM or SIGHUP (a closed terminal): stop the nodes before leaving.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(commandToken);
         var signals = new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP }
@@ -63,6 +64,27 @@ internal static class DemoCommand
             }
             var runDirectory = Path.Combine(Path.GetDirectoryName(root.Store.Path)!, "run");
             Directory.CreateDirectory(runDirectory);
+            var overrides = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+            if (ministryOnPostgres)
+            {
+                // A throwaway PostgreSQL cluster of the demo's own (initdb/pg_ctl, like the tests):
+                // the ministry's store goes there, everything else stays on SQLite.
+                var clusterDirectory = Path.Combine(Path.GetDirectoryName(root.Store.Path)!, "postgresql");
+                try
+                {
+                    postgres = Federation.Shared.PostgresCluster.Start(clusterDirectory);
+                }
+                catch (InvalidOperationException ex)
+                {
+                    throw new DemoException($"Could not start the demo's PostgreSQL cluster: {ex.Message}");
+                }
+                overrides[root.Node.Id] = new Dictionary<string, string>
+                {
+                    ["FEDERATION_Store__Provider"] = "postgresql",
+                    ["FEDERATION_Store__ConnectionString"] = postgres.Database("ministry"),
+                };
+                Console.WriteLine($"The ministry's store is on PostgreSQL: a throwaway cluster in {Relative(clusterDirectory)} (database ministry).");
+            }
             Console.WriteLine($"Demo stores (fresh): {Relative(Path.GetDirectoryName(root.Store.Path)!)}");
 
             var exports = GenerateExports(cities, persons, runDirectory, period);
@@ -85,7 +107,7 @@ internal static class DemoCommand
             foreach (var config in configs.OrderBy(c => c.Node.ParsedLevel))
             {
                 var readyFile = Path.Combine(runDirectory, config.Node.Id + ".ready.json");
-                var node = DemoNode.Start(config.Node.Id, config.Path, readyFile);
+                var node = DemoNode.Start(config.Node.Id, config.Path, readyFile, overrides.GetValueOrDefault(config.Node.Id));
                 nodes.Add(node);
                 addresses[config.Node.Id] = await node.WaitReadyAsync(readyFile, TimeSpan.FromSeconds(60), cancellationToken);
             }
@@ -149,6 +171,7 @@ internal static class DemoCommand
             {
                 node.Dispose();
             }
+            postgres?.Dispose();
             signals.ForEach(s => s.Dispose());
         }
     }

@@ -22,7 +22,7 @@ internal sealed class DemoNode : IDisposable
 
     public string Id { get; }
 
-    public static DemoNode Start(string id, string configPath, string readyFile)
+    public static DemoNode Start(string id, string configPath, string readyFile, IReadOnlyDictionary<string, string>? environment = null)
     {
         File.Delete(readyFile);
         // The node's build output is copied beside the demo's (project reference).
@@ -35,6 +35,11 @@ internal sealed class DemoNode : IDisposable
             StandardOutputEncoding = Encoding.UTF8,
         };
         start.ArgumentList.Add(node);
+        // Settings that differ from the tree's config files (the node reads FEDERATION_* overrides).
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         foreach (var argument in new[] { "--config", configPath, "--ready-file", readyFile, "--exit-with", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);

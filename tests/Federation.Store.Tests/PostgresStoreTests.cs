@@ -1,4 +1,5 @@
 using Federation.Store.Postgres;
+using Federation.Shared;
 using Federation.Testing;
 using Npgsql;
 using Xunit;
@@ -231,6 +232,29 @@ public sealed class PostgresStoreTests(PostgresStoreTests.Cluster cluster) : ICl
         connection.Open();
         using var delete = new NpgsqlCommand("DELETE FROM c_persons WHERE child_id = 'city-440100'", connection);
         Assert.Contains("already committed", Assert.Throws<PostgresException>(() => delete.ExecuteNonQuery()).MessageText, StringComparison.Ordinal);
+    }
+
+    // Issue 12 item 4 on PostgreSQL: its own tools back it up (pg_dump -Fc) and restore it
+    // (pg_restore); the restored database gives every period its digest and keeps its triggers.
+    [Fact]
+    public void PgDumpAndRestore_KeepDigestsAndImmutability()
+    {
+        var (_, postgres) = Both();
+        Stage(postgres);
+        var manifest = postgres.Seal(October, Now);
+        var dump = System.IO.Path.Combine(cluster.Server.Root, "backup.dump"); // the server's user writes it
+        var source = new NpgsqlConnectionStringBuilder(_connections[postgres]).Database!;
+
+        cluster.Server.Dump(source, dump);
+        var restoredConnection = cluster.Server.Restore(dump, "r" + Guid.NewGuid().ToString("N")[..12]);
+        using var restored = PostgresStore.Open(restoredConnection, "city-440100");
+
+        Assert.Equal(manifest.Digest, restored.GetManifest(October)!.Digest);
+        Assert.Equal(manifest.Digest, restored.RecomputeDigest(October));
+        using var connection = new NpgsqlConnection(restoredConnection);
+        connection.Open();
+        using var update = new NpgsqlCommand("UPDATE p_persons SET name = '改'", connection);
+        Assert.Contains("immutable (R-4)", Assert.Throws<PostgresException>(() => update.ExecuteNonQuery()).MessageText, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -67,8 +67,9 @@ internal static class NodeProgram
             return await WithConfigAsync(parse.GetValue(configOption), config => Task.FromResult(StoreCommands.Seal(config, asOf!.Value)));
         });
 
-        var periods = new Command("periods", "List the sealed periods with their record counts and digests.");
-        periods.SetAction((parse, _) => WithConfigAsync(parse.GetValue(configOption), config => Task.FromResult(StoreCommands.Periods(config))));
+        var verifyPeriodsOption = new Option<bool>("--verify") { Description = "Recompute every period's digest from its records and compare it with the manifest (exit 1 on a mismatch)." };
+        var periods = new Command("periods", "List the sealed periods with their record counts and digests.") { verifyPeriodsOption };
+        periods.SetAction((parse, _) => WithConfigAsync(parse.GetValue(configOption), config => Task.FromResult(StoreCommands.Periods(config, parse.GetValue(verifyPeriodsOption)))));
 
         var fileArgument = new Argument<FileInfo>("file") { Description = "The backup file." };
         var backupFileArgument = new Argument<FileInfo?>("file") { Description = "A new file for an ad-hoc copy of the store.", Arity = ArgumentArity.ZeroOrOne };

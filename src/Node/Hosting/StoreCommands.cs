@@ -116,7 +116,8 @@ internal static class StoreCommands
         return Seal(services.GetRequiredService<Exchange.Parent.PeriodSealer>(), asOf);
     }
 
-    public static int Periods(NodeConfiguration config)
+    /// <summary>Lists the sealed periods; with <paramref name="verify"/>, recomputes each one's digest from its records (exit 1 on a mismatch).</summary>
+    public static int Periods(NodeConfiguration config, bool verify = false)
     {
         // Through the composition root, like the daemon: the same store options, logging (a schema
         // migration is logged) and checks.
@@ -127,9 +128,22 @@ internal static class StoreCommands
         {
             Console.WriteLine("No sealed periods.");
         }
+        var mismatches = 0;
         foreach (var manifest in manifests)
         {
-            Console.WriteLine($"{manifest.Period}  {manifest.TotalRecords,12:N0} records  digest {manifest.Digest}  sealed {manifest.SealedAt:yyyy-MM-dd HH:mm:ss zzz}");
+            var check = "";
+            if (verify)
+            {
+                var ok = store.RecomputeDigest(manifest.AsOf) == manifest.Digest;
+                mismatches += ok ? 0 : 1;
+                check = ok ? "  verified" : "  MISMATCH: its records do not give this digest";
+            }
+            Console.WriteLine($"{manifest.Period}  {manifest.TotalRecords,12:N0} records  digest {manifest.Digest}  sealed {manifest.SealedAt:yyyy-MM-dd HH:mm:ss zzz}{check}");
+        }
+        if (mismatches > 0)
+        {
+            Console.Error.WriteLine($"{mismatches} sealed period(s) do not match their manifests.");
+            return 1;
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Federation.DataGen;
 using Federation.Protocol.V1;
+using Federation.Shared;
 using Federation.Testing;
 using Xunit;
 
@@ -15,7 +16,7 @@ namespace Federation.Tests.Exchange;
 /// Runs alone (its own collection, not in parallel): a database server and five nodes at once
 /// would slow the timing-sensitive tree tests beside it on a 2-core machine.
 /// </summary>
-[Collection(nameof(PostgresTreeTests))]
+[Collection(RunsAlone.Name)]
 public sealed class PostgresTreeTests
 {
     [Fact]
@@ -105,7 +106,3 @@ public sealed class PostgresTreeTests
         }
     }
 }
-
-/// <summary>The collection of <see cref="PostgresTreeTests"/>: run by itself.</summary>
-[CollectionDefinition(nameof(PostgresTreeTests), DisableParallelization = true)]
-public sealed class PostgresTreeCollection;

@@ -4,6 +4,7 @@ using Xunit;
 namespace Federation.Tests.Node;
 
 /// <summary>The README's main command, run as a process on a copy of the demo tree (its stores land in the copy).</summary>
+[Collection(RunsAlone.Name)]
 public sealed class DemoTests
 {
     private static string DemoDll => RepoPaths.ProjectOutput("src/Demo", "Federation.Demo.dll");
@@ -38,6 +39,30 @@ public sealed class DemoTests
         Assert.True(File.Exists(Path.Combine(directory.Path, "data", "demo", "ministry.db")), "the demo's stores belong beside its tree");
         // The printed commands are set up by one export line naming the demo's CA and operator.
         Assert.Matches(@"export FEDCTL_NODE=https://127\.0\.0\.1:7200 FEDCTL_CA=\S+ca\.pem FEDCTL_CERT=\S+demo-operator\.pem FEDCTL_KEY=\S+demo-operator\.key", output);
+    }
+
+    // Issue 12: the ministry on PostgreSQL with one flag, from the demo's own throwaway cluster —
+    // the same tree, and the same ministry digest as on SQLite (the data is seeded).
+    [Fact]
+    public async Task Demo_WithMinistryOnPostgres_SealsTheSameMinistryDigest()
+    {
+        var digests = new List<string>();
+        foreach (var flags in new[] { Array.Empty<string>(), ["--ministry-postgresql"] })
+        {
+            using var directory = new TempDirectory();
+            var tree = Directory.CreateDirectory(Path.Combine(directory.Path, "config", "demo-tree")).FullName;
+            foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Root, "config", "demo-tree"), "*.json"))
+            {
+                File.Copy(file, Path.Combine(tree, Path.GetFileName(file)));
+            }
+            await using var demo = ExternalProcess.Start("dotnet", [DemoDll, "--tree", tree, "--persons", "100", "--exit", .. flags], workingDirectory: directory.Path);
+            Assert.True(await demo.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, demo.Output);
+            Assert.Equal(flags.Length > 0, demo.Output.Contains("The ministry's store is on PostgreSQL", StringComparison.Ordinal));
+            digests.Add(System.Text.RegularExpressions.Regex.Match(demo.Output, @"(?m)^ministry +ministry +\S+ +[\d,]+ +6 +([0-9a-f]{64})$").Groups[1].Value);
+            Assert.False(Directory.Exists(Path.Combine(directory.Path, "data", "demo", "postgresql")), "the demo's cluster is gone with it");
+        }
+        Assert.Equal(64, digests[0].Length);
+        Assert.Equal(digests[0], digests[1]);
     }
 
     // R-3 for cities, written out here independently of the node's calendar.

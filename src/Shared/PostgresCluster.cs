@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace Federation.Testing;
+namespace Federation.Shared;
 
 /// <summary>
-/// A throwaway PostgreSQL cluster for one test class: <c>initdb</c> into a temporary directory,
+/// A throwaway PostgreSQL cluster (the tests', and the demo's ministry with --ministry-postgresql): <c>initdb</c> into a temporary directory,
 /// <c>pg_ctl start</c> listening on a Unix socket in that directory only (no TCP port to collide
 /// with), and <c>pg_ctl stop</c> plus deletion at the end. Debian's server binaries
 /// (<c>/usr/lib/postgresql/&lt;version&gt;/bin</c>) are used; PostgreSQL refuses to run as root, so
@@ -43,8 +43,22 @@ public sealed class PostgresCluster : IDisposable
 
     private readonly HashSet<string> _databases = [];
 
+    /// <summary>Writes <paramref name="database"/> to <paramref name="file"/> with <c>pg_dump -Fc</c> (the PostgreSQL store's backup).</summary>
+    public void Dump(string database, string file)
+    {
+        Run(Path.Combine(_bin, "pg_dump"), "-h", Root, "-p", "5432", "-U", "federation", "-Fc", "-f", file, database);
+    }
+
+    /// <summary>Restores a <c>pg_dump -Fc</c> file into a new database <paramref name="database"/> with <c>pg_restore</c>.</summary>
+    public string Restore(string file, string database)
+    {
+        var connectionString = Database(database);
+        Run(Path.Combine(_bin, "pg_restore"), "-h", Root, "-p", "5432", "-U", "federation", "-d", database, "--exit-on-error", file);
+        return connectionString;
+    }
+
     /// <summary>Starts a new cluster; fails with what to install when the server is missing.</summary>
-    public static PostgresCluster Start()
+    public static PostgresCluster Start(string? root = null)
     {
         var bin = Directory.Exists("/usr/lib/postgresql")
             ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).Order(StringComparer.Ordinal).LastOrDefault()
@@ -54,7 +68,11 @@ public sealed class PostgresCluster : IDisposable
             throw new InvalidOperationException("PostgreSQL's server (initdb, pg_ctl) is not installed: run scripts/install-peers.sh (Debian package postgresql).");
         }
         var asPostgres = Environment.UserName == "root";
-        var root = Path.Combine(Path.GetTempPath(), $"federation-pg-{Guid.NewGuid():N}");
+        root ??= Path.Combine(Path.GetTempPath(), $"federation-pg-{Guid.NewGuid():N}");
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
         Directory.CreateDirectory(root);
         var cluster = new PostgresCluster(bin, root, asPostgres);
         try
@@ -76,6 +94,7 @@ public sealed class PostgresCluster : IDisposable
         }
     }
 
+    /// <summary>Stops the server (immediate shutdown: nothing to keep) and deletes its directory.</summary>
     public void Dispose()
     {
         try
