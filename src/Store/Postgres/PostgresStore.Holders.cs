@@ -8,15 +8,29 @@ namespace Federation.Store.Postgres;
 // the sealed tables' citizen and certificate indexes. Origins are bound as an array parameter.
 public sealed partial class PostgresStore : IHolderLookups
 {
-    public HolderRecords? FindStagedHolder(string citizenId) => FindHolder(citizenId, null);
+    public HolderRecords? FindStagedHolder(string citizenId)
+    {
+        using var connection = _source.OpenConnection();
+        return FindHolder(connection, citizenId, null);
+    }
 
-    public string? FindStagedCertificateHolder(string certificateNumber) => FindCertificateHolder(certificateNumber, null);
+    public string? FindStagedCertificateHolder(string certificateNumber)
+    {
+        using var connection = _source.OpenConnection();
+        return FindCertificateHolder(connection, certificateNumber, null);
+    }
 
-    public HolderRecords? FindCachedHolder(string childId, string citizenId) =>
-        CachedScope(childId) is { } scope ? FindHolder(citizenId, scope) : null;
+    public HolderRecords? FindCachedHolder(string childId, string citizenId)
+    {
+        using var connection = _source.OpenConnection();
+        return CachedScope(connection, childId) is { } scope ? FindHolder(connection, citizenId, scope) : null;
+    }
 
-    public string? FindCachedCertificateHolder(string childId, string certificateNumber) =>
-        CachedScope(childId) is { } scope ? FindCertificateHolder(certificateNumber, scope) : null;
+    public string? FindCachedCertificateHolder(string childId, string certificateNumber)
+    {
+        using var connection = _source.OpenConnection();
+        return CachedScope(connection, childId) is { } scope ? FindCertificateHolder(connection, certificateNumber, scope) : null;
+    }
 
     public IReadOnlyList<string> ChildrenHolding(string citizenId)
     {
@@ -42,14 +56,20 @@ public sealed partial class PostgresStore : IHolderLookups
 
     private sealed record Scope(string Period, string[] Origins, DateOnly SnapshotPeriod);
 
-    private Scope? CachedScope(string childId)
+    // The latest merged period holding one of the child's snapshots: read newest first, stopping
+    // at the first that names the child (usually the latest).
+    private static Scope? CachedScope(NpgsqlConnection connection, string childId)
     {
-        var manifests = ListManifests();
-        for (var i = manifests.Count - 1; i >= 0; i--)
+        using var command = new NpgsqlCommand("SELECT period, counts, digest, sealed_at, sources FROM manifests WHERE sources <> '[]' ORDER BY period DESC", connection);
+        List<Manifest> manifests;
+        using (var reader = command.ExecuteReader())
+        {
+            manifests = Manifest.ReadAll(reader);
+        }
+        for (var i = 0; i < manifests.Count; i++)
         {
             if (manifests[i].Sources.FirstOrDefault(s => s.ChildId == childId) is { } source)
             {
-                using var connection = _source.OpenConnection();
                 var origins = ReceivedOrigins(connection, childId, source.Period);
                 return origins.Count == 0 ? null
                     : new Scope(manifests[i].Period, [.. origins], DateOnly.ParseExact(source.Period, "yyyy-MM-dd", CultureInfo.InvariantCulture));
@@ -66,9 +86,8 @@ public sealed partial class PostgresStore : IHolderLookups
         return command.ExecuteScalar() is string json ? System.Text.Json.JsonSerializer.Deserialize<List<string>>(json)! : [];
     }
 
-    private HolderRecords? FindHolder(string citizenId, Scope? scope)
+    private HolderRecords? FindHolder(NpgsqlConnection connection, string citizenId, Scope? scope)
     {
-        using var connection = _source.OpenConnection();
         var records = new Dictionary<Dataset, List<OriginRecord>>();
         foreach (var dataset in Dataset.All.Where(d => d.CitizenColumn >= 0))
         {
@@ -93,9 +112,8 @@ public sealed partial class PostgresStore : IHolderLookups
         return records.Values.All(r => r.Count == 0) ? null : new HolderRecords(citizenId, records, scope?.SnapshotPeriod);
     }
 
-    private string? FindCertificateHolder(string certificateNumber, Scope? scope)
+    private static string? FindCertificateHolder(NpgsqlConnection connection, string certificateNumber, Scope? scope)
     {
-        using var connection = _source.OpenConnection();
         using var command = new NpgsqlCommand(scope is null
             ? "SELECT citizen_id FROM s_certificates WHERE certificate_number = @number ORDER BY citizen_id LIMIT 1"
             : "SELECT citizen_id FROM p_certificates WHERE certificate_number = @number AND period = @period AND origin = ANY(@origins) ORDER BY citizen_id LIMIT 1", connection);

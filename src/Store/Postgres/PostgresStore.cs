@@ -57,7 +57,14 @@ public sealed partial class PostgresStore : IStaging, ISealedPeriods, IStoreMain
     /// <summary>Opens the store in the database the connection string names, creating the schema in a new database.</summary>
     public static PostgresStore Open(string connectionString, string ownerId)
     {
-        var source = NpgsqlDataSource.Create(connectionString);
+        // Point look-ups repeat the same few statements thousands of times a second: let Npgsql
+        // prepare them on each pooled connection.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+        var source = NpgsqlDataSource.Create(builder.ConnectionString);
         try
         {
             PostgresSchema.Open(source);
