@@ -13,6 +13,12 @@ fi
 bash scripts/install-peers.sh
 dotnet build Federation.sln -c Release --nologo -v quiet -clp:NoSummary
 dotnet test Federation.sln -c Release --no-build --nologo "$@"
+# The tree end-to-end tests once more with every node's store on PostgreSQL (a throwaway cluster):
+# both stores must pass them.
+if [ $# -eq 0 ]; then
+  FEDERATION_TEST_STORE=postgresql dotnet test tests/Federation.Tests -c Release --no-build --nologo \
+    --filter "FullyQualifiedName~Federation.Tests.Exchange&FullyQualifiedName!~PostgresTreeTests"
+fi
 
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   after="$(git status --porcelain)"

@@ -33,10 +33,13 @@ public sealed class PostgresCluster : IDisposable
     /// <summary>A connection string to <paramref name="database"/>, created on first use.</summary>
     public string Database(string database)
     {
-        if (!_databases.Contains(database))
+        lock (_databases)
         {
-            Run("psql", "-h", Root, "-p", "5432", "-U", "federation", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", $"CREATE DATABASE \"{database}\"");
-            _databases.Add(database);
+            if (!_databases.Contains(database))
+            {
+                Run("psql", "-h", Root, "-p", "5432", "-U", "federation", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", $"CREATE DATABASE \"{database}\"");
+                _databases.Add(database);
+            }
         }
         return ConnectionString.Replace("Database=postgres", $"Database={database}", StringComparison.Ordinal);
     }

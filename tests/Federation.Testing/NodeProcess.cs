@@ -110,6 +110,10 @@ public sealed class NodeProcess : IAsyncDisposable
                 config[key] = value?.DeepClone();
             }
         }
+        if (TestStore.Postgres && config["Store"] is null)
+        {
+            config["Store"] = new JsonObject { ["Provider"] = "postgresql", ["ConnectionString"] = TestStore.NewDatabase(id) };
+        }
         var configPath = Path.Combine(directory, $"{id}.json");
         await File.WriteAllTextAsync(configPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         var store = config["Store"]?["Path"]?.GetValue<string>() is { } path ? Path.GetFullPath(Path.Combine(directory, path)) : Path.Combine(directory, "data", id + ".db");
