@@ -71,7 +71,11 @@ public sealed class PostgresCluster : IDisposable
             throw new InvalidOperationException("PostgreSQL's server (initdb, pg_ctl) is not installed: run scripts/install-peers.sh (Debian package postgresql).");
         }
         var asPostgres = Environment.UserName == "root";
-        root ??= Path.Combine(Path.GetTempPath(), $"federation-pg-{Guid.NewGuid():N}");
+        if (root is null)
+        {
+            RemoveStale();
+            root = Path.Combine(Path.GetTempPath(), $"federation-pg-{Guid.NewGuid():N}");
+        }
         if (Directory.Exists(root))
         {
             Directory.Delete(root, recursive: true);
@@ -94,6 +98,28 @@ public sealed class PostgresCluster : IDisposable
         {
             cluster.Dispose();
             throw;
+        }
+    }
+
+    // A test host may be ended before its exit handlers finish deleting a cluster: remove the
+    // temporary clusters left over an hour ago whose server is no longer running.
+    private static void RemoveStale()
+    {
+        foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), "federation-pg-*"))
+        {
+            try
+            {
+                var pid = Path.Combine(directory, "data", "postmaster.pid");
+                var running = File.Exists(pid) && int.TryParse(File.ReadLines(pid).FirstOrDefault(), out var id) && Directory.Exists($"/proc/{id}");
+                if (!running && Directory.GetLastWriteTimeUtc(directory) < DateTime.UtcNow.AddHours(-1))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Someone else's, or in use: leave it.
+            }
         }
     }
 
