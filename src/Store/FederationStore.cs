@@ -194,12 +194,9 @@ public sealed partial class FederationStore : IDisposable, IStaging, ISealedPeri
         command.CommandText = "SELECT digest FROM child_manifests WHERE child_id = $child AND period = $period";
         command.Parameters.AddWithValue("$child", source.ChildId);
         command.Parameters.AddWithValue("$period", source.Period);
-        var digest = command.ExecuteScalar() as string;
-        if (digest != source.Digest)
+        if (SealRules.SourceProblem(source, command.ExecuteScalar() as string) is { } problem)
         {
-            throw new StoreException(digest is null
-                ? $"No committed snapshot of {source.ChildId} for {source.Period}; pull it before sealing."
-                : $"{source.ChildId}'s committed snapshot of {source.Period} has digest {digest}, not {source.Digest}.");
+            throw new StoreException(problem);
         }
     }
 

@@ -45,4 +45,10 @@ internal static class SealRules
         latest is null || string.CompareOrdinal(latest, period) < 0 ? null
         : latest == period ? $"Period {period} is already sealed; a sealed period cannot be changed (R-4)."
         : $"Period {period} is before the latest sealed period {latest}; periods are sealed in order.";
+
+    /// <summary>Why a merged period cannot take <paramref name="source"/> when the store holds <paramref name="committedDigest"/> for it, or null.</summary>
+    public static string? SourceProblem(MergedSource source, string? committedDigest) =>
+        committedDigest == source.Digest ? null
+        : committedDigest is null ? $"No committed snapshot of {source.ChildId} for {source.Period}; pull it before sealing."
+        : $"{source.ChildId}'s committed snapshot of {source.Period} has digest {committedDigest}, not {source.Digest}.";
 }

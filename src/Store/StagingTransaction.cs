@@ -93,9 +93,6 @@ public sealed class StagingTransaction : IStagingTransaction
         return reader.Read() ? FederationStore.ReadRow(reader, dataset) : null;
     }
 
-    /// <summary>Whether a valid person with this citizen ID is staged.</summary>
-    public bool PersonExists(string citizenId) => PersonValidity(citizenId) == true;
-
     /// <summary>Whether the staged person is valid (true), marked invalid (false), or not staged at all (null).</summary>
     public bool? PersonValidity(string citizenId)
     {

@@ -36,18 +36,11 @@ public static class StoreBackups
         var version = 0;
         try
         {
-            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-            connection.Open();
-            var integrity = Scalar(connection, "PRAGMA integrity_check");
-            if (integrity != "ok")
+            using var connection = OpenReadOnly(path);
+            if (Unreadable(connection, out version) is { } unreadable)
             {
-                return new BackupVerification(path, 0, [], [$"SQLite integrity check: {integrity}"]);
+                return new BackupVerification(path, version, [], [unreadable]);
             }
-            if (Scalar(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'") != "1")
-            {
-                return new BackupVerification(path, 0, [], ["not a Federation store (no meta table)"]);
-            }
-            version = int.Parse(Scalar(connection, "SELECT value FROM meta WHERE key = 'schema_version'") ?? "0", CultureInfo.InvariantCulture);
             if (version != SqliteSchema.Version)
             {
                 // An older backup is verified when restored: opening it migrates it, checking every digest first.
@@ -96,10 +89,14 @@ public static class StoreBackups
         try
         {
             File.Copy(backupPath, copy);
-            var integrity = Verify(copy);
-            if (integrity.Problems.Any(p => p.StartsWith("SQLite integrity", StringComparison.Ordinal) || p.StartsWith("not a Federation", StringComparison.Ordinal) || p.StartsWith("cannot be read", StringComparison.Ordinal)))
+            // Whole and ours before opening it read-write (which would add a schema to any file);
+            // then opened as the node opens it (an older schema migrates), then every digest once.
+            using (var connection = OpenReadOnly(copy))
             {
-                return integrity with { Path = backupPath };
+                if (Unreadable(connection, out var version) is { } unreadable)
+                {
+                    return new BackupVerification(backupPath, version, [], [unreadable]);
+                }
             }
             using (FederationStore.Open(new StoreOptions { Path = copy, NodeId = nodeId }))
             {
@@ -110,6 +107,10 @@ public static class StoreBackups
         {
             return new BackupVerification(backupPath, 0, [], [ex.Message]);
         }
+        catch (SqliteException ex)
+        {
+            return new BackupVerification(backupPath, 0, [], [$"cannot be read as a SQLite database: {ex.Message}"]);
+        }
         finally
         {
             foreach (var file in Directory.EnumerateFiles(scratchDirectory, System.IO.Path.GetFileName(copy) + "*"))
@@ -117,6 +118,31 @@ public static class StoreBackups
                 File.Delete(file);
             }
         }
+    }
+
+    private static SqliteConnection OpenReadOnly(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    // Why the file cannot be a store backup at all (SQLite's integrity check, no meta table), or
+    // null with its schema version.
+    private static string? Unreadable(SqliteConnection connection, out int version)
+    {
+        version = 0;
+        var integrity = Scalar(connection, "PRAGMA integrity_check");
+        if (integrity != "ok")
+        {
+            return $"SQLite integrity check: {integrity}";
+        }
+        if (Scalar(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'") != "1")
+        {
+            return "not a Federation store (no meta table)";
+        }
+        version = int.Parse(Scalar(connection, "SELECT value FROM meta WHERE key = 'schema_version'") ?? "0", CultureInfo.InvariantCulture);
+        return null;
     }
 
     private static string? Scalar(SqliteConnection connection, string sql)

@@ -34,8 +34,6 @@ public interface IStagingTransaction : IDisposable
     /// <summary>The staged record with this natural key, or null.</summary>
     string[]? Find(Dataset dataset, string key);
 
-    bool PersonExists(string citizenId);
-
     /// <summary>Whether the staged person is valid (true), marked invalid (false), or not staged at all (null).</summary>
     bool? PersonValidity(string citizenId);
 

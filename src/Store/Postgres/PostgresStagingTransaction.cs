@@ -89,8 +89,6 @@ internal sealed class PostgresStagingTransaction : IStagingTransaction
         return reader.Read() ? PostgresStore.ReadRow(reader, dataset, 0) : null;
     }
 
-    public bool PersonExists(string citizenId) => PersonValidity(citizenId) == true;
-
     public bool? PersonValidity(string citizenId)
     {
         _personValidity ??= Prepare("SELECT valid FROM s_persons WHERE citizen_id = $1", 1);

@@ -209,12 +209,9 @@ public sealed partial class PostgresStore : IStaging, ISealedPeriods, IStoreMain
         using var command = new NpgsqlCommand("SELECT digest FROM child_manifests WHERE child_id = @child AND period = @period", connection, transaction);
         command.Parameters.AddWithValue("child", source.ChildId);
         command.Parameters.AddWithValue("period", source.Period);
-        var digest = command.ExecuteScalar() as string;
-        if (digest != source.Digest)
+        if (SealRules.SourceProblem(source, command.ExecuteScalar() as string) is { } problem)
         {
-            throw new StoreException(digest is null
-                ? $"No committed snapshot of {source.ChildId} for {source.Period}; pull it before sealing."
-                : $"{source.ChildId}'s committed snapshot of {source.Period} has digest {digest}, not {source.Digest}.");
+            throw new StoreException(problem);
         }
     }
 
