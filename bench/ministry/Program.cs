@@ -94,7 +94,7 @@ void Run(string name, object storeObject)
     transfers.CommitTransfer(Child, manifest, now, received);
     var receive = clock.Elapsed;
     clock.Restart();
-    var merged = periods.Seal(period, now, [new MergedSource(Child, "2026-10-31", manifest.Digest)]);
+    var merged = periods.Seal(period, now, [new MergedSource(Child, period, manifest.Digest)]);
     var seal = clock.Elapsed;
     var random = new Random(7);
     var times = new List<double>(lookups);

@@ -1,15 +1,17 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace Federation.Store;
 
 /// <summary>
-/// A node's store: one SQLite database in WAL mode. Writes (staging, sealing) go through one
-/// connection, one at a time; readers open their own connections (WAL lets them read while a
-/// write runs). Every write is one transaction: a crash leaves the old state or the new one.
+/// A node's store on SQLite: one database in WAL mode. Writes (staging, sealing, receiving) go
+/// through one connection, one at a time; readers open their own connections (WAL lets them read
+/// while a write runs). Every write is one transaction: a crash leaves the old state or the new one.
+/// This class owns the database — opening it, the writer, readers, backups; each role the node
+/// uses is its own class over it (<see cref="Staging"/>, <see cref="Periods"/>, <see cref="Transfers"/>,
+/// <see cref="Holders"/>, <see cref="Findings"/>, <see cref="Links"/>, <see cref="IndicatorQueries"/>).
 /// </summary>
-public sealed partial class FederationStore : IDisposable, IStaging, ISealedPeriods, IStoreMaintenance
+public sealed class FederationStore : INodeStore
 {
     // WAL with synchronous=FULL: every commit is on disk when Commit returns (an import or a seal
     // that was reported done survives a power cut). Bulk paths commit once per import or seal, so
@@ -22,14 +24,42 @@ public sealed partial class FederationStore : IDisposable, IStaging, ISealedPeri
     // may be disposed on another thread.
     private readonly SemaphoreSlim _writeGate = new(1, 1);
 
-    private readonly ThreadLocal<LookupSession> _lookupSessions;
-
-    private FederationStore(string path, SqliteConnection connection)
+    private FederationStore(string path, SqliteConnection connection, string ownerId)
     {
         Path = path;
         _connection = connection;
-        _lookupSessions = new ThreadLocal<LookupSession>(() => new LookupSession(OpenConnection(path, LookupCacheMiB, readOnly: true)), trackAllValues: true);
+        OwnerId = ownerId;
+        Staging = new SqliteStaging(this);
+        Findings = new SqliteFindings(this);
+        Periods = new SqliteSealedPeriods(this);
+        Transfers = new SqliteChildTransfers(this);
+        Holders = _holders = new SqliteHolderLookups(this);
+        Links = new SqliteChildLinks(this);
+        IndicatorQueries = new SqliteIndicatorQueries(this);
     }
+
+    private readonly SqliteHolderLookups _holders;
+
+    /// <summary>The staged data (imports).</summary>
+    public IStaging Staging { get; }
+
+    /// <summary>This node's sealed periods.</summary>
+    public ISealedPeriods Periods { get; }
+
+    /// <summary>A parent's received snapshots of its children.</summary>
+    public IChildTransfers Transfers { get; }
+
+    /// <summary>Verification's point look-ups.</summary>
+    public IHolderLookups Holders { get; }
+
+    /// <summary>The findings of merged periods.</summary>
+    public IFindings Findings { get; }
+
+    /// <summary>The parent's record of its child links.</summary>
+    public IChildLinks Links { get; }
+
+    /// <summary>The indicator rules' queries over this store.</summary>
+    public IIndicatorQueries IndicatorQueries { get; }
 
     public string Path { get; }
 
@@ -49,7 +79,7 @@ public sealed partial class FederationStore : IDisposable, IStaging, ISealedPeri
             SetPragma(connection, "journal_mode", JournalMode, JournalMode);
             SetPragma(connection, "synchronous", SynchronousFull.ToString(CultureInfo.InvariantCulture), SynchronousFull.ToString(CultureInfo.InvariantCulture));
             var migrations = SqliteSchema.Open(connection, options.Path, options.NodeId);
-            return new FederationStore(options.Path, connection) { CacheSizeMiB = options.CacheSizeMiB, OwnerId = options.NodeId, MigrationsApplied = migrations };
+            return new FederationStore(options.Path, connection, options.NodeId) { CacheSizeMiB = options.CacheSizeMiB, MigrationsApplied = migrations };
         }
         catch
         {
@@ -63,183 +93,54 @@ public sealed partial class FederationStore : IDisposable, IStaging, ISealedPeri
     /// <summary>The schema migrations this open applied (empty when the store was current); the node logs them.</summary>
     public IReadOnlyList<string> MigrationsApplied { get; private init; } = [];
 
-    /// <summary>The indicator rules' queries over this store.</summary>
-    public IIndicatorQueries IndicatorQueries => _indicatorQueries ??= new SqliteIndicatorQueries(this);
-
-    private IIndicatorQueries? _indicatorQueries;
+    /// <summary>The id recorded as the origin of this node's own sealed records.</summary>
+    public string OwnerId { get; }
 
     /// <summary>A new read-only connection for readers running beside writes (inside the store only: no SQL leaves it).</summary>
-    internal SqliteConnection OpenReader() => OpenConnection(Path, CacheSizeMiB, readOnly: true);
+    internal SqliteConnection OpenReader() => OpenReader(CacheSizeMiB);
 
-    // Point look-ups (verification) run thousands of times a second: each thread keeps a read-only
-    // connection with prepared statements (LookupSession), with a small page cache each.
-    private const int LookupCacheMiB = 8;
+    internal SqliteConnection OpenReader(int cacheSizeMiB) => OpenConnection(Path, cacheSizeMiB, readOnly: true);
 
+    /// <summary>The single writer connection; use it only inside <see cref="WithWriteTransaction"/> or a staging transaction.</summary>
+    internal SqliteConnection Writer => _connection;
 
+    /// <summary>Waits for the write gate: one writer at a time. The caller releases it with <see cref="ReleaseWrite"/>.</summary>
+    internal void EnterWrite() => _writeGate.Wait();
 
-    /// <summary>Starts a staging transaction (an import). Only one runs at a time; dispose without <see cref="StagingTransaction.Commit"/> to roll back.</summary>
-    public IStagingTransaction BeginStaging()
+    internal void ReleaseWrite() => _writeGate.Release();
+
+    /// <summary>Runs <paramref name="action"/> in one immediate write transaction, committed when it returns.</summary>
+    internal void WithWriteTransaction(Action<SqliteTransaction> action)
     {
         _writeGate.Wait();
         try
         {
-            return new StagingTransaction(_connection, () => _writeGate.Release());
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            action(transaction);
+            transaction.Commit();
         }
-        catch
+        finally
         {
             _writeGate.Release();
-            throw;
         }
     }
 
-    /// <summary>
-    /// Why a period as of <paramref name="asOf"/> cannot be sealed at <paramref name="now"/>, or
-    /// null. A period is sealed once its date has come, on Beijing time (UTC+8, the network's
-    /// calendar): a period dated in the future would sort after every real one and, since
-    /// periods are sealed in order, block them all.
-    /// </summary>
-    public static string? FutureProblem(DateOnly asOf, DateTimeOffset now)
-    {
-        var today = DateOnly.FromDateTime(now.ToOffset(TimeSpan.FromHours(8)).DateTime);
-        return asOf > today ? $"Period {Iso(asOf)} is in the future (today is {Iso(today)}, Beijing time); a period is sealed on or after its as-of date." : null;
-    }
-
-    /// <summary>
-    /// Seals the staged data as the period snapshot as of <paramref name="asOf"/>: copies every
-    /// dataset, counts it, digests it and writes the manifest, in one transaction. Periods are
-    /// sealed in order; a sealed period can never be changed.
-    /// </summary>
-    public Manifest Seal(DateOnly asOf, DateTimeOffset now) => Seal(asOf, now, []);
-
-    /// <summary>
-    /// Seals a parent's period as of <paramref name="asOf"/>: its own staged data (origin: this
-    /// node) merged with the given committed child snapshots (their rows keep their origins),
-    /// with the cross-child findings (比对), counts, digest and a manifest naming the sources —
-    /// in one transaction. Periods are sealed in order; a sealed period can never be changed.
-    /// </summary>
-    public Manifest Seal(DateOnly asOf, DateTimeOffset now, IReadOnlyList<MergedSource> children)
-    {
-        if (FutureProblem(asOf, now) is { } future)
-        {
-            throw new StoreException(future);
-        }
-        var period = Iso(asOf);
-        Manifest? manifest = null;
-        WithWriteTransaction(transaction =>
-        {
-            if (SealRules.OrderProblem(period, LatestPeriod(_connection, transaction)) is { } order)
-            {
-                throw new StoreException(order);
-            }
-            foreach (var source in children)
-            {
-                CheckCommitted(transaction, source);
-            }
-            if (DatedAfterProblem(transaction, period) is { } dated)
-            {
-                throw new StoreException(dated);
-            }
-            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (var dataset in Dataset.All)
-            {
-                var columns = string.Join(", ", dataset.Columns);
-                long count = Execute(transaction, $"INSERT INTO p_{dataset.Name} (period, origin, {columns}) SELECT $period, $owner, {columns} FROM s_{dataset.Name}",
-                    ("$period", period), ("$owner", OwnerId));
-                foreach (var source in children)
-                {
-                    try
-                    {
-                        count += Execute(transaction,
-                            $"INSERT INTO p_{dataset.Name} (period, origin, {columns}) SELECT $period, origin, {columns} FROM c_{dataset.Name} WHERE child_id = $child AND period = $childPeriod",
-                            ("$period", period), ("$child", source.ChildId), ("$childPeriod", source.Period));
-                    }
-                    catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
-                    {
-                        throw new StoreException($"{source.ChildId}'s snapshot of {source.Period} holds {dataset.Name} records of an origin that another source of period {period} also holds; node ids must be unique in the tree (check-tree).", ex);
-                    }
-                }
-                counts[dataset.Name] = count;
-            }
-            if (children.Count > 0)
-            {
-                WriteFindings(transaction, period);
-            }
-            var digest = ComputeDigest(_connection, period);
-            Execute(transaction, "INSERT INTO manifests (period, counts, digest, sealed_at, sources) VALUES ($period, $counts, $digest, $sealedAt, $sources)",
-                ("$period", period), ("$counts", JsonSerializer.Serialize(counts)), ("$digest", digest), ("$sealedAt", Stamp(now)),
-                ("$sources", JsonSerializer.Serialize(children)));
-            manifest = new Manifest(asOf, counts, digest, now) { Sources = children };
-        });
-        return manifest!;
-    }
-
-    private string? DatedAfterProblem(SqliteTransaction transaction, string period) => SealRules.DatedAfterProblem(period, (dataset, column) =>
+    /// <summary>Runs one statement with text parameters on the writer's transaction; the rows it changed.</summary>
+    internal int Execute(SqliteTransaction transaction, string sql, params (string Name, string Value)[] parameters)
     {
         using var command = _connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"SELECT count(*), max({column}) FROM s_{dataset.Name} WHERE {column} > $period";
-        command.Parameters.AddWithValue("$period", period);
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1));
-    });
-
-    /// <summary>The id recorded as the origin of this node's own sealed records.</summary>
-    public string OwnerId { get; private init; } = "";
-
-    private void CheckCommitted(SqliteTransaction transaction, MergedSource source)
-    {
-        using var command = _connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT digest FROM child_manifests WHERE child_id = $child AND period = $period";
-        command.Parameters.AddWithValue("$child", source.ChildId);
-        command.Parameters.AddWithValue("$period", source.Period);
-        if (SealRules.SourceProblem(source, command.ExecuteScalar() as string) is { } problem)
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
         {
-            throw new StoreException(problem);
+            command.Parameters.AddWithValue(name, value);
         }
+        return command.ExecuteNonQuery();
     }
 
-    /// <summary>The manifest of a sealed period, or null.</summary>
-    public Manifest? GetManifest(DateOnly asOf) => ListManifests().FirstOrDefault(m => m.AsOf == asOf);
+    internal static string Stamp(DateTimeOffset time) => time.ToString("O", CultureInfo.InvariantCulture);
 
-    /// <summary>Every sealed period's manifest, oldest first.</summary>
-    public IReadOnlyList<Manifest> ListManifests()
-    {
-        using var connection = OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = ManifestsQuery;
-        using var reader = command.ExecuteReader();
-        return ReadManifests(reader);
-    }
 
-    private const string ManifestsQuery = "SELECT period, counts, digest, sealed_at, sources FROM manifests ORDER BY period";
-
-    private static List<Manifest> ReadManifests(SqliteDataReader reader) => Manifest.ReadAll(reader);
-
-    /// <summary>Recomputes a sealed period's digest from its rows (to verify it against its manifest).</summary>
-    public string RecomputeDigest(DateOnly asOf)
-    {
-        using var connection = OpenReader();
-        using var transaction = connection.BeginTransaction();
-        return ComputeDigest(connection, asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-    }
-
-    /// <summary>Streams a sealed period's records of one dataset, in canonical order (origin, natural key).</summary>
-    public IEnumerable<OriginRecord> ReadSealed(DateOnly asOf, Dataset dataset) => ReadSealedAfter(asOf, dataset, "", "");
-
-    /// <summary>Streams the staged records of one dataset, ordered by natural key.</summary>
-    public IEnumerable<string[]> ReadStaged(Dataset dataset)
-    {
-        using var connection = OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {string.Join(", ", dataset.Columns)} FROM s_{dataset.Name} ORDER BY {dataset.KeyColumn}";
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            yield return ReadRow(reader, dataset);
-        }
-    }
 
     /// <summary>
     /// Writes a consistent copy of the whole store to <paramref name="destination"/> (R-5) with
@@ -260,10 +161,6 @@ public sealed partial class FederationStore : IDisposable, IStaging, ISealedPeri
         Security.SecurityDatabase.OwnerOnly(destination);
     }
 
-    /// <summary>
-    /// Restores a backup into <paramref name="storePath"/> (the store must be closed): checks the
-    /// backup's integrity and schema first, then replaces the database atomically.
-    /// </summary>
     /// <summary>
     /// Replaces the store at <paramref name="storePath"/> with a backup, after a restore drill on a
     /// copy of it (<see cref="StoreBackups.Drill"/>) has found it whole: a backup that fails is
@@ -287,22 +184,18 @@ public sealed partial class FederationStore : IDisposable, IStaging, ISealedPeri
 
     private int _disposed;
 
-    // Idempotent: the node's container hands the one store out under each of its role interfaces,
-    // and disposes what each registration returned.
+    // Idempotent: the node's container registers the one store as INodeStore and as
+    // IStoreMaintenance, and disposes what each registration returned.
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
         }
+        _holders.Dispose();
         _writeGate.Dispose();
         _connection.Dispose();
         SqliteConnection.ClearPool(_connection);
-        foreach (var session in _lookupSessions.Values)
-        {
-            session.Dispose();
-        }
-        _lookupSessions.Dispose();
     }
 
     internal static string[] ReadRow(SqliteDataReader reader, Dataset dataset, int offset = 0)
@@ -340,14 +233,6 @@ public sealed partial class FederationStore : IDisposable, IStaging, ISealedPeri
         return digest.Finish();
     }
 
-    private static string? LatestPeriod(SqliteConnection connection, SqliteTransaction transaction)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT max(period) FROM manifests";
-        return command.ExecuteScalar() as string;
-    }
-
     private static SqliteConnection OpenConnection(string path, int cacheSizeMiB, bool readOnly)
     {
         var builder = new SqliteConnectionStringBuilder
@@ -379,4 +264,58 @@ public sealed partial class FederationStore : IDisposable, IStaging, ISealedPeri
             throw new StoreException($"Failed to configure SQLite: PRAGMA {name} is '{actual}', expected '{expected}'.");
         }
     }
+
+    // The stored rows of a transfer, in canonical order, into the digest (on the connection's
+    // current transaction, if any).
+    internal static void DigestReceivedRows(SqliteConnection connection, string childId, string period, TransferDigest digest)
+    {
+        foreach (var dataset in Dataset.All)
+        {
+            foreach (var batch in ReadPacked(connection,
+                $"SELECT origin, {string.Join(", ", dataset.Columns)} FROM c_{dataset.Name} WHERE child_id = ?1 AND period = ?2 ORDER BY origin, {dataset.KeyColumn}",
+                dataset, [childId, period], DigestBatchRecords, DigestBatchBytes))
+            {
+                digest.AppendPacked(dataset, batch.Bytes.Span);
+            }
+        }
+    }
+
+    internal const int DigestBatchRecords = 100_000;
+    internal const int DigestBatchBytes = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Runs a query whose columns are the origin then the dataset's columns, on the connection's
+    /// current transaction, and returns its rows as packed batches (native statement, no per-row objects).
+    /// </summary>
+    internal static IEnumerable<PackedBatch> ReadPacked(SqliteConnection connection, string sql, Dataset dataset, string[] parameters, int maxRecords, int maxBytes)
+    {
+        using var statement = new RawStatement(connection, sql);
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            statement.Bind(i + 1, parameters[i]);
+        }
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(maxBytes + 64 * 1024);
+        var records = 0;
+        while (statement.Step())
+        {
+            PackedRecords.AppendRow(buffer, statement, dataset);
+            if (++records >= maxRecords || buffer.WrittenCount >= maxBytes)
+            {
+                yield return Batch(buffer, records);
+                buffer = new System.Buffers.ArrayBufferWriter<byte>(maxBytes + 64 * 1024);
+                records = 0;
+            }
+        }
+        if (records > 0)
+        {
+            yield return Batch(buffer, records);
+        }
+
+        static PackedBatch Batch(System.Buffers.ArrayBufferWriter<byte> buffer, int records)
+        {
+            var (origin, key) = PackedRecords.LastPosition(buffer.WrittenSpan);
+            return new PackedBatch(buffer.WrittenMemory, records, origin, key);
+        }
+    }
+
 }

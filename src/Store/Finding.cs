@@ -5,7 +5,7 @@ namespace Federation.Store;
 /// citizen ID or a certificate number), which origins (nodes) hold the conflicting records, and a
 /// sentence saying what conflicts.
 /// </summary>
-public sealed record Finding(string Period, string Kind, string Subject, IReadOnlyList<string> Origins, string Detail)
+public sealed record Finding(Period Period, string Kind, string Subject, IReadOnlyList<string> Origins, string Detail)
 {
     /// <summary>The same certificate number issued in two or more places.</summary>
     public const string CertificateIssuedTwice = "certificate_issued_twice";

@@ -63,7 +63,7 @@ internal static class FindingsSql
         }).ToArray();
         foreach (var finding in findings)
         {
-            parameters[0].Value = finding.Period;
+            parameters[0].Value = finding.Period.ToString();
             parameters[1].Value = finding.Kind;
             parameters[2].Value = finding.Subject;
             parameters[3].Value = string.Join(",", finding.Origins);
@@ -82,7 +82,7 @@ internal static class FindingsSql
         {
             var origins = Enumerable.Range(1, reader.FieldCount - 1).SelectMany(i => reader.GetString(i).Split(','))
                 .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-            findings.Add(new Finding(period, kind, reader.GetString(0), origins, describe(origins, reader)));
+            findings.Add(new Finding(Period.Parse(period), kind, reader.GetString(0), origins, describe(origins, reader)));
         }
     }
 
@@ -103,7 +103,7 @@ internal static class FindingsSql
         var findings = new List<Finding>();
         while (reader.Read())
         {
-            findings.Add(new Finding(period, reader.GetString(0), reader.GetString(1), reader.GetString(2).Split(','), reader.GetString(3)));
+            findings.Add(new Finding(Period.Parse(period), reader.GetString(0), reader.GetString(1), reader.GetString(2).Split(','), reader.GetString(3)));
         }
         return findings;
     }

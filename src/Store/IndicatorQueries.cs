@@ -7,11 +7,11 @@ namespace Federation.Store;
 /// the snapshots of that period it received from some of its children (a parent's figure for a
 /// child's area, R-15).
 /// </summary>
-public sealed record IndicatorScope(DateOnly Period, IReadOnlyList<string>? Children = null)
+public sealed record IndicatorScope(Period Period, IReadOnlyList<string>? Children = null)
 {
-    public static IndicatorScope OwnPeriod(DateOnly period) => new(period);
+    public static IndicatorScope OwnPeriod(Period period) => new(period);
 
-    public static IndicatorScope FromChildren(DateOnly period, IEnumerable<string> childIds)
+    public static IndicatorScope FromChildren(Period period, IEnumerable<string> childIds)
     {
         var ids = childIds.ToList();
         return ids.Count == 0 ? throw new ArgumentException("At least one child.", nameof(childIds)) : new IndicatorScope(period, ids);
@@ -206,7 +206,7 @@ internal sealed class IndicatorReader : IIndicatorReader
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
-        Add(command, "period", Iso(_scope.Period));
+        Add(command, "period", _scope.Period.ToString());
         if (_scope.Children is { } children)
         {
             Add(command, "children", _dialect.ListValue(children));

@@ -6,12 +6,12 @@ namespace Federation.Store;
 /// equal data gives an equal digest on any node. A parent's merged period also lists the
 /// children's snapshots it was sealed from.
 /// </summary>
-public sealed record Manifest(DateOnly AsOf, IReadOnlyDictionary<string, long> Counts, string Digest, DateTimeOffset SealedAt)
+public sealed record Manifest(Period Period, IReadOnlyDictionary<string, long> Counts, string Digest, DateTimeOffset SealedAt)
 {
     public long TotalRecords => Counts.Values.Sum();
 
-    /// <summary>The period's name: its as-of date, <c>YYYY-MM-DD</c>.</summary>
-    public string Period => AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The period's as-of date.</summary>
+    public DateOnly AsOf => Period.AsOf;
 
     /// <summary>For a merged period: the received child snapshots it contains (empty for a node's own data only).</summary>
     public IReadOnlyList<MergedSource> Sources { get; init; } = [];
@@ -26,7 +26,7 @@ public sealed record Manifest(DateOnly AsOf, IReadOnlyDictionary<string, long> C
         while (reader.Read())
         {
             manifests.Add(new Manifest(
-                DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                Period.Parse(reader.GetString(0)),
                 System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(1))!,
                 reader.GetString(2),
                 DateTimeOffset.Parse(reader.GetString(3), System.Globalization.CultureInfo.InvariantCulture))
@@ -37,4 +37,4 @@ public sealed record Manifest(DateOnly AsOf, IReadOnlyDictionary<string, long> C
 }
 
 /// <summary>A child's committed snapshot that went into a parent's merged period.</summary>
-public sealed record MergedSource(string ChildId, string Period, string Digest);
+public sealed record MergedSource(string ChildId, Period Period, string Digest);

@@ -4,7 +4,7 @@ namespace Federation.Store;
 /// What any store checks before sealing a period, whatever database is behind it: not in the
 /// future (Beijing time), in order, and — what a period contains — nothing dated after it.
 /// </summary>
-internal static class SealRules
+public static class SealRules
 {
     /// <summary>
     /// What a period contains: a period as of D is what had happened by D, so every date of every
@@ -16,7 +16,7 @@ internal static class SealRules
     /// </summary>
     /// <param name="period">The period, YYYY-MM-DD.</param>
     /// <param name="countAfter">Counts the staged records of a dataset whose column is after the period, and the latest such date.</param>
-    public static string? DatedAfterProblem(string period, Func<Dataset, string, (long Count, string? Latest)> countAfter)
+    internal static string? DatedAfterProblem(string period, Func<Dataset, string, (long Count, string? Latest)> countAfter)
     {
         var found = new List<string>();
         var latest = "";
@@ -37,17 +37,29 @@ internal static class SealRules
               $"A period holds what had happened by its date; seal as of {latest} or later, or correct the dates at the source.";
     }
 
+    /// <summary>
+    /// Why a period as of <paramref name="period"/> cannot be sealed at <paramref name="now"/>, or
+    /// null. A period is sealed once its date has come, on Beijing time (UTC+8, the network's
+    /// calendar): a period dated in the future would sort after every real one and, since
+    /// periods are sealed in order, block them all.
+    /// </summary>
+    public static string? FutureProblem(Period period, DateTimeOffset now)
+    {
+        var today = new Period(DateOnly.FromDateTime(now.ToOffset(TimeSpan.FromHours(8)).DateTime));
+        return period > today ? $"Period {period} is in the future (today is {today}, Beijing time); a period is sealed on or after its as-of date." : null;
+    }
+
     /// <summary>A dataset's date columns (ISO text, so they compare as text).</summary>
-    public static IEnumerable<string> DateColumns(Dataset dataset) => dataset.Columns.Where(c => c.EndsWith("_date", StringComparison.Ordinal));
+    internal static IEnumerable<string> DateColumns(Dataset dataset) => dataset.Columns.Where(c => c.EndsWith("_date", StringComparison.Ordinal));
 
     /// <summary>Why <paramref name="period"/> cannot follow <paramref name="latest"/>, or null.</summary>
-    public static string? OrderProblem(string period, string? latest) =>
+    internal static string? OrderProblem(string period, string? latest) =>
         latest is null || string.CompareOrdinal(latest, period) < 0 ? null
         : latest == period ? $"Period {period} is already sealed; a sealed period cannot be changed (R-4)."
         : $"Period {period} is before the latest sealed period {latest}; periods are sealed in order.";
 
     /// <summary>Why a merged period cannot take <paramref name="source"/> when the store holds <paramref name="committedDigest"/> for it, or null.</summary>
-    public static string? SourceProblem(MergedSource source, string? committedDigest) =>
+    internal static string? SourceProblem(MergedSource source, string? committedDigest) =>
         committedDigest == source.Digest ? null
         : committedDigest is null ? $"No committed snapshot of {source.ChildId} for {source.Period}; pull it before sealing."
         : $"{source.ChildId}'s committed snapshot of {source.Period} has digest {committedDigest}, not {source.Digest}.";

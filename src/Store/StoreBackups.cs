@@ -7,7 +7,7 @@ namespace Federation.Store;
 /// One sealed or received period of a backup, checked against its manifest: <c>Source</c> is empty
 /// for this node's own sealed period and the child's id for a received one.
 /// </summary>
-public sealed record PeriodCheck(string Source, string Period, string Digest, bool Matches);
+public sealed record PeriodCheck(string Source, Period Period, string Digest, bool Matches);
 
 /// <summary>What verifying a backup found: every problem names its period or check.</summary>
 public sealed record BackupVerification(string Path, int SchemaVersion, IReadOnlyList<PeriodCheck> Periods, IReadOnlyList<string> Problems)
@@ -49,7 +49,7 @@ public static class StoreBackups
             foreach (var (period, digest) in Pairs(connection, "SELECT period, digest FROM manifests ORDER BY period"))
             {
                 var actual = FederationStore.ComputeDigest(connection, period);
-                periods.Add(new PeriodCheck("", period, digest, actual == digest));
+                periods.Add(new PeriodCheck("", Period.Parse(period), digest, actual == digest));
                 if (actual != digest)
                 {
                     problems.Add($"sealed period {period}: its records give digest {actual}, its manifest says {digest}");
@@ -59,7 +59,7 @@ public static class StoreBackups
             {
                 var (child, period) = (key[..key.IndexOf('\t', StringComparison.Ordinal)], key[(key.IndexOf('\t', StringComparison.Ordinal) + 1)..]);
                 var actual = FederationStore.ComputeReceivedDigest(connection, child, period);
-                periods.Add(new PeriodCheck(child, period, digest, actual == digest));
+                periods.Add(new PeriodCheck(child, Period.Parse(period), digest, actual == digest));
                 if (actual != digest)
                 {
                     problems.Add($"{child}'s received period {period}: its records give digest {actual}, its manifest says {digest}");

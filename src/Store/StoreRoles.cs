@@ -1,9 +1,34 @@
 namespace Federation.Store;
 
 // The store by role: each part of the node depends on the one small interface it needs, never on
-// the database behind it. Every one is implemented for SQLite by FederationStore (one file of the
-// partial class per role) and IIndicatorQueries by SqliteIndicatorQueries; a server database
-// implements the same interfaces (docs/architecture.md, "The store by role").
+// the database behind it. Each role is its own class over one database handle — SqliteStaging,
+// SqliteSealedPeriods, … over FederationStore (SQLite); PostgresStaging, … over PostgresStore —
+// and INodeStore hands them out (docs/architecture.md, "The store by role").
+
+/// <summary>
+/// One node's store, whichever database: it owns the database (opening, connections, the single
+/// writer, backups) and hands out one object per role. The composition root registers each role
+/// separately; tests run the same suite over both databases through this interface.
+/// </summary>
+public interface INodeStore : IStoreMaintenance, IDisposable
+{
+    /// <summary>The id recorded as the origin of this node's own sealed records.</summary>
+    string OwnerId { get; }
+
+    IStaging Staging { get; }
+
+    ISealedPeriods Periods { get; }
+
+    IChildTransfers Transfers { get; }
+
+    IHolderLookups Holders { get; }
+
+    IFindings Findings { get; }
+
+    IChildLinks Links { get; }
+
+    IIndicatorQueries IndicatorQueries { get; }
+}
 
 /// <summary>The city's staged data: what the interface program imports before a period is sealed.</summary>
 public interface IStaging
@@ -50,42 +75,42 @@ public interface IStagingTransaction : IDisposable
 /// <summary>This node's sealed periods: sealing, manifests, and reading a period back (the child side of exchange).</summary>
 public interface ISealedPeriods
 {
-    /// <summary>Seals the staged data as the period as of <paramref name="asOf"/>.</summary>
-    Manifest Seal(DateOnly asOf, DateTimeOffset now);
+    /// <summary>Seals the staged data as the period as of <paramref name="period"/>.</summary>
+    Manifest Seal(Period period, DateTimeOffset now);
 
     /// <summary>Seals a parent's period: its staged data merged with the given committed child snapshots, with the findings.</summary>
-    Manifest Seal(DateOnly asOf, DateTimeOffset now, IReadOnlyList<MergedSource> children);
+    Manifest Seal(Period period, DateTimeOffset now, IReadOnlyList<MergedSource> children);
 
-    Manifest? GetManifest(DateOnly asOf);
+    Manifest? GetManifest(Period period);
 
     /// <summary>Every sealed period's manifest, oldest first.</summary>
     IReadOnlyList<Manifest> ListManifests();
 
     /// <summary>Recomputes a sealed period's digest from its records.</summary>
-    string RecomputeDigest(DateOnly asOf);
+    string RecomputeDigest(Period period);
 
-    IEnumerable<OriginRecord> ReadSealed(DateOnly asOf, Dataset dataset);
+    IEnumerable<OriginRecord> ReadSealed(Period period, Dataset dataset);
 
     /// <summary>A sealed period's records of one dataset after a cursor (origin, natural key), in canonical order.</summary>
-    IEnumerable<OriginRecord> ReadSealedAfter(DateOnly asOf, Dataset dataset, string afterOrigin, string afterKey);
+    IEnumerable<OriginRecord> ReadSealedAfter(Period period, Dataset dataset, string afterOrigin, string afterKey);
 
     /// <summary>As <see cref="ReadSealedAfter"/>, already in the exchange's packed form, in bounded batches.</summary>
-    IEnumerable<PackedBatch> ReadSealedPacked(DateOnly asOf, Dataset dataset, string afterOrigin, string afterKey, int maxRecords, int maxBytes);
+    IEnumerable<PackedBatch> ReadSealedPacked(Period period, Dataset dataset, string afterOrigin, string afterKey, int maxRecords, int maxBytes);
 }
 
 /// <summary>A parent's side of exchange, as a sink: resumable transfers of its children's snapshots, committed only when verified.</summary>
 public interface IChildTransfers
 {
-    TransferState? GetTransfer(string childId, DateOnly period);
+    TransferState? GetTransfer(string childId, Period period);
 
-    TransferState BeginTransfer(string childId, DateOnly period, string digest, DateTimeOffset now);
+    TransferState BeginTransfer(string childId, Period period, string digest, DateTimeOffset now);
 
-    void AppendTransfer(string childId, DateOnly period, Dataset dataset, IReadOnlyList<OriginRecord> records, DateTimeOffset now);
+    void AppendTransfer(string childId, Period period, Dataset dataset, IReadOnlyList<OriginRecord> records, DateTimeOffset now);
 
-    void AppendTransferPacked(string childId, DateOnly period, Dataset dataset, IReadOnlyList<ReadOnlyMemory<byte>> batches, DateTimeOffset now);
+    void AppendTransferPacked(string childId, Period period, Dataset dataset, IReadOnlyList<ReadOnlyMemory<byte>> batches, DateTimeOffset now);
 
     /// <summary>A digest primed with the rows of the transfer stored so far.</summary>
-    TransferDigest OpenTransferDigest(string childId, DateOnly period);
+    TransferDigest OpenTransferDigest(string childId, Period period);
 
     /// <summary>Verifies the received snapshot against the child's manifest and commits it, atomically.</summary>
     Manifest CommitTransfer(string childId, Manifest expected, DateTimeOffset now, TransferDigest? received = null);
@@ -112,15 +137,15 @@ public interface IHolderLookups
 /// <summary>The comparison findings (比对) of a parent's merged periods.</summary>
 public interface IFindings
 {
-    IReadOnlyList<Finding> ListFindings(DateOnly period, string? kind, (string Kind, string Subject)? after, int limit);
+    IReadOnlyList<Finding> ListFindings(Period period, string? kind, (string Kind, string Subject)? after, int limit);
 
-    IReadOnlyDictionary<string, long> CountFindings(DateOnly period);
+    IReadOnlyDictionary<string, long> CountFindings(Period period);
 }
 
 /// <summary>What a parent knows of each child link: the last successful pull and the last error.</summary>
 public interface IChildLinks
 {
-    void RecordPullSuccess(string childId, string period, string digest, long records, long bytes, DateTimeOffset now);
+    void RecordPullSuccess(string childId, Period period, string digest, long records, long bytes, DateTimeOffset now);
 
     void RecordPullFailure(string childId, string error, DateTimeOffset now);
 

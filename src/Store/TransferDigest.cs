@@ -4,7 +4,7 @@ namespace Federation.Store;
 /// The digest and counts of a snapshot computed while it is received, record by record, in the
 /// order the exchange sends them — the canonical order (datasets in the standard's order, records
 /// by origin and key) — so that committing a transfer needs no second pass over its rows. A
-/// resumed transfer starts from the rows already stored (<see cref="FederationStore.OpenTransferDigest"/>).
+/// resumed transfer starts from the rows already stored (<see cref="IChildTransfers.OpenTransferDigest"/>).
 /// </summary>
 public sealed class TransferDigest : IDisposable
 {

@@ -1,35 +1,34 @@
-using Federation.Testing;
 using Xunit;
 
 namespace Federation.Store.Tests;
 
 /// <summary>A parent sealing its period as the union of its children's snapshots, with the comparison (比对) findings.</summary>
-public sealed class MergeSealTests : IDisposable
+public abstract class MergeSealTests(StoreBackend backend) : IDisposable
 {
     private static readonly DateOnly Period = new(2026, 10, 31);
     private static readonly DateTimeOffset Now = new(2026, 11, 5, 8, 0, 0, TimeSpan.FromHours(8));
     private const string Wang = "440106199001010013";
     private const string Li = "440106198502020024";
     private const string Zhao = "440106197003030035";
-    private readonly TempDirectory _directory = new();
-    private readonly List<FederationStore> _stores = [];
+    private readonly List<INodeStore> _stores = [];
 
     public void Dispose()
     {
         _stores.ForEach(s => s.Dispose());
-        _directory.Dispose();
+        backend.Dispose();
+        GC.SuppressFinalize(this);
     }
 
-    private FederationStore Open(string id)
+    private INodeStore Open(string id)
     {
-        var store = FederationStore.Open(new StoreOptions { Path = _directory.File(id + ".db"), NodeId = id });
+        var store = backend.Open(id, id);
         _stores.Add(store);
         return store;
     }
 
-    private static void Stage(FederationStore store, params (Dataset Dataset, string[] Values)[] rows)
+    private static void Stage(INodeStore store, params (Dataset Dataset, string[] Values)[] rows)
     {
-        using var staging = store.BeginStaging();
+        using var staging = store.Staging.BeginStaging();
         foreach (var (dataset, values) in rows)
         {
             staging.Upsert(dataset, values);
@@ -48,22 +47,22 @@ public sealed class MergeSealTests : IDisposable
         [id, citizen, "flexible", "", "2026-03-01", end, division, "1"];
 
     /// <summary>What the exchange does, at store level: the child's sealed snapshot into the parent, committed.</summary>
-    private static MergedSource Transfer(FederationStore child, string childId, FederationStore parent, DateOnly period)
+    private static MergedSource Transfer(INodeStore child, string childId, INodeStore parent, DateOnly period)
     {
-        var manifest = child.GetManifest(period)!;
-        parent.BeginTransfer(childId, period, manifest.Digest, Now);
+        var manifest = child.Periods.GetManifest(period)!;
+        parent.Transfers.BeginTransfer(childId, period, manifest.Digest, Now);
         foreach (var dataset in Dataset.All)
         {
-            foreach (var chunk in child.ReadSealed(period, dataset).Chunk(3))
+            foreach (var chunk in child.Periods.ReadSealed(period, dataset).Chunk(3))
             {
-                parent.AppendTransfer(childId, period, dataset, chunk, Now);
+                parent.Transfers.AppendTransfer(childId, period, dataset, chunk, Now);
             }
         }
-        parent.CommitTransfer(childId, manifest, Now);
+        parent.Transfers.CommitTransfer(childId, manifest, Now);
         return new MergedSource(childId, manifest.Period, manifest.Digest);
     }
 
-    private (FederationStore Province, Manifest Manifest) SealProvince()
+    private (INodeStore Province, Manifest Manifest) SealProvince()
     {
         var guangzhou = Open("city-440100");
         Stage(guangzhou,
@@ -74,7 +73,7 @@ public sealed class MergeSealTests : IDisposable
             // Zhao: unemployed and employed in the same city — the city's own business, not a cross-region finding.
             (Dataset.Unemployment, Unemployed("U-GZ-3", Zhao, "440106")),
             (Dataset.Employment, Employed("E-GZ-3", Zhao, "440106")));
-        guangzhou.Seal(Period, Now);
+        guangzhou.Periods.Seal(Period, Now);
         var shenzhen = Open("city-440300");
         Stage(shenzhen,
             (Dataset.Persons, Person(Wang, "440304")), (Dataset.Persons, Person(Li, "440304")),
@@ -83,11 +82,11 @@ public sealed class MergeSealTests : IDisposable
             (Dataset.Employment, Employed("E-SZ-2", Li, "440304")),
             // Cancelled before the period's date: no longer a registration in force.
             (Dataset.Unemployment, Unemployed("U-SZ-3", Zhao, "440304", cancel: "2026-06-30")));
-        shenzhen.Seal(Period, Now);
+        shenzhen.Periods.Seal(Period, Now);
 
         var province = Open("province-44");
         var sources = new[] { Transfer(guangzhou, "city-440100", province, Period), Transfer(shenzhen, "city-440300", province, Period) };
-        return (province, province.Seal(Period, Now, sources));
+        return (province, province.Periods.Seal(Period, Now, sources));
     }
 
     [Fact]
@@ -98,10 +97,10 @@ public sealed class MergeSealTests : IDisposable
         Assert.Equal(5, manifest.Counts["persons"]); // Wang and Li in both cities: kept side by side
         Assert.Equal(5, manifest.Counts["unemployment"]);
         Assert.Equal(["city-440100", "city-440300"], manifest.Sources.Select(s => s.ChildId));
-        Assert.Equal(manifest.Digest, province.RecomputeDigest(Period));
-        Assert.Equal(manifest.Sources, province.GetManifest(Period)!.Sources);
+        Assert.Equal(manifest.Digest, province.Periods.RecomputeDigest(Period));
+        Assert.Equal(manifest.Sources, province.Periods.GetManifest(Period)!.Sources);
         Assert.Equal(["city-440100", "city-440100", "city-440100", "city-440300", "city-440300"],
-            province.ReadSealed(Period, Dataset.Persons).Select(r => r.Origin));
+            province.Periods.ReadSealed(Period, Dataset.Persons).Select(r => r.Origin));
     }
 
     [Fact]
@@ -109,7 +108,7 @@ public sealed class MergeSealTests : IDisposable
     {
         var (province, _) = SealProvince();
 
-        var findings = province.ListFindings(Period, kind: null, after: null, limit: 100);
+        var findings = province.Findings.ListFindings(Period, kind: null, after: null, limit: 100);
 
         Assert.Equal(
             [
@@ -121,9 +120,9 @@ public sealed class MergeSealTests : IDisposable
         Assert.All(findings, f => Assert.Equal(["city-440100", "city-440300"], f.Origins));
         Assert.Contains("unemployed at city-440100", findings[1].Detail, StringComparison.Ordinal);
         Assert.Contains("employed at city-440300", findings[1].Detail, StringComparison.Ordinal);
-        Assert.Equal(1, province.CountFindings(Period)[Finding.ConflictingState]);
-        Assert.Equal([Wang], province.ListFindings(Period, Finding.DuplicateUnemployment, null, 10).Select(f => f.Subject));
-        Assert.Equal([Wang], province.ListFindings(Period, null, (Finding.ConflictingState, Li), 10).Select(f => f.Subject));
+        Assert.Equal(1, province.Findings.CountFindings(Period)[Finding.ConflictingState]);
+        Assert.Equal([Wang], province.Findings.ListFindings(Period, Finding.DuplicateUnemployment, null, 10).Select(f => f.Subject));
+        Assert.Equal([Wang], province.Findings.ListFindings(Period, null, (Finding.ConflictingState, Li), 10).Select(f => f.Subject));
     }
 
     [Fact]
@@ -131,16 +130,16 @@ public sealed class MergeSealTests : IDisposable
     {
         var (province, _) = SealProvince();
 
-        Assert.Equal(["city-440100", "city-440300"], province.ChildrenHolding(Wang));
-        Assert.Equal(["city-440100"], province.ChildrenHolding(Zhao));
-        Assert.Empty(province.ChildrenHolding("11010519491231002X"));
-        var cached = province.FindCachedHolder("city-440300", Wang)!;
+        Assert.Equal(["city-440100", "city-440300"], province.Holders.ChildrenHolding(Wang));
+        Assert.Equal(["city-440100"], province.Holders.ChildrenHolding(Zhao));
+        Assert.Empty(province.Holders.ChildrenHolding("11010519491231002X"));
+        var cached = province.Holders.FindCachedHolder("city-440300", Wang)!;
         Assert.Equal(Period, cached.CachedPeriod);
         Assert.All(cached.Records.Values.SelectMany(r => r), r => Assert.Equal("city-440300", r.Origin));
         Assert.Equal(["U-SZ-1"], cached.Records[Dataset.Unemployment].Select(r => r.Values[0]));
-        Assert.Equal(Wang, province.FindCachedCertificateHolder("city-440100", "4401062020000001"));
-        Assert.Null(province.FindCachedHolder("city-440300", Zhao)?.Records[Dataset.Persons].FirstOrDefault().Values);
-        Assert.Null(province.FindCachedHolder("city-999999", Wang));
+        Assert.Equal(Wang, province.Holders.FindCachedCertificateHolder("city-440100", "4401062020000001"));
+        Assert.Null(province.Holders.FindCachedHolder("city-440300", Zhao)?.Records[Dataset.Persons].FirstOrDefault().Values);
+        Assert.Null(province.Holders.FindCachedHolder("city-999999", Wang));
     }
 
     [Fact]
@@ -150,12 +149,12 @@ public sealed class MergeSealTests : IDisposable
         var ministry = Open("ministry");
 
         var source = Transfer(province, "province-44", ministry, Period);
-        var manifest = ministry.Seal(Period, Now, [source]);
+        var manifest = ministry.Periods.Seal(Period, Now, [source]);
 
         Assert.Equal(provinceManifest.Digest, source.Digest);
         Assert.Equal(provinceManifest.Counts, manifest.Counts);
-        Assert.Equal(["city-440100", "city-440300"], ministry.ReadSealed(Period, Dataset.Certificates).Select(r => r.Origin));
-        Assert.Equal(3, ministry.ListFindings(Period, null, null, 100).Count);
+        Assert.Equal(["city-440100", "city-440300"], ministry.Periods.ReadSealed(Period, Dataset.Certificates).Select(r => r.Origin));
+        Assert.Equal(3, ministry.Findings.ListFindings(Period, null, null, 100).Count);
     }
 
     [Fact]
@@ -163,9 +162,14 @@ public sealed class MergeSealTests : IDisposable
     {
         var province = Open("province-44");
 
-        var ex = Assert.Throws<StoreException>(() => province.Seal(Period, Now, [new MergedSource("city-440100", "2026-10-31", "abc")]));
+        var ex = Assert.Throws<StoreException>(() => province.Periods.Seal(Period, Now, [new MergedSource("city-440100", Federation.Store.Period.Parse("2026-10-31"), "abc")]));
 
         Assert.Contains("No committed snapshot of city-440100 for 2026-10-31", ex.Message, StringComparison.Ordinal);
-        Assert.Empty(province.ListManifests());
+        Assert.Empty(province.Periods.ListManifests());
     }
 }
+
+public sealed class MergeSealTestsOnSqlite() : MergeSealTests(new SqliteBackend());
+
+[Collection(PostgresServer.Collection)]
+public sealed class MergeSealTestsOnPostgres(PostgresServer server) : MergeSealTests(new PostgresBackend(server.Cluster));

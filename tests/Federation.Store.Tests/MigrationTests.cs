@@ -54,17 +54,17 @@ public sealed class MigrationTests : IDisposable
         Assert.True(File.Exists(path + ".before-v2.db"));
         Assert.Equal("1", Scalar(path + ".before-v2.db", "SELECT value FROM meta WHERE key = 'schema_version'"));
         Assert.Equal("2", Scalar(path, "SELECT value FROM meta WHERE key = 'schema_version'"));
-        var manifests = store.ListManifests();
+        var manifests = store.Periods.ListManifests();
         Assert.Equal([October, MidNovember], manifests.Select(m => m.AsOf));
         Assert.Equal(143, manifests[0].Counts.Values.Sum());
         foreach (var manifest in manifests)
         {
-            Assert.Equal(manifest.Digest, store.RecomputeDigest(manifest.AsOf));
+            Assert.Equal(manifest.Digest, store.Periods.RecomputeDigest(manifest.AsOf));
             Assert.NotEqual(V1CityDigest, manifest.Digest);
         }
         Assert.Equal(V1CityDigest, Scalar(path, "SELECT value FROM meta WHERE key = 'v1_digest:2026-10-31'"));
-        Assert.All(store.ReadSealed(October, Dataset.Persons), r => Assert.Equal("city-440100", r.Origin));
-        Assert.Equal(stagedBefore, store.ReadStaged(Dataset.Persons).Count().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.All(store.Periods.ReadSealed(October, Dataset.Persons), r => Assert.Equal("city-440100", r.Origin));
+        Assert.Equal(stagedBefore, store.Staging.ReadStaged(Dataset.Persons).Count().ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -72,11 +72,11 @@ public sealed class MigrationTests : IDisposable
     {
         using var migrated = FederationStore.Open(new StoreOptions { Path = LoadV1("city"), NodeId = "city-440100" });
         using var fresh = FederationStore.Open(new StoreOptions { Path = _directory.File("fresh.db"), NodeId = "city-440100" });
-        using (var staging = fresh.BeginStaging())
+        using (var staging = fresh.Staging.BeginStaging())
         {
             foreach (var dataset in Dataset.All)
             {
-                foreach (var record in migrated.ReadSealed(October, dataset))
+                foreach (var record in migrated.Periods.ReadSealed(October, dataset))
                 {
                     staging.Upsert(dataset, record.Values);
                 }
@@ -84,18 +84,18 @@ public sealed class MigrationTests : IDisposable
             staging.Commit();
         }
 
-        var sealedFresh = fresh.Seal(October, new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.FromHours(8)));
+        var sealedFresh = fresh.Periods.Seal(October, new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.FromHours(8)));
 
-        Assert.Equal(migrated.GetManifest(October)!.Digest, sealedFresh.Digest);
+        Assert.Equal(migrated.Periods.GetManifest(October)!.Digest, sealedFresh.Digest);
         using var connection = new SqliteConnection($"Data Source={migrated.Path};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM p_persons WHERE period = '2026-10-31'";
         Assert.Contains("immutable", Assert.Throws<SqliteException>(() => command.ExecuteNonQuery()).Message, StringComparison.Ordinal);
         // The next period seals on the migrated store as on any other.
-        var next = migrated.Seal(new DateOnly(2026, 11, 30), new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.FromHours(8)));
-        Assert.Equal(3, migrated.ListManifests().Count);
-        Assert.Equal(next.Digest, migrated.RecomputeDigest(next.AsOf));
+        var next = migrated.Periods.Seal(new DateOnly(2026, 11, 30), new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.FromHours(8)));
+        Assert.Equal(3, migrated.Periods.ListManifests().Count);
+        Assert.Equal(next.Digest, migrated.Periods.RecomputeDigest(next.AsOf));
     }
 
     [Fact]
@@ -104,13 +104,13 @@ public sealed class MigrationTests : IDisposable
         using var city = FederationStore.Open(new StoreOptions { Path = LoadV1("city"), NodeId = "city-440100" });
         using var province = FederationStore.Open(new StoreOptions { Path = LoadV1("province"), NodeId = "prov-440000" });
 
-        var received = Assert.Single(province.ListChildManifests("city-440100"));
+        var received = Assert.Single(province.Transfers.ListChildManifests("city-440100"));
 
-        Assert.Equal((October, city.GetManifest(October)!.Digest), (received.AsOf, received.Digest));
+        Assert.Equal((October, city.Periods.GetManifest(October)!.Digest), (received.AsOf, received.Digest));
         Assert.Equal(V1CityDigest, Scalar(province.Path, "SELECT value FROM meta WHERE key = 'v1_digest:city-440100:2026-10-31'"));
         Assert.Equal("[\"city-440100\"]", Scalar(province.Path, "SELECT origins FROM child_manifests"));
-        var own = Assert.Single(province.ListManifests());
-        Assert.Equal(own.Digest, province.RecomputeDigest(October));
+        var own = Assert.Single(province.Periods.ListManifests());
+        Assert.Equal(own.Digest, province.Periods.RecomputeDigest(October));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using Federation.Store.Postgres;
-using Federation.Shared;
 using Federation.Testing;
 using Npgsql;
 using Xunit;
@@ -11,7 +10,8 @@ namespace Federation.Store.Tests;
 /// directory), beside the SQLite store on the same records: the same digests, the same order, the
 /// same refusals, and sealed data immutable in the database itself.
 /// </summary>
-public sealed class PostgresStoreTests(PostgresStoreTests.Cluster cluster) : IClassFixture<PostgresStoreTests.Cluster>, IDisposable
+[Collection(PostgresServer.Collection)]
+public sealed class PostgresStoreTests(PostgresServer server) : IDisposable
 {
     private static readonly DateOnly October = new(2026, 10, 31);
     private static readonly DateTimeOffset Now = new(2026, 11, 20, 8, 0, 0, TimeSpan.FromHours(8));
@@ -24,17 +24,10 @@ public sealed class PostgresStoreTests(PostgresStoreTests.Cluster cluster) : ICl
         _directory.Dispose();
     }
 
-    public sealed class Cluster : IDisposable
-    {
-        public PostgresCluster Server { get; } = PostgresCluster.Start();
-
-        public void Dispose() => Server.Dispose();
-    }
-
     private (FederationStore Sqlite, PostgresStore Postgres) Both(string owner = "city-440100")
     {
         var sqlite = FederationStore.Open(new StoreOptions { Path = _directory.File("node.db"), NodeId = owner });
-        var connectionString = cluster.Server.Database("t" + Guid.NewGuid().ToString("N")[..12]);
+        var connectionString = server.Cluster.Database("t" + Guid.NewGuid().ToString("N")[..12]);
         var postgres = PostgresStore.Open(connectionString, owner);
         _connections[postgres] = connectionString;
         _stores.Add(sqlite);
@@ -71,34 +64,34 @@ public sealed class PostgresStoreTests(PostgresStoreTests.Cluster cluster) : ICl
     public void SameRecords_SealTheSameDigestAndCounts_AndReadBackInTheSameOrder()
     {
         var (sqlite, postgres) = Both();
-        Stage(sqlite);
-        Stage(postgres);
+        Stage(sqlite.Staging);
+        Stage(postgres.Staging);
 
-        var a = sqlite.Seal(October, Now);
-        var b = postgres.Seal(October, Now);
+        var a = sqlite.Periods.Seal(October, Now);
+        var b = postgres.Periods.Seal(October, Now);
 
         Assert.Equal(a.Digest, b.Digest);
         Assert.Equal(a.Counts, b.Counts);
-        Assert.Equal(b.Digest, postgres.RecomputeDigest(October));
-        Assert.Equal(b.Digest, postgres.GetManifest(October)!.Digest);
+        Assert.Equal(b.Digest, postgres.Periods.RecomputeDigest(October));
+        Assert.Equal(b.Digest, postgres.Periods.GetManifest(October)!.Digest);
         foreach (var dataset in Dataset.All)
         {
-            Assert.Equal(sqlite.ReadSealed(October, dataset).Select(r => r.Origin + "|" + string.Join("|", r.Values)),
-                postgres.ReadSealed(October, dataset).Select(r => r.Origin + "|" + string.Join("|", r.Values)));
-            Assert.Equal(sqlite.ReadStaged(dataset).Select(v => string.Join("|", v)), postgres.ReadStaged(dataset).Select(v => string.Join("|", v)));
+            Assert.Equal(sqlite.Periods.ReadSealed(October, dataset).Select(r => r.Origin + "|" + string.Join("|", r.Values)),
+                postgres.Periods.ReadSealed(October, dataset).Select(r => r.Origin + "|" + string.Join("|", r.Values)));
+            Assert.Equal(sqlite.Staging.ReadStaged(dataset).Select(v => string.Join("|", v)), postgres.Staging.ReadStaged(dataset).Select(v => string.Join("|", v)));
         }
         // Resuming after a cursor, and packed batches, as a parent's pull reads them.
-        Assert.Equal(sqlite.ReadSealedAfter(October, Dataset.Employment, "city-440100", "E-2").Select(r => r.Values[0]),
-            postgres.ReadSealedAfter(October, Dataset.Employment, "city-440100", "E-2").Select(r => r.Values[0]));
-        Assert.Equal(sqlite.ReadSealedPacked(October, Dataset.Employment, "", "", 3, 1 << 20).Select(p => (p.Records, p.LastKey, Convert.ToBase64String(p.Bytes.Span))),
-            postgres.ReadSealedPacked(October, Dataset.Employment, "", "", 3, 1 << 20).Select(p => (p.Records, p.LastKey, Convert.ToBase64String(p.Bytes.Span))));
+        Assert.Equal(sqlite.Periods.ReadSealedAfter(October, Dataset.Employment, "city-440100", "E-2").Select(r => r.Values[0]),
+            postgres.Periods.ReadSealedAfter(October, Dataset.Employment, "city-440100", "E-2").Select(r => r.Values[0]));
+        Assert.Equal(sqlite.Periods.ReadSealedPacked(October, Dataset.Employment, "", "", 3, 1 << 20).Select(p => (p.Records, p.LastKey, Convert.ToBase64String(p.Bytes.Span))),
+            postgres.Periods.ReadSealedPacked(October, Dataset.Employment, "", "", 3, 1 << 20).Select(p => (p.Records, p.LastKey, Convert.ToBase64String(p.Bytes.Span))));
     }
 
     [Fact]
     public void Staging_UpsertsByKey_UnchangedIsCounted_UncommittedIsRolledBack_LookupsSeeOwnWrites()
     {
         var (_, postgres) = Both();
-        using (var staging = postgres.BeginStaging())
+        using (var staging = postgres.Staging.BeginStaging())
         {
             Assert.True(staging.Upsert(Dataset.Persons, Persons[0]));
             Assert.False(staging.Upsert(Dataset.Persons, Persons[0]));
@@ -112,46 +105,46 @@ public sealed class PostgresStoreTests(PostgresStoreTests.Cluster cluster) : ICl
             Assert.Equal(Persons[0], staging.Find(Dataset.Persons, Persons[0][0]));
             Assert.Equal((4L, 1L), (staging.Changed, staging.Unchanged)); // 2 persons, 1 employment, 1 certificate written; 1 unchanged
         }
-        Assert.Empty(postgres.ReadStaged(Dataset.Persons));
+        Assert.Empty(postgres.Staging.ReadStaged(Dataset.Persons));
 
-        using (var staging = postgres.BeginStaging())
+        using (var staging = postgres.Staging.BeginStaging())
         {
             staging.Upsert(Dataset.Persons, Persons[0]);
             staging.Commit();
         }
-        using (var staging = postgres.BeginStaging())
+        using (var staging = postgres.Staging.BeginStaging())
         {
             staging.Upsert(Dataset.Persons, [.. Persons[0][..1], "改名", .. Persons[0][2..]]);
             staging.Commit();
         }
-        Assert.Equal("改名", Assert.Single(postgres.ReadStaged(Dataset.Persons))[1]);
+        Assert.Equal("改名", Assert.Single(postgres.Staging.ReadStaged(Dataset.Persons))[1]);
     }
 
     [Fact]
     public void Refusals_AreTheSameAsSqlites_OutOfOrder_Future_DatedAfter()
     {
         var (sqlite, postgres) = Both();
-        Stage(sqlite);
-        Stage(postgres);
+        Stage(sqlite.Staging);
+        Stage(postgres.Staging);
         string Refusal(ISealedPeriods store, DateOnly asOf, DateTimeOffset now) => Assert.Throws<StoreException>(() => store.Seal(asOf, now)).Message;
 
-        Assert.Equal(Refusal(sqlite, new DateOnly(2026, 6, 29), Now), Refusal(postgres, new DateOnly(2026, 6, 29), Now));
-        Assert.Equal(Refusal(sqlite, new DateOnly(2026, 2, 28), Now), Refusal(postgres, new DateOnly(2026, 2, 28), Now));
-        Assert.Contains("employment.start_date: 4 (latest 2026-03-01)", Refusal(postgres, new DateOnly(2026, 2, 28), Now), StringComparison.Ordinal);
-        Assert.Equal(Refusal(sqlite, new DateOnly(2026, 11, 21), Now), Refusal(postgres, new DateOnly(2026, 11, 21), Now));
-        sqlite.Seal(October, Now);
-        postgres.Seal(October, Now);
-        Assert.Equal(Refusal(sqlite, October, Now), Refusal(postgres, October, Now));
-        Assert.Equal(Refusal(sqlite, new DateOnly(2026, 10, 15), Now), Refusal(postgres, new DateOnly(2026, 10, 15), Now));
-        Assert.Single(postgres.ListManifests());
+        Assert.Equal(Refusal(sqlite.Periods, new DateOnly(2026, 6, 29), Now), Refusal(postgres.Periods, new DateOnly(2026, 6, 29), Now));
+        Assert.Equal(Refusal(sqlite.Periods, new DateOnly(2026, 2, 28), Now), Refusal(postgres.Periods, new DateOnly(2026, 2, 28), Now));
+        Assert.Contains("employment.start_date: 4 (latest 2026-03-01)", Refusal(postgres.Periods, new DateOnly(2026, 2, 28), Now), StringComparison.Ordinal);
+        Assert.Equal(Refusal(sqlite.Periods, new DateOnly(2026, 11, 21), Now), Refusal(postgres.Periods, new DateOnly(2026, 11, 21), Now));
+        sqlite.Periods.Seal(October, Now);
+        postgres.Periods.Seal(October, Now);
+        Assert.Equal(Refusal(sqlite.Periods, October, Now), Refusal(postgres.Periods, October, Now));
+        Assert.Equal(Refusal(sqlite.Periods, new DateOnly(2026, 10, 15), Now), Refusal(postgres.Periods, new DateOnly(2026, 10, 15), Now));
+        Assert.Single(postgres.Periods.ListManifests());
     }
 
     [Fact]
     public void SealedData_IsImmutableInTheDatabase_AndEachPeriodIsItsOwnPartition()
     {
         var (_, postgres) = Both();
-        Stage(postgres);
-        postgres.Seal(October, Now);
+        Stage(postgres.Staging);
+        postgres.Periods.Seal(October, Now);
 
         using var connection = new NpgsqlConnection(StoreConnection(postgres));
         connection.Open();
@@ -172,7 +165,7 @@ public sealed class PostgresStoreTests(PostgresStoreTests.Cluster cluster) : ICl
         }
         using var partition = new NpgsqlCommand("SELECT count(*) FROM pg_inherits WHERE inhparent = 'p_persons'::regclass AND inhrelid = 'p_persons_20261031'::regclass", connection);
         Assert.Equal(1L, partition.ExecuteScalar());
-        Assert.Equal(postgres.GetManifest(October)!.Digest, postgres.RecomputeDigest(October));
+        Assert.Equal(postgres.Periods.GetManifest(October)!.Digest, postgres.Periods.RecomputeDigest(October));
     }
 
     // A parent's side: the same child snapshot transferred into a SQLite and a PostgreSQL parent
@@ -183,21 +176,21 @@ public sealed class PostgresStoreTests(PostgresStoreTests.Cluster cluster) : ICl
     {
         var child = FederationStore.Open(new StoreOptions { Path = _directory.File("child.db"), NodeId = "city-440100" });
         _stores.Add(child);
-        Stage(child);
-        var manifest = child.Seal(October, Now);
+        Stage(child.Staging);
+        var manifest = child.Periods.Seal(October, Now);
         var sqliteParent = FederationStore.Open(new StoreOptions { Path = _directory.File("parent.db"), NodeId = "province-440000" });
         _stores.Add(sqliteParent);
-        var connectionString = cluster.Server.Database("p" + Guid.NewGuid().ToString("N")[..12]);
+        var connectionString = server.Cluster.Database("p" + Guid.NewGuid().ToString("N")[..12]);
         var postgresParent = PostgresStore.Open(connectionString, "province-440000");
         _stores.Add(postgresParent);
 
-        foreach (IChildTransfers parent in new IChildTransfers[] { sqliteParent, postgresParent })
+        foreach (IChildTransfers parent in new IChildTransfers[] { sqliteParent.Transfers, postgresParent.Transfers })
         {
             parent.BeginTransfer("city-440100", October, manifest.Digest, Now);
             foreach (var dataset in Dataset.All)
             {
                 // Two batches per dataset, the second sent twice (a retry after a lost answer).
-                var batches = child.ReadSealedPacked(October, dataset, "", "", 2, 1 << 20).ToList();
+                var batches = child.Periods.ReadSealedPacked(October, dataset, "", "", 2, 1 << 20).ToList();
                 foreach (var batch in batches)
                 {
                     parent.AppendTransferPacked("city-440100", October, dataset, [batch.Bytes], Now);
@@ -213,20 +206,20 @@ public sealed class PostgresStoreTests(PostgresStoreTests.Cluster cluster) : ICl
             parent.BeginTransfer("city-440100", later, "0" + manifest.Digest[1..], Now);
             parent.AppendTransfer("city-440100", later, Dataset.Persons, [new OriginRecord("city-440100", Persons[0])], Now);
             Assert.Contains("does not match its manifest", Assert.Throws<StoreException>(() =>
-                parent.CommitTransfer("city-440100", manifest with { AsOf = later, Digest = "0" + manifest.Digest[1..] }, Now)).Message, StringComparison.Ordinal);
+                parent.CommitTransfer("city-440100", manifest with { Period = later, Digest = "0" + manifest.Digest[1..] }, Now)).Message, StringComparison.Ordinal);
             Assert.Null(parent.GetTransfer("city-440100", later));
             Assert.Single(parent.ListChildManifests("city-440100"));
         }
 
-        MergedSource[] sources = [new("city-440100", "2026-10-31", manifest.Digest)];
-        var merged = (sqliteParent.Seal(October, Now, sources), postgresParent.Seal(October, Now, sources));
+        MergedSource[] sources = [new("city-440100", Period.Parse("2026-10-31"), manifest.Digest)];
+        var merged = (sqliteParent.Periods.Seal(October, Now, sources), postgresParent.Periods.Seal(October, Now, sources));
         Assert.Equal(merged.Item1.Digest, merged.Item2.Digest);
         Assert.Equal(merged.Item1.Counts, merged.Item2.Counts);
-        Assert.Equal(sqliteParent.CountFindings(October), postgresParent.CountFindings(October));
-        Assert.Equal(["city-440100"], postgresParent.ChildrenHolding(Persons[0][0]));
-        Assert.Equal(sqliteParent.FindCachedHolder("city-440100", Persons[0][0])!.Records.Sum(r => r.Value.Count),
-            postgresParent.FindCachedHolder("city-440100", Persons[0][0])!.Records.Sum(r => r.Value.Count));
-        Assert.Equal(Persons[0][0], postgresParent.FindCachedCertificateHolder("city-440100", "4401061026000001"));
+        Assert.Equal(sqliteParent.Findings.CountFindings(October), postgresParent.Findings.CountFindings(October));
+        Assert.Equal(["city-440100"], postgresParent.Holders.ChildrenHolding(Persons[0][0]));
+        Assert.Equal(sqliteParent.Holders.FindCachedHolder("city-440100", Persons[0][0])!.Records.Sum(r => r.Value.Count),
+            postgresParent.Holders.FindCachedHolder("city-440100", Persons[0][0])!.Records.Sum(r => r.Value.Count));
+        Assert.Equal(Persons[0][0], postgresParent.Holders.FindCachedCertificateHolder("city-440100", "4401061026000001"));
 
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
@@ -240,17 +233,17 @@ public sealed class PostgresStoreTests(PostgresStoreTests.Cluster cluster) : ICl
     public void PgDumpAndRestore_KeepDigestsAndImmutability()
     {
         var (_, postgres) = Both();
-        Stage(postgres);
-        var manifest = postgres.Seal(October, Now);
-        var dump = System.IO.Path.Combine(cluster.Server.Root, "backup.dump"); // the server's user writes it
+        Stage(postgres.Staging);
+        var manifest = postgres.Periods.Seal(October, Now);
+        var dump = System.IO.Path.Combine(server.Cluster.Root, "backup.dump"); // the server's user writes it
         var source = new NpgsqlConnectionStringBuilder(_connections[postgres]).Database!;
 
-        cluster.Server.Dump(source, dump);
-        var restoredConnection = cluster.Server.Restore(dump, "r" + Guid.NewGuid().ToString("N")[..12]);
+        server.Cluster.Dump(source, dump);
+        var restoredConnection = server.Cluster.Restore(dump, "r" + Guid.NewGuid().ToString("N")[..12]);
         using var restored = PostgresStore.Open(restoredConnection, "city-440100");
 
-        Assert.Equal(manifest.Digest, restored.GetManifest(October)!.Digest);
-        Assert.Equal(manifest.Digest, restored.RecomputeDigest(October));
+        Assert.Equal(manifest.Digest, restored.Periods.GetManifest(October)!.Digest);
+        Assert.Equal(manifest.Digest, restored.Periods.RecomputeDigest(October));
         using var connection = new NpgsqlConnection(restoredConnection);
         connection.Open();
         using var update = new NpgsqlCommand("UPDATE p_persons SET name = '改'", connection);
@@ -260,7 +253,7 @@ public sealed class PostgresStoreTests(PostgresStoreTests.Cluster cluster) : ICl
     [Fact]
     public void NewerSchema_IsRefused()
     {
-        var connectionString = cluster.Server.Database("newer" + Guid.NewGuid().ToString("N")[..8]);
+        var connectionString = server.Cluster.Database("newer" + Guid.NewGuid().ToString("N")[..8]);
         PostgresStore.Open(connectionString, "x").Dispose();
         using (var connection = new NpgsqlConnection(connectionString))
         {

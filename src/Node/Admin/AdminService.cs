@@ -21,7 +21,7 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
             throw new RpcException(new Status(StatusCode.InvalidArgument,
                 $"child_id '{request.ChildId}' is not a child of {identity.Id}; children: {string.Join(", ", identity.Children.Select(c => c.Id))}"));
         }
-        return Task.FromResult(resyncs.Start(children, RequestFields.ParseOptionalDate(request.Period, "period")));
+        return Task.FromResult(resyncs.Start(children, RequestFields.ParseOptionalPeriod(request.Period, "period")));
     }
 
     public override Task<Operation> GetOperation(GetOperationRequest request, ServerCallContext context) =>
@@ -38,7 +38,7 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
             : throw RequestFields.Invalid($"page_size is {request.PageSize}; it must be 0 (default 100) or 1 … 1000");
         var after = FindingsPageToken.Parse(request.PageToken);
         var page = findings.ListFindings(manifest.AsOf, request.Kind.Length == 0 ? null : request.Kind, after, size + 1);
-        var response = new ListFindingsResponse { Period = manifest.Period };
+        var response = new ListFindingsResponse { Period = manifest.Period.ToString() };
         foreach (var finding in page.Take(size))
         {
             var proto = new Protocol.V1.Finding { Kind = finding.Kind, Subject = finding.Subject, Detail = finding.Detail };
@@ -80,13 +80,13 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
             var latest = manifests[^1];
             status.LatestSealed = new SealedPeriod
             {
-                Period = latest.Period,
+                Period = latest.Period.ToString(),
                 Digest = latest.Digest,
                 Records = latest.TotalRecords,
-                Findings = latest.Sources.Count == 0 ? 0 : findings.CountFindings(latest.AsOf).Values.Sum(),
+                Findings = latest.Sources.Count == 0 ? 0 : findings.CountFindings(latest.Period).Values.Sum(),
             };
             status.LatestSealed.Sources.AddRange(latest.Sources.Select(s => $"{s.ChildId}@{s.Period}"));
-            status.LatestSealed.MergedFrom.AddRange(latest.Sources.Select(s => new MergedSnapshot { ChildId = s.ChildId, Period = s.Period, Digest = s.Digest }));
+            status.LatestSealed.MergedFrom.AddRange(latest.Sources.Select(s => new MergedSnapshot { ChildId = s.ChildId, Period = s.Period.ToString(), Digest = s.Digest }));
         }
         var links = identity.Children.Count == 0 ? [] : childLinks.ListChildLinks().ToDictionary(l => l.ChildId, StringComparer.Ordinal);
         var now = time.GetUtcNow();
@@ -103,7 +103,7 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
             if (links.TryGetValue(child.Id, out var link))
             {
                 node.NeverPulled = link.LastSuccessAt is null;
-                node.Period = link.Period;
+                node.Period = link.Period?.ToString() ?? "";
                 node.Digest = link.Digest;
                 node.Records = link.Records;
                 node.Bytes = link.Bytes;
@@ -121,7 +121,7 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
             }
             var childLevel = identity.Level == Hosting.NodeLevel.Ministry ? Hosting.NodeLevel.Province : Hosting.NodeLevel.City;
             var expected = Exchange.ReportingCalendar.ExpectedPeriod(DateOnly.FromDateTime(time.GetLocalNow().DateTime), childLevel);
-            node.ExpectedPeriod = expected.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            node.ExpectedPeriod = new Federation.Store.Period(expected).ToString();
             node.Late = string.CompareOrdinal(node.Period, node.ExpectedPeriod) < 0;
             status.Children.Add(node);
         }

@@ -1,16 +1,17 @@
+using Federation.Store;
 namespace Federation.Node.Exchange;
 
 // Event ids 2200–2299 belong to exchange.
 internal static partial class ExchangeLog
 {
     [LoggerMessage(2200, LogLevel.Information, "Pulling {ChildId} period {Period}: {TotalRecords} records, {AlreadyReceived} already received", EventName = "PullStarted")]
-    public static partial void PullStarted(ILogger logger, string childId, string period, long totalRecords, long alreadyReceived);
+    public static partial void PullStarted(ILogger logger, string childId, Period period, long totalRecords, long alreadyReceived);
 
     [LoggerMessage(2201, LogLevel.Information, "Committed {ChildId} period {Period}: {Records} records, digest {Digest}, {Seconds:0.0} s", EventName = "PullCommitted")]
-    public static partial void PullCommitted(ILogger logger, string childId, string period, long records, string digest, double seconds);
+    public static partial void PullCommitted(ILogger logger, string childId, Period period, long records, string digest, double seconds);
 
     [LoggerMessage(2202, LogLevel.Information, "{ChildId} period {Period} is already received", EventName = "PullAlreadyCurrent")]
-    public static partial void AlreadyCurrent(ILogger logger, string childId, string period);
+    public static partial void AlreadyCurrent(ILogger logger, string childId, Period period);
 
     // No exception argument: an unreachable child is an expected condition, not a bug; the reason says it all.
     [LoggerMessage(2221, LogLevel.Error, "Child {ChildId} at {Address}: {Problem}", EventName = "ChildCertificateRefused")]
@@ -23,10 +24,10 @@ internal static partial class ExchangeLog
     public static partial void PullFailed(ILogger logger, string childId, string reason);
 
     [LoggerMessage(2204, LogLevel.Information, "Sealed period {Period}: {Records} records from {Sources} child snapshots and this node's own data, {Findings} findings, digest {Digest}", EventName = "PeriodSealed")]
-    public static partial void PeriodSealed(ILogger logger, string period, long records, int sources, long findings, string digest);
+    public static partial void PeriodSealed(ILogger logger, Period period, long records, int sources, long findings, string digest);
 
     [LoggerMessage(2205, LogLevel.Warning, "Sealing period {Period} without {ChildId}: no snapshot of it at or before the period has been received", EventName = "SealWithoutChild")]
-    public static partial void SealWithoutChild(ILogger logger, string period, string childId);
+    public static partial void SealWithoutChild(ILogger logger, Period period, string childId);
 
     [LoggerMessage(2206, LogLevel.Error, "Sealing a complete period failed: {Reason}", EventName = "MergeSealFailed")]
     public static partial void MergeSealFailed(ILogger logger, string reason);

@@ -48,7 +48,7 @@ internal static class NodeProgram
         };
         ingest.SetAction(async (parse, cancellationToken) =>
         {
-            if (!TryGetDate(parse, sealOption, out var seal))
+            if (!TryGetPeriod(parse, sealOption, out var seal))
             {
                 return 2;
             }
@@ -60,7 +60,7 @@ internal static class NodeProgram
         var seal = new Command("seal", "Seal the staged data as the period snapshot as of a date (immutable afterwards).") { asOfOption };
         seal.SetAction(async (parse, _) =>
         {
-            if (!TryGetDate(parse, asOfOption, out var asOf))
+            if (!TryGetPeriod(parse, asOfOption, out var asOf))
             {
                 return 2;
             }
@@ -120,7 +120,7 @@ internal static class NodeProgram
         };
         pull.SetAction(async (parse, cancellationToken) =>
         {
-            if (!TryGetDate(parse, periodOption, out var period))
+            if (!TryGetPeriod(parse, periodOption, out var period))
             {
                 return 2;
             }
@@ -224,8 +224,8 @@ internal static class NodeProgram
         await stop.CancelAsync();
     }
 
-    // An optional YYYY-MM-DD option: false (after saying why) when it is malformed.
-    private static bool TryGetDate(ParseResult parse, Option<string?> option, out DateOnly? date)
+    // An optional period option (YYYY-MM-DD): false (after saying why) when it is malformed.
+    private static bool TryGetPeriod(ParseResult parse, Option<string?> option, out Federation.Store.Period? date)
     {
         date = null;
         var text = parse.GetValue(option);
@@ -233,7 +233,7 @@ internal static class NodeProgram
         {
             return true;
         }
-        if (StoreCommands.TryParseDate(text, out var value))
+        if (Federation.Store.Period.TryParse(text, out var value))
         {
             date = value;
             return true;

@@ -18,7 +18,7 @@ internal static class NodeServices
         services.AddSingleton<NodeIdentity>();
         if (config.Store.IsPostgres)
         {
-            AddStore(services, _ => Federation.Store.Postgres.PostgresStore.Open(config.Store.ConnectionString, config.Node.Id), store => store.IndicatorQueries);
+            AddStore(services, _ => Federation.Store.Postgres.PostgresStore.Open(config.Store.ConnectionString, config.Node.Id));
         }
         else
         {
@@ -31,7 +31,7 @@ internal static class NodeServices
                     NodeLog.StoreMigrated(logger, config.Store.Path, migration);
                 }
                 return store;
-            }, store => store.IndicatorQueries);
+            });
         }
         services.AddSingleton(config.SecurityPaths);
         services.AddSingleton(config.Backup);
@@ -56,19 +56,17 @@ internal static class NodeServices
     /// <summary>The node's services without the server, for a command; logs like the daemon does.</summary>
     // The store by role: each part of the node asks for the interface it needs
     // (src/Store/StoreRoles.cs), whichever database implements them.
-    private static void AddStore<TStore>(IServiceCollection services, Func<IServiceProvider, TStore> open, Func<TStore, Federation.Store.IIndicatorQueries> indicators)
-        where TStore : class, Federation.Store.IStaging, Federation.Store.ISealedPeriods, Federation.Store.IChildTransfers, Federation.Store.IHolderLookups,
-            Federation.Store.IFindings, Federation.Store.IChildLinks, Federation.Store.IStoreMaintenance
+    private static void AddStore(IServiceCollection services, Func<IServiceProvider, Federation.Store.INodeStore> open)
     {
         services.AddSingleton(open);
-        services.AddSingleton<Federation.Store.IStaging>(provider => provider.GetRequiredService<TStore>());
-        services.AddSingleton<Federation.Store.ISealedPeriods>(provider => provider.GetRequiredService<TStore>());
-        services.AddSingleton<Federation.Store.IChildTransfers>(provider => provider.GetRequiredService<TStore>());
-        services.AddSingleton<Federation.Store.IHolderLookups>(provider => provider.GetRequiredService<TStore>());
-        services.AddSingleton<Federation.Store.IFindings>(provider => provider.GetRequiredService<TStore>());
-        services.AddSingleton<Federation.Store.IChildLinks>(provider => provider.GetRequiredService<TStore>());
-        services.AddSingleton<Federation.Store.IStoreMaintenance>(provider => provider.GetRequiredService<TStore>());
-        services.AddSingleton(provider => indicators(provider.GetRequiredService<TStore>()));
+        services.AddSingleton<Federation.Store.IStoreMaintenance>(provider => provider.GetRequiredService<Federation.Store.INodeStore>());
+        services.AddSingleton(provider => provider.GetRequiredService<Federation.Store.INodeStore>().Staging);
+        services.AddSingleton(provider => provider.GetRequiredService<Federation.Store.INodeStore>().Periods);
+        services.AddSingleton(provider => provider.GetRequiredService<Federation.Store.INodeStore>().Transfers);
+        services.AddSingleton(provider => provider.GetRequiredService<Federation.Store.INodeStore>().Holders);
+        services.AddSingleton(provider => provider.GetRequiredService<Federation.Store.INodeStore>().Findings);
+        services.AddSingleton(provider => provider.GetRequiredService<Federation.Store.INodeStore>().Links);
+        services.AddSingleton(provider => provider.GetRequiredService<Federation.Store.INodeStore>().IndicatorQueries);
     }
 
     public static ServiceProvider BuildForCommand(NodeConfiguration config)

@@ -11,7 +11,11 @@ internal static class RequestFields
             ? date
             : throw Invalid($"{field} must be a date YYYY-MM-DD, got '{text}'");
 
-    public static DateOnly? ParseOptionalDate(string text, string field) => text.Length == 0 ? null : ParseDate(text, field);
+    /// <summary>A period the request names (<c>YYYY-MM-DD</c>), or null when the field is empty.</summary>
+    public static Federation.Store.Period? ParseOptionalPeriod(string text, string field) => text.Length == 0 ? null : ParsePeriod(text, field);
+
+    public static Federation.Store.Period ParsePeriod(string text, string field) =>
+        Federation.Store.Period.TryParse(text, out var period) ? period : throw Invalid($"{field} must be a period YYYY-MM-DD, got '{text}'");
 
     /// <summary>
     /// The sealed period a request names (<c>YYYY-MM-DD</c>), or the latest when it names none:
@@ -25,8 +29,8 @@ internal static class RequestFields
         {
             return manifests.Count > 0 ? manifests[^1] : throw new RpcException(new Status(noneSealed, $"Node {nodeId} has no sealed period yet."));
         }
-        var asOf = ParseDate(period, "period");
-        return manifests.FirstOrDefault(m => m.AsOf == asOf) ?? throw new RpcException(new Status(StatusCode.NotFound,
+        var wanted = ParsePeriod(period, "period");
+        return manifests.FirstOrDefault(m => m.Period == wanted) ?? throw new RpcException(new Status(StatusCode.NotFound,
             $"period {period} is not sealed on this node; sealed periods: {(manifests.Count == 0 ? "none" : string.Join(", ", manifests.Select(m => m.Period)))}"));
     }
 

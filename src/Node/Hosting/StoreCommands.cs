@@ -1,4 +1,3 @@
-using System.Globalization;
 using Federation.Node.Ingest;
 using Federation.Standards;
 using Federation.Store;
@@ -12,7 +11,7 @@ namespace Federation.Node.Hosting;
 /// </summary>
 internal static class StoreCommands
 {
-    public static async Task<int> IngestAsync(NodeConfiguration config, IReadOnlyList<string> paths, DateOnly? seal, string? rejectsPath, string? encodingName,
+    public static async Task<int> IngestAsync(NodeConfiguration config, IReadOnlyList<string> paths, Period? seal, string? rejectsPath, string? encodingName,
         CancellationToken cancellationToken)
     {
         IReadOnlyList<(Dataset Dataset, string Path)> plan;
@@ -80,7 +79,7 @@ internal static class StoreCommands
     }
 
     /// <summary>Pulls the configured children's sealed snapshots (all, or one) into this node's store.</summary>
-    public static async Task<int> PullAsync(NodeConfiguration config, string? childId, DateOnly? period, CancellationToken cancellationToken)
+    public static async Task<int> PullAsync(NodeConfiguration config, string? childId, Period? period, CancellationToken cancellationToken)
     {
         var children = config.Node.Children.Where(c => childId is null || c.Id == childId).ToList();
         if (children.Count == 0)
@@ -110,7 +109,7 @@ internal static class StoreCommands
         return failed == 0 ? 0 : 1;
     }
 
-    public static int Seal(NodeConfiguration config, DateOnly asOf)
+    public static int Seal(NodeConfiguration config, Period asOf)
     {
         using var services = NodeServices.BuildForCommand(config);
         return Seal(services.GetRequiredService<Exchange.Parent.PeriodSealer>(), asOf);
@@ -263,10 +262,7 @@ internal static class StoreCommands
         return 0;
     }
 
-    public static bool TryParseDate(string? text, out DateOnly date) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
-
-    private static int Seal(Exchange.Parent.PeriodSealer sealer, DateOnly asOf)
+    private static int Seal(Exchange.Parent.PeriodSealer sealer, Period asOf)
     {
         try
         {

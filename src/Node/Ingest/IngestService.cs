@@ -25,7 +25,7 @@ internal sealed class IngestService(IStaging store, NodeIdentity identity, Inges
         try
         {
             var (files, sealAsOf, encoding) = await SpoolAsync(requestStream, spool, directories.MaxUploadBytes, context.CancellationToken);
-            if (sealAsOf is { } requested && FederationStore.FutureProblem(requested, time.GetUtcNow()) is { } future)
+            if (sealAsOf is { } requested && SealRules.FutureProblem(requested, time.GetUtcNow()) is { } future)
             {
                 throw Invalid($"options.seal_as_of: {future}");
             }
@@ -80,7 +80,7 @@ internal sealed class IngestService(IStaging store, NodeIdentity identity, Inges
                 try
                 {
                     var manifest = sealer.Seal(asOf);
-                    response.SealedPeriod = manifest.Period;
+                    response.SealedPeriod = manifest.Period.ToString();
                     response.Digest = manifest.Digest;
                 }
                 catch (StoreException ex)
@@ -103,12 +103,12 @@ internal sealed class IngestService(IStaging store, NodeIdentity identity, Inges
         }
     }
 
-    private static async Task<(List<string> Files, DateOnly? SealAsOf, ExportEncoding Encoding)> SpoolAsync(IAsyncStreamReader<UploadChunk> requestStream, string spool, long maxBytes,
+    private static async Task<(List<string> Files, Period? SealAsOf, ExportEncoding Encoding)> SpoolAsync(IAsyncStreamReader<UploadChunk> requestStream, string spool, long maxBytes,
         CancellationToken cancellationToken)
     {
         long spooled = 0;
         var files = new List<string>();
-        DateOnly? sealAsOf = null;
+        Period? sealAsOf = null;
         var encoding = ExportEncoding.Utf8;
         FileStream? current = null;
         var first = true;
@@ -126,9 +126,7 @@ internal sealed class IngestService(IStaging store, NodeIdentity identity, Inges
                         }
                         if (chunk.Options.SealAsOf.Length > 0)
                         {
-                            sealAsOf = DateOnly.TryParseExact(chunk.Options.SealAsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-                                ? date
-                                : throw Invalid($"options.seal_as_of must be a date YYYY-MM-DD, got '{chunk.Options.SealAsOf}'");
+                            sealAsOf = RequestFields.ParsePeriod(chunk.Options.SealAsOf, "options.seal_as_of");
                         }
                         try
                         {

@@ -26,7 +26,7 @@ internal sealed class IndicatorCalculator(IIndicatorQueries queries)
     private static readonly string[] EmployedExitReasons = ["unit", "self", "flexible"];
 
     /// <summary>The figures of this node's own sealed <paramref name="period"/>.</summary>
-    public IndicatorFigures Compute(DateOnly period, DateOnly from, DateOnly to, Jurisdiction jurisdiction) =>
+    public IndicatorFigures Compute(Period period, DateOnly from, DateOnly to, Jurisdiction jurisdiction) =>
         Compute(IndicatorScope.OwnPeriod(period), from, to, jurisdiction);
 
     public IndicatorFigures Compute(IndicatorScope scope, DateOnly from, DateOnly to, Jurisdiction jurisdiction)

@@ -51,15 +51,15 @@ internal sealed class StatisticsService(ISealedPeriods store, IChildTransfers ch
             jurisdiction = DivisionTable.Default.JurisdictionOf(division);
         }
 
-        var figures = await Task.Run(() => new IndicatorCalculator(queries).Compute(manifest.AsOf, from, to, jurisdiction), context.CancellationToken);
-        var response = ToIndicators(figures, manifest.AsOf, division, from, to, request.EmployedTotal);
+        var figures = await Task.Run(() => new IndicatorCalculator(queries).Compute(manifest.Period, from, to, jurisdiction), context.CancellationToken);
+        var response = ToIndicators(figures, manifest.Period, division, from, to, request.EmployedTotal);
         response.ManifestDigest = manifest.Digest;
         return response;
     }
 
-    private static Indicators ToIndicators(IndicatorFigures figures, DateOnly period, string division, DateOnly from, DateOnly to, long employedTotal) => new()
+    private static Indicators ToIndicators(IndicatorFigures figures, Period period, string division, DateOnly from, DateOnly to, long employedTotal) => new()
     {
-        Period = period.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        Period = period.ToString(),
         Division = division,
         From = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         To = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
@@ -76,20 +76,20 @@ internal sealed class StatisticsService(ISealedPeriods store, IChildTransfers ch
     private async Task<Indicators> GetParentIndicatorsAsync(GetIndicatorsRequest request, CancellationToken cancellationToken)
     {
         var received = identity.Children.ToDictionary(c => c.Id, c => childSnapshots.ListChildManifests(c.Id), StringComparer.Ordinal);
-        DateOnly period;
+        Period period;
         if (request.Period.Length == 0)
         {
-            var latest = received.Values.SelectMany(m => m).Select(m => m.AsOf).DefaultIfEmpty().Max();
+            var latest = received.Values.SelectMany(m => m).Select(m => m.Period).DefaultIfEmpty().Max();
             period = latest != default ? latest : throw new RpcException(new Status(StatusCode.FailedPrecondition, $"No child snapshot has been received by {identity.Id} yet."));
         }
         else
         {
-            period = ParseDate(request.Period, "period");
+            period = RequestFields.ParsePeriod(request.Period, "period");
         }
         var (from, to) = Range(request, period);
-        if (from > to || to > period)
+        if (from > to || to > period.AsOf)
         {
-            throw Invalid($"the range {from:yyyy-MM-dd} … {to:yyyy-MM-dd} must be in order and end on or before the period {period:yyyy-MM-dd}");
+            throw Invalid($"the range {from:yyyy-MM-dd} … {to:yyyy-MM-dd} must be in order and end on or before the period {period}");
         }
         // Any division within the jurisdiction: the whole of it, a child's, or a part of a child's.
         var division = request.Division.Length == 0 ? identity.DivisionCode : request.Division;
@@ -105,10 +105,10 @@ internal sealed class StatisticsService(ISealedPeriods store, IChildTransfers ch
         var relevant = identity.Children
             .Where(c => division == identity.DivisionCode || jurisdiction.Contains(c.DivisionCode) || DivisionTable.Default.JurisdictionOf(c.DivisionCode).Contains(division))
             .ToList();
-        var present = relevant.Where(c => received[c.Id].Any(m => m.AsOf == period)).ToList();
+        var present = relevant.Where(c => received[c.Id].Any(m => m.Period == period)).ToList();
         if (present.Count == 0)
         {
-            throw new RpcException(new Status(StatusCode.NotFound, $"No child of {identity.Id} covering {division} has a received snapshot of period {period:yyyy-MM-dd}."));
+            throw new RpcException(new Status(StatusCode.NotFound, $"No child of {identity.Id} covering {division} has a received snapshot of period {period}."));
         }
 
         var rollup = await Task.Run(() => new IndicatorCalculator(queries).Compute(IndicatorScope.FromChildren(period, present.Select(c => c.Id)), from, to, jurisdiction), cancellationToken);
@@ -117,7 +117,7 @@ internal sealed class StatisticsService(ISealedPeriods store, IChildTransfers ch
         response.ManifestDigest = store.GetManifest(period)?.Digest ?? "";
         foreach (var child in relevant)
         {
-            var manifest = received[child.Id].FirstOrDefault(m => m.AsOf == period);
+            var manifest = received[child.Id].FirstOrDefault(m => m.Period == period);
             if (manifest is null)
             {
                 response.Children.Add(new ChildIndicators { ChildId = child.Id, DivisionCode = child.DivisionCode, Missing = true });
@@ -142,14 +142,14 @@ internal sealed class StatisticsService(ISealedPeriods store, IChildTransfers ch
         return response;
     }
 
-    private async Task CheckReportedAsync(ChildIndicators child, DateOnly period, DateOnly from, DateOnly to, string division, CancellationToken cancellationToken)
+    private async Task CheckReportedAsync(ChildIndicators child, Period period, DateOnly from, DateOnly to, string division, CancellationToken cancellationToken)
     {
         var childOptions = identity.Children.Single(c => c.Id == child.ChildId);
         try
         {
             var reported = await clients.Statistics(childOptions).GetIndicatorsAsync(new GetIndicatorsRequest
             {
-                Period = period.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                Period = period.ToString(),
                 From = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 To = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 Division = division,
@@ -181,8 +181,9 @@ internal sealed class StatisticsService(ISealedPeriods store, IChildTransfers ch
     /// asked for, the calendar month up to the as-of date. Given dates, those (a missing `from`
     /// is the first of `to`'s month, a missing `to` the as-of date). The answer says which range.
     /// </summary>
-    internal static (DateOnly From, DateOnly To) Range(GetIndicatorsRequest request, DateOnly asOf)
+    internal static (DateOnly From, DateOnly To) Range(GetIndicatorsRequest request, Period period)
     {
+        var asOf = period.AsOf;
         if (request.From.Length == 0 && request.To.Length == 0)
         {
             if (request.CalendarMonth)

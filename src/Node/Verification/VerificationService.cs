@@ -178,7 +178,7 @@ internal sealed class VerificationService(IHolderLookups store, NodeIdentity ide
         }
         if (cached() is { } records)
         {
-            VerificationLog.AnsweredFromCache(logger, child.Id, records.CachedPeriod?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "", failure);
+            VerificationLog.AnsweredFromCache(logger, child.Id, records.CachedPeriod?.ToString() ?? "", failure);
             var response = Answer(records);
             response.Provenance.Sources[0].Reason = $"{child.Id} did not answer: {failure}";
             return (child, response, null);
@@ -198,7 +198,7 @@ internal sealed class VerificationService(IHolderLookups store, NodeIdentity ide
         source.Route.Add(identity.Id);
         if (records.CachedPeriod is { } period)
         {
-            source.CachedPeriod = period.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            source.CachedPeriod = period.ToString();
         }
         response.Provenance.Sources.Add(source);
         return response;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Npgsql;
 
 namespace Federation.Store.Postgres;
@@ -14,7 +13,7 @@ namespace Federation.Store.Postgres;
 /// (<c>PARTITION BY LIST (period)</c>), so old periods can be detached and archived whole.
 /// A parent's received snapshots (<c>c_&lt;dataset&gt;</c>) are partitioned by child.
 /// </summary>
-public sealed partial class PostgresStore : IStaging, ISealedPeriods, IStoreMaintenance, IDisposable
+public sealed class PostgresStore : INodeStore
 {
     internal const int SchemaVersion = 2;
 
@@ -25,15 +24,71 @@ public sealed partial class PostgresStore : IStaging, ISealedPeriods, IStoreMain
     {
         _source = source;
         OwnerId = ownerId;
+        Staging = new PostgresStaging(this);
+        Periods = new PostgresSealedPeriods(this);
+        Transfers = new PostgresChildTransfers(this);
+        Holders = new PostgresHolderLookups(this);
+        Findings = new PostgresFindings(this);
+        Links = new PostgresChildLinks(this);
+        IndicatorQueries = new PostgresIndicatorQueries(source);
     }
+
+    public IStaging Staging { get; }
+
+    public ISealedPeriods Periods { get; }
+
+    public IChildTransfers Transfers { get; }
+
+    public IHolderLookups Holders { get; }
+
+    public IFindings Findings { get; }
+
+    public IChildLinks Links { get; }
+
+    /// <summary>The indicator rules' queries over this store.</summary>
+    public IIndicatorQueries IndicatorQueries { get; }
+
+    internal NpgsqlConnection OpenConnection() => _source.OpenConnection();
+
+    internal void EnterWrite() => _writeGate.Wait();
+
+    internal void ReleaseWrite() => _writeGate.Release();
+
+    /// <summary>Runs <paramref name="action"/> in one transaction holding the single-writer advisory lock, committed when it returns.</summary>
+    internal void WithWriteTransaction(Action<NpgsqlConnection, NpgsqlTransaction> action)
+    {
+        _writeGate.Wait();
+        try
+        {
+            using var connection = _source.OpenConnection();
+            using var transaction = connection.BeginTransaction();
+            Execute(connection, transaction, $"SELECT pg_advisory_xact_lock({WriterLock})");
+            action(connection, transaction);
+            transaction.Commit();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    // One writer at a time across processes (the node and a `seal` command).
+    internal const long WriterLock = 727400001;
+
+    internal static void Execute(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        command.ExecuteNonQuery();
+    }
+
+    internal static string Stamp(DateTimeOffset time) => time.ToString("O", CultureInfo.InvariantCulture);
 
     /// <summary>The id recorded as the origin of this node's own sealed records.</summary>
     public string OwnerId { get; }
-
-    /// <summary>The indicator rules' queries over this store.</summary>
-    public IIndicatorQueries IndicatorQueries => _indicatorQueries ??= new PostgresIndicatorQueries(_source);
-
-    private IIndicatorQueries? _indicatorQueries;
 
     /// <summary>Where the store is: the server, port and database (never the password).</summary>
     public string Path
@@ -86,197 +141,9 @@ public sealed partial class PostgresStore : IStaging, ISealedPeriods, IStoreMain
         }
     }
 
-    public IStagingTransaction BeginStaging()
-    {
-        _writeGate.Wait();
-        try
-        {
-            return new PostgresStagingTransaction(_source.OpenConnection(), () => _writeGate.Release());
-        }
-        catch
-        {
-            _writeGate.Release();
-            throw;
-        }
-    }
-
-    public IEnumerable<string[]> ReadStaged(Dataset dataset)
-    {
-        using var connection = _source.OpenConnection();
-        using var command = new NpgsqlCommand($"SELECT {Columns(dataset)} FROM s_{dataset.Name} ORDER BY {dataset.KeyColumn}", connection);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            yield return ReadRow(reader, dataset, 0);
-        }
-    }
-
-    public Manifest Seal(DateOnly asOf, DateTimeOffset now) => Seal(asOf, now, []);
-
-    public Manifest Seal(DateOnly asOf, DateTimeOffset now, IReadOnlyList<MergedSource> children)
-    {
-        if (FederationStore.FutureProblem(asOf, now) is { } future)
-        {
-            throw new StoreException(future);
-        }
-        var period = Iso(asOf);
-        _writeGate.Wait();
-        try
-        {
-            using var connection = _source.OpenConnection();
-            // The period's partitions first, in a short transaction of their own: creating a
-            // partition locks its parent table, which must not stay locked while the period's
-            // rows are copied (readers of earlier periods would wait). An empty partition of a
-            // seal that then fails is harmless.
-            using (var partitions = connection.BeginTransaction())
-            {
-                if (SealRules.OrderProblem(period, Scalar(connection, partitions, "SELECT max(period) FROM manifests") as string) is { } early)
-                {
-                    throw new StoreException(early);
-                }
-                foreach (var dataset in Dataset.All)
-                {
-                    Execute(connection, partitions, $"CREATE TABLE IF NOT EXISTS {Partition(dataset, period)} PARTITION OF p_{dataset.Name} FOR VALUES IN ('{period}')");
-                }
-                partitions.Commit();
-            }
-            using var transaction = connection.BeginTransaction();
-            // One sealer at a time across processes (the node and a `seal` command).
-            Execute(connection, transaction, "SELECT pg_advisory_xact_lock(727400001)");
-            var latest = Scalar(connection, transaction, "SELECT max(period) FROM manifests") as string;
-            if (SealRules.OrderProblem(period, latest) is { } order)
-            {
-                throw new StoreException(order);
-            }
-            if (SealRules.DatedAfterProblem(period, (dataset, column) =>
-                {
-                    using var command = new NpgsqlCommand($"SELECT count(*), max({column}) FROM s_{dataset.Name} WHERE {column} > @period", connection, transaction);
-                    command.Parameters.AddWithValue("period", period);
-                    using var reader = command.ExecuteReader();
-                    reader.Read();
-                    return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1));
-                }) is { } dated)
-            {
-                throw new StoreException(dated);
-            }
-            foreach (var source in children)
-            {
-                CheckCommitted(connection, transaction, source);
-            }
-            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (var dataset in Dataset.All)
-            {
-                using var copy = new NpgsqlCommand($"INSERT INTO p_{dataset.Name} (period, origin, {Columns(dataset)}) SELECT @period, @owner, {Columns(dataset)} FROM s_{dataset.Name}", connection, transaction);
-                copy.Parameters.AddWithValue("period", period);
-                copy.Parameters.AddWithValue("owner", OwnerId);
-                long count = copy.ExecuteNonQuery();
-                foreach (var source in children)
-                {
-                    using var merge = new NpgsqlCommand($"INSERT INTO p_{dataset.Name} (period, origin, {Columns(dataset)}) SELECT @period, origin, {Columns(dataset)} FROM c_{dataset.Name} WHERE child_id = @child AND period = @childPeriod",
-                        connection, transaction);
-                    merge.Parameters.AddWithValue("period", period);
-                    merge.Parameters.AddWithValue("child", source.ChildId);
-                    merge.Parameters.AddWithValue("childPeriod", source.Period);
-                    try
-                    {
-                        count += merge.ExecuteNonQuery();
-                    }
-                    catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
-                    {
-                        throw new StoreException($"{source.ChildId}'s snapshot of {source.Period} holds {dataset.Name} records of an origin that another source of period {period} also holds; node ids must be unique in the tree (check-tree).", ex);
-                    }
-                }
-                counts[dataset.Name] = count;
-            }
-            if (children.Count > 0)
-            {
-                WriteFindings(connection, transaction, period);
-            }
-            var digest = ComputeDigest(connection, transaction, period);
-            Execute(connection, transaction, "INSERT INTO manifests (period, counts, digest, sealed_at, sources) VALUES (@period, @counts, @digest, @sealed, @sources)",
-                ("period", period), ("counts", JsonSerializer.Serialize(counts)), ("digest", digest), ("sealed", Stamp(now)), ("sources", JsonSerializer.Serialize(children)));
-            transaction.Commit();
-            return new Manifest(asOf, counts, digest, now) { Sources = children };
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
-
-    private static void CheckCommitted(NpgsqlConnection connection, NpgsqlTransaction transaction, MergedSource source)
-    {
-        using var command = new NpgsqlCommand("SELECT digest FROM child_manifests WHERE child_id = @child AND period = @period", connection, transaction);
-        command.Parameters.AddWithValue("child", source.ChildId);
-        command.Parameters.AddWithValue("period", source.Period);
-        if (SealRules.SourceProblem(source, command.ExecuteScalar() as string) is { } problem)
-        {
-            throw new StoreException(problem);
-        }
-    }
-
-    public Manifest? GetManifest(DateOnly asOf) => ListManifests().FirstOrDefault(m => m.AsOf == asOf);
-
-    public IReadOnlyList<Manifest> ListManifests()
-    {
-        using var connection = _source.OpenConnection();
-        using var command = new NpgsqlCommand("SELECT period, counts, digest, sealed_at, sources FROM manifests ORDER BY period", connection);
-        using var reader = command.ExecuteReader();
-        return Manifest.ReadAll(reader);
-    }
-
-    public string RecomputeDigest(DateOnly asOf)
-    {
-        using var connection = _source.OpenConnection();
-        using var transaction = connection.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
-        return ComputeDigest(connection, transaction, Iso(asOf));
-    }
-
-    public IEnumerable<OriginRecord> ReadSealed(DateOnly asOf, Dataset dataset) => ReadSealedAfter(asOf, dataset, "", "");
-
-    public IEnumerable<OriginRecord> ReadSealedAfter(DateOnly asOf, Dataset dataset, string afterOrigin, string afterKey)
-    {
-        using var connection = _source.OpenConnection();
-        using var command = new NpgsqlCommand(
-            $"SELECT origin, {Columns(dataset)} FROM p_{dataset.Name} WHERE period = @period AND (origin, {dataset.KeyColumn}) > (@origin, @after) ORDER BY origin, {dataset.KeyColumn}",
-            connection);
-        command.Parameters.AddWithValue("period", Iso(asOf));
-        command.Parameters.AddWithValue("origin", afterOrigin);
-        command.Parameters.AddWithValue("after", afterKey);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            yield return new OriginRecord(reader.GetString(0), ReadRow(reader, dataset, 1));
-        }
-    }
-
-    public IEnumerable<PackedBatch> ReadSealedPacked(DateOnly asOf, Dataset dataset, string afterOrigin, string afterKey, int maxRecords, int maxBytes)
-    {
-        var batch = new List<OriginRecord>(Math.Min(maxRecords, 4096));
-        long bytes = 0;
-        foreach (var record in ReadSealedAfter(asOf, dataset, afterOrigin, afterKey))
-        {
-            batch.Add(record);
-            bytes += record.Origin.Length + record.Values.Sum(v => v.Length + 1) + 1;
-            if (batch.Count >= maxRecords || bytes >= maxBytes)
-            {
-                yield return Packed(dataset, batch);
-                batch = new List<OriginRecord>(batch.Count);
-                bytes = 0;
-            }
-        }
-        if (batch.Count > 0)
-        {
-            yield return Packed(dataset, batch);
-        }
-    }
-
-    private static PackedBatch Packed(Dataset dataset, List<OriginRecord> records) =>
-        new(PackedRecords.Pack(dataset, records, "the store"), records.Count, records[^1].Origin, records[^1].Values[0]);
-
     // The same canonical form as SQLite's: per dataset "#name\n", then each record ordered by
     // origin then natural key in UTF-8 byte order ("C" collation), packed as origin TAB values LF.
-    private static string ComputeDigest(NpgsqlConnection connection, NpgsqlTransaction transaction, string period)
+    internal static string ComputeDigest(NpgsqlConnection connection, NpgsqlTransaction transaction, string period)
     {
         using var digest = new SnapshotDigest();
         foreach (var dataset in Dataset.All)
@@ -315,19 +182,24 @@ public sealed partial class PostgresStore : IStaging, ISealedPeriods, IStoreMain
     internal static string Columns(Dataset dataset) => string.Join(", ", dataset.Columns);
 
     // p_persons_20261031: a period's partition (the period is validated: digits and dashes only).
-    private static string Partition(Dataset dataset, string period) => $"p_{dataset.Name}_{period.Replace("-", "", StringComparison.Ordinal)}";
+    internal static string Partition(Dataset dataset, string period) => $"p_{dataset.Name}_{period.Replace("-", "", StringComparison.Ordinal)}";
 
-    private static object? Scalar(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
+    internal static object? Scalar(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
     {
         using var command = new NpgsqlCommand(sql, connection, transaction);
         var value = command.ExecuteScalar();
         return value is DBNull ? null : value;
     }
 
-    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private int _disposed;
 
+    // Idempotent, as FederationStore's.
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         _source.Dispose();
         _writeGate.Dispose();
     }

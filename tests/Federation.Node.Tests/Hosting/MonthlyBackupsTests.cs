@@ -25,12 +25,12 @@ public sealed class MonthlyBackupsTests : IDisposable
     public MonthlyBackupsTests()
     {
         _store = FederationStore.Open(new StoreOptions { Path = _directory.File("data/city.db"), NodeId = "city-440100" });
-        using (var staging = _store.BeginStaging())
+        using (var staging = _store.Staging.BeginStaging())
         {
             staging.Upsert(Dataset.Persons, ["11010519491231002X", "张三", "2", "1949-12-31", "110105", "2", "440106", "1"]);
             staging.Commit();
         }
-        _store.Seal(new DateOnly(2026, 10, 31), new DateTimeOffset(2026, 11, 1, 9, 0, 0, Beijing));
+        _store.Periods.Seal(new DateOnly(2026, 10, 31), new DateTimeOffset(2026, 11, 1, 9, 0, 0, Beijing));
         _paths = new SecurityPaths(null, null, _directory.File("data/city.audit.key"), SecurityDatabase.PathFor(_store.Path));
         using var audit = AuditLog.Open(_paths.DatabasePath);
         audit.Append([new AuditEntry(new DateTimeOffset(2026, 11, 1, 9, 0, 0, Beijing), "account:tester", "", "/federation.v1.Admin/GetNodeStatus", "", "", "OK", "city-440100")]);
@@ -83,7 +83,7 @@ public sealed class MonthlyBackupsTests : IDisposable
         var period = Assert.Single(report.RootElement.GetProperty("Periods").EnumerateArray());
         Assert.Equal(("2026-10-31", true), (period.GetProperty("Period").GetString(), period.GetProperty("Matches").GetBoolean()));
         Assert.Equal(1, report.RootElement.GetProperty("AuditEntries").GetInt64());
-        Assert.Equal(_store.GetManifest(new DateOnly(2026, 10, 31))!.Digest, period.GetProperty("Digest").GetString());
+        Assert.Equal(_store.Periods.GetManifest(new DateOnly(2026, 10, 31))!.Digest, period.GetProperty("Digest").GetString());
         Assert.True(StoreBackups.Verify(_directory.File("data/backups/city-440100-2026-12.db")).Ok);
         foreach (var file in Directory.GetFiles(_directory.File("data/backups")))
         {

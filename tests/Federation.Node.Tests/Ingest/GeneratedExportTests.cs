@@ -21,7 +21,7 @@ public sealed class GeneratedExportTests : IDisposable
     private static ImportResult Import(FederationStore store, string export, string rejects)
     {
         var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf("440100"), DivisionTable.Default, new DateOnly(2026, 11, 20));
-        return new Importer(store, validator, NullLogger.Instance).ImportAsync(Importer.Plan([export]), rejects, null, CancellationToken.None).GetAwaiter().GetResult();
+        return new Importer(store.Staging, validator, NullLogger.Instance).ImportAsync(Importer.Plan([export]), rejects, null, CancellationToken.None).GetAwaiter().GetResult();
     }
 
     [Fact]
@@ -47,10 +47,10 @@ public sealed class GeneratedExportTests : IDisposable
         Assert.Equal(0, again.Changed);
 
         // The same export in another store seals to the same digest.
-        var digest = store.Seal(new DateOnly(2026, 10, 31), SealedAt).Digest;
+        var digest = store.Periods.Seal(new DateOnly(2026, 10, 31), SealedAt).Digest;
         using var other = FederationStore.Open(new StoreOptions { Path = _directory.File("b.db") });
         Import(other, export, _directory.File("rejects3.csv"));
-        Assert.Equal(digest, other.Seal(new DateOnly(2026, 10, 31), SealedAt).Digest);
+        Assert.Equal(digest, other.Periods.Seal(new DateOnly(2026, 10, 31), SealedAt).Digest);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class ImporterTests : IDisposable
     private ImportResult Import(ExportEncoding? encoding, params string[] paths)
     {
         var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf("440100"), DivisionTable.Default, Today);
-        return new Importer(_store, validator, NullLogger.Instance, encoding).ImportAsync(Importer.Plan(paths), _directory.File("rejects.csv"), null, CancellationToken.None).GetAwaiter().GetResult();
+        return new Importer(_store.Staging, validator, NullLogger.Instance, encoding).ImportAsync(Importer.Plan(paths), _directory.File("rejects.csv"), null, CancellationToken.None).GetAwaiter().GetResult();
     }
 
     private string[] RejectLines() => File.ReadAllLines(_directory.File("rejects.csv")).Skip(1).ToArray();
@@ -85,8 +85,8 @@ public sealed class ImporterTests : IDisposable
         Assert.Contains(rejects, l => l.StartsWith("employment.csv,5,employment,E4,end_date,", StringComparison.Ordinal) && l.Contains("is 2026-09-01, before start_date 2026-10-10", StringComparison.Ordinal));
         Assert.Contains(rejects, l => l.StartsWith("employment.csv,6,employment,E5,start_date,", StringComparison.Ordinal) && l.Contains("in the future", StringComparison.Ordinal));
         Assert.Contains(rejects, l => l.StartsWith("employment.csv,7,employment,E6,citizen_id,names no person", StringComparison.Ordinal));
-        Assert.Equal([Woman], _store.ReadStaged(Dataset.Persons).Select(p => p[0]));
-        Assert.Equal(["E1"], _store.ReadStaged(Dataset.Employment).Select(e => e[0]));
+        Assert.Equal([Woman], _store.Staging.ReadStaged(Dataset.Persons).Select(p => p[0]));
+        Assert.Equal(["E1"], _store.Staging.ReadStaged(Dataset.Employment).Select(e => e[0]));
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class ImporterTests : IDisposable
         Write("persons.csv", PersonsHeader, $"{Woman},张三丰,2,1949-12-31,110105,2,440106,1");
         var later = Import(persons);
         Assert.Equal(1, later.Changed);
-        Assert.Equal("张三丰", _store.ReadStaged(Dataset.Persons).Single()[1]);
+        Assert.Equal("张三丰", _store.Staging.ReadStaged(Dataset.Persons).Single()[1]);
     }
 
     [Fact]
@@ -125,9 +125,9 @@ public sealed class ImporterTests : IDisposable
         var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf("440100"), DivisionTable.Default, Today);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            new Importer(_store, validator, NullLogger.Instance).ImportAsync(Importer.Plan([big]), _directory.File("r2.csv"), progress, cts.Token));
+            new Importer(_store.Staging, validator, NullLogger.Instance).ImportAsync(Importer.Plan([big]), _directory.File("r2.csv"), progress, cts.Token));
 
-        Assert.Equal([Woman], _store.ReadStaged(Dataset.Persons).Select(p => p[0]));
+        Assert.Equal([Woman], _store.Staging.ReadStaged(Dataset.Persons).Select(p => p[0]));
     }
 
     [Fact]
@@ -167,7 +167,7 @@ public sealed class ImporterTests : IDisposable
             "certificates.csv,3,certificates,4401831020000002,issuing_division,\"is 440183 (增城市), a retired GB/T 2260 code: no table lists it from 2015-09-30, and the record is dated 2020-03-01; use the code of the division that took it over\"",
             "certificates.csv,4,certificates,4401061016000003,issuing_division,\"is 440105, but the certificate number's first six digits name the issuer 440106\"",
         ], RejectLines());
-        Assert.Equal(["4401831012000001"], _store.ReadStaged(Dataset.Certificates).Select(r => r[0]));
+        Assert.Equal(["4401831012000001"], _store.Staging.ReadStaged(Dataset.Certificates).Select(r => r[0]));
     }
 
     // Issue 11 item 10: production systems' words for exit reasons are stored as the standard
@@ -192,8 +192,8 @@ public sealed class ImporterTests : IDisposable
 
         Import(persons, unemployment, assistance);
 
-        Assert.Equal([["U1", "pension"], ["U2", "self_employed"], ["U7", "emigration"]], _store.ReadStaged(Dataset.Unemployment).Select(r => new[] { r[0], r[5] }));
-        Assert.Equal([["A1", "deceased"], ["A2", "moved_away"], ["A3", "flexible"]], _store.ReadStaged(Dataset.Assistance).Select(r => new[] { r[0], r[5] }));
+        Assert.Equal([["U1", "pension"], ["U2", "self_employed"], ["U7", "emigration"]], _store.Staging.ReadStaged(Dataset.Unemployment).Select(r => new[] { r[0], r[5] }));
+        Assert.Equal([["A1", "deceased"], ["A2", "moved_away"], ["A3", "flexible"]], _store.Staging.ReadStaged(Dataset.Assistance).Select(r => new[] { r[0], r[5] }));
         var reasons = RejectLines().Select(l => ExportReader.SplitCsv(l, "rejects.csv", 0)).Select(f => $"{f[3]}: {f[5]}").ToArray();
         const string Allowed = "allowed: pension, employed, self_employed, school, military, emigration, incapacity";
         Assert.Equal([
@@ -234,7 +234,7 @@ public sealed class ImporterTests : IDisposable
         var result = Import(ExportEncoding.Parse("GBK"), path);
 
         Assert.Equal(1, result.Accepted);
-        Assert.Equal("张三", _store.ReadStaged(Dataset.Persons).Single()[1]);
+        Assert.Equal("张三", _store.Staging.ReadStaged(Dataset.Persons).Single()[1]);
     }
 
     // Issue 11 item 1: the encoding is the operator's choice, never guessed; a file not valid in
@@ -254,7 +254,7 @@ public sealed class ImporterTests : IDisposable
 
         Assert.StartsWith($"persons-gb.csv line 3, byte offset {offset}: the bytes are not valid UTF-8", error.Message, StringComparison.Ordinal);
         Assert.Contains("--encoding gb18030", error.Message, StringComparison.Ordinal);
-        Assert.Equal(["张三"], _store.ReadStaged(Dataset.Persons).Select(r => r[1]));
+        Assert.Equal(["张三"], _store.Staging.ReadStaged(Dataset.Persons).Select(r => r[1]));
     }
 
     [Fact]
@@ -341,7 +341,7 @@ public sealed class ImporterTests : IDisposable
         var persons = header.Length == 0 ? Write("persons.csv") : Write("persons.csv", header, $"{Woman},张三,2,1949-12-31,110105,2,440106,1,x");
         var refused = Assert.Throws<ImportException>(() => Import(persons));
         Assert.StartsWith(message, refused.Message, StringComparison.Ordinal);
-        Assert.Null(_store.FindStagedHolder(Woman));
+        Assert.Null(_store.Holders.FindStagedHolder(Woman));
     }
 
     [Fact]
@@ -414,6 +414,6 @@ public sealed class ImporterTests : IDisposable
         Assert.Contains("tab or line break", rejects[0], StringComparison.Ordinal);
         Assert.StartsWith("persons.csv,4,", rejects[1], StringComparison.Ordinal);
         Assert.Contains("a quoted field is not closed", rejects[1], StringComparison.Ordinal);
-        Assert.NotNull(_store.FindStagedHolder(Id("44010619900101003")));
+        Assert.NotNull(_store.Holders.FindStagedHolder(Id("44010619900101003")));
     }
 }

@@ -57,7 +57,7 @@ public sealed class IndicatorCalculatorTests : IDisposable
 
     private IndicatorFigures Compute(string asOf, string from, string to)
     {
-        using (var staging = _store.BeginStaging())
+        using (var staging = _store.Staging.BeginStaging())
         {
             foreach (var (dataset, values) in _rows)
             {
@@ -66,7 +66,7 @@ public sealed class IndicatorCalculatorTests : IDisposable
             staging.Commit();
         }
         var period = DateOnly.Parse(asOf, System.Globalization.CultureInfo.InvariantCulture);
-        _store.Seal(period, SealedAt);
+        _store.Periods.Seal(period, SealedAt);
         return new IndicatorCalculator(_store.IndicatorQueries).Compute(period, DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture),
             DateOnly.Parse(to, System.Globalization.CultureInfo.InvariantCulture), Guangzhou);
     }

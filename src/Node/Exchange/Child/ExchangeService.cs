@@ -139,7 +139,7 @@ internal sealed class ExchangeService(ISealedPeriods store, NodeIdentity identit
         {
             NodeId = identity.Id,
             DivisionCode = identity.DivisionCode,
-            Period = manifest.Period,
+            Period = manifest.Period.ToString(),
             Digest = manifest.Digest,
             TotalRecords = manifest.TotalRecords,
             SealedAt = manifest.SealedAt.ToString("O", CultureInfo.InvariantCulture),

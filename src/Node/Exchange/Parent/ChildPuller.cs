@@ -22,12 +22,12 @@ internal sealed class ChildPuller(IChildTransfers store, Federation.Store.Securi
     // cursor then fetches again.
     private const int RecordsPerTransaction = 20_000;
 
-    public async Task<PullResult> PullAsync(ChildOptions child, DateOnly? period, CancellationToken cancellationToken, IProgress<PullProgress>? progress = null)
+    public async Task<PullResult> PullAsync(ChildOptions child, Period? period, CancellationToken cancellationToken, IProgress<PullProgress>? progress = null)
     {
         var stopwatch = Stopwatch.StartNew();
         var client = clients.Exchange(child);
         var remote = await ChildClients.ReconnectRetry.ExecuteAsync(async token => await client.GetManifestAsync(
-            new GetManifestRequest { Period = period is { } p ? Iso(p) : "" }, deadline: DateTime.UtcNow + ManifestDeadline, cancellationToken: token),
+            new GetManifestRequest { Period = period?.ToString() ?? "" }, deadline: DateTime.UtcNow + ManifestDeadline, cancellationToken: token),
             cancellationToken);
         if (remote.NodeId != child.Id || remote.DivisionCode != child.DivisionCode)
         {
@@ -35,10 +35,10 @@ internal sealed class ChildPuller(IChildTransfers store, Federation.Store.Securi
                 $"the node at {child.Address} is '{remote.NodeId}' ({remote.DivisionCode}), not the configured child '{child.Id}' ({child.DivisionCode})"));
         }
         await WitnessAuditAsync(child, client, cancellationToken);
-        var manifest = new Manifest(DateOnly.ParseExact(remote.Period, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+        var manifest = new Manifest(Period.Parse(remote.Period),
             new Dictionary<string, long>(remote.Counts, StringComparer.Ordinal), remote.Digest, DateTimeOffset.Parse(remote.SealedAt, CultureInfo.InvariantCulture));
 
-        var received = store.ListChildManifests(child.Id).FirstOrDefault(m => m.AsOf == manifest.AsOf);
+        var received = store.ListChildManifests(child.Id).FirstOrDefault(m => m.Period == manifest.Period);
         if (received is not null)
         {
             if (received.Digest != manifest.Digest)
@@ -52,10 +52,10 @@ internal sealed class ChildPuller(IChildTransfers store, Federation.Store.Securi
             return new PullResult(child.Id, manifest.Period, manifest.Digest, 0, 0, AlreadyCurrent: true, Resumed: false, stopwatch.Elapsed);
         }
 
-        var state = store.BeginTransfer(child.Id, manifest.AsOf, manifest.Digest, time.GetUtcNow());
+        var state = store.BeginTransfer(child.Id, manifest.Period, manifest.Digest, time.GetUtcNow());
         var resumed = state.Records > 0;
         ExchangeLog.PullStarted(logger, child.Id, manifest.Period, manifest.TotalRecords, state.Records);
-        var request = new StreamSnapshotRequest { Period = manifest.Period, Packed = true, MaxRecordsPerChunk = 5000 };
+        var request = new StreamSnapshotRequest { Period = manifest.Period.ToString(), Packed = true, MaxRecordsPerChunk = 5000 };
         if (resumed)
         {
             request.ResumeFrom = new SnapshotCursor { Dataset = state.Dataset, AfterOrigin = state.AfterOrigin, AfterKey = state.AfterKey };
@@ -159,6 +159,4 @@ internal sealed class ChildPuller(IChildTransfers store, Federation.Store.Securi
             ExchangeLog.AuditWitnessBroken(logger, child.Id, witness.Problem);
         }
     }
-
-    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -20,17 +20,17 @@ internal sealed class PeriodSealer(ISealedPeriods store, IChildTransfers childSn
     private readonly Lock _lock = new();
     private readonly IReadOnlyList<ChildOptions> _children = identity.Children;
 
-    public Manifest Seal(DateOnly asOf)
+    public Manifest Seal(Period asOf)
     {
         lock (_lock)
         {
             var sources = new List<MergedSource>();
             foreach (var child in _children)
             {
-                var latest = childSnapshots.ListChildManifests(child.Id).LastOrDefault(m => m.AsOf <= asOf);
+                var latest = childSnapshots.ListChildManifests(child.Id).LastOrDefault(m => m.Period <= asOf);
                 if (latest is null)
                 {
-                    ExchangeLog.SealWithoutChild(logger, asOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), child.Id);
+                    ExchangeLog.SealWithoutChild(logger, asOf, child.Id);
                     continue;
                 }
                 sources.Add(new MergedSource(child.Id, latest.Period, latest.Digest));
@@ -49,8 +49,8 @@ internal sealed class PeriodSealer(ISealedPeriods store, IChildTransfers childSn
         lock (_lock)
         {
             var manifests = store.ListManifests();
-            var latest = manifests.Count > 0 ? manifests[^1].AsOf : DateOnly.MinValue;
-            var received = _children.Select(c => childSnapshots.ListChildManifests(c.Id).Where(m => m.AsOf > latest).ToDictionary(m => m.AsOf)).ToList();
+            var latest = manifests.Count > 0 ? manifests[^1].Period : new Period(DateOnly.MinValue);
+            var received = _children.Select(c => childSnapshots.ListChildManifests(c.Id).Where(m => m.Period > latest).ToDictionary(m => m.Period)).ToList();
             var sealedNow = new List<Manifest>();
             foreach (var period in received[0].Keys.Where(p => received.All(r => r.ContainsKey(p))).Order())
             {
@@ -63,7 +63,7 @@ internal sealed class PeriodSealer(ISealedPeriods store, IChildTransfers childSn
 
     private Manifest Log(Manifest manifest)
     {
-        var findings = manifest.Sources.Count == 0 ? 0 : findingsStore.CountFindings(manifest.AsOf).Values.Sum();
+        var findings = manifest.Sources.Count == 0 ? 0 : findingsStore.CountFindings(manifest.Period).Values.Sum();
         ExchangeLog.PeriodSealed(logger, manifest.Period, manifest.TotalRecords, manifest.Sources.Count, findings, manifest.Digest);
         return manifest;
     }

@@ -15,7 +15,7 @@ internal sealed class PullCoordinator(IChildTransfers store, IChildLinks links, 
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
 
-    public async Task<PullResult> PullAsync(ChildOptions child, DateOnly? period, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
+    public async Task<PullResult> PullAsync(ChildOptions child, Period? period, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
         var gate = _locks.GetOrAdd(child.Id, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
@@ -57,7 +57,7 @@ internal sealed class PullCoordinator(IChildTransfers store, IChildLinks links, 
 }
 
 /// <summary>How far a pull got.</summary>
-internal readonly record struct PullProgress(string Period, long Records, long TotalRecords, long Bytes);
+internal readonly record struct PullProgress(Period Period, long Records, long TotalRecords, long Bytes);
 
 /// <summary>A pull failed; the message is the reason (status and detail), already recorded on the link.</summary>
 internal sealed class PullFailedException(string message, Exception inner) : Exception(message, inner);

@@ -1,3 +1,4 @@
+using Federation.Store;
 using System.Collections.Concurrent;
 using Federation.Node.Hosting;
 using Federation.Protocol.V1;
@@ -15,7 +16,7 @@ internal sealed class ResyncOperations(PullCoordinator coordinator, TimeProvider
     private const int Retained = 100;
     private readonly ConcurrentDictionary<string, Tracked> _operations = new(StringComparer.Ordinal);
 
-    public Operation Start(IReadOnlyList<ChildOptions> children, DateOnly? period)
+    public Operation Start(IReadOnlyList<ChildOptions> children, Period? period)
     {
         var tracked = new Tracked(Guid.NewGuid().ToString("N")[..12], children, time.GetUtcNow());
         _operations[tracked.Id] = tracked;
@@ -26,14 +27,14 @@ internal sealed class ResyncOperations(PullCoordinator coordinator, TimeProvider
 
     public Operation? Get(string id) => _operations.TryGetValue(id, out var tracked) ? tracked.Snapshot() : null;
 
-    private async Task RunAsync(Tracked operation, DateOnly? period, CancellationToken stopping)
+    private async Task RunAsync(Tracked operation, Period? period, CancellationToken stopping)
     {
         await Task.WhenAll(operation.Children.Select(async child =>
         {
             operation.Update(child.Id, p => p.State = "pulling");
             var progress = new Progress<PullProgress>(p => operation.Update(child.Id, c =>
             {
-                c.Period = p.Period;
+                c.Period = p.Period.ToString();
                 c.Records = p.Records;
                 c.TotalRecords = p.TotalRecords;
                 c.Bytes = p.Bytes;
@@ -44,7 +45,7 @@ internal sealed class ResyncOperations(PullCoordinator coordinator, TimeProvider
                 operation.Update(child.Id, c =>
                 {
                     c.State = result.AlreadyCurrent ? "current" : "committed";
-                    c.Period = result.Period;
+                    c.Period = result.Period.ToString();
                 });
             }
             catch (Exception ex) when (ex is PullFailedException or OperationCanceledException)

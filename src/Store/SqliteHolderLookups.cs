@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Federation.Store;
 
 // Verification's look-ups: a holder's records by citizen ID or certificate number, either in this
@@ -8,8 +6,22 @@ namespace Federation.Store;
 // period's rows carry their origins, and each received snapshot records its origins, so the
 // child's rows are found through the sealed tables' citizen and certificate indexes; the
 // received copies (c_) need no secondary index, which keeps pulls fast.
-public sealed partial class FederationStore : IHolderLookups
+public sealed class SqliteHolderLookups : IHolderLookups, IDisposable
 {
+    // Point look-ups run thousands of times a second: each thread keeps a read-only connection
+    // with its statements prepared (LookupSession), with a small page cache each.
+    private const int LookupCacheMiB = 8;
+    private const string ManifestsQuery = "SELECT period, counts, digest, sealed_at, sources FROM manifests ORDER BY period";
+
+    private readonly FederationStore _db;
+    private readonly ThreadLocal<LookupSession> _sessions;
+
+    internal SqliteHolderLookups(FederationStore db)
+    {
+        _db = db;
+        _sessions = new ThreadLocal<LookupSession>(() => new LookupSession(db.OpenReader(LookupCacheMiB)), trackAllValues: true);
+    }
+
     /// <summary>Every record of the person in this node's current data (origin: this node), or null when there is none.</summary>
     public HolderRecords? FindStagedHolder(string citizenId) => FindHolder("s_", "", citizenId, null);
 
@@ -41,7 +53,7 @@ public sealed partial class FederationStore : IHolderLookups
         }
         var origins = new HashSet<string>(StringComparer.Ordinal);
         using (var reader = Lookups.Command("SELECT DISTINCT origin FROM p_persons WHERE period = $period AND citizen_id = $citizen",
-            ("$period", latest.Period), ("$citizen", citizenId)).ExecuteReader())
+            ("$period", latest.Period.ToString()), ("$citizen", citizenId)).ExecuteReader())
         {
             while (reader.Read())
             {
@@ -76,23 +88,23 @@ public sealed partial class FederationStore : IHolderLookups
                 var origins = ReceivedOrigins(childId, source.Period);
                 var filter = $" AND period = $period AND origin IN ({string.Join(", ", origins.Select(o => "'" + o.Replace("'", "''", StringComparison.Ordinal) + "'"))})";
                 return origins.Count == 0 ? null
-                    : new LookupScope(manifests[i].Period, filter, DateOnly.ParseExact(source.Period, "yyyy-MM-dd", CultureInfo.InvariantCulture));
+                    : new LookupScope(manifests[i].Period.ToString(), filter, source.Period);
             }
         }
         return null;
     }
 
-    private List<string> ReceivedOrigins(string childId, string period) =>
-        Lookups.Command("SELECT origins FROM child_manifests WHERE child_id = $child AND period = $period", ("$child", childId), ("$period", period))
+    private List<string> ReceivedOrigins(string childId, Period period) =>
+        Lookups.Command("SELECT origins FROM child_manifests WHERE child_id = $child AND period = $period", ("$child", childId), ("$period", period.ToString()))
             .ExecuteScalar() is string json ? System.Text.Json.JsonSerializer.Deserialize<List<string>>(json)! : [];
 
     private List<Manifest> LookupManifests()
     {
         using var reader = Lookups.Command(ManifestsQuery).ExecuteReader();
-        return ReadManifests(reader);
+        return Manifest.ReadAll(reader);
     }
 
-    private sealed record LookupScope(string Period, string Filter, DateOnly SnapshotPeriod);
+    private sealed record LookupScope(string Period, string Filter, Period SnapshotPeriod);
 
     private HolderRecords? FindHolder(string prefix, string filter, string citizenId, LookupScope? scope)
     {
@@ -101,12 +113,12 @@ public sealed partial class FederationStore : IHolderLookups
         {
             var origin = prefix == "s_" ? "$owner" : "origin";
             var command = Lookups.Command($"SELECT {origin}, {string.Join(", ", dataset.Columns)} FROM {prefix}{dataset.Name} WHERE citizen_id = $citizen{filter} ORDER BY 1, 2",
-                Parameters(scope, ("$citizen", citizenId), ("$owner", OwnerId)));
+                Parameters(scope, ("$citizen", citizenId), ("$owner", _db.OwnerId)));
             using var reader = command.ExecuteReader();
             var rows = new List<OriginRecord>();
             while (reader.Read())
             {
-                rows.Add(new OriginRecord(reader.GetString(0), ReadRow(reader, dataset, 1)));
+                rows.Add(new OriginRecord(reader.GetString(0), FederationStore.ReadRow(reader, dataset, 1)));
             }
             records[dataset] = rows;
         }
@@ -122,11 +134,27 @@ public sealed partial class FederationStore : IHolderLookups
         scope is { } s ? [.. values, ("$period", s.Period)] : values;
 
     // This thread's look-up session (see LookupSession), opened on first use.
-    private LookupSession Lookups => _lookupSessions.Value!;
+    private LookupSession Lookups => _sessions.Value!;
+
+    private int _disposed;
+
+    /// <summary>Closes every thread's session; the store does this when it is disposed. Idempotent.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+        foreach (var session in _sessions.Values)
+        {
+            session.Dispose();
+        }
+        _sessions.Dispose();
+    }
 }
 
 /// <summary>
 /// A person's records, per dataset (persons included), each with its origin; <see cref="CachedPeriod"/>
 /// is the snapshot's period when they come from a child's copy, null when they are this node's current data.
 /// </summary>
-public sealed record HolderRecords(string CitizenId, IReadOnlyDictionary<Dataset, List<OriginRecord>> Records, DateOnly? CachedPeriod);
+public sealed record HolderRecords(string CitizenId, IReadOnlyDictionary<Dataset, List<OriginRecord>> Records, Period? CachedPeriod);

@@ -1,47 +1,50 @@
-using System.Globalization;
 using Npgsql;
 
 namespace Federation.Store.Postgres;
 
-// Verification's look-ups, as on SQLite (FederationStore.Holders): a holder's records in the staged
+// Verification's look-ups, as on SQLite (SqliteHolderLookups): a holder's records in the staged
 // data (live), or in the latest merged period holding a child's snapshot (cached), found through
 // the sealed tables' citizen and certificate indexes. Origins are bound as an array parameter.
-public sealed partial class PostgresStore : IHolderLookups
+public sealed class PostgresHolderLookups : IHolderLookups
 {
+    private readonly PostgresStore _db;
+
+    internal PostgresHolderLookups(PostgresStore db) => _db = db;
+
     public HolderRecords? FindStagedHolder(string citizenId)
     {
-        using var connection = _source.OpenConnection();
+        using var connection = _db.OpenConnection();
         return FindHolder(connection, citizenId, null);
     }
 
     public string? FindStagedCertificateHolder(string certificateNumber)
     {
-        using var connection = _source.OpenConnection();
+        using var connection = _db.OpenConnection();
         return FindCertificateHolder(connection, certificateNumber, null);
     }
 
     public HolderRecords? FindCachedHolder(string childId, string citizenId)
     {
-        using var connection = _source.OpenConnection();
+        using var connection = _db.OpenConnection();
         return CachedScope(connection, childId) is { } scope ? FindHolder(connection, citizenId, scope) : null;
     }
 
     public string? FindCachedCertificateHolder(string childId, string certificateNumber)
     {
-        using var connection = _source.OpenConnection();
+        using var connection = _db.OpenConnection();
         return CachedScope(connection, childId) is { } scope ? FindCertificateHolder(connection, certificateNumber, scope) : null;
     }
 
     public IReadOnlyList<string> ChildrenHolding(string citizenId)
     {
-        var latest = ListManifests().LastOrDefault(m => m.Sources.Count > 0);
+        var latest = _db.Periods.ListManifests().LastOrDefault(m => m.Sources.Count > 0);
         if (latest is null)
         {
             return [];
         }
-        using var connection = _source.OpenConnection();
+        using var connection = _db.OpenConnection();
         using var command = new NpgsqlCommand("SELECT DISTINCT origin FROM p_persons WHERE period = @period AND citizen_id = @citizen", connection);
-        command.Parameters.AddWithValue("period", latest.Period);
+        command.Parameters.AddWithValue("period", latest.Period.ToString());
         command.Parameters.AddWithValue("citizen", citizenId);
         var origins = new HashSet<string>(StringComparer.Ordinal);
         using (var reader = command.ExecuteReader())
@@ -54,7 +57,7 @@ public sealed partial class PostgresStore : IHolderLookups
         return [.. latest.Sources.Where(s => ReceivedOrigins(connection, s.ChildId, s.Period).Any(origins.Contains)).Select(s => s.ChildId)];
     }
 
-    private sealed record Scope(string Period, string[] Origins, DateOnly SnapshotPeriod);
+    private sealed record Scope(string Period, string[] Origins, Period SnapshotPeriod);
 
     // The latest merged period holding one of the child's snapshots: read newest first, stopping
     // at the first that names the child (usually the latest).
@@ -72,17 +75,17 @@ public sealed partial class PostgresStore : IHolderLookups
             {
                 var origins = ReceivedOrigins(connection, childId, source.Period);
                 return origins.Count == 0 ? null
-                    : new Scope(manifests[i].Period, [.. origins], DateOnly.ParseExact(source.Period, "yyyy-MM-dd", CultureInfo.InvariantCulture));
+                    : new Scope(manifests[i].Period.ToString(), [.. origins], source.Period);
             }
         }
         return null;
     }
 
-    private static List<string> ReceivedOrigins(NpgsqlConnection connection, string childId, string period)
+    private static List<string> ReceivedOrigins(NpgsqlConnection connection, string childId, Period period)
     {
         using var command = new NpgsqlCommand("SELECT origins FROM child_manifests WHERE child_id = @child AND period = @period", connection);
         command.Parameters.AddWithValue("child", childId);
-        command.Parameters.AddWithValue("period", period);
+        command.Parameters.AddWithValue("period", period.ToString());
         return command.ExecuteScalar() is string json ? System.Text.Json.JsonSerializer.Deserialize<List<string>>(json)! : [];
     }
 
@@ -92,10 +95,10 @@ public sealed partial class PostgresStore : IHolderLookups
         foreach (var dataset in Dataset.All.Where(d => d.CitizenColumn >= 0))
         {
             using var command = new NpgsqlCommand(scope is null
-                ? $"SELECT @owner, {Columns(dataset)} FROM s_{dataset.Name} WHERE citizen_id = @citizen ORDER BY 1, 2"
-                : $"SELECT origin, {Columns(dataset)} FROM p_{dataset.Name} WHERE citizen_id = @citizen AND period = @period AND origin = ANY(@origins) ORDER BY 1, 2", connection);
+                ? $"SELECT @owner, {PostgresStore.Columns(dataset)} FROM s_{dataset.Name} WHERE citizen_id = @citizen ORDER BY 1, 2"
+                : $"SELECT origin, {PostgresStore.Columns(dataset)} FROM p_{dataset.Name} WHERE citizen_id = @citizen AND period = @period AND origin = ANY(@origins) ORDER BY 1, 2", connection);
             command.Parameters.AddWithValue("citizen", citizenId);
-            command.Parameters.AddWithValue("owner", OwnerId);
+            command.Parameters.AddWithValue("owner", _db.OwnerId);
             if (scope is not null)
             {
                 command.Parameters.AddWithValue("period", scope.Period);
@@ -105,7 +108,7 @@ public sealed partial class PostgresStore : IHolderLookups
             var rows = new List<OriginRecord>();
             while (reader.Read())
             {
-                rows.Add(new OriginRecord(reader.GetString(0), ReadRow(reader, dataset, 1)));
+                rows.Add(new OriginRecord(reader.GetString(0), PostgresStore.ReadRow(reader, dataset, 1)));
             }
             records[dataset] = rows;
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -7,53 +6,57 @@ using NpgsqlTypes;
 
 namespace Federation.Store.Postgres;
 
-// A parent's side of exchange on PostgreSQL, with SQLite's semantics (FederationStore.Children):
+// A parent's side of exchange on PostgreSQL, with SQLite's semantics (SqliteChildTransfers):
 // a transfer lands batch by batch in c_ (one transaction per batch, the cursor advanced with it),
 // and is committed — its manifest written, its rows immutable from then on — only when the counts
 // and the digest of what arrived equal the child's manifest; otherwise its rows are deleted.
 // Received rows are bulk-loaded with binary COPY into a temporary table, then moved into the
 // child's partition; a batch received again lands on the same keys and changes nothing.
-public sealed partial class PostgresStore : IChildTransfers
+public sealed class PostgresChildTransfers : IChildTransfers
 {
-    public TransferState? GetTransfer(string childId, DateOnly period)
+    private readonly PostgresStore _db;
+
+    internal PostgresChildTransfers(PostgresStore db) => _db = db;
+
+    public TransferState? GetTransfer(string childId, Period period)
     {
-        using var connection = _source.OpenConnection();
+        using var connection = _db.OpenConnection();
         using var command = new NpgsqlCommand("SELECT digest, dataset, after_origin, after_key, records FROM transfers WHERE child_id = @child AND period = @period", connection);
         command.Parameters.AddWithValue("child", childId);
-        command.Parameters.AddWithValue("period", Iso(period));
+        command.Parameters.AddWithValue("period", period.ToString());
         using var reader = command.ExecuteReader();
         return reader.Read() ? new TransferState(childId, period, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4)) : null;
     }
 
-    public TransferState BeginTransfer(string childId, DateOnly period, string digest, DateTimeOffset now)
+    public TransferState BeginTransfer(string childId, Period period, string digest, DateTimeOffset now)
     {
         var existing = GetTransfer(childId, period);
         if (existing is not null && existing.Digest == digest)
         {
             return existing;
         }
-        WithWriteTransaction((connection, transaction) =>
+        _db.WithWriteTransaction((connection, transaction) =>
         {
             foreach (var dataset in Dataset.All)
             {
-                Execute(connection, transaction, $"CREATE TABLE IF NOT EXISTS {ChildPartition(dataset, childId)} PARTITION OF c_{dataset.Name} FOR VALUES IN ({Literal(childId)})");
+                PostgresStore.Execute(connection, transaction, $"CREATE TABLE IF NOT EXISTS {ChildPartition(dataset, childId)} PARTITION OF c_{dataset.Name} FOR VALUES IN ({Literal(childId)})");
             }
             DiscardTransfer(connection, transaction, childId, period);
-            Execute(connection, transaction, "INSERT INTO transfers (child_id, period, digest, dataset, after_origin, after_key, records, updated_at) VALUES (@child, @period, @digest, '', '', '', 0, @now)",
-                ("child", childId), ("period", Iso(period)), ("digest", digest), ("now", Stamp(now)));
+            PostgresStore.Execute(connection, transaction, "INSERT INTO transfers (child_id, period, digest, dataset, after_origin, after_key, records, updated_at) VALUES (@child, @period, @digest, '', '', '', 0, @now)",
+                ("child", childId), ("period", period.ToString()), ("digest", digest), ("now", PostgresStore.Stamp(now)));
         });
         return new TransferState(childId, period, digest, "", "", "", 0);
     }
 
-    public void AppendTransfer(string childId, DateOnly period, Dataset dataset, IReadOnlyList<OriginRecord> records, DateTimeOffset now) =>
+    public void AppendTransfer(string childId, Period period, Dataset dataset, IReadOnlyList<OriginRecord> records, DateTimeOffset now) =>
         AppendTransferPacked(childId, period, dataset, [PackedRecords.Pack(dataset, records, childId)], now);
 
-    public void AppendTransferPacked(string childId, DateOnly period, Dataset dataset, IReadOnlyList<ReadOnlyMemory<byte>> batches, DateTimeOffset now)
+    public void AppendTransferPacked(string childId, Period period, Dataset dataset, IReadOnlyList<ReadOnlyMemory<byte>> batches, DateTimeOffset now)
     {
-        WithWriteTransaction((connection, transaction) =>
+        _db.WithWriteTransaction((connection, transaction) =>
         {
-            var columns = Columns(dataset);
-            Execute(connection, transaction, $"CREATE TEMP TABLE IF NOT EXISTS incoming_{dataset.Name} (LIKE c_{dataset.Name}) ON COMMIT DELETE ROWS");
+            var columns = PostgresStore.Columns(dataset);
+            PostgresStore.Execute(connection, transaction, $"CREATE TEMP TABLE IF NOT EXISTS incoming_{dataset.Name} (LIKE c_{dataset.Name}) ON COMMIT DELETE ROWS");
             long count = 0;
             using (var copy = connection.BeginBinaryImport($"COPY incoming_{dataset.Name} (child_id, period, origin, {columns}) FROM STDIN (FORMAT BINARY)"))
             {
@@ -63,7 +66,7 @@ public sealed partial class PostgresStore : IChildTransfers
                     {
                         copy.StartRow();
                         copy.Write(childId, NpgsqlDbType.Text);
-                        copy.Write(Iso(period), NpgsqlDbType.Text);
+                        copy.Write(period.ToString(), NpgsqlDbType.Text);
                         copy.Write(Encoding.UTF8.GetString(line[fields[0]]), NpgsqlDbType.Text);
                         for (var i = 0; i < dataset.Columns.Count; i++)
                         {
@@ -85,7 +88,7 @@ public sealed partial class PostgresStore : IChildTransfers
             {
                 return;
             }
-            Execute(connection, transaction, $"INSERT INTO c_{dataset.Name} SELECT * FROM incoming_{dataset.Name} ON CONFLICT DO NOTHING");
+            PostgresStore.Execute(connection, transaction, $"INSERT INTO c_{dataset.Name} SELECT * FROM incoming_{dataset.Name} ON CONFLICT DO NOTHING");
             var (origin, key) = PackedRecords.LastPosition(batches[^1].Span);
             using var cursor = new NpgsqlCommand("UPDATE transfers SET dataset = @dataset, after_origin = @origin, after_key = @key, records = records + @count, updated_at = @now WHERE child_id = @child AND period = @period",
                 connection, transaction);
@@ -93,27 +96,27 @@ public sealed partial class PostgresStore : IChildTransfers
             cursor.Parameters.AddWithValue("origin", origin);
             cursor.Parameters.AddWithValue("key", key);
             cursor.Parameters.AddWithValue("count", count);
-            cursor.Parameters.AddWithValue("now", Stamp(now));
+            cursor.Parameters.AddWithValue("now", PostgresStore.Stamp(now));
             cursor.Parameters.AddWithValue("child", childId);
-            cursor.Parameters.AddWithValue("period", Iso(period));
+            cursor.Parameters.AddWithValue("period", period.ToString());
             cursor.ExecuteNonQuery();
         });
     }
 
-    public TransferDigest OpenTransferDigest(string childId, DateOnly period)
+    public TransferDigest OpenTransferDigest(string childId, Period period)
     {
         var digest = new TransferDigest();
-        using var connection = _source.OpenConnection();
-        DigestReceivedRows(connection, null, childId, Iso(period), digest);
+        using var connection = _db.OpenConnection();
+        DigestReceivedRows(connection, null, childId, period.ToString(), digest);
         return digest;
     }
 
     public Manifest CommitTransfer(string childId, Manifest expected, DateTimeOffset now, TransferDigest? received = null)
     {
-        var period = Iso(expected.AsOf);
+        var period = expected.Period.ToString();
         Manifest? committed = null;
         string? mismatch = null;
-        WithWriteTransaction((connection, transaction) =>
+        _db.WithWriteTransaction((connection, transaction) =>
         {
             using var owned = received is null ? new TransferDigest() : null;
             var digest = received ?? owned!;
@@ -128,13 +131,13 @@ public sealed partial class PostgresStore : IChildTransfers
                 ?? (actual != expected.Digest ? $"the received data's digest is {actual}, the manifest says {expected.Digest}" : null);
             if (mismatch is not null)
             {
-                DiscardTransfer(connection, transaction, childId, expected.AsOf);
+                DiscardTransfer(connection, transaction, childId, expected.Period);
                 return;
             }
-            Execute(connection, transaction, "INSERT INTO child_manifests (child_id, period, counts, digest, sealed_at, received_at, origins) VALUES (@child, @period, @counts, @digest, @sealed, @now, @origins)",
+            PostgresStore.Execute(connection, transaction, "INSERT INTO child_manifests (child_id, period, counts, digest, sealed_at, received_at, origins) VALUES (@child, @period, @counts, @digest, @sealed, @now, @origins)",
                 ("child", childId), ("period", period), ("counts", JsonSerializer.Serialize(counts)), ("digest", expected.Digest),
-                ("sealed", Stamp(expected.SealedAt)), ("now", Stamp(now)), ("origins", JsonSerializer.Serialize(digest.Origins)));
-            Execute(connection, transaction, "DELETE FROM transfers WHERE child_id = @child AND period = @period", ("child", childId), ("period", period));
+                ("sealed", PostgresStore.Stamp(expected.SealedAt)), ("now", PostgresStore.Stamp(now)), ("origins", JsonSerializer.Serialize(digest.Origins)));
+            PostgresStore.Execute(connection, transaction, "DELETE FROM transfers WHERE child_id = @child AND period = @period", ("child", childId), ("period", period));
             committed = expected with { Counts = counts };
         });
         return committed ?? throw new StoreException($"The snapshot of {childId} for {period} does not match its manifest ({mismatch}); it was discarded, not committed.");
@@ -142,7 +145,7 @@ public sealed partial class PostgresStore : IChildTransfers
 
     public IReadOnlyList<Manifest> ListChildManifests(string childId)
     {
-        using var connection = _source.OpenConnection();
+        using var connection = _db.OpenConnection();
         using var command = new NpgsqlCommand("SELECT period, counts, digest, sealed_at, '[]' FROM child_manifests WHERE child_id = @child ORDER BY period", connection);
         command.Parameters.AddWithValue("child", childId);
         using var reader = command.ExecuteReader();
@@ -153,7 +156,7 @@ public sealed partial class PostgresStore : IChildTransfers
     {
         foreach (var dataset in Dataset.All)
         {
-            using var command = new NpgsqlCommand($"SELECT origin, {Columns(dataset)} FROM c_{dataset.Name} WHERE child_id = @child AND period = @period ORDER BY origin, {dataset.KeyColumn}",
+            using var command = new NpgsqlCommand($"SELECT origin, {PostgresStore.Columns(dataset)} FROM c_{dataset.Name} WHERE child_id = @child AND period = @period ORDER BY origin, {dataset.KeyColumn}",
                 connection, transaction);
             command.Parameters.AddWithValue("child", childId);
             command.Parameters.AddWithValue("period", period);
@@ -169,7 +172,7 @@ public sealed partial class PostgresStore : IChildTransfers
             }
             while (reader.Read())
             {
-                batch.Add(new OriginRecord(reader.GetString(0), ReadRow(reader, dataset, 1)));
+                batch.Add(new OriginRecord(reader.GetString(0), PostgresStore.ReadRow(reader, dataset, 1)));
                 if (batch.Count == 4096)
                 {
                     Flush();
@@ -179,13 +182,13 @@ public sealed partial class PostgresStore : IChildTransfers
         }
     }
 
-    private static void DiscardTransfer(NpgsqlConnection connection, NpgsqlTransaction transaction, string childId, DateOnly period)
+    private static void DiscardTransfer(NpgsqlConnection connection, NpgsqlTransaction transaction, string childId, Period period)
     {
         foreach (var dataset in Dataset.All)
         {
-            Execute(connection, transaction, $"DELETE FROM c_{dataset.Name} WHERE child_id = @child AND period = @period", ("child", childId), ("period", Iso(period)));
+            PostgresStore.Execute(connection, transaction, $"DELETE FROM c_{dataset.Name} WHERE child_id = @child AND period = @period", ("child", childId), ("period", period.ToString()));
         }
-        Execute(connection, transaction, "DELETE FROM transfers WHERE child_id = @child AND period = @period", ("child", childId), ("period", Iso(period)));
+        PostgresStore.Execute(connection, transaction, "DELETE FROM transfers WHERE child_id = @child AND period = @period", ("child", childId), ("period", period.ToString()));
     }
 
     // c_persons_city_440100_1a2b3c: readable, and unique (node ids may differ only in '-' vs '_').
@@ -194,32 +197,4 @@ public sealed partial class PostgresStore : IChildTransfers
 
     private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
-    private void WithWriteTransaction(Action<NpgsqlConnection, NpgsqlTransaction> action)
-    {
-        _writeGate.Wait();
-        try
-        {
-            using var connection = _source.OpenConnection();
-            using var transaction = connection.BeginTransaction();
-            Execute(connection, transaction, "SELECT pg_advisory_xact_lock(727400001)");
-            action(connection, transaction);
-            transaction.Commit();
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
-
-    private static void Execute(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        using var command = new NpgsqlCommand(sql, connection, transaction);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-        command.ExecuteNonQuery();
-    }
-
-    private static string Stamp(DateTimeOffset time) => time.ToString("O", CultureInfo.InvariantCulture);
 }

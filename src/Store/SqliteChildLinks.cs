@@ -3,43 +3,45 @@ using System.Globalization;
 namespace Federation.Store;
 
 // The parent's record of its child links (see ChildLink).
-public sealed partial class FederationStore : IChildLinks
+public sealed class SqliteChildLinks : IChildLinks
 {
+    private readonly FederationStore _db;
+
+    internal SqliteChildLinks(FederationStore db) => _db = db;
+
     /// <summary>Records a successful pull (or a check that found the snapshot already received).</summary>
-    public void RecordPullSuccess(string childId, string period, string digest, long records, long bytes, DateTimeOffset now) =>
-        WithWriteTransaction(transaction => Execute(transaction, """
+    public void RecordPullSuccess(string childId, Period period, string digest, long records, long bytes, DateTimeOffset now) =>
+        _db.WithWriteTransaction(transaction => _db.Execute(transaction, """
             INSERT INTO child_links (child_id, last_attempt_at, last_success_at, period, digest, records, bytes)
             VALUES ($child, $now, $now, $period, $digest, CAST($records AS INTEGER), CAST($bytes AS INTEGER))
             ON CONFLICT(child_id) DO UPDATE SET last_attempt_at = $now, last_success_at = $now, period = $period, digest = $digest,
               records = CASE WHEN CAST($records AS INTEGER) > 0 THEN CAST($records AS INTEGER) ELSE child_links.records END,
               bytes = CASE WHEN CAST($bytes AS INTEGER) > 0 THEN CAST($bytes AS INTEGER) ELSE child_links.bytes END
-            """, ("$child", childId), ("$now", Stamp(now)), ("$period", period), ("$digest", digest),
+            """, ("$child", childId), ("$now", FederationStore.Stamp(now)), ("$period", period.ToString()), ("$digest", digest),
             ("$records", records.ToString(CultureInfo.InvariantCulture)), ("$bytes", bytes.ToString(CultureInfo.InvariantCulture))));
 
     /// <summary>Records a failed pull; the last good snapshot stays.</summary>
     public void RecordPullFailure(string childId, string error, DateTimeOffset now) =>
-        WithWriteTransaction(transaction => Execute(transaction, """
+        _db.WithWriteTransaction(transaction => _db.Execute(transaction, """
             INSERT INTO child_links (child_id, last_attempt_at, last_error, last_error_at) VALUES ($child, $now, $error, $now)
             ON CONFLICT(child_id) DO UPDATE SET last_attempt_at = $now, last_error = $error, last_error_at = $now
-            """, ("$child", childId), ("$now", Stamp(now)), ("$error", error)));
+            """, ("$child", childId), ("$now", FederationStore.Stamp(now)), ("$error", error)));
 
     /// <summary>Every recorded child link.</summary>
     public IReadOnlyList<ChildLink> ListChildLinks()
     {
-        using var connection = OpenReader();
+        using var connection = _db.OpenReader();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT child_id, last_attempt_at, last_success_at, period, digest, records, bytes, last_error, last_error_at FROM child_links ORDER BY child_id";
         using var reader = command.ExecuteReader();
         var links = new List<ChildLink>();
         while (reader.Read())
         {
-            links.Add(new ChildLink(reader.GetString(0), Parse(reader.GetString(1))!.Value, Parse(reader.GetString(2)), reader.GetString(3), reader.GetString(4),
+            links.Add(new ChildLink(reader.GetString(0), Parse(reader.GetString(1))!.Value, Parse(reader.GetString(2)), Period.TryParse(reader.GetString(3), out var period) ? period : null, reader.GetString(4),
                 reader.GetInt64(5), reader.GetInt64(6), reader.GetString(7), Parse(reader.GetString(8))));
         }
         return links;
     }
-
-    private static string Stamp(DateTimeOffset time) => time.ToString("O", CultureInfo.InvariantCulture);
 
     private static DateTimeOffset? Parse(string text) => text.Length == 0 ? null : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture);
 }
