@@ -109,6 +109,26 @@ public sealed class FederationClient : IDisposable
     }
 
     /// <summary>
+    /// Enterprise monitoring's summary of a survey month (YYYY-MM) from a sealed period (default: the
+    /// latest): totals, by city, by industry section, and the early-warning list (a reduction of at
+    /// least <paramref name="warnPercent"/> % or <paramref name="warnPeople"/> people; 0 = 10 % / 50).
+    /// </summary>
+    public Task<EnterpriseSummary> GetEnterpriseSummaryAsync(string month, string? period = null, int warnPercent = 0, long warnPeople = 0,
+        CancellationToken cancellationToken = default)
+    {
+        if (month.Length != 7 || !DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            throw new ArgumentException($"'{month}' is not a survey month YYYY-MM.", nameof(month));
+        }
+        CheckDate(period, nameof(period));
+        ArgumentOutOfRangeException.ThrowIfNegative(warnPercent);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(warnPercent, 100);
+        ArgumentOutOfRangeException.ThrowIfNegative(warnPeople);
+        var request = new GetEnterpriseSummaryRequest { Month = month, Period = period ?? "", WarnPercent = warnPercent, WarnPeople = warnPeople };
+        return CallIdempotentAsync("get enterprise summary", options => new Statistics.StatisticsClient(_channel).GetEnterpriseSummaryAsync(request, options).ResponseAsync, cancellationToken);
+    }
+
+    /// <summary>
     /// Asks a parent node to pull one child (or all) now, for a period (YYYY-MM-DD) or the latest.
     /// Returns at once with the operation to follow with <see cref="GetOperationAsync"/>. Not retried.
     /// </summary>

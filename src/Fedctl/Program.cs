@@ -58,6 +58,16 @@ var stats = new Command("stats", "Indicators R-10 … R-14 (new urban employment
 stats.SetAction((parse, ct) => RunAsync(parse, (client, output) => StatsCommand.RunAsync(client, output, parse.GetValue(periodOption), parse.GetValue(fromOption),
     parse.GetValue(toOption), parse.GetValue(divisionOption), parse.GetValue(employedOption), parse.GetValue(calendarMonthOption), ct)));
 
+var monthOption = new Option<string>("--month") { Description = "Survey month, YYYY-MM.", Required = true };
+var warnPercentOption = new Option<int>("--warn-percent") { Description = "Early warning: a reduction of at least this % of the baseline (default 10)." };
+var warnPeopleOption = new Option<long>("--warn-people") { Description = "… or of at least this many people (default 50)." };
+var enterprises = new Command("enterprises", "Enterprise monitoring (企业用工定点监测): a survey month's head counts by city and industry, reductions, and the early-warning list, from a sealed period.")
+{
+    monthOption, periodOption, warnPercentOption, warnPeopleOption,
+};
+enterprises.SetAction((parse, ct) => RunAsync(parse, (client, output) => EnterprisesCommand.RunAsync(client, output, parse.GetValue(monthOption)!, parse.GetValue(periodOption),
+    parse.GetValue(warnPercentOption), parse.GetValue(warnPeopleOption), ct)));
+
 var pathsArgument = new Argument<string[]>("paths") { Description = "Export files (persons.csv, employment.jsonl, …) or directories holding them.", Arity = ArgumentArity.OneOrMore };
 var sealOption = new Option<string?>("--seal") { Description = "After importing, seal the period as of this date (YYYY-MM-DD)." };
 var encodingOption = new Option<string?>("--encoding")
@@ -186,6 +196,7 @@ root.Subcommands.Add(check);
 root.Subcommands.Add(findings);
 root.Subcommands.Add(resync);
 root.Subcommands.Add(stats);
+root.Subcommands.Add(enterprises);
 root.Subcommands.Add(ingest);
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

@@ -3,12 +3,14 @@ namespace Federation.Store;
 /// <summary>
 /// One dataset of the national standard (proto/federation/v1/records.proto): its name, its
 /// columns (the proto's field names, in field order) and its natural key (the first column).
-/// Every dataset has <c>citizen_id</c> (except employers), <c>handling_division</c> and <c>valid</c>.
+/// Every dataset has <c>handling_division</c> and <c>valid</c>; the worker datasets have
+/// <c>citizen_id</c> (employers and the enterprise monitoring datasets do not).
 /// </summary>
 public sealed class Dataset
 {
-    private Dataset(string name, string chineseName, string[] columns)
+    private Dataset(string name, string chineseName, string[] columns, int sinceVersion = 1)
     {
+        SinceVersion = sinceVersion;
         Name = name;
         ChineseName = chineseName;
         Columns = columns;
@@ -18,6 +20,16 @@ public sealed class Dataset
     }
 
     public string Name { get; }
+
+    /// <summary>
+    /// The schema version that added the dataset. Datasets added after version 2 enter a snapshot's
+    /// digest only when the snapshot holds records of them, so every period sealed before them keeps
+    /// its digest (<see cref="SnapshotDigest"/>).
+    /// </summary>
+    public int SinceVersion { get; }
+
+    /// <summary>Whether the digest names the dataset even when it has no records (the original datasets).</summary>
+    public bool DigestedWhenEmpty => SinceVersion <= 2;
     public string ChineseName { get; }
 
     /// <summary>Column names; the first is the natural key.</summary>
@@ -58,8 +70,22 @@ public sealed class Dataset
     public static readonly Dataset Benefits = new("benefits", "享受失业保险待遇",
         ["benefit_id", "citizen_id", "start_date", "end_date", "monthly_amount", "handling_division", "valid"]);
 
+    /// <summary>A sample entry of enterprise employment monitoring (监测企业): one enterprise in this city's sample.</summary>
+    public static readonly Dataset Enterprises = new("enterprises", "监测企业",
+        ["credit_code", "name", "division", "industry", "size_class", "ownership", "joined_month", "baseline_count", "left_month", "leave_reason", "handling_division", "valid"],
+        sinceVersion: 3);
+
+    /// <summary>A monitored enterprise's monthly head-count report (企业用工月报).</summary>
+    public static readonly Dataset EnterpriseReports = new("enterprise_reports", "企业用工月报",
+        ["report_id", "credit_code", "survey_month", "baseline_month", "baseline_count", "current_count", "change", "change_pct",
+         "reduction_type", "reason_1", "reason_2", "reason_3", "contracted", "hired", "separated", "handling_division", "valid"],
+        sinceVersion: 3);
+
     /// <summary>All datasets in dependency order (a dataset only refers to earlier ones): the import order and the digest order.</summary>
-    public static readonly IReadOnlyList<Dataset> All = [Persons, Employers, Certificates, Employment, Unemployment, Assistance, Policies, Benefits];
+    public static readonly IReadOnlyList<Dataset> All = [Persons, Employers, Certificates, Employment, Unemployment, Assistance, Policies, Benefits, Enterprises, EnterpriseReports];
+
+    /// <summary>The datasets a store of schema <paramref name="version"/> has (a migration works on those).</summary>
+    public static IReadOnlyList<Dataset> UpTo(int version) => [.. All.Where(d => d.SinceVersion <= version)];
 
     public static Dataset? Find(string name) => All.FirstOrDefault(d => d.Name == name);
 }

@@ -210,17 +210,18 @@ public sealed class FederationStore : INodeStore
 
     // The digest of a sealed period, read in canonical order — origin, then natural key, the
     // primary key's order, so no sort — as packed lines, which are the digest's own encoding.
-    internal static string ComputeReceivedDigest(SqliteConnection connection, string childId, string period)
+    internal static string ComputeReceivedDigest(SqliteConnection connection, string childId, string period, IReadOnlyList<Dataset>? datasets = null)
     {
         using var digest = new TransferDigest();
-        DigestReceivedRows(connection, childId, period, digest);
+        DigestReceivedRows(connection, childId, period, digest, datasets);
         return digest.Finish();
     }
 
-    internal static string ComputeDigest(SqliteConnection connection, string period)
+    // datasets: those the store's tables hold (a migration digests an older schema's); default all.
+    internal static string ComputeDigest(SqliteConnection connection, string period, IReadOnlyList<Dataset>? datasets = null)
     {
         using var digest = new SnapshotDigest();
-        foreach (var dataset in Dataset.All)
+        foreach (var dataset in datasets ?? Dataset.All)
         {
             digest.BeginDataset(dataset);
             foreach (var batch in ReadPacked(connection,
@@ -267,9 +268,9 @@ public sealed class FederationStore : INodeStore
 
     // The stored rows of a transfer, in canonical order, into the digest (on the connection's
     // current transaction, if any).
-    internal static void DigestReceivedRows(SqliteConnection connection, string childId, string period, TransferDigest digest)
+    internal static void DigestReceivedRows(SqliteConnection connection, string childId, string period, TransferDigest digest, IReadOnlyList<Dataset>? datasets = null)
     {
-        foreach (var dataset in Dataset.All)
+        foreach (var dataset in datasets ?? Dataset.All)
         {
             foreach (var batch in ReadPacked(connection,
                 $"SELECT origin, {string.Join(", ", dataset.Columns)} FROM c_{dataset.Name} WHERE child_id = ?1 AND period = ?2 ORDER BY origin, {dataset.KeyColumn}",

@@ -24,7 +24,11 @@ public sealed record EmploymentStart(string RegistrationId, string CitizenId, st
 /// <summary>An assistance-target exit (R-12 candidates).</summary>
 public sealed record AssistanceExit(string CitizenId, DateOnly Exit, string HandlingDivision);
 
-/// <summary>The store's answers the indicator rules (R-10 … R-13) are computed from.</summary>
+/// <summary>A monthly report of a monitored enterprise with its sample entry's attributes (enterprise monitoring).</summary>
+public sealed record MonitoredReport(string Origin, string CreditCode, string Name, string Industry, string SizeClass, string HandlingDivision,
+    long Baseline, long Current, string ReductionType, IReadOnlyList<string> Reasons);
+
+/// <summary>The store's answers the indicator rules (R-10 … R-13) and the enterprise monitoring summaries are computed from.</summary>
 public interface IIndicatorQueries
 {
     /// <summary>A read session over one scope, with its statements prepared; dispose it when done.</summary>
@@ -58,6 +62,12 @@ public interface IIndicatorReader : IDisposable
 
     /// <summary>Persons (and the handling division) with an unemployment registration open on <paramref name="on"/>.</summary>
     IEnumerable<(string CitizenId, string HandlingDivision)> UnemployedOn(DateOnly on);
+
+    /// <summary>
+    /// The valid monthly reports of <paramref name="surveyMonth"/> (YYYY-MM) of valid sample entries,
+    /// with their entry's attributes, ordered by origin and credit code.
+    /// </summary>
+    IEnumerable<MonitoredReport> EnterpriseReports(string surveyMonth);
 }
 
 /// <summary>
@@ -97,6 +107,15 @@ internal sealed class IndicatorSql(string table, string scope, Func<string, stri
     public string AssistanceExits => $"""
         SELECT citizen_id, exit_date, handling_division FROM {table}assistance
         WHERE {scope} AND valid = 1 AND exit_date >= @from AND exit_date <= @to AND {inList("exit_reason", "@reasons")}
+        """;
+
+    // Both sides filtered by the scope first (a join would make its columns ambiguous).
+    public string EnterpriseReports => $"""
+        SELECT r.origin, r.credit_code, e.name, e.industry, e.size_class, e.handling_division, r.baseline_count, r.current_count,
+               r.reduction_type, r.reason_1, r.reason_2, r.reason_3
+        FROM (SELECT * FROM {table}enterprise_reports WHERE {scope} AND valid = 1 AND survey_month = @month) r
+        JOIN (SELECT * FROM {table}enterprises WHERE {scope} AND valid = 1) e ON e.origin = r.origin AND e.credit_code = r.credit_code
+        ORDER BY r.origin, r.credit_code
         """;
 
     public string UnemployedOn => $"""
@@ -197,6 +216,19 @@ internal sealed class IndicatorReader : IIndicatorReader
         while (reader.Read())
         {
             yield return (reader.GetString(0), reader.GetString(1));
+        }
+    }
+
+    public IEnumerable<MonitoredReport> EnterpriseReports(string surveyMonth)
+    {
+        using var command = Prepare(_rows, _sql.EnterpriseReports, "month");
+        Set(command, ("month", surveyMonth));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return new MonitoredReport(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+                long.Parse(reader.GetString(6), CultureInfo.InvariantCulture), long.Parse(reader.GetString(7), CultureInfo.InvariantCulture), reader.GetString(8),
+                [.. new[] { reader.GetString(9), reader.GetString(10), reader.GetString(11) }.Where(r => r.Length > 0)]);
         }
     }
 

@@ -32,6 +32,11 @@ public static class SealRules
                 }
             }
         }
+        // A month (YYYY-MM, enterprise monitoring) is over on its last day.
+        if (latest.Length == 7 && DateOnly.TryParseExact(latest + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var first))
+        {
+            latest = new Period(first.AddMonths(1).AddDays(-1)).ToString();
+        }
         return found.Count == 0 ? null
             : $"Period {period} cannot be sealed: staged records are dated after it — {string.Join("; ", found)}. " +
               $"A period holds what had happened by its date; seal as of {latest} or later, or correct the dates at the source.";
@@ -49,8 +54,13 @@ public static class SealRules
         return period > today ? $"Period {period} is in the future (today is {today}, Beijing time); a period is sealed on or after its as-of date." : null;
     }
 
-    /// <summary>A dataset's date columns (ISO text, so they compare as text).</summary>
-    internal static IEnumerable<string> DateColumns(Dataset dataset) => dataset.Columns.Where(c => c.EndsWith("_date", StringComparison.Ordinal));
+    /// <summary>
+    /// A dataset's date columns (ISO text, so they compare as text) and month columns (YYYY-MM):
+    /// a month compares after a period's date exactly when it is a later month ('2026-10' &lt;
+    /// '2026-10-31' &lt; '2026-11'), so one comparison serves both.
+    /// </summary>
+    internal static IEnumerable<string> DateColumns(Dataset dataset) =>
+        dataset.Columns.Where(c => c.EndsWith("_date", StringComparison.Ordinal) || c.EndsWith("_month", StringComparison.Ordinal));
 
     /// <summary>Why <paramref name="period"/> cannot follow <paramref name="latest"/>, or null.</summary>
     internal static string? OrderProblem(string period, string? latest) =>

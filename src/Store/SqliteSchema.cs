@@ -16,7 +16,8 @@ internal static class SqliteSchema
     // 2: sealed and received rows carry their origin (the node whose staging they came from), so
     // a parent's merged period can hold the same natural key from two children; manifests list
     // the children's snapshots a merged period was sealed from; findings (比对).
-    public const int Version = 2;
+    // 3: enterprise employment monitoring (enterprises, enterprise_reports).
+    public const int Version = 3;
 
     private static string Columns(Dataset dataset) =>
         string.Join(", ", dataset.Columns.Select(c => c == "valid" ? "valid INTEGER NOT NULL" : $"{c} TEXT NOT NULL"));

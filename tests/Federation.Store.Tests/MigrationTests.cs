@@ -49,11 +49,14 @@ public sealed class MigrationTests : IDisposable
 
         using var store = FederationStore.Open(new StoreOptions { Path = path, NodeId = "city-440100" });
 
-        Assert.Single(store.MigrationsApplied);
+        Assert.Equal(2, store.MigrationsApplied.Count);
         Assert.StartsWith("schema v1 → v2: ", store.MigrationsApplied[0], StringComparison.Ordinal);
-        Assert.True(File.Exists(path + ".before-v2.db"));
-        Assert.Equal("1", Scalar(path + ".before-v2.db", "SELECT value FROM meta WHERE key = 'schema_version'"));
-        Assert.Equal("2", Scalar(path, "SELECT value FROM meta WHERE key = 'schema_version'"));
+        Assert.StartsWith("schema v2 → v3: enterprise employment monitoring", store.MigrationsApplied[1], StringComparison.Ordinal);
+        // One copy before the whole upgrade, named after the version it leads to.
+        Assert.True(File.Exists(path + ".before-v3.db"));
+        Assert.Equal("1", Scalar(path + ".before-v3.db", "SELECT value FROM meta WHERE key = 'schema_version'"));
+        Assert.Equal("3", Scalar(path, "SELECT value FROM meta WHERE key = 'schema_version'"));
+        Assert.Equal("0", Scalar(path, "SELECT count(*) FROM p_enterprise_reports"));
         var manifests = store.Periods.ListManifests();
         Assert.Equal([October, MidNovember], manifests.Select(m => m.AsOf));
         Assert.Equal(143, manifests[0].Counts.Values.Sum());
@@ -138,7 +141,7 @@ public sealed class MigrationTests : IDisposable
         var drill = StoreBackups.Drill(backup, "city-440100", _directory.File("scratch"));
 
         Assert.True(drill.Ok, string.Join("; ", drill.Problems));
-        Assert.Equal((2, 2), (drill.SchemaVersion, drill.Periods.Count));
+        Assert.Equal((3, 2), (drill.SchemaVersion, drill.Periods.Count));
         Assert.Equal("1", Scalar(backup, "SELECT value FROM meta WHERE key = 'schema_version'"));
         Assert.Empty(Directory.GetFiles(_directory.File("scratch")));
     }
@@ -154,14 +157,14 @@ public sealed class MigrationTests : IDisposable
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE meta SET value = '3' WHERE key = 'schema_version'";
+            command.CommandText = "UPDATE meta SET value = '4' WHERE key = 'schema_version'";
             command.ExecuteNonQuery();
         }
 
         var refused = Assert.Throws<StoreException>(() => FederationStore.Open(new StoreOptions { Path = path }));
 
-        Assert.Equal("The database has schema version 3; this software reads version 2 and never downgrades a store. Use the newer software (or restore a backup made by this version).", refused.Message);
-        Assert.Equal("3", Scalar(path, "SELECT value FROM meta WHERE key = 'schema_version'"));
-        Assert.False(File.Exists(path + ".before-v3.db") || File.Exists(path + ".before-v2.db"));
+        Assert.Equal("The database has schema version 4; this software reads version 3 and never downgrades a store. Use the newer software (or restore a backup made by this version).", refused.Message);
+        Assert.Equal("4", Scalar(path, "SELECT value FROM meta WHERE key = 'schema_version'"));
+        Assert.False(File.Exists(path + ".before-v4.db") || File.Exists(path + ".before-v3.db"));
     }
 }

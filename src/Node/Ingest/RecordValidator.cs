@@ -68,6 +68,12 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
                 row.NotBefore("end_date", row.Date("end_date", required: false, today: null), "start_date", start);
                 row.Amount("amount");
                 break;
+            case "enterprises":
+                ValidateEnterprise(row);
+                break;
+            case "enterprise_reports":
+                ValidateReport(row);
+                break;
             case "benefits":
                 row.Text("benefit_id", required: true, maxLength: 40);
                 row.Person("citizen_id");
@@ -91,6 +97,16 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
     /// </summary>
     public static void CheckAgainstStaged(Dataset dataset, string[] values, IStagingTransaction staging, List<(string Field, string Reason)> errors)
     {
+        if (dataset == Dataset.Enterprises)
+        {
+            CheckSampleEntry(values, staging, errors);
+            return;
+        }
+        if (dataset == Dataset.EnterpriseReports)
+        {
+            CheckReport(values, staging, errors);
+            return;
+        }
         if (dataset.CitizenColumn < 0 || dataset == Dataset.Persons || HasError(errors, "citizen_id"))
         {
             return;
@@ -132,6 +148,135 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
         }
         return false;
     }
+
+    // Enterprise monitoring (DOMAIN.md, "Our precise reading of enterprise monitoring").
+    private void ValidateEnterprise(Row row)
+    {
+        if (row.Credit("credit_code", required: true) is { } code && divisions.CheckDated(code.DivisionCode, null) is { } division)
+        {
+            row.Fail("credit_code", $"characters 3–8 must be a division code: {code.DivisionCode} {division}");
+        }
+        row.Text("name", required: true, maxLength: 200);
+        row.KnownDivision("division", divisions);
+        row.Industry("industry");
+        if (row.Code("size_class", EnterpriseMonitoring.SizeClasses, required: true) == "micro")
+        {
+            row.Fail("size_class", "is micro; micro enterprises are not sampled (人社部发〔2009〕152号)");
+        }
+        row.Code("ownership", [.. EnterpriseMonitoring.Ownership.Keys], required: true);
+        var joined = row.Month("joined_month", required: true, today);
+        row.Count("baseline_count", required: true);
+        var left = row.Month("left_month", required: false, today: null);
+        if (left is not null && joined is not null && string.CompareOrdinal(left, joined) <= 0)
+        {
+            row.Fail("left_month", $"is {left}, not after joined_month {joined}: an enterprise reports from the month after it joins");
+        }
+        var reason = row.Code("leave_reason", [.. EnterpriseMonitoring.LeaveReasons.Keys], required: left is not null);
+        if (reason is not null && left is null)
+        {
+            row.Fail("leave_reason", "is given but left_month is empty; a reason belongs to a recorded leaving");
+        }
+    }
+
+    private void ValidateReport(Row row)
+    {
+        var code = row.Credit("credit_code", required: true);
+        var month = row.Month("survey_month", required: true, today);
+        var id = row.Text("report_id", required: true, maxLength: 40);
+        if (id is not null && code is { } c && month is not null && id != $"{c.Value}-{month}")
+        {
+            row.Fail("report_id", $"is '{id}'; a report's id is its credit code and survey month: {c.Value}-{month}");
+        }
+        row.Month("baseline_month", required: true, today);
+        var baseline = row.Count("baseline_count", required: true);
+        var current = row.Count("current_count", required: true);
+        row.Change(baseline, current);
+        var type = row.Code("reduction_type", [.. EnterpriseMonitoring.ReductionTypes.Keys], required: current < baseline);
+        if (type is not null && !(current < baseline))
+        {
+            row.Fail("reduction_type", $"is {type}, but the head count did not fall ({current} against a baseline of {baseline}); a type is given exactly for a reduction");
+        }
+        if (type == "closure" && current is > 0)
+        {
+            row.Fail("current_count", $"is {current}; a closed enterprise reports a head count of 0");
+        }
+        row.Reasons(reduction: current < baseline);
+        row.Count("contracted", required: true);
+        row.Count("hired", required: true);
+        row.Count("separated", required: true);
+    }
+
+    private static void CheckSampleEntry(string[] values, IStagingTransaction staging, List<(string Field, string Reason)> errors)
+    {
+        if (HasError(errors, "credit_code") || staging.Find(Dataset.Enterprises, values[0]) is not { } staged)
+        {
+            return;
+        }
+        // The sample is fixed: an entry is never dropped or replaced except by a recorded
+        // adjustment — its leaving (left_month, leave_reason) — after which a replacement is added.
+        var e = Dataset.Enterprises;
+        foreach (var field in new[] { "joined_month", "baseline_count" })
+        {
+            if (staged[e.IndexOf(field)] != values[e.IndexOf(field)] && !HasError(errors, field))
+            {
+                errors.Add((field, $"is {values[e.IndexOf(field)]}, but the sample entry has {staged[e.IndexOf(field)]}; an entry's joined month and baseline never change — record its leaving (left_month, leave_reason) and add the replacement"));
+            }
+        }
+        var left = staged[e.IndexOf("left_month")];
+        if (left.Length > 0 && values[e.IndexOf("left_month")] != left && !HasError(errors, "left_month"))
+        {
+            errors.Add(("left_month", $"is '{values[e.IndexOf("left_month")]}', but the enterprise left the sample in {left}; a recorded leaving is final"));
+        }
+    }
+
+    private static void CheckReport(string[] values, IStagingTransaction staging, List<(string Field, string Reason)> errors)
+    {
+        var r = Dataset.EnterpriseReports;
+        var e = Dataset.Enterprises;
+        if (HasError(errors, "credit_code"))
+        {
+            return;
+        }
+        var entry = staging.Find(e, values[r.IndexOf("credit_code")]);
+        if (entry is null || entry[e.ValidColumn] != "1")
+        {
+            errors.Add(("credit_code", entry is null
+                ? "names no enterprise of this city's sample; import it in enterprises first"
+                : "names a sample entry marked invalid (valid=0)"));
+            return;
+        }
+        var month = values[r.IndexOf("survey_month")];
+        var joined = entry[e.IndexOf("joined_month")];
+        var left = entry[e.IndexOf("left_month")];
+        if (!HasError(errors, "survey_month"))
+        {
+            if (string.CompareOrdinal(month, joined) <= 0)
+            {
+                errors.Add(("survey_month", $"is {month}; the enterprise joined the sample in {joined} and reports from the month after"));
+            }
+            else if (left.Length > 0 && string.CompareOrdinal(month, left) > 0)
+            {
+                errors.Add(("survey_month", $"is {month}, after the enterprise left the sample in {left}"));
+            }
+        }
+        var baselineMonth = PreviousMonth(joined);
+        if (!HasError(errors, "baseline_month") && values[r.IndexOf("baseline_month")] != baselineMonth)
+        {
+            errors.Add(("baseline_month", $"is {values[r.IndexOf("baseline_month")]}; the baseline (建档期) is the end of the month before the enterprise joined: {baselineMonth}"));
+        }
+        if (!HasError(errors, "baseline_count") && values[r.IndexOf("baseline_count")] != entry[e.IndexOf("baseline_count")])
+        {
+            errors.Add(("baseline_count", $"is {values[r.IndexOf("baseline_count")]}; the sample entry's baseline is {entry[e.IndexOf("baseline_count")]}"));
+        }
+        if (values[r.IndexOf("reduction_type")] == "closure" && left != month)
+        {
+            errors.Add(("reduction_type", $"is closure, so the enterprise leaves the sample with this report: record left_month {month} and leave_reason closure in enterprises"));
+        }
+    }
+
+    private static string PreviousMonth(string month) =>
+        DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first)
+            ? first.AddMonths(-1).ToString("yyyy-MM", CultureInfo.InvariantCulture) : "";
 
     private void ValidatePerson(Row row)
     {
@@ -328,17 +473,147 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
             }
         }
 
-        public void Credit(string field, bool required)
+        public CreditCode? Credit(string field, bool required)
         {
             var value = Raw(field);
             Set(field, value.ToUpperInvariant());
             if (!Check(field, value, required) || value.Length == 0)
             {
-                return;
+                return null;
             }
-            if (!CreditCode.TryParse(value, out _, out var error))
+            if (!CreditCode.TryParse(value, out var code, out var error))
             {
                 Fail(field, $"is not a valid GB 32100 unified social credit code: {error}");
+                return null;
+            }
+            return code;
+        }
+
+        public void Industry(string field)
+        {
+            var value = Raw(field);
+            Set(field, value);
+            if (Check(field, value, required: true) && EnterpriseMonitoring.IndustryProblem(value) is { } problem)
+            {
+                Fail(field, problem);
+            }
+        }
+
+        /// <summary>A month, YYYY-MM, not after <paramref name="today"/>'s month when given.</summary>
+        public string? Month(string field, bool required, DateOnly? today)
+        {
+            var value = Raw(field);
+            Set(field, value);
+            if (!Check(field, value, required) || value.Length == 0)
+            {
+                return null;
+            }
+            if (value.Length != 7 || !DateOnly.TryParseExact(value + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            {
+                Fail(field, $"is '{value}'; expected a month YYYY-MM");
+                return null;
+            }
+            if (today is { } limit && string.CompareOrdinal(value, limit.ToString("yyyy-MM", CultureInfo.InvariantCulture)) > 0)
+            {
+                Fail(field, $"is {value}, in the future (today is {limit:yyyy-MM-dd})");
+                return null;
+            }
+            return value;
+        }
+
+        /// <summary>A head count: a non-negative whole number.</summary>
+        public long? Count(string field, bool required)
+        {
+            var value = Raw(field);
+            Set(field, value);
+            if (!Check(field, value, required) || value.Length == 0)
+            {
+                return null;
+            }
+            if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count > 10_000_000)
+            {
+                Fail(field, $"is '{value}'; expected a whole number of people, 0 or more");
+                return null;
+            }
+            Set(field, count.ToString(CultureInfo.InvariantCulture));
+            return count;
+        }
+
+        /// <summary>
+        /// change = current − baseline and change % = change / baseline × 100, half away from zero to
+        /// 2 decimals, empty when the baseline is 0: stored computed; a value supplied must agree
+        /// (the change exactly, the % within 0.01).
+        /// </summary>
+        public void Change(long? baseline, long? current)
+        {
+            var suppliedChange = Raw("change");
+            var suppliedPct = Raw("change_pct");
+            if (baseline is not { } b || current is not { } c)
+            {
+                Set("change", suppliedChange);
+                Set("change_pct", suppliedPct);
+                return;
+            }
+            var change = c - b;
+            var pct = EnterpriseMonitoringMath.Percent(change, b);
+            Set("change", change.ToString(CultureInfo.InvariantCulture));
+            Set("change_pct", pct?.ToString("0.00", CultureInfo.InvariantCulture) ?? "");
+            if (suppliedChange.Length > 0 && (!long.TryParse(suppliedChange, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var given) || given != change))
+            {
+                Fail("change", $"is '{suppliedChange}', but current_count − baseline_count is {change}");
+            }
+            if (suppliedPct.Length > 0)
+            {
+                if (!decimal.TryParse(suppliedPct, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var givenPct))
+                {
+                    Fail("change_pct", $"is '{suppliedPct}'; expected a percentage such as -12.63");
+                }
+                else if (pct is not { } expected)
+                {
+                    Fail("change_pct", $"is '{suppliedPct}', but the baseline is 0, so there is no percentage");
+                }
+                else if (Math.Abs(givenPct - expected) > 0.01m)
+                {
+                    Fail("change_pct", $"is '{suppliedPct}', but the change is {expected:0.00} % of the baseline");
+                }
+            }
+        }
+
+        /// <summary>Up to three reason codes, ranked by position (reason_1 first), distinct, without gaps; only for a reduction.</summary>
+        public void Reasons(bool reduction)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var gap = false;
+            for (var rank = 1; rank <= 3; rank++)
+            {
+                var field = $"reason_{rank}";
+                var value = Raw(field);
+                Set(field, value);
+                if (!Check(field, value, required: false))
+                {
+                    continue;
+                }
+                if (value.Length == 0)
+                {
+                    gap = true;
+                    continue;
+                }
+                if (!reduction)
+                {
+                    Fail(field, $"is {value}, but the head count did not fall; reasons are given for a reduction");
+                }
+                else if (!EnterpriseMonitoring.ReductionReasons.ContainsKey(value))
+                {
+                    Fail(field, $"is '{value}'; allowed: the form's codes 01–11");
+                }
+                else if (!seen.Add(value))
+                {
+                    Fail(field, $"repeats reason {value}; each reason is ranked once");
+                }
+                else if (gap)
+                {
+                    Fail(field, $"is given while reason_{rank - 1} is empty; reasons are ranked from reason_1");
+                }
             }
         }
 

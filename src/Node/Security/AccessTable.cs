@@ -69,6 +69,8 @@ internal static class AccessTable
         ["/federation.v1.Verification/VerifyPerson"] = new([Roles.Verifier], ScopeRule.Node, Forwarded: true),
         // Aggregates only; a parent compares its children's figures with its own.
         ["/federation.v1.Statistics/GetIndicators"] = new([Roles.Analyst, Roles.Operator], ScopeRule.Node, Parent: true),
+        // Enterprise aggregates and named enterprises (no personal data).
+        ["/federation.v1.Statistics/GetEnterpriseSummary"] = new([Roles.Analyst, Roles.Operator], ScopeRule.Node),
         ["/federation.v1.Admin/GetNodeStatus"] = new(Staff, ScopeRule.Node),
         ["/federation.v1.Admin/TriggerResync"] = new([Roles.Operator], ScopeRule.Node),
         ["/federation.v1.Admin/GetOperation"] = new([Roles.Operator], ScopeRule.Node),

@@ -198,5 +198,50 @@ internal sealed class StatisticsService(ISealedPeriods store, IChildTransfers ch
         return (from, to);
     }
 
+    /// <summary>
+    /// Enterprise monitoring's summary of a survey month from a sealed period of this node (a
+    /// parent's merged period holds every city's sample below it).
+    /// </summary>
+    public override async Task<EnterpriseSummary> GetEnterpriseSummary(GetEnterpriseSummaryRequest request, ServerCallContext context)
+    {
+        if (request.Month.Length != 7 || !DateOnly.TryParseExact(request.Month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            throw Invalid($"month must be a survey month YYYY-MM, got '{request.Month}'");
+        }
+        if (request.WarnPercent is < 0 or > 100)
+        {
+            throw Invalid($"warn_percent is {request.WarnPercent}; it must be 1–100 (0 = the default 10)");
+        }
+        if (request.WarnPeople < 0)
+        {
+            throw Invalid($"warn_people is {request.WarnPeople}; it must not be negative (0 = the default 50)");
+        }
+        var manifest = RequestFields.SealedPeriod(store, identity.Id, request.Period, noneSealed: StatusCode.FailedPrecondition);
+        if (string.CompareOrdinal(request.Month, manifest.Period.ToString()[..7]) > 0)
+        {
+            throw Invalid($"month {request.Month} is after the period {manifest.Period}: the snapshot holds no later reports");
+        }
+        var percent = request.WarnPercent == 0 ? DefaultWarnPercent : request.WarnPercent;
+        var people = request.WarnPeople == 0 ? DefaultWarnPeople : request.WarnPeople;
+        var figures = await Task.Run(() => new Monitoring.EnterpriseSummaryCalculator(queries).Compute(manifest.Period, request.Month, percent, people), context.CancellationToken);
+        var response = new EnterpriseSummary
+        {
+            Period = manifest.Period.ToString(),
+            Month = request.Month,
+            ManifestDigest = manifest.Digest,
+            Total = Monitoring.EnterpriseSummaryMapping.ToProto(figures.Total),
+            WarnPercent = percent,
+            WarnPeople = people,
+        };
+        response.ByCity.AddRange(figures.ByCity.Select(Monitoring.EnterpriseSummaryMapping.ToProto));
+        response.ByIndustry.AddRange(figures.ByIndustry.Select(Monitoring.EnterpriseSummaryMapping.ToProto));
+        response.EarlyWarnings.AddRange(figures.EarlyWarnings.Select(Monitoring.EnterpriseSummaryMapping.ToProto));
+        return response;
+    }
+
+    // The early-warning bounds of DOMAIN.md's reading: a reduction of 10 % of the baseline or 50 people.
+    private const int DefaultWarnPercent = 10;
+    private const long DefaultWarnPeople = 50;
+
     private static RpcException Invalid(string message) => RequestFields.Invalid(message);
 }

@@ -4,7 +4,7 @@ using Npgsql;
 namespace Federation.Store.Postgres;
 
 /// <summary>
-/// The PostgreSQL schema, equivalent to SQLite's version 2 (<see cref="SqliteSchema"/>): staging
+/// The PostgreSQL schema, equivalent to SQLite's version 3 (<see cref="SqliteSchema"/>): staging
 /// tables keyed by natural key, sealed tables partitioned by period, manifests — with the
 /// immutability of R-4 enforced by triggers. Created in one transaction under an advisory lock;
 /// a database of a newer version is refused untouched.
@@ -19,7 +19,9 @@ internal static class PostgresSchema
         Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS meta (key text COLLATE \"C\" PRIMARY KEY, value text NOT NULL)");
         using (var read = new NpgsqlCommand("SELECT value FROM meta WHERE key = 'schema_version'", connection, transaction))
         {
-            if (read.ExecuteScalar() is string found && int.Parse(found, System.Globalization.CultureInfo.InvariantCulture) is var version && version != PostgresStore.SchemaVersion)
+            // Version 2 → 3 only adds tables, which Create below makes; any other difference is refused.
+            if (read.ExecuteScalar() is string found && int.Parse(found, System.Globalization.CultureInfo.InvariantCulture) is var version
+                && version != PostgresStore.SchemaVersion && version != 2)
             {
                 throw new StoreException(version > PostgresStore.SchemaVersion
                     ? $"The database has schema version {version}; this software reads version {PostgresStore.SchemaVersion} and never downgrades a store. Use the newer software."
@@ -27,7 +29,7 @@ internal static class PostgresSchema
             }
         }
         Execute(connection, transaction, Create());
-        Execute(connection, transaction, $"INSERT INTO meta (key, value) VALUES ('schema_version', '{PostgresStore.SchemaVersion}') ON CONFLICT (key) DO NOTHING");
+        Execute(connection, transaction, $"INSERT INTO meta (key, value) VALUES ('schema_version', '{PostgresStore.SchemaVersion}') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value");
         transaction.Commit();
     }
 

@@ -15,7 +15,8 @@ namespace Federation.Store.Postgres;
 /// </summary>
 public sealed class PostgresStore : INodeStore
 {
-    internal const int SchemaVersion = 2;
+    // 3: enterprise employment monitoring (the tables are created at open; a version-2 database is stamped 3).
+    internal const int SchemaVersion = 3;
 
     private readonly NpgsqlDataSource _source;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
