@@ -2,7 +2,10 @@ using System.Globalization;
 using Federation.DataGen;
 
 // Usage: Federation.DataGen --out <dir> [--city 440100] [--persons 1000] [--seed 1] [--defects 0.01] [--as-of 2026-10-31]
+//        [--enterprises 300 [--months 12]]   (enterprise monitoring; the last month is --as-of's)
 var options = new GeneratorOptions();
+var enterprises = 0;
+var months = 12;
 string? output = null;
 for (var i = 0; i < args.Length; i++)
 {
@@ -18,13 +21,15 @@ for (var i = 0; i < args.Length; i++)
             case "--defects": options.DefectRate = double.Parse(Next(), CultureInfo.InvariantCulture); break;
             case "--as-of": options.AsOf = DateOnly.ParseExact(Next(), "yyyy-MM-dd", CultureInfo.InvariantCulture); break;
             case "--id-offset": options.IdOffset = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+            case "--enterprises": enterprises = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+            case "--months": months = int.Parse(Next(), CultureInfo.InvariantCulture); break;
             default: throw new ArgumentException($"Unknown argument {args[i]}.");
         }
     }
     catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
     {
         Console.Error.WriteLine(ex.Message);
-        Console.Error.WriteLine("Usage: Federation.DataGen --out <dir> [--city 440100] [--persons 1000] [--seed 1] [--defects 0.01] [--as-of 2026-10-31] [--id-offset 0]");
+        Console.Error.WriteLine("Usage: Federation.DataGen --out <dir> [--city 440100] [--persons 1000] [--seed 1] [--defects 0.01] [--as-of 2026-10-31] [--id-offset 0] [--enterprises 300] [--months 12]");
         return 2;
     }
 }
@@ -40,5 +45,18 @@ foreach (var (file, rows) in summary.Rows)
     Console.WriteLine($"{file,-18} {rows,12:N0} rows");
 }
 Console.WriteLine($"{summary.Defects:N0} defective rows ({string.Join(", ", summary.DefectsByKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}"))}), listed in defects.csv");
+if (enterprises > 0)
+{
+    var monitoring = EnterpriseGenerator.Generate(new EnterpriseOptions
+    {
+        CityCode = options.CityCode, Enterprises = enterprises, Months = months, Seed = options.Seed, DefectRate = options.DefectRate,
+        LastMonth = options.AsOf.ToString("yyyy-MM", CultureInfo.InvariantCulture), IdOffset = options.IdOffset,
+    }, output);
+    foreach (var (file, rows) in monitoring.Rows)
+    {
+        Console.WriteLine($"{file,-22} {rows,12:N0} rows");
+    }
+    Console.WriteLine($"{monitoring.Defects:N0} defective enterprise monitoring rows, listed in enterprise-defects.csv");
+}
 Console.WriteLine($"Generated {summary.TotalRows:N0} rows in {started.Elapsed.TotalSeconds:0.0} s into {Path.GetFullPath(output)}");
 return 0;
