@@ -71,6 +71,21 @@ internal static class NodeProgram
         var periods = new Command("periods", "List the sealed periods with their record counts and digests.") { verifyPeriodsOption };
         periods.SetAction((parse, _) => WithConfigAsync(parse.GetValue(configOption), config => Task.FromResult(StoreCommands.Periods(config, parse.GetValue(verifyPeriodsOption)))));
 
+        var monthOption = new Option<string>("--month") { Description = "Survey month, YYYY-MM.", Required = true };
+        var summaryPeriodOption = new Option<string?>("--period") { Description = "The sealed period to read, YYYY-MM-DD (default: the latest)." };
+        var enterprises = new Command("enterprises", "Print enterprise monitoring's summary of a survey month from a sealed period, as JSON (what GetEnterpriseSummary answers).")
+        {
+            monthOption, summaryPeriodOption,
+        };
+        enterprises.SetAction(async (parse, _) =>
+        {
+            if (!TryGetPeriod(parse, summaryPeriodOption, out var period))
+            {
+                return 2;
+            }
+            return await WithConfigAsync(parse.GetValue(configOption), config => Task.FromResult(StoreCommands.Enterprises(config, parse.GetValue(monthOption)!, period)));
+        });
+
         var fileArgument = new Argument<FileInfo>("file") { Description = "The backup file." };
         var backupFileArgument = new Argument<FileInfo?>("file") { Description = "A new file for an ad-hoc copy of the store.", Arity = ArgumentArity.ZeroOrOne };
         var monthlyOption = new Option<bool>("--monthly") { Description = "Write this month's fixed backup (store and security database, verified, with its report) into Backup:Directory now." };
@@ -134,6 +149,7 @@ internal static class NodeProgram
         root.Subcommands.Add(ingest);
         root.Subcommands.Add(seal);
         root.Subcommands.Add(periods);
+        root.Subcommands.Add(enterprises);
         root.Subcommands.Add(backup);
         root.Subcommands.Add(restore);
         return await root.Parse(args).InvokeAsync();

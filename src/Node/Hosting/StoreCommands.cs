@@ -115,6 +115,32 @@ internal static class StoreCommands
         return Seal(services.GetRequiredService<Exchange.Parent.PeriodSealer>(), asOf);
     }
 
+    /// <summary>
+    /// Enterprise monitoring's summary of a survey month from a sealed period (default: the latest),
+    /// as the GetEnterpriseSummary RPC answers it, printed as JSON — on the node's own machine.
+    /// </summary>
+    public static int Enterprises(NodeConfiguration config, string month, Period? period)
+    {
+        if (month.Length != 7 || !DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _))
+        {
+            Console.Error.WriteLine($"--month must be a survey month YYYY-MM, got '{month}'.");
+            return 2;
+        }
+        using var services = NodeServices.BuildForCommand(config);
+        var manifests = services.GetRequiredService<ISealedPeriods>().ListManifests();
+        var manifest = period is { } wanted ? manifests.FirstOrDefault(m => m.Period == wanted) : manifests.Count > 0 ? manifests[^1] : null;
+        if (manifest is null)
+        {
+            Console.Error.WriteLine(period is null ? "No sealed period yet." : $"Period {period} is not sealed; sealed: {string.Join(", ", manifests.Select(m => m.Period))}.");
+            return 1;
+        }
+        var figures = new Monitoring.EnterpriseSummaryCalculator(services.GetRequiredService<IIndicatorQueries>())
+            .Compute(manifest.Period, month, Statistics.StatisticsService.DefaultWarnPercent, Statistics.StatisticsService.DefaultWarnPeople);
+        var summary = Monitoring.EnterpriseSummaryMapping.ToProto(figures, manifest, Statistics.StatisticsService.DefaultWarnPercent, Statistics.StatisticsService.DefaultWarnPeople);
+        Console.WriteLine(new Google.Protobuf.JsonFormatter(Google.Protobuf.JsonFormatter.Settings.Default.WithIndentation()).Format(summary));
+        return 0;
+    }
+
     /// <summary>Lists the sealed periods; with <paramref name="verify"/>, recomputes each one's digest from its records (exit 1 on a mismatch).</summary>
     public static int Periods(NodeConfiguration config, bool verify = false)
     {

@@ -8,6 +8,24 @@ namespace Federation.Node.Monitoring;
 /// <summary>The summary's figures as the proto's messages.</summary>
 internal static class EnterpriseSummaryMapping
 {
+    /// <summary>The whole answer: the figures of <paramref name="figures"/>, read from <paramref name="manifest"/>'s period, with the bounds applied.</summary>
+    public static EnterpriseSummary ToProto(EnterpriseSummaryFigures figures, Federation.Store.Manifest manifest, int warnPercent, long warnPeople)
+    {
+        var response = new EnterpriseSummary
+        {
+            Period = manifest.Period.ToString(),
+            Month = figures.Month,
+            ManifestDigest = manifest.Digest,
+            Total = ToProto(figures.Total),
+            WarnPercent = warnPercent,
+            WarnPeople = warnPeople,
+        };
+        response.ByCity.AddRange(figures.ByCity.Select(ToProto));
+        response.ByIndustry.AddRange(figures.ByIndustry.Select(ToProto));
+        response.EarlyWarnings.AddRange(figures.EarlyWarnings.Select(ToProto));
+        return response;
+    }
+
     public static EnterpriseGroup ToProto(GroupFigures group)
     {
         var proto = new EnterpriseGroup

@@ -224,24 +224,12 @@ internal sealed class StatisticsService(ISealedPeriods store, IChildTransfers ch
         var percent = request.WarnPercent == 0 ? DefaultWarnPercent : request.WarnPercent;
         var people = request.WarnPeople == 0 ? DefaultWarnPeople : request.WarnPeople;
         var figures = await Task.Run(() => new Monitoring.EnterpriseSummaryCalculator(queries).Compute(manifest.Period, request.Month, percent, people), context.CancellationToken);
-        var response = new EnterpriseSummary
-        {
-            Period = manifest.Period.ToString(),
-            Month = request.Month,
-            ManifestDigest = manifest.Digest,
-            Total = Monitoring.EnterpriseSummaryMapping.ToProto(figures.Total),
-            WarnPercent = percent,
-            WarnPeople = people,
-        };
-        response.ByCity.AddRange(figures.ByCity.Select(Monitoring.EnterpriseSummaryMapping.ToProto));
-        response.ByIndustry.AddRange(figures.ByIndustry.Select(Monitoring.EnterpriseSummaryMapping.ToProto));
-        response.EarlyWarnings.AddRange(figures.EarlyWarnings.Select(Monitoring.EnterpriseSummaryMapping.ToProto));
-        return response;
+        return Monitoring.EnterpriseSummaryMapping.ToProto(figures, manifest, percent, people);
     }
 
     // The early-warning bounds of DOMAIN.md's reading: a reduction of 10 % of the baseline or 50 people.
-    private const int DefaultWarnPercent = 10;
-    private const long DefaultWarnPeople = 50;
+    internal const int DefaultWarnPercent = 10;
+    internal const long DefaultWarnPeople = 50;
 
     private static RpcException Invalid(string message) => RequestFields.Invalid(message);
 }
