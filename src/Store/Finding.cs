@@ -19,5 +19,30 @@ public sealed record Finding(Period Period, string Kind, string Subject, IReadOn
     /// <summary>A person registered unemployed in one place while registered employed in another.</summary>
     public const string ConflictingState = "conflicting_state";
 
-    public static IReadOnlyList<string> Kinds { get; } = [CertificateIssuedTwice, DuplicateUnemployment, DuplicateEmployment, ConflictingState];
+    // Enterprise monitoring's sample checks (SampleChecks): the subject is the city (its node id),
+    // or for the last two the enterprise's credit code.
+
+    /// <summary>A city's sample is more than 40 % manufacturing.</summary>
+    public const string SampleManufacturing = "sample_manufacturing_over_40_percent";
+
+    /// <summary>Small and medium enterprises are less than 60 % of a city's sample.</summary>
+    public const string SampleSme = "sample_sme_under_60_percent";
+
+    /// <summary>State-owned enterprises (110) are more than a third of a city's sample.</summary>
+    public const string SampleStateOwned = "sample_state_owned_over_one_third";
+
+    /// <summary>Micro enterprises in a city's sample (the importer refuses them; an older store may hold some).</summary>
+    public const string SampleMicro = "sample_micro_enterprises";
+
+    /// <summary>A city's sample is below its minimum size, or its population is not configured.</summary>
+    public const string SampleSize = "sample_below_minimum";
+
+    /// <summary>A sample entry without a report for the month.</summary>
+    public const string MissingReport = "missing_monthly_report";
+
+    /// <summary>An enterprise in the samples of two or more cities.</summary>
+    public const string SampledTwice = "enterprise_sampled_by_two_cities";
+
+    public static IReadOnlyList<string> Kinds { get; } = [CertificateIssuedTwice, DuplicateUnemployment, DuplicateEmployment, ConflictingState,
+        SampleManufacturing, SampleSme, SampleStateOwned, SampleMicro, SampleSize, MissingReport, SampledTwice];
 }

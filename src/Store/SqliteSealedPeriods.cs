@@ -20,7 +20,7 @@ public sealed class SqliteSealedPeriods : ISealedPeriods
     /// dataset, counts it, digests it and writes the manifest, in one transaction. Periods are
     /// sealed in order; a sealed period can never be changed.
     /// </summary>
-    public Manifest Seal(Period period, DateTimeOffset now) => Seal(period, now, []);
+    public Manifest Seal(Period period, DateTimeOffset now) => Seal(period, now, [], null);
 
     /// <summary>
     /// Seals a parent's period as of <paramref name="period"/>: its own staged data (origin: this
@@ -28,7 +28,7 @@ public sealed class SqliteSealedPeriods : ISealedPeriods
     /// with the cross-child findings (比对), counts, digest and a manifest naming the sources —
     /// in one transaction. Periods are sealed in order; a sealed period can never be changed.
     /// </summary>
-    public Manifest Seal(Period period, DateTimeOffset now, IReadOnlyList<MergedSource> children)
+    public Manifest Seal(Period period, DateTimeOffset now, IReadOnlyList<MergedSource> children, IReadOnlyDictionary<string, long>? cityPopulations = null)
     {
         if (SealRules.FutureProblem(period, now) is { } future)
         {
@@ -73,7 +73,7 @@ public sealed class SqliteSealedPeriods : ISealedPeriods
             }
             if (children.Count > 0)
             {
-                SqliteFindings.Write(_db.Writer, transaction, name);
+                SqliteFindings.Write(_db.Writer, transaction, name, cityPopulations);
             }
             var digest = FederationStore.ComputeDigest(_db.Writer, name);
             _db.Execute(transaction, "INSERT INTO manifests (period, counts, digest, sealed_at, sources) VALUES ($period, $counts, $digest, $sealedAt, $sources)",

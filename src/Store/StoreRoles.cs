@@ -78,8 +78,12 @@ public interface ISealedPeriods
     /// <summary>Seals the staged data as the period as of <paramref name="period"/>.</summary>
     Manifest Seal(Period period, DateTimeOffset now);
 
-    /// <summary>Seals a parent's period: its staged data merged with the given committed child snapshots, with the findings.</summary>
-    Manifest Seal(Period period, DateTimeOffset now, IReadOnlyList<MergedSource> children);
+    /// <summary>
+    /// Seals a parent's period: its staged data merged with the given committed child snapshots, with
+    /// the findings — the comparison, and enterprise monitoring's sample checks, for which
+    /// <paramref name="cityPopulations"/> (GB/T 2260 city code → population) sets each city's minimum sample.
+    /// </summary>
+    Manifest Seal(Period period, DateTimeOffset now, IReadOnlyList<MergedSource> children, IReadOnlyDictionary<string, long>? cityPopulations = null);
 
     Manifest? GetManifest(Period period);
 

@@ -43,6 +43,10 @@ internal static class NodeServices
         services.AddSingleton(provider => Federation.Store.Security.AccountStore.Open(config.SecurityPaths.DatabasePath, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => Federation.Store.Security.AuditLog.Open(config.SecurityPaths.DatabasePath));
         services.AddOptions<ExchangeOptions>().Bind(config.Configuration.GetSection(ExchangeOptions.Section));
+        // Checked when the daemon starts (ValidateOnStart) and, in a command, at first use.
+        services.AddOptions<Monitoring.MonitoringOptions>().Bind(config.Configuration.GetSection(Monitoring.MonitoringOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Monitoring.MonitoringOptions>, Monitoring.MonitoringOptionsValidator>();
         services.AddMetrics();
         services.AddSingleton<NodeMetrics>();
         services.AddSingleton<PeriodSealer>();

@@ -13,11 +13,12 @@ public sealed class PostgresSealedPeriods : ISealedPeriods
 
     internal PostgresSealedPeriods(PostgresStore db) => _db = db;
 
-    public Manifest Seal(Period period, DateTimeOffset now) => Seal(period, now, []);
+    public Manifest Seal(Period period, DateTimeOffset now) => Seal(period, now, [], null);
 
-    public Manifest Seal(Period period, DateTimeOffset now, IReadOnlyList<MergedSource> children) => Seal(period, now, children, period.ToString());
+    public Manifest Seal(Period period, DateTimeOffset now, IReadOnlyList<MergedSource> children, IReadOnlyDictionary<string, long>? cityPopulations = null) =>
+        Seal(period, now, children, period.ToString(), cityPopulations);
 
-    private Manifest Seal(Period asOf, DateTimeOffset now, IReadOnlyList<MergedSource> children, string period)
+    private Manifest Seal(Period asOf, DateTimeOffset now, IReadOnlyList<MergedSource> children, string period, IReadOnlyDictionary<string, long>? cityPopulations)
     {
         if (SealRules.FutureProblem(asOf, now) is { } future)
         {
@@ -93,7 +94,7 @@ public sealed class PostgresSealedPeriods : ISealedPeriods
             }
             if (children.Count > 0)
             {
-                PostgresFindings.Write(connection, transaction, period);
+                PostgresFindings.Write(connection, transaction, period, cityPopulations);
             }
             var digest = PostgresStore.ComputeDigest(connection, transaction, period);
             PostgresStore.Execute(connection, transaction, "INSERT INTO manifests (period, counts, digest, sealed_at, sources) VALUES (@period, @counts, @digest, @sealed, @sources)",

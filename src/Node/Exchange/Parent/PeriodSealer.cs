@@ -15,7 +15,8 @@ namespace Federation.Node.Exchange.Parent;
 /// a late child is visible.</item>
 /// </list>
 /// </summary>
-internal sealed class PeriodSealer(ISealedPeriods store, IChildTransfers childSnapshots, IFindings findingsStore, NodeIdentity identity, TimeProvider time, ILogger<PeriodSealer> logger)
+internal sealed class PeriodSealer(ISealedPeriods store, IChildTransfers childSnapshots, IFindings findingsStore, NodeIdentity identity, TimeProvider time, ILogger<PeriodSealer> logger,
+    Microsoft.Extensions.Options.IOptions<Monitoring.MonitoringOptions> monitoring)
 {
     private readonly Lock _lock = new();
     private readonly IReadOnlyList<ChildOptions> _children = identity.Children;
@@ -35,7 +36,7 @@ internal sealed class PeriodSealer(ISealedPeriods store, IChildTransfers childSn
                 }
                 sources.Add(new MergedSource(child.Id, latest.Period, latest.Digest));
             }
-            return Log(store.Seal(asOf, time.GetUtcNow(), sources));
+            return Log(store.Seal(asOf, time.GetUtcNow(), sources, monitoring.Value.CityPopulation));
         }
     }
 
@@ -55,7 +56,7 @@ internal sealed class PeriodSealer(ISealedPeriods store, IChildTransfers childSn
             foreach (var period in received[0].Keys.Where(p => received.All(r => r.ContainsKey(p))).Order())
             {
                 var sources = _children.Select((c, i) => new MergedSource(c.Id, received[i][period].Period, received[i][period].Digest)).ToList();
-                sealedNow.Add(Log(store.Seal(period, time.GetUtcNow(), sources)));
+                sealedNow.Add(Log(store.Seal(period, time.GetUtcNow(), sources, monitoring.Value.CityPopulation)));
             }
             return sealedNow;
         }
