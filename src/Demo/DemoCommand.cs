@@ -127,6 +127,7 @@ internal static class DemoCommand
 
             await PrintSummaryAsync(configs, Admin, cancellationToken);
             await PrintVerificationAsync(new Protocol.V1.Verification.VerificationClient(channels[root.Node.Id]), root.Node.Id, exports[cities[0].Node.Id], moved, cancellationToken);
+            await PrintEnterpriseMonitoringAsync(new Protocol.V1.Statistics.StatisticsClient(channels[root.Node.Id]), root.Node.Id, period, cancellationToken);
 
             var ministry = addresses[root.Node.Id];
             Console.WriteLine();
@@ -207,6 +208,12 @@ internal static class DemoCommand
             }
             // Distinct seeds and id ranges: each city its own people.
             ExportGenerator.Generate(new GeneratorOptions { CityCode = city.Node.DivisionCode, Persons = persons, Seed = 100 + i, IdOffset = (i + 1) * 10_000_000, AsOf = period }, export);
+            // Enterprise monitoring: a few hundred sampled enterprises per city, 12 months of reports.
+            EnterpriseGenerator.Generate(new EnterpriseOptions
+            {
+                CityCode = city.Node.DivisionCode, Enterprises = EnterprisesPerCity, Seed = 100 + i, IdOffset = (i + 1) * 100_000,
+                LastMonth = new Federation.Store.Period(period).LastCompleteMonth,
+            }, export);
             exports[city.Node.Id] = export;
         }
         return exports;
@@ -258,6 +265,28 @@ internal static class DemoCommand
             var status = await admin(config.Node.Id).GetNodeStatusAsync(new GetNodeStatusRequest(), cancellationToken: cancellationToken);
             var sealedPeriod = status.LatestSealed ?? new SealedPeriod();
             Console.WriteLine($"{status.NodeId,-16} {config.Node.ParsedLevel.Name(),-9} {sealedPeriod.Period,-10} {sealedPeriod.Records,10:N0} {sealedPeriod.Findings,9:N0}  {sealedPeriod.Digest}");
+        }
+    }
+
+    private const int EnterprisesPerCity = 250;
+
+    // The national picture of enterprise monitoring at the ministry, and its early-warning list.
+    private static async Task PrintEnterpriseMonitoringAsync(Protocol.V1.Statistics.StatisticsClient ministry, string ministryId, DateOnly period, CancellationToken cancellationToken)
+    {
+        var month = new Federation.Store.Period(period).LastCompleteMonth;
+        var summary = await ministry.GetEnterpriseSummaryAsync(new GetEnterpriseSummaryRequest { Month = month }, cancellationToken: cancellationToken);
+        var total = summary.Total;
+        Console.WriteLine();
+        Console.WriteLine($"Enterprise monitoring at {ministryId}, {month}: {total.Enterprises:N0} enterprises in {summary.ByCity.Count} cities, " +
+            $"baseline {total.Baseline:N0}, now {total.Current:N0} ({total.ChangePct} %); {total.ReducingEnterprises:N0} reducing, {total.PeopleReduced:N0} people");
+        foreach (var industry in summary.ByIndustry.OrderBy(g => g.ChangePct.Length == 0 ? 0 : decimal.Parse(g.ChangePct, System.Globalization.CultureInfo.InvariantCulture)).Take(3))
+        {
+            Console.WriteLine($"  {industry.Key} {industry.Label}: {industry.Enterprises:N0} enterprises, {industry.Change:N0} ({industry.ChangePct} %)");
+        }
+        Console.WriteLine($"  national early warning (a reduction ≥ {summary.WarnPercent} % or ≥ {summary.WarnPeople} people): {summary.EarlyWarnings.Count} enterprises; the largest:");
+        foreach (var warning in summary.EarlyWarnings.Take(5))
+        {
+            Console.WriteLine($"    {warning.City,-12} {warning.Name} {warning.CreditCode} {warning.Industry}: {warning.Baseline:N0} → {warning.Current:N0} ({warning.ChangePct} %, {warning.ReductionType})");
         }
     }
 

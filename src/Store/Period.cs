@@ -39,6 +39,14 @@ public readonly record struct Period(DateOnly AsOf) : IComparable<Period>
 
     public int CompareTo(Period other) => AsOf.CompareTo(other.AsOf);
 
+    /// <summary>
+    /// The newest calendar month that had ended by the period's date, YYYY-MM: the date's own month
+    /// when it is the month's last day, else the month before. A monthly report (enterprise
+    /// monitoring) of a month belongs to periods from the month's end on.
+    /// </summary>
+    public string LastCompleteMonth =>
+        (AsOf.AddDays(1).Month != AsOf.Month ? AsOf : AsOf.AddMonths(-1)).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
     public static bool operator <(Period left, Period right) => left.AsOf < right.AsOf;
 
     public static bool operator >(Period left, Period right) => left.AsOf > right.AsOf;

@@ -16,15 +16,10 @@ namespace Federation.Store;
 internal static class SampleChecks
 {
     /// <summary>
-    /// The survey month a period as of D is checked for: D's month when D is its last day, else the
-    /// month before (whose reports are due early in D's month).
+    /// The survey month a period as of D is checked for: the newest month ended by D (its reports
+    /// are due early in the next month).
     /// </summary>
-    public static string MonthOf(Period period)
-    {
-        var date = period.AsOf;
-        var month = date.AddDays(1).Month != date.Month ? date : date.AddMonths(-1);
-        return month.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-    }
+    public static string MonthOf(Period period) => period.LastCompleteMonth;
 
     /// <summary>The minimum sample of a city: municipalities 300; by population 60 / 45 / 30; null when the population is unknown.</summary>
     public static int? MinimumSample(string cityCode, long? population) =>

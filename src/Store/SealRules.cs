@@ -15,16 +15,21 @@ public static class SealRules
     /// snapshots were checked when their own periods were sealed.
     /// </summary>
     /// <param name="period">The period, YYYY-MM-DD.</param>
-    /// <param name="countAfter">Counts the staged records of a dataset whose column is after the period, and the latest such date.</param>
-    internal static string? DatedAfterProblem(string period, Func<Dataset, string, (long Count, string? Latest)> countAfter)
+    /// <param name="countAfter">
+    /// Counts the staged records of a dataset whose column is greater than the bound given (a date,
+    /// or for a survey month the period's last complete month), and the latest such value.
+    /// </param>
+    internal static string? DatedAfterProblem(string period, Func<Dataset, string, string, (long Count, string? Latest)> countAfter)
     {
+        // A survey month holds what happened by the month's end: it belongs to periods from that day on.
+        var lastCompleteMonth = Period.Parse(period).LastCompleteMonth;
         var found = new List<string>();
         var latest = "";
         foreach (var dataset in Dataset.All)
         {
             foreach (var column in DateColumns(dataset))
             {
-                var (count, max) = countAfter(dataset, column);
+                var (count, max) = countAfter(dataset, column, column == "survey_month" ? lastCompleteMonth : period);
                 if (count > 0)
                 {
                     found.Add($"{dataset.Name}.{column}: {count} (latest {max})");

@@ -120,6 +120,19 @@ public sealed class SqliteChildTransfers : IChildTransfers
         return committed ?? throw new StoreException($"The snapshot of {childId} for {period} does not match its manifest ({mismatch}); it was discarded, not committed.");
     }
 
+    public string? LatestSurveyMonth(string childId)
+    {
+        using var connection = _db.OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = LatestSurveyMonthSql.Replace("@child", "$child", StringComparison.Ordinal);
+        command.Parameters.AddWithValue("$child", childId);
+        return command.ExecuteScalar() as string;
+    }
+
+    /// <summary>The newest survey month in a child's latest committed snapshot (both stores).</summary>
+    internal const string LatestSurveyMonthSql =
+        "SELECT max(survey_month) FROM c_enterprise_reports WHERE child_id = @child AND period = (SELECT max(period) FROM child_manifests WHERE child_id = @child)";
+
     /// <summary>The committed snapshot manifests received from a child, oldest first.</summary>
     public IReadOnlyList<Manifest> ListChildManifests(string childId)
     {

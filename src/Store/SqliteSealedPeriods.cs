@@ -84,12 +84,12 @@ public sealed class SqliteSealedPeriods : ISealedPeriods
         return manifest!;
     }
 
-    private string? DatedAfterProblem(SqliteTransaction transaction, string period) => SealRules.DatedAfterProblem(period, (dataset, column) =>
+    private string? DatedAfterProblem(SqliteTransaction transaction, string period) => SealRules.DatedAfterProblem(period, (dataset, column, bound) =>
     {
         using var command = _db.Writer.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"SELECT count(*), max({column}) FROM s_{dataset.Name} WHERE {column} > $period";
-        command.Parameters.AddWithValue("$period", period);
+        command.CommandText = $"SELECT count(*), max({column}) FROM s_{dataset.Name} WHERE {column} > $bound";
+        command.Parameters.AddWithValue("$bound", bound);
         using var reader = command.ExecuteReader();
         reader.Read();
         return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1));

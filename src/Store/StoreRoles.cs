@@ -121,6 +121,9 @@ public interface IChildTransfers
 
     /// <summary>The child's committed snapshots, oldest first.</summary>
     IReadOnlyList<Manifest> ListChildManifests(string childId);
+
+    /// <summary>The newest enterprise monitoring survey month in the child's latest committed snapshot, or null (none).</summary>
+    string? LatestSurveyMonth(string childId);
 }
 
 /// <summary>Point look-ups of a holder's records for verification: in the staged data and in the children's committed snapshots.</summary>

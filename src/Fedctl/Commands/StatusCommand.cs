@@ -50,6 +50,12 @@ internal static class StatusCommand
                 {
                     state += $" [yellow]LATE: period {Markup.Escape(child.ExpectedPeriod)} was due[/]";
                 }
+                if (child.MonitoringReceivedMonth.Length > 0)
+                {
+                    state += child.MonitoringLate
+                        ? $" [yellow]enterprise reports up to {Markup.Escape(child.MonitoringReceivedMonth)}, LATE: {Markup.Escape(child.MonitoringExpectedMonth)} was due[/]"
+                        : Markup.Escape($", enterprise reports up to {child.MonitoringReceivedMonth}");
+                }
                 if (child.Stale)
                 {
                     state += $" [red]STALE: {Markup.Escape(child.LastError)}[/]";

@@ -7,7 +7,8 @@ namespace Federation.Node.Admin;
 
 /// <summary><c>federation.v1.Admin</c>: what operators ask a node about itself.</summary>
 internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Federation.Store.ISealedPeriods store, Federation.Store.IFindings findings, Federation.Store.IChildLinks childLinks,
-    Exchange.Parent.ResyncOperations resyncs) : Protocol.V1.Admin.AdminBase
+    Exchange.Parent.ResyncOperations resyncs, Federation.Store.IChildTransfers childSnapshots, Microsoft.Extensions.Options.IOptions<Monitoring.MonitoringOptions> monitoring)
+    : Protocol.V1.Admin.AdminBase
 {
     public override Task<Operation> TriggerResync(TriggerResyncRequest request, ServerCallContext context)
     {
@@ -123,6 +124,14 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
             var expected = Exchange.ReportingCalendar.ExpectedPeriod(DateOnly.FromDateTime(time.GetLocalNow().DateTime), childLevel);
             node.ExpectedPeriod = new Federation.Store.Period(expected).ToString();
             node.Late = string.CompareOrdinal(node.Period, node.ExpectedPeriod) < 0;
+            // Enterprise monitoring's calendar, for a child that delivers enterprise data.
+            if (childSnapshots.LatestSurveyMonth(child.Id) is { } received)
+            {
+                node.MonitoringReceivedMonth = received;
+                node.MonitoringExpectedMonth = Monitoring.MonitoringCalendar.ExpectedMonth(
+                    DateOnly.FromDateTime(time.GetLocalNow().DateTime), childLevel == Hosting.NodeLevel.City, monitoring.Value);
+                node.MonitoringLate = string.CompareOrdinal(received, node.MonitoringExpectedMonth) < 0;
+            }
             status.Children.Add(node);
         }
         return Task.FromResult(status);

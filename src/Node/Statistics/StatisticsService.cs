@@ -217,9 +217,9 @@ internal sealed class StatisticsService(ISealedPeriods store, IChildTransfers ch
             throw Invalid($"warn_people is {request.WarnPeople}; it must not be negative (0 = the default 50)");
         }
         var manifest = RequestFields.SealedPeriod(store, identity.Id, request.Period, noneSealed: StatusCode.FailedPrecondition);
-        if (string.CompareOrdinal(request.Month, manifest.Period.ToString()[..7]) > 0)
+        if (string.CompareOrdinal(request.Month, manifest.Period.LastCompleteMonth) > 0)
         {
-            throw Invalid($"month {request.Month} is after the period {manifest.Period}: the snapshot holds no later reports");
+            throw Invalid($"month {request.Month} had not ended by the period {manifest.Period}: the snapshot holds reports up to {manifest.Period.LastCompleteMonth}");
         }
         var percent = request.WarnPercent == 0 ? DefaultWarnPercent : request.WarnPercent;
         var people = request.WarnPeople == 0 ? DefaultWarnPeople : request.WarnPeople;

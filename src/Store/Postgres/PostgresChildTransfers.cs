@@ -143,6 +143,14 @@ public sealed class PostgresChildTransfers : IChildTransfers
         return committed ?? throw new StoreException($"The snapshot of {childId} for {period} does not match its manifest ({mismatch}); it was discarded, not committed.");
     }
 
+    public string? LatestSurveyMonth(string childId)
+    {
+        using var connection = _db.OpenConnection();
+        using var command = new NpgsqlCommand(SqliteChildTransfers.LatestSurveyMonthSql, connection);
+        command.Parameters.AddWithValue("child", childId);
+        return command.ExecuteScalar() as string;
+    }
+
     public IReadOnlyList<Manifest> ListChildManifests(string childId)
     {
         using var connection = _db.OpenConnection();

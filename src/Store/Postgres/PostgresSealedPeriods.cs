@@ -52,10 +52,10 @@ public sealed class PostgresSealedPeriods : ISealedPeriods
             {
                 throw new StoreException(order);
             }
-            if (SealRules.DatedAfterProblem(period, (dataset, column) =>
+            if (SealRules.DatedAfterProblem(period, (dataset, column, bound) =>
                 {
-                    using var command = new NpgsqlCommand($"SELECT count(*), max({column}) FROM s_{dataset.Name} WHERE {column} > @period", connection, transaction);
-                    command.Parameters.AddWithValue("period", period);
+                    using var command = new NpgsqlCommand($"SELECT count(*), max({column}) FROM s_{dataset.Name} WHERE {column} > @bound", connection, transaction);
+                    command.Parameters.AddWithValue("bound", bound);
                     using var reader = command.ExecuteReader();
                     reader.Read();
                     return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1));

@@ -179,4 +179,18 @@ public sealed class EnterpriseImportTests : IDisposable
         Assert.Equal("Period 2026-10-31 cannot be sealed: staged records are dated after it — enterprise_reports.survey_month: 1 (latest 2026-11). " +
             "A period holds what had happened by its date; seal as of 2026-11-30 or later, or correct the dates at the source.", refused.Message);
     }
+
+    [Fact]
+    public void Seal_TakesAMonthsReportsOnlyOnceTheMonthHasEnded()
+    {
+        Import(Write("enterprises.csv", EnterprisesHeader, Entry(Code(1))),
+            Write("enterprise_reports.csv", ReportsHeader, Report(Code(1), "2026-10", 200, 190, type: "other")));
+        var now = new DateTimeOffset(2026, 11, 20, 8, 0, 0, TimeSpan.FromHours(8));
+
+        var refused = Assert.Throws<StoreException>(() => _store.Periods.Seal(new DateOnly(2026, 10, 15), now));
+
+        Assert.Contains("enterprise_reports.survey_month: 1 (latest 2026-10)", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("seal as of 2026-10-31 or later", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(1, _store.Periods.Seal(new DateOnly(2026, 10, 31), now).Counts["enterprise_reports"]);
+    }
 }

@@ -57,6 +57,15 @@ public sealed class EnterpriseMonitoringTreeTests
                 merged.EarlyWarnings.Select(w => w.CreditCode).Order(StringComparer.Ordinal));
             Assert.Contains(merged.EarlyWarnings, w => w.Industry == "C39" && w.ReductionType == "economic_layoff");
             Assert.Equal("440100 广州市", merged.ByCity[0].Label);
+
+            // The calendar in status: each city delivered October; late or not by today's date.
+            var status = await client.GetNodeStatusAsync();
+            Assert.All(status.Children, child =>
+            {
+                Assert.Equal("2026-10", child.MonitoringReceivedMonth);
+                Assert.Matches(@"^\d{4}-\d{2}$", child.MonitoringExpectedMonth);
+                Assert.Equal(string.CompareOrdinal(child.MonitoringReceivedMonth, child.MonitoringExpectedMonth) < 0, child.MonitoringLate);
+            });
         }
         finally
         {

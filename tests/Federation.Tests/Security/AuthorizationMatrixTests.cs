@@ -26,7 +26,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.CityFixtur
 
     private static readonly string[] Methods =
     [
-        "PublicCheck", "HealthCheck", "VerifyCertificate", "VerifyPerson", "GetIndicators", "GetNodeStatus", "TriggerResync", "GetOperation",
+        "PublicCheck", "HealthCheck", "VerifyCertificate", "VerifyPerson", "GetIndicators", "GetEnterpriseSummary", "GetNodeStatus", "TriggerResync", "GetOperation",
         "ListFindings", "Upload", "GetManifest", "StreamSnapshot", "GetAuditHead", "ListAccounts", "GetAccount", "CreateAccount", "GrantRole",
         "RevokeRole", "TransferAccount", "SetAccountStatus", "BindCertificate", "IssueToken", "RevokeToken", "ReadAudit", "VerifyAudit",
     ];
@@ -39,11 +39,11 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.CityFixtur
     {
         { "anonymous", Open, Unauthenticated },
         { "verifier", [.. Open, "VerifyCertificate", "VerifyPerson", "GetNodeStatus"], Denied },
-        { "analyst", [.. Open, "GetIndicators", "GetNodeStatus"], Denied },
-        { "operator", [.. Open, "GetIndicators", "GetNodeStatus", "TriggerResync", "GetOperation", "ListFindings", "Upload"], Denied },
+        { "analyst", [.. Open, "GetIndicators", "GetEnterpriseSummary", "GetNodeStatus"], Denied },
+        { "operator", [.. Open, "GetIndicators", "GetEnterpriseSummary", "GetNodeStatus", "TriggerResync", "GetOperation", "ListFindings", "Upload"], Denied },
         { "auditor", [.. Open, "GetNodeStatus", "ReadAudit", "VerifyAudit"], Denied },
         { "administrator", [.. Open, "GetNodeStatus", .. AccountsMethods], Denied },
-        { "operator-by-token", [.. Open, "GetIndicators", "GetNodeStatus", "TriggerResync", "GetOperation", "ListFindings", "Upload"], Denied },
+        { "operator-by-token", [.. Open, "GetIndicators", "GetEnterpriseSummary", "GetNodeStatus", "TriggerResync", "GetOperation", "ListFindings", "Upload"], Denied },
         // Every role, but over Shenzhen: nothing of Guangzhou's.
         { "wrong-jurisdiction", Open, Denied },
         // The configured parent: node-to-node calls, and verification and statistics as itself.
@@ -146,6 +146,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.CityFixtur
                 case "VerifyCertificate": await new Verification.VerificationClient(channel).VerifyCertificateAsync(new VerifyCertificateRequest { CertificateNumber = CertificateNumber }, options); break;
                 case "VerifyPerson": await new Verification.VerificationClient(channel).VerifyPersonAsync(new VerifyPersonRequest { CitizenId = CitizenId }, options); break;
                 case "GetIndicators": await new Statistics.StatisticsClient(channel).GetIndicatorsAsync(new GetIndicatorsRequest(), options); break;
+                case "GetEnterpriseSummary": await new Statistics.StatisticsClient(channel).GetEnterpriseSummaryAsync(new GetEnterpriseSummaryRequest { Month = "2026-10" }, options); break;
                 case "GetNodeStatus": await new Admin.AdminClient(channel).GetNodeStatusAsync(new GetNodeStatusRequest(), options); break;
                 case "TriggerResync": await new Admin.AdminClient(channel).TriggerResyncAsync(new TriggerResyncRequest(), options); break;
                 case "GetOperation": await new Admin.AdminClient(channel).GetOperationAsync(new GetOperationRequest { Id = "none" }, options); break;
