@@ -37,7 +37,8 @@ internal static class ExportReader
     internal const int MaxLineLength = 64 * 1024;
 
     // Fields that may be JSON numbers (or, for valid, booleans); every other field is a string.
-    private static readonly HashSet<string> NumericFields = ["valid", "amount", "monthly_amount"];
+    private static readonly HashSet<string> NumericFields =
+        ["valid", "amount", "monthly_amount", "baseline_count", "current_count", "change", "contracted", "hired", "separated"];
 
     // A value with a control character (NUL, escape, …) is refused: it would be stored as is and
     // break every system the record later reaches. Tabs and line breaks are the validator's to name.

@@ -193,4 +193,22 @@ public sealed class EnterpriseImportTests : IDisposable
         Assert.Contains("seal as of 2026-10-31 or later", refused.Message, StringComparison.Ordinal);
         Assert.Equal(1, _store.Periods.Seal(new DateOnly(2026, 10, 31), now).Counts["enterprise_reports"]);
     }
+
+    [Fact]
+    public void JsonLines_TakeHeadCountsAsNumbersOrStrings_AsProto3JsonWritesThem()
+    {
+        var entries = Write("enterprises.jsonl",
+            $$"""{"credit_code":"{{Code(1)}}","name":"某某制造有限公司","division":"440106","industry":"C13","size_class":"medium","ownership":"173","joined_month":"2026-06","baseline_count":"200","handling_division":"440106","valid":true}""");
+        var reports = Write("enterprise_reports.jsonl",
+            $$"""{"report_id":"{{Code(1)}}-2026-10","credit_code":"{{Code(1)}}","survey_month":"2026-10","baseline_month":"2026-05","baseline_count":200,"current_count":180,"reduction_type":"economic_layoff","reason_1":"04","contracted":170,"hired":2,"separated":22,"handling_division":"440106","valid":true}""",
+            $$"""{"report_id":"{{Code(1)}}-2026-09","credit_code":"{{Code(1)}}","survey_month":"2026-09","baseline_month":"2026-05","baseline_count":200,"current_count":1.5e2,"contracted":170,"hired":2,"separated":22,"handling_division":"440106","valid":true}""");
+
+        var result = Import(entries, reports);
+
+        Assert.Equal((1, 1), (result.Datasets["enterprise_reports"].Accepted, result.Datasets["enterprise_reports"].Rejected));
+        Assert.Contains((2, "current_count", "is '1.5e2'; expected a whole number of people, 0 or more"), Rejects("enterprise_reports.jsonl"));
+        var r = Dataset.EnterpriseReports;
+        var staged = _store.Staging.ReadStaged(r).Single();
+        Assert.Equal(("200", "180", "-20", "-10.00"), (staged[r.IndexOf("baseline_count")], staged[r.IndexOf("current_count")], staged[r.IndexOf("change")], staged[r.IndexOf("change_pct")]));
+    }
 }
