@@ -268,10 +268,28 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
         {
             errors.Add(("baseline_count", $"is {values[r.IndexOf("baseline_count")]}; the sample entry's baseline is {entry[e.IndexOf("baseline_count")]}"));
         }
+        // A month is reported once: the same report again changes nothing, valid=0 withdraws it,
+        // other figures for the same entry and month are refused (DOMAIN.md).
+        if (!HasError(errors, "report_id") && staging.Find(r, values[0]) is { } earlier && !SameExceptValidity(earlier, values, r.ValidColumn))
+        {
+            errors.Add(("report_id", $"{values[0]}: the enterprise already reported {month} with other figures; a month is reported once (the same report again changes nothing; valid=0 withdraws it)"));
+        }
         if (values[r.IndexOf("reduction_type")] == "closure" && left != month)
         {
             errors.Add(("reduction_type", $"is closure, so the enterprise leaves the sample with this report: record left_month {month} and leave_reason closure in enterprises"));
         }
+    }
+
+    private static bool SameExceptValidity(string[] a, string[] b, int validColumn)
+    {
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (i != validColumn && a[i] != b[i])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static string PreviousMonth(string month) =>

@@ -169,6 +169,26 @@ public sealed class EnterpriseImportTests : IDisposable
     }
 
     [Fact]
+    public void AMonth_IsReportedOnce_ARedeliveryChangesNothing_ValidZeroWithdraws()
+    {
+        var enterprises = Write("enterprises.csv", EnterprisesHeader, Entry(Code(1)));
+        var first = Write("enterprise_reports.csv", ReportsHeader,
+            Report(Code(1), "2026-10", 200, 190, type: "other"),
+            Report(Code(1), "2026-10", 200, 185, type: "other"));  // the same month again, other figures
+        var result = Import(enterprises, first);
+        Assert.Equal((1L, 1L), (result.Datasets["enterprise_reports"].Accepted, result.Datasets["enterprise_reports"].Rejected));
+        Assert.Contains((3, "report_id", $"{Code(1)}-2026-10: the enterprise already reported 2026-10 with other figures; a month is reported once (the same report again changes nothing; valid=0 withdraws it)"),
+            Rejects("enterprise_reports.csv"));
+
+        var again = Import(Write("enterprise_reports-2.csv", ReportsHeader, Report(Code(1), "2026-10", 200, 190, type: "other")));
+        Assert.Equal((1L, 0L), (again.Datasets["enterprise_reports"].Accepted, again.Datasets["enterprise_reports"].Changed));
+
+        var withdrawn = Import(Write("enterprise_reports-3.csv", ReportsHeader, Report(Code(1), "2026-10", 200, 190, type: "other")[..^1] + "0"));
+        Assert.Equal(1L, withdrawn.Datasets["enterprise_reports"].Changed);
+        Assert.Equal("0", _store.Staging.ReadStaged(Dataset.EnterpriseReports).Single()[Dataset.EnterpriseReports.ValidColumn]);
+    }
+
+    [Fact]
     public void Seal_RefusesReportsOfAMonthAfterThePeriod()
     {
         Import(Write("enterprises.csv", EnterprisesHeader, Entry(Code(1))),
@@ -205,7 +225,7 @@ public sealed class EnterpriseImportTests : IDisposable
 
         var result = Import(entries, reports);
 
-        Assert.Equal((1, 1), (result.Datasets["enterprise_reports"].Accepted, result.Datasets["enterprise_reports"].Rejected));
+        Assert.Equal((1L, 1L), (result.Datasets["enterprise_reports"].Accepted, result.Datasets["enterprise_reports"].Rejected));
         Assert.Contains((2, "current_count", "is '1.5e2'; expected a whole number of people, 0 or more"), Rejects("enterprise_reports.jsonl"));
         var r = Dataset.EnterpriseReports;
         var staged = _store.Staging.ReadStaged(r).Single();
