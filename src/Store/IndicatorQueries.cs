@@ -115,6 +115,7 @@ internal sealed class IndicatorSql(string table, string scope, Func<string, stri
                r.reduction_type, r.reason_1, r.reason_2, r.reason_3
         FROM (SELECT * FROM {table}enterprise_reports WHERE {scope} AND valid = 1 AND survey_month = @month) r
         JOIN (SELECT * FROM {table}enterprises WHERE {scope} AND valid = 1) e ON e.origin = r.origin AND e.credit_code = r.credit_code
+          AND e.joined_month < r.survey_month AND (e.left_month = '' OR e.left_month >= r.survey_month)
         ORDER BY r.origin, r.credit_code
         """;
 

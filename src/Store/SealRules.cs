@@ -33,19 +33,20 @@ public static class SealRules
                 if (count > 0)
                 {
                     found.Add($"{dataset.Name}.{column}: {count} (latest {max})");
-                    latest = string.CompareOrdinal(max, latest) > 0 ? max! : latest;
+                    var day = EndOfMonth(max!);
+                    latest = string.CompareOrdinal(day, latest) > 0 ? day : latest;
                 }
             }
-        }
-        // A month (YYYY-MM, enterprise monitoring) is over on its last day.
-        if (latest.Length == 7 && DateOnly.TryParseExact(latest + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var first))
-        {
-            latest = new Period(first.AddMonths(1).AddDays(-1)).ToString();
         }
         return found.Count == 0 ? null
             : $"Period {period} cannot be sealed: staged records are dated after it — {string.Join("; ", found)}. " +
               $"A period holds what had happened by its date; seal as of {latest} or later, or correct the dates at the source.";
     }
+
+    // A month (YYYY-MM, enterprise monitoring) is over on its last day; a date is itself.
+    private static string EndOfMonth(string value) =>
+        value.Length == 7 && DateOnly.TryParseExact(value + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var first)
+            ? new Period(first.AddMonths(1).AddDays(-1)).ToString() : value;
 
     /// <summary>
     /// Why a period as of <paramref name="period"/> cannot be sealed at <paramref name="now"/>, or

@@ -129,9 +129,16 @@ public sealed class SqliteChildTransfers : IChildTransfers
         return command.ExecuteScalar() as string;
     }
 
-    /// <summary>The newest survey month in a child's latest committed snapshot (both stores).</summary>
-    internal const string LatestSurveyMonthSql =
-        "SELECT max(survey_month) FROM c_enterprise_reports WHERE child_id = @child AND period = (SELECT max(period) FROM child_manifests WHERE child_id = @child)";
+    /// <summary>
+    /// The newest survey month with a valid report in a child's latest committed snapshot; '' when
+    /// the snapshot has a sample but no report; null when it has no sample (both stores).
+    /// </summary>
+    internal const string LatestSurveyMonthSql = """
+        SELECT CASE WHEN EXISTS (SELECT 1 FROM c_enterprises WHERE child_id = @child AND period = (SELECT max(period) FROM child_manifests WHERE child_id = @child) AND valid = 1)
+          THEN coalesce((SELECT max(survey_month) FROM c_enterprise_reports
+                         WHERE child_id = @child AND period = (SELECT max(period) FROM child_manifests WHERE child_id = @child) AND valid = 1), '')
+        END
+        """;
 
     /// <summary>The committed snapshot manifests received from a child, oldest first.</summary>
     public IReadOnlyList<Manifest> ListChildManifests(string childId)

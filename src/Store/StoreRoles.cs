@@ -122,7 +122,10 @@ public interface IChildTransfers
     /// <summary>The child's committed snapshots, oldest first.</summary>
     IReadOnlyList<Manifest> ListChildManifests(string childId);
 
-    /// <summary>The newest enterprise monitoring survey month in the child's latest committed snapshot, or null (none).</summary>
+    /// <summary>
+    /// The newest enterprise monitoring survey month with a valid report in the child's latest
+    /// committed snapshot; "" when it holds a sample but no report yet; null when it holds no sample.
+    /// </summary>
     string? LatestSurveyMonth(string childId);
 }
 

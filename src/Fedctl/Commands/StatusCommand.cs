@@ -50,10 +50,11 @@ internal static class StatusCommand
                 {
                     state += $" [yellow]LATE: period {Markup.Escape(child.ExpectedPeriod)} was due[/]";
                 }
-                if (child.MonitoringReceivedMonth.Length > 0)
+                if (child.MonitoringExpectedMonth.Length > 0)
                 {
+                    var received = child.MonitoringReceivedMonth.Length > 0 ? $"up to {child.MonitoringReceivedMonth}" : "none";
                     state += child.MonitoringLate
-                        ? $" [yellow]enterprise reports up to {Markup.Escape(child.MonitoringReceivedMonth)}, LATE: {Markup.Escape(child.MonitoringExpectedMonth)} was due[/]"
+                        ? $" [yellow]enterprise reports {Markup.Escape(received)}, LATE: {Markup.Escape(child.MonitoringExpectedMonth)} was due[/]"
                         : Markup.Escape($", enterprise reports up to {child.MonitoringReceivedMonth}");
                 }
                 if (child.Stale)

@@ -124,7 +124,7 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
             var expected = Exchange.ReportingCalendar.ExpectedPeriod(DateOnly.FromDateTime(time.GetLocalNow().DateTime), childLevel);
             node.ExpectedPeriod = new Federation.Store.Period(expected).ToString();
             node.Late = string.CompareOrdinal(node.Period, node.ExpectedPeriod) < 0;
-            // Enterprise monitoring's calendar, for a child that delivers enterprise data.
+            // Enterprise monitoring's calendar, for a child with a sample (nothing received yet is late).
             if (childSnapshots.LatestSurveyMonth(child.Id) is { } received)
             {
                 node.MonitoringReceivedMonth = received;

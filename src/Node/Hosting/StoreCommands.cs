@@ -121,9 +121,10 @@ internal static class StoreCommands
     /// </summary>
     public static int Enterprises(NodeConfiguration config, string month, Period? period)
     {
-        if (month.Length != 7 || !DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _))
+        if (month.Length != 7 || !DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var first)
+            || first.Year < 1990)
         {
-            Console.Error.WriteLine($"--month must be a survey month YYYY-MM, got '{month}'.");
+            Console.Error.WriteLine($"--month must be a survey month YYYY-MM from 1990 on, got '{month}'.");
             return 2;
         }
         using var services = NodeServices.BuildForCommand(config);
@@ -133,6 +134,11 @@ internal static class StoreCommands
         {
             Console.Error.WriteLine(period is null ? "No sealed period yet." : $"Period {period} is not sealed; sealed: {string.Join(", ", manifests.Select(m => m.Period))}.");
             return 1;
+        }
+        if (string.CompareOrdinal(month, manifest.Period.LastCompleteMonth) > 0)
+        {
+            Console.Error.WriteLine($"Month {month} had not ended by the period {manifest.Period}: the snapshot holds reports up to {manifest.Period.LastCompleteMonth}.");
+            return 2;
         }
         var figures = new Monitoring.EnterpriseSummaryCalculator(services.GetRequiredService<IIndicatorQueries>())
             .Compute(manifest.Period, month, Statistics.StatisticsService.DefaultWarnPercent, Statistics.StatisticsService.DefaultWarnPeople);

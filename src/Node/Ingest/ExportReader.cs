@@ -37,6 +37,8 @@ internal static class ExportReader
     internal const int MaxLineLength = 64 * 1024;
 
     // Fields that may be JSON numbers (or, for valid, booleans); every other field is a string.
+    private static readonly string[] ZeroWhenAbsent = ["baseline_count", "current_count", "contracted", "hired", "separated"];
+
     private static readonly HashSet<string> NumericFields =
         ["valid", "amount", "monthly_amount", "baseline_count", "current_count", "change", "contracted", "hired", "separated"];
 
@@ -361,6 +363,17 @@ internal static class ExportReader
                             JsonValueKind.Null => "",
                             _ => property.Value.GetRawText(),
                         };
+                    }
+                    if (fields is not null)
+                    {
+                        // Canonical proto3 JSON leaves out an int64 that is 0 (a closure's head count).
+                        foreach (var name in ZeroWhenAbsent)
+                        {
+                            if (!fields.ContainsKey(name) && dataset.Columns.Contains(name))
+                            {
+                                fields[name] = "0";
+                            }
+                        }
                     }
                     if (fields is not null && ControlCharacterProblem(fields) is { } control)
                     {

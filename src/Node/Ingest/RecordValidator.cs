@@ -166,7 +166,7 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
         row.Code("ownership", [.. EnterpriseMonitoring.Ownership.Keys], required: true);
         var joined = row.Month("joined_month", required: true, today);
         row.Count("baseline_count", required: true);
-        var left = row.Month("left_month", required: false, today: null);
+        var left = row.Month("left_month", required: false, today);
         if (left is not null && joined is not null && string.CompareOrdinal(left, joined) <= 0)
         {
             row.Fail("left_month", $"is {left}, not after joined_month {joined}: an enterprise reports from the month after it joins");
@@ -181,7 +181,7 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
     private void ValidateReport(Row row)
     {
         var code = row.Credit("credit_code", required: true);
-        var month = row.Month("survey_month", required: true, today);
+        var month = row.Month("survey_month", required: true, today, ended: true);
         var id = row.Text("report_id", required: true, maxLength: 40);
         if (id is not null && code is { } c && month is not null && id != $"{c.Value}-{month}")
         {
@@ -221,6 +221,10 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
             {
                 errors.Add((field, $"is {values[e.IndexOf(field)]}, but the sample entry has {staged[e.IndexOf(field)]}; an entry's joined month and baseline never change — record its leaving (left_month, leave_reason) and add the replacement"));
             }
+        }
+        if (staged[e.ValidColumn] == "1" && values[e.ValidColumn] == "0" && !HasError(errors, "valid"))
+        {
+            errors.Add(("valid", "is 0, but a sample entry is not dropped: record its leaving (left_month, leave_reason) instead"));
         }
         var left = staged[e.IndexOf("left_month")];
         if (left.Length > 0 && values[e.IndexOf("left_month")] != left && !HasError(errors, "left_month"))
@@ -517,8 +521,11 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
             }
         }
 
-        /// <summary>A month, YYYY-MM, not after <paramref name="today"/>'s month when given.</summary>
-        public string? Month(string field, bool required, DateOnly? today)
+        /// <summary>
+        /// A month, YYYY-MM, not after <paramref name="today"/>'s month when given — or, with
+        /// <paramref name="ended"/>, a month already over (a survey month's report is its state at the month's end).
+        /// </summary>
+        public string? Month(string field, bool required, DateOnly? today, bool ended = false)
         {
             var value = Raw(field);
             Set(field, value);
@@ -536,8 +543,15 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
                 Fail(field, $"is {value}, in the future (today is {limit:yyyy-MM-dd})");
                 return null;
             }
+            if (ended && today is { } now && string.CompareOrdinal(value, new Period(now).LastCompleteMonth) > 0)
+            {
+                Fail(field, $"is {value}, a month not over yet (today is {now:yyyy-MM-dd}); a month is reported after its end");
+                return null;
+            }
             return value;
         }
+
+        private const long MaxPeople = 10_000_000;
 
         /// <summary>A head count: a non-negative whole number.</summary>
         public long? Count(string field, bool required)
@@ -548,9 +562,14 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
             {
                 return null;
             }
-            if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count > 10_000_000)
+            if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
             {
                 Fail(field, $"is '{value}'; expected a whole number of people, 0 or more");
+                return null;
+            }
+            if (count > MaxPeople)
+            {
+                Fail(field, $"is {value}; at most {MaxPeople:N0} people (no enterprise employs more)");
                 return null;
             }
             Set(field, count.ToString(CultureInfo.InvariantCulture));

@@ -204,9 +204,10 @@ internal sealed class StatisticsService(ISealedPeriods store, IChildTransfers ch
     /// </summary>
     public override async Task<EnterpriseSummary> GetEnterpriseSummary(GetEnterpriseSummaryRequest request, ServerCallContext context)
     {
-        if (request.Month.Length != 7 || !DateOnly.TryParseExact(request.Month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        if (request.Month.Length != 7 || !DateOnly.TryParseExact(request.Month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first)
+            || first.Year < 1990)
         {
-            throw Invalid($"month must be a survey month YYYY-MM, got '{request.Month}'");
+            throw Invalid($"month must be a survey month YYYY-MM from 1990 on, got '{request.Month}'");
         }
         if (request.WarnPercent is < 0 or > 100)
         {

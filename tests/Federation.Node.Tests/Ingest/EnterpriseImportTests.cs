@@ -43,9 +43,11 @@ public sealed class EnterpriseImportTests : IDisposable
         return path;
     }
 
-    private ImportResult Import(params string[] paths)
+    private ImportResult Import(params string[] paths) => ImportOn(Today, paths);
+
+    private ImportResult ImportOn(DateOnly today, params string[] paths)
     {
-        var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf("440100"), DivisionTable.Default, Today);
+        var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf("440100"), DivisionTable.Default, today);
         return new Importer(_store.Staging, validator, NullLogger.Instance, null).ImportAsync(Importer.Plan(paths), _directory.File("rejects.csv"), null, CancellationToken.None).GetAwaiter().GetResult();
     }
 
@@ -124,7 +126,9 @@ public sealed class EnterpriseImportTests : IDisposable
         Assert.Equal(1, Import(Write("enterprises-3.csv", EnterprisesHeader, Entry(Code(1), left: "2026-10", reason: "replaced"))).Datasets["enterprises"].Changed);
         Import(Write("enterprises-4.csv", EnterprisesHeader, Entry(Code(1))));
         Assert.Contains((2, "left_month", "is '', but the enterprise left the sample in 2026-10; a recorded leaving is final"), Rejects("enterprises-4.csv"));
-        Assert.Equal("2026-10", _store.Staging.ReadStaged(Dataset.Enterprises).Single()[Dataset.Enterprises.IndexOf("left_month")]);
+        Import(Write("enterprises-5.csv", EnterprisesHeader, Entry(Code(2))), Write("enterprises-6.csv", EnterprisesHeader, Entry(Code(2))[..^1] + "0"));
+        Assert.Contains((2, "valid", "is 0, but a sample entry is not dropped: record its leaving (left_month, leave_reason) instead"), Rejects("enterprises-6.csv"));
+        Assert.Equal("2026-10", _store.Staging.ReadStaged(Dataset.Enterprises).Single(e => e[0] == Code(1))[Dataset.Enterprises.IndexOf("left_month")]);
     }
 
     [Fact]
@@ -161,6 +165,7 @@ public sealed class EnterpriseImportTests : IDisposable
         Assert.Contains((8, "survey_month", "is 2026-06; the enterprise joined the sample in 2026-06 and reports from the month after"), rejects);
         Assert.Contains((9, "survey_month", "is 2026-10, after the enterprise left the sample in 2026-09"), rejects);
         Assert.Contains((10, "change", "is '-40', but current_count − baseline_count is -50"), rejects);
+        Assert.Contains((10, "survey_month", "is 2026-11, a month not over yet (today is 2026-11-20); a month is reported after its end"), rejects);
         Assert.Contains((10, "reason_2", "repeats reason 04; each reason is ranked once"), rejects);
         Assert.Contains((10, "baseline_count", "is 700; the sample entry's baseline is 800"), rejects);
         Assert.Contains((11, "credit_code", "names no enterprise of this city's sample; import it in enterprises first"), rejects);
@@ -191,10 +196,11 @@ public sealed class EnterpriseImportTests : IDisposable
     [Fact]
     public void Seal_RefusesReportsOfAMonthAfterThePeriod()
     {
-        Import(Write("enterprises.csv", EnterprisesHeader, Entry(Code(1))),
+        // Imported on 2 December, when November's reports are due; the period of 31 October cannot take them.
+        ImportOn(new DateOnly(2026, 12, 2), Write("enterprises.csv", EnterprisesHeader, Entry(Code(1))),
             Write("enterprise_reports.csv", ReportsHeader, Report(Code(1), "2026-11", 200, 190, type: "other")));
 
-        var refused = Assert.Throws<StoreException>(() => _store.Periods.Seal(new DateOnly(2026, 10, 31), new DateTimeOffset(2026, 11, 20, 8, 0, 0, TimeSpan.FromHours(8))));
+        var refused = Assert.Throws<StoreException>(() => _store.Periods.Seal(new DateOnly(2026, 10, 31), new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.FromHours(8))));
 
         Assert.Equal("Period 2026-10-31 cannot be sealed: staged records are dated after it — enterprise_reports.survey_month: 1 (latest 2026-11). " +
             "A period holds what had happened by its date; seal as of 2026-11-30 or later, or correct the dates at the source.", refused.Message);
@@ -220,7 +226,7 @@ public sealed class EnterpriseImportTests : IDisposable
         var entries = Write("enterprises.jsonl",
             $$"""{"credit_code":"{{Code(1)}}","name":"某某制造有限公司","division":"440106","industry":"C13","size_class":"medium","ownership":"173","joined_month":"2026-06","baseline_count":"200","handling_division":"440106","valid":true}""");
         var reports = Write("enterprise_reports.jsonl",
-            $$"""{"report_id":"{{Code(1)}}-2026-10","credit_code":"{{Code(1)}}","survey_month":"2026-10","baseline_month":"2026-05","baseline_count":200,"current_count":180,"reduction_type":"economic_layoff","reason_1":"04","contracted":170,"hired":2,"separated":22,"handling_division":"440106","valid":true}""",
+            $$"""{"report_id":"{{Code(1)}}-2026-10","credit_code":"{{Code(1)}}","survey_month":"2026-10","baseline_month":"2026-05","baseline_count":200,"current_count":180,"reduction_type":"economic_layoff","reason_1":"04","contracted":170,"separated":22,"handling_division":"440106","valid":true}""",
             $$"""{"report_id":"{{Code(1)}}-2026-09","credit_code":"{{Code(1)}}","survey_month":"2026-09","baseline_month":"2026-05","baseline_count":200,"current_count":1.5e2,"contracted":170,"hired":2,"separated":22,"handling_division":"440106","valid":true}""");
 
         var result = Import(entries, reports);
@@ -230,5 +236,7 @@ public sealed class EnterpriseImportTests : IDisposable
         var r = Dataset.EnterpriseReports;
         var staged = _store.Staging.ReadStaged(r).Single();
         Assert.Equal(("200", "180", "-20", "-10.00"), (staged[r.IndexOf("baseline_count")], staged[r.IndexOf("current_count")], staged[r.IndexOf("change")], staged[r.IndexOf("change_pct")]));
+        // Canonical proto3 JSON leaves out an int64 that is 0.
+        Assert.Equal("0", staged[r.IndexOf("hired")]);
     }
 }
