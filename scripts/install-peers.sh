@@ -3,7 +3,7 @@
 #   - Debian: python3-grpcio + python3-protobuf (C-core gRPC for /usr/bin/python3), protoc and
 #     grpc_python_plugin (to generate the Python stubs), nghttp2-client (h2load, for bench/),
 #     sqlite3 (for the store's baselines), postgresql (the server the PostgreSQL store's tests start
-#     a throwaway cluster of, with initdb/pg_ctl);
+#     a throwaway cluster of, with initdb/pg_ctl), chromium (renders the quarterly report headless);
 #   - npm (tests/peers/node): @grpc/grpc-js, @grpc/proto-loader, @bufbuild/buf (buf curl).
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
@@ -17,6 +17,9 @@ command -v h2load >/dev/null || need_apt+=(nghttp2-client)
 command -v sqlite3 >/dev/null || need_apt+=(sqlite3)
 command -v node >/dev/null || need_apt+=(nodejs npm)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v chromium >/dev/null || need_apt+=(chromium)
+# A CJK font, so that headless Chromium draws the report's Chinese text (not empty boxes).
+[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need_apt+=(fonts-wqy-microhei)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install-peers: apt-get install ${need_apt[*]}"
@@ -36,4 +39,5 @@ fi
 /usr/bin/python3 -c 'import grpc, google.protobuf' || { echo "install-peers: python3-grpcio is still not importable by /usr/bin/python3" >&2; exit 1; }
 tests/peers/node/node_modules/.bin/buf --version >/dev/null || { echo "install-peers: buf is still missing" >&2; exit 1; }
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "install-peers: PostgreSQL's initdb is still missing (package postgresql)" >&2; exit 1; }
+command -v chromium >/dev/null || { echo "install-peers: chromium is still missing (package chromium)" >&2; exit 1; }
 echo "install-peers: all peers present"

@@ -137,6 +137,8 @@ internal static class DemoCommand
             Console.WriteLine("  dotnet run --project src/Fedctl -- status");
             Console.WriteLine("  dotnet run --project src/Fedctl -- findings");
             Console.WriteLine($"  dotnet run --project src/Fedctl -- stats --period {period:yyyy-MM-dd}");
+            Console.WriteLine($"  dotnet run --project src/Fedctl -- enterprises --month {new Federation.Store.Period(period).LastCompleteMonth}");
+            Console.WriteLine($"  dotnet run --project src/Fedctl -- report --quarter {(period.Month <= 3 ? $"{period.Year - 1}Q4" : $"{period.Year}Q{(period.Month - 1) / 3}")} --employed-total 60000000   (the quarterly report: HTML and a spreadsheet)");
             Console.WriteLine("  dotnet run --project src/Fedctl -- audit");
             Console.WriteLine("  dotnet run --project src/Fedctl -- check <certificate number> --name <name>   (the public check: needs no account)");
             Console.WriteLine($"  buf curl --cacert {Relative(pki.CaPath)} --cert {Relative(pki.OperatorCertificate)} --key {Relative(pki.OperatorKey)} --list-methods {ministry}");

@@ -45,6 +45,10 @@ public static class Peers
         }
     }
 
+    /// <summary>Debian's Chromium, for rendering HTML headless (the quarterly report's test).</summary>
+    public static string Chromium =>
+        Which("chromium") ?? throw new PeerMissingException($"chromium is not on PATH (Debian package chromium). {InstallHint}");
+
     private static string CheckPython()
     {
         const string python = "/usr/bin/python3";

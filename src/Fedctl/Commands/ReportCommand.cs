@@ -1,0 +1,42 @@
+using Spectre.Console;
+using Federation.Client;
+using Federation.Fedctl.Report;
+
+namespace Federation.Fedctl.Commands;
+
+/// <summary><c>fedctl report</c>: the quarterly employment-situation and data-analysis report, as HTML and a spreadsheet.</summary>
+internal static class ReportCommand
+{
+    public static async Task<int> RunAsync(FederationClient client, Output output, string quarterText, string? division, long employedTotal, string? htmlPath, string? xlsxPath,
+        CancellationToken cancellationToken)
+    {
+        Quarter quarter;
+        try
+        {
+            quarter = Quarter.Parse(quarterText);
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return ExitCodes.Usage;
+        }
+        QuarterlyReportData data;
+        try
+        {
+            data = await QuarterlyReportData.GatherAsync(client, quarter, division, employedTotal, TimeProvider.System, cancellationToken);
+        }
+        catch (ReportException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return ExitCodes.Negative;
+        }
+        var html = Path.GetFullPath(htmlPath ?? $"report-{data.NodeId}-{quarter}.html");
+        var xlsx = Path.GetFullPath(xlsxPath ?? Path.ChangeExtension(html, ".xlsx"));
+        await File.WriteAllTextAsync(html, QuarterlyReportHtml.Render(data), new System.Text.UTF8Encoding(false), cancellationToken);
+        QuarterlyReportWorkbook.Write(data, xlsx);
+        output.Console.WriteLine($"{quarter} report of {data.NodeId} ({data.Division} {data.DivisionName}) from sealed period {data.Period}:");
+        output.Console.WriteLine($"  {html}");
+        output.Console.WriteLine($"  {xlsx}");
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Federation.Protocol.V1;
+using OxyPlot;
+using OxyPlot.Axes;
+using OxyPlot.Series;
+
+namespace Federation.Fedctl.Report;
+
+/// <summary>
+/// The quarterly employment-situation and data-analysis report (就业形势和数据分析报告, seed 001
+/// §三(二)) as one self-contained HTML file: tables, and charts as inline SVG drawn by OxyPlot
+/// (OxyPlot.Core's SvgExporter: a maintained, MIT-licensed plotting library that writes SVG
+/// without any native renderer — ScottPlot's SVG needs SkiaSharp's native library). No script,
+/// no external resource: it opens anywhere and prints as it shows. Every figure cell carries its
+/// raw value in <c>data-value</c>, so the tables can be checked against GetIndicators.
+/// </summary>
+internal static class QuarterlyReportHtml
+{
+    private static readonly (string Key, string Chinese, Func<Indicators, long> Value)[] Indicators =
+    [
+        ("new_urban_employment", "城镇新增就业 (R-10)", i => i.NewUrbanEmployment),
+        ("reemployed_unemployed", "失业人员再就业 (R-11)", i => i.ReemployedUnemployed),
+        ("hard_to_employ_employed", "就业困难人员就业 (R-12)", i => i.HardToEmployEmployed),
+        ("registered_unemployed", "登记失业人员 (R-13)", i => i.RegisteredUnemployed),
+    ];
+
+    public static string Render(QuarterlyReportData data)
+    {
+        var html = new StringBuilder();
+        var title = $"{data.DivisionName}{data.Quarter.Chinese}就业形势和数据分析报告";
+        html.Append(CultureInfo.InvariantCulture, $"""
+            <!DOCTYPE html>
+            <html lang="zh-CN"><head><meta charset="utf-8"><title>{E(title)}</title>
+            <style>
+            body {"{"} font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif; margin: 2em auto; max-width: 60em; color: #222; {"}"}
+            h1 {"{"} font-size: 1.6em; {"}"} h2 {"{"} font-size: 1.2em; border-bottom: 1px solid #ccc; margin-top: 2em; {"}"}
+            table {"{"} border-collapse: collapse; margin: 1em 0; {"}"} th, td {"{"} border: 1px solid #bbb; padding: .3em .6em; {"}"}
+            td.n {"{"} text-align: right; font-variant-numeric: tabular-nums; {"}"} .note {"{"} color: #666; font-size: .9em; {"}"}
+            </style></head><body>
+            <h1 id="title">{E(title)}</h1>
+            <p class="note">{E(data.NodeId)} · {E(data.Division)} {E(data.DivisionName)} · {E(data.Quarter.ToString())} ({Iso(data.Quarter.First)} … {Iso(data.Quarter.Last)}) ·
+            from sealed period {E(data.Period)}, digest <code>{E(data.Digest)}</code> · generated {data.GeneratedAt:yyyy-MM-dd HH:mm zzz}</p>
+
+            """);
+
+        // 1. The quarter, the year to date, the same quarter last year.
+        var lastYear = data.SameQuarterLastYear;
+        html.Append("<h2>一、主要指标</h2>\n<table id=\"headline\"><tr><th>指标</th><th>本季度</th><th>年初至本季度末</th><th>上年同期</th><th>同比</th></tr>\n");
+        foreach (var (key, chinese, value) in Indicators)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr data-indicator=\"{key}\"><td>{E(chinese)}</td>{Cell(key, "quarter", value(data.QuarterFigures))}{Cell(key, "year_to_date", value(data.YearToDate))}");
+            html.Append(lastYear is null ? "<td>—</td><td>—</td>" : Cell(key, "same_quarter_last_year", value(lastYear)) + $"<td class=\"n\">{Change(value(data.QuarterFigures), value(lastYear))}</td>");
+            html.Append("</tr>\n");
+        }
+        var rate = data.QuarterFigures.RegisteredUnemploymentRate;
+        html.Append(CultureInfo.InvariantCulture, $"<tr data-indicator=\"registered_unemployment_rate\"><td>城镇登记失业率 (R-14)</td><td class=\"n\" data-scope=\"quarter\" data-value=\"{E(rate)}\">{(rate.Length > 0 ? E(rate) + " %" : "—")}</td><td colspan=\"3\" class=\"note\">{(data.EmployedTotal > 0 ? $"employed total {data.EmployedTotal:N0} (statistics bureau)" : "give --employed-total for the rate")}</td></tr>\n</table>\n");
+
+        // 2. By area, with ranked bars.
+        if (data.Areas.Count > 0)
+        {
+            html.Append("<h2>二、分地区情况</h2>\n<table id=\"areas\"><tr><th>地区</th>");
+            foreach (var (_, chinese, _) in Indicators)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<th>{E(chinese)}</th>");
+            }
+            html.Append("</tr>\n");
+            foreach (var area in data.Areas)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<tr data-area=\"{E(area.Code)}\"><td>{E(area.Code)} {E(area.Name)}</td>");
+                foreach (var (key, _, value) in Indicators)
+                {
+                    html.Append(Cell(key, area.Code, value(area.Figures)));
+                }
+                html.Append("</tr>\n");
+            }
+            html.Append("</table>\n");
+            var ranked = data.Areas.OrderByDescending(a => a.Figures.RegisteredUnemployed).ThenBy(a => a.Code, StringComparer.Ordinal).ToList();
+            html.Append("<figure>").Append(Svg(RankedBars("登记失业人员（季度末）按地区", ranked.Select(a => (a.Name, (double)a.Figures.RegisteredUnemployed)).ToList()), 720, 60 + 28 * ranked.Count))
+                .Append("<figcaption class=\"note\">Registered unemployed at the quarter's end by area, ranked.</figcaption></figure>\n");
+        }
+
+        // 3. The last eight quarters.
+        html.Append("<h2>三、近八个季度走势</h2>\n<table id=\"trend\"><tr><th>季度</th>");
+        foreach (var (_, chinese, _) in Indicators)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<th>{E(chinese)}</th>");
+        }
+        html.Append("</tr>\n");
+        foreach (var (quarter, figures) in data.Trend)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr data-quarter=\"{quarter}\"><td>{quarter}</td>");
+            foreach (var (key, _, value) in Indicators)
+            {
+                html.Append(Cell(key, quarter.ToString(), value(figures)));
+            }
+            html.Append("</tr>\n");
+        }
+        html.Append("</table>\n<figure>").Append(Svg(TrendChart(data), 720, 320)).Append("<figcaption class=\"note\">New urban employment in the quarter and registered unemployed at its end.</figcaption></figure>\n");
+
+        // 4. Enterprise monitoring.
+        html.Append("<h2>四、企业用工定点监测</h2>\n");
+        if (data.Monitoring.Count == 0)
+        {
+            html.Append("<p class=\"note\">No monitored enterprise reported in the quarter's months in this period.</p>\n");
+        }
+        else
+        {
+            html.Append("<table id=\"monitoring\"><tr><th>月份</th><th>监测企业</th><th>建档期人数</th><th>调查期人数</th><th>增减</th><th>增减幅度</th><th>减员企业</th><th>预警企业</th></tr>\n");
+            foreach (var month in data.Monitoring)
+            {
+                var t = month.Total;
+                html.Append(CultureInfo.InvariantCulture, $"<tr data-month=\"{E(month.Month)}\"><td>{E(month.Month)}</td>{Cell("enterprises", month.Month, t.Enterprises)}{Cell("baseline", month.Month, t.Baseline)}{Cell("current", month.Month, t.Current)}{Cell("change", month.Month, t.Change)}<td class=\"n\">{E(t.ChangePct)} %</td>{Cell("reducing", month.Month, t.ReducingEnterprises)}{Cell("warnings", month.Month, month.EarlyWarnings.Count)}</tr>\n");
+            }
+            html.Append("</table>\n");
+            var last = data.Monitoring[^1];
+            var industries = last.ByIndustry.Where(g => g.ChangePct.Length > 0).Select(g => ($"{g.Key} {g.Label}", double.Parse(g.ChangePct, CultureInfo.InvariantCulture)))
+                .OrderBy(g => g.Item2).ToList();
+            html.Append("<figure>").Append(Svg(RankedBars($"{last.Month} 分行业用工增减幅度 (%)", industries), 720, 60 + 28 * industries.Count))
+                .Append(CultureInfo.InvariantCulture, $"<figcaption class=\"note\">Head count change against the baseline by GB/T 4754 section, {E(last.Month)}; {last.EarlyWarnings.Count} enterprises on the early-warning list.</figcaption></figure>\n");
+        }
+        html.Append("<p class=\"note\">Figures from the sealed period named above (R-4: it never changes); the same figures are in the report's spreadsheet.</p>\n</body></html>\n");
+        return html.ToString();
+    }
+
+    private static string Cell(string key, string scope, long value) =>
+        $"<td class=\"n\" data-key=\"{key}\" data-scope=\"{E(scope)}\" data-value=\"{value.ToString(CultureInfo.InvariantCulture)}\">{value.ToString("N0", CultureInfo.InvariantCulture)}</td>";
+
+    private static string Change(long now, long before) =>
+        before == 0 ? "—" : ((now - before) * 100m / before).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + " %";
+
+    private static string E(string text) => WebUtility.HtmlEncode(text);
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static PlotModel TrendChart(QuarterlyReportData data)
+    {
+        var model = new PlotModel { Title = "近八个季度走势", DefaultFont = "sans-serif" };
+        var labels = data.Trend.Select(t => t.Quarter.ToString()).ToList();
+        model.Axes.Add(new CategoryAxis { Position = AxisPosition.Bottom, ItemsSource = labels });
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Minimum = 0, MinimumPadding = 0, MaximumPadding = 0.1 });
+        model.Legends.Add(new OxyPlot.Legends.Legend
+        {
+            LegendPlacement = OxyPlot.Legends.LegendPlacement.Outside,
+            LegendPosition = OxyPlot.Legends.LegendPosition.BottomCenter,
+            LegendOrientation = OxyPlot.Legends.LegendOrientation.Horizontal,
+            // OxyPlot measures text without the browser's fonts: give CJK labels room.
+            LegendItemSpacing = 48,
+            LegendSymbolLength = 24,
+        });
+        foreach (var (title, value) in new (string, Func<Indicators, long>)[] { ("城镇新增就业", i => i.NewUrbanEmployment), ("登记失业人员", i => i.RegisteredUnemployed) })
+        {
+            var series = new LineSeries { Title = title, MarkerType = MarkerType.Circle };
+            for (var i = 0; i < data.Trend.Count; i++)
+            {
+                series.Points.Add(new DataPoint(i, value(data.Trend[i].Figures)));
+            }
+            model.Series.Add(series);
+        }
+        return model;
+    }
+
+    private static PlotModel RankedBars(string title, IReadOnlyList<(string Label, double Value)> bars)
+    {
+        // A fixed left margin for the category labels: OxyPlot measures text without the browser's
+        // fonts and would cut Chinese labels.
+        var model = new PlotModel { Title = title, DefaultFont = "sans-serif", PlotMargins = new OxyThickness(200, double.NaN, 40, double.NaN) };
+        // Horizontal bars: OxyPlot draws the first category at the bottom, so reverse to rank top-down.
+        model.Axes.Add(new CategoryAxis { Position = AxisPosition.Left, ItemsSource = bars.Select(b => b.Label).Reverse().ToList() });
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, MinimumPadding = 0.05, MaximumPadding = 0.1 });
+        var series = new BarSeries { LabelFormatString = "{0:0.##}" };
+        foreach (var (_, value) in bars.Reverse())
+        {
+            series.Items.Add(new BarItem(value));
+        }
+        model.Series.Add(series);
+        return model;
+    }
+
+    // Each chart's clip paths get ids of their own: OxyPlot numbers them from 1 in every SVG, and
+    // the charts share one HTML document, where a second "clipPath1" would clip to the first chart's area.
+    private static string Svg(PlotModel model, int width, int height)
+    {
+        var prefix = $"chart{Interlocked.Increment(ref _charts)}-";
+        return SvgExporter.ExportToString(model, width, height, isDocument: false)
+            .Replace("id=\"clipPath", $"id=\"{prefix}clipPath", StringComparison.Ordinal)
+            .Replace("url(#clipPath", $"url(#{prefix}clipPath", StringComparison.Ordinal);
+    }
+
+    private static int _charts;
+}

@@ -1,0 +1,127 @@
+using System.Text.RegularExpressions;
+using Federation.DataGen;
+using Federation.Testing;
+using Xunit;
+
+namespace Federation.Tests.Fedctl;
+
+/// <summary>
+/// The quarterly report from a city with a year of worker data and enterprise monitoring: its
+/// figures are the node's GetIndicators and GetEnterpriseSummary, its spreadsheet holds the same,
+/// and Debian's Chromium renders it headless to a picture.
+/// </summary>
+public sealed partial class ReportTests(ReportTests.MonitoredCity city) : IClassFixture<ReportTests.MonitoredCity>
+{
+    [GeneratedRegex("data-key=\"(\\w+)\" data-scope=\"([^\"]*)\" data-value=\"(-?\\d+)\"")]
+    private static partial Regex FigureCell();
+
+    [Fact]
+    public async Task Report_FiguresEqualTheNodesIndicators_SpreadsheetAgrees_ChromiumRendersIt()
+    {
+        using var directory = new TempDirectory();
+        var html = directory.File("report.html");
+        var xlsx = directory.File("report.xlsx");
+        var (exitCode, output) = await FedctlProcess.RunAsync(city.Node, "report", "--quarter", "2026Q3", "--employed-total", "5000000", "--out", html, "--xlsx", xlsx);
+        Assert.True(exitCode == 0, output);
+
+        var text = await File.ReadAllTextAsync(html);
+        var cells = FigureCell().Matches(text).ToDictionary(m => (m.Groups[1].Value, m.Groups[2].Value), m => long.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture));
+        using var client = Exchange.Tree.Client(city.Node);
+        var quarter = await client.GetIndicatorsAsync("2026-10-31", "2026-07-01", "2026-09-30", null, 5_000_000, false);
+        var yearToDate = await client.GetIndicatorsAsync("2026-10-31", "2026-01-01", "2026-09-30", null, 5_000_000, false);
+        var lastYear = await client.GetIndicatorsAsync("2026-10-31", "2025-07-01", "2025-09-30", null, 5_000_000, false);
+        Assert.True(quarter.NewUrbanEmployment > 0 && quarter.RegisteredUnemployed > 0, "the fixture has employment and unemployment in the quarter");
+        Assert.Equal(
+            (quarter.NewUrbanEmployment, quarter.ReemployedUnemployed, quarter.HardToEmployEmployed, quarter.RegisteredUnemployed),
+            (cells[("new_urban_employment", "quarter")], cells[("reemployed_unemployed", "quarter")], cells[("hard_to_employ_employed", "quarter")], cells[("registered_unemployed", "quarter")]));
+        Assert.Equal((yearToDate.NewUrbanEmployment, yearToDate.RegisteredUnemployed), (cells[("new_urban_employment", "year_to_date")], cells[("registered_unemployed", "year_to_date")]));
+        Assert.Equal((lastYear.NewUrbanEmployment, lastYear.RegisteredUnemployed), (cells[("new_urban_employment", "2025Q3")], cells[("registered_unemployed", "same_quarter_last_year")]));
+        Assert.Contains($"data-value=\"{quarter.RegisteredUnemploymentRate}\"", text, StringComparison.Ordinal);
+        Assert.Contains(quarter.ManifestDigest, text, StringComparison.Ordinal);
+        // By county: each county's own figures; together the city's.
+        var counties = cells.Keys.Where(k => k.Item1 == "registered_unemployed" && k.Item2.Length == 6 && k.Item2.All(char.IsAsciiDigit)).Select(k => k.Item2).ToList();
+        Assert.True(counties.Count >= 5, $"counties: {string.Join(", ", counties)}");
+        var county = await client.GetIndicatorsAsync("2026-10-31", "2026-07-01", "2026-09-30", counties[0], 0, false);
+        Assert.Equal(county.RegisteredUnemployed, cells[("registered_unemployed", counties[0])]);
+        Assert.Equal(quarter.NewUrbanEmployment, counties.Sum(c => cells[("new_urban_employment", c)]));
+        // Eight quarters, oldest first.
+        Assert.Equal(["2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2", "2026Q3"],
+            Regex.Matches(text, "data-quarter=\"(\\w+)\"").Select(m => m.Groups[1].Value));
+        // Enterprise monitoring, the quarter's three months.
+        var september = await client.GetEnterpriseSummaryAsync("2026-09", "2026-10-31");
+        Assert.Equal((september.Total.Enterprises, september.Total.Current), (cells[("enterprises", "2026-09")], cells[("current", "2026-09")]));
+        Assert.Equal(3, Regex.Count(text, "<svg"));
+        // Ids are unique in the document (three inline charts: their clip paths must not collide).
+        var ids = Regex.Matches(text, "id=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+
+        // The spreadsheet: the same figures, as numbers.
+        var headline = MiniExcelLibs.MiniExcel.Query(xlsx, useHeaderRow: true, sheetName: "主要指标").Cast<IDictionary<string, object>>().ToList();
+        Assert.Equal(quarter.NewUrbanEmployment, Convert.ToInt64(headline[0]["本季度"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(quarter.RegisteredUnemployed, Convert.ToInt64(headline[3]["本季度"], System.Globalization.CultureInfo.InvariantCulture));
+        var monitoring = MiniExcelLibs.MiniExcel.Query(xlsx, useHeaderRow: true, sheetName: "企业用工监测").Cast<IDictionary<string, object>>().ToList();
+        Assert.Equal(["2026-07", "2026-08", "2026-09"], monitoring.Select(r => (string)r["月份"]));
+
+        // Debian's Chromium loads it headless: the DOM holds the title and the charts, no page error, and a picture.
+        var chromium = Peers.Chromium;
+        string[] headless = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0"];
+        await using (var dump = ExternalProcess.Start(chromium, [.. headless, "--dump-dom", new Uri(html).AbsoluteUri], directory.Path))
+        {
+            Assert.Equal(0, await dump.WaitForExitAsync(TimeSpan.FromMinutes(2)));
+            Assert.Contains("id=\"title\"", dump.Output, StringComparison.Ordinal);
+            Assert.Contains("<svg", dump.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("Uncaught", dump.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(":CONSOLE(", dump.Output, StringComparison.Ordinal);
+        }
+        var png = directory.File("report.png");
+        await using (var shot = ExternalProcess.Start(chromium, [.. headless, "--window-size=1200,2400", $"--screenshot={png}", new Uri(html).AbsoluteUri], directory.Path))
+        {
+            Assert.Equal(0, await shot.WaitForExitAsync(TimeSpan.FromMinutes(2)));
+        }
+        var bytes = await File.ReadAllBytesAsync(png);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+        Assert.True(bytes.Length > 20_000, $"the screenshot is only {bytes.Length} bytes");
+    }
+
+    [Fact]
+    public async Task Report_OfAQuarterNotYetSealed_IsRefusedSayingWhy()
+    {
+        var (exitCode, output) = await FedctlProcess.RunAsync(city.Node, "report", "--quarter", "2026Q4");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("city-440100's latest sealed period is 2026-10-31; 2026Q4 ends 2026-12-31, so it is not complete yet", output, StringComparison.Ordinal);
+        var (usage, message) = await FedctlProcess.RunAsync(city.Node, "report", "--quarter", "2026-3");
+        Assert.Equal(2, usage);
+        Assert.Contains("'2026-3' is not a quarter; write it like 2026Q3.", message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A city node with 2,000 persons and 120 monitored enterprises, sealed as of 2026-10-31.</summary>
+    public sealed class MonitoredCity : IAsyncLifetime
+    {
+        private readonly TempDirectory _directory = new();
+
+        public NodeProcess Node { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            var export = Path.Combine(_directory.Path, "export");
+            ExportGenerator.Generate(new GeneratorOptions { CityCode = "440100", Persons = 2000, Seed = 5 }, export);
+            EnterpriseGenerator.Generate(new EnterpriseOptions { CityCode = "440100", Enterprises = 120, Seed = 5 }, export);
+            var config = await NodeProcess.WriteConfigAsync(_directory.Path, "city-440100", "city", "440100");
+            await using (var ingest = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "ingest", "--config", config, export, "--seal", "2026-10-31"]))
+            {
+                if (await ingest.WaitForExitAsync(TimeSpan.FromMinutes(3)) != 0)
+                {
+                    throw new InvalidOperationException($"ingest failed:\n{ingest.Output}");
+                }
+            }
+            Node = await NodeProcess.StartAsync(config, "city-440100");
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Node.DisposeAsync();
+            _directory.Dispose();
+        }
+    }
+}
