@@ -24,6 +24,9 @@ public sealed record EmploymentStart(string RegistrationId, string CitizenId, st
 /// <summary>An assistance-target exit (R-12 candidates).</summary>
 public sealed record AssistanceExit(string CitizenId, DateOnly Exit, string HandlingDivision);
 
+/// <summary>An unemployment registration that began or ended in a range (inflow and outflow).</summary>
+public sealed record UnemploymentSpell(string RegistrationId, DateOnly Registered, DateOnly? Cancelled, string CancelReason, string HandlingDivision);
+
 /// <summary>A monthly report of a monitored enterprise with its sample entry's attributes (enterprise monitoring).</summary>
 public sealed record MonitoredReport(string Origin, string CreditCode, string Name, string Industry, string SizeClass, string HandlingDivision,
     long Baseline, long Current, string ReductionType, IReadOnlyList<string> Reasons);
@@ -62,6 +65,9 @@ public interface IIndicatorReader : IDisposable
 
     /// <summary>Persons (and the handling division) with an unemployment registration open on <paramref name="on"/>.</summary>
     IEnumerable<(string CitizenId, string HandlingDivision)> UnemployedOn(DateOnly on);
+
+    /// <summary>Valid unemployment registrations registered or cancelled in [<paramref name="from"/>, <paramref name="to"/>].</summary>
+    IEnumerable<UnemploymentSpell> UnemploymentFlows(DateOnly from, DateOnly to);
 
     /// <summary>
     /// The valid monthly reports of <paramref name="surveyMonth"/> (YYYY-MM) of valid sample entries,
@@ -107,6 +113,11 @@ internal sealed class IndicatorSql(string table, string scope, Func<string, stri
     public string AssistanceExits => $"""
         SELECT citizen_id, exit_date, handling_division FROM {table}assistance
         WHERE {scope} AND valid = 1 AND exit_date >= @from AND exit_date <= @to AND {inList("exit_reason", "@reasons")}
+        """;
+
+    public string UnemploymentFlows => $"""
+        SELECT registration_id, register_date, cancel_date, cancel_reason, handling_division FROM {table}unemployment
+        WHERE {scope} AND valid = 1 AND ((register_date >= @from AND register_date <= @to) OR (cancel_date >= @from AND cancel_date <= @to))
         """;
 
     // Both sides filtered by the scope first (a join would make its columns ambiguous).
@@ -217,6 +228,18 @@ internal sealed class IndicatorReader : IIndicatorReader
         while (reader.Read())
         {
             yield return (reader.GetString(0), reader.GetString(1));
+        }
+    }
+
+    public IEnumerable<UnemploymentSpell> UnemploymentFlows(DateOnly from, DateOnly to)
+    {
+        using var command = Prepare(_rows, _sql.UnemploymentFlows, "from", "to");
+        Set(command, ("from", Iso(from)), ("to", Iso(to)));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var cancelled = reader.GetString(2);
+            yield return new UnemploymentSpell(reader.GetString(0), Parse(reader.GetString(1)), cancelled.Length == 0 ? null : Parse(cancelled), reader.GetString(3), reader.GetString(4));
         }
     }
 

@@ -57,6 +57,17 @@ internal static class QuarterlyReportHtml
         var rate = data.QuarterFigures.RegisteredUnemploymentRate;
         html.Append(CultureInfo.InvariantCulture, $"<tr data-indicator=\"registered_unemployment_rate\"><td>城镇登记失业率 (R-14)</td><td class=\"n\" data-scope=\"quarter\" data-value=\"{E(rate)}\">{(rate.Length > 0 ? E(rate) + " %" : "—")}</td><td colspan=\"3\" class=\"note\">{(data.EmployedTotal > 0 ? $"employed total {data.EmployedTotal:N0} (statistics bureau)" : "give --employed-total for the rate")}</td></tr>\n</table>\n");
 
+        // Unemployment inflow and outflow, and the exits by reason (R-17).
+        var q = data.QuarterFigures;
+        html.Append("<h2>失业登记流入与流出</h2>\n<table id=\"flows\"><tr><th>本季度</th><th>人次</th></tr>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<tr><td>新登记失业（流入）</td>{Cell("unemployment_inflow", "quarter", q.UnemploymentInflow)}</tr>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<tr><td>注销失业登记（流出）</td>{Cell("unemployment_outflow", "quarter", q.UnemploymentOutflow)}</tr>\n");
+        foreach (var reason in q.ExitReasons)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>　其中：{E(ExitReasonName(reason.Reason))}</td>{Cell("exit_reason", reason.Reason, reason.Registrations)}</tr>\n");
+        }
+        html.Append("</table>\n");
+
         // 2. By area, with ranked bars.
         if (data.Areas.Count > 0)
         {
@@ -123,6 +134,18 @@ internal static class QuarterlyReportHtml
         html.Append("<p class=\"note\">Figures from the sealed period named above (R-4: it never changes); the same figures are in the report's spreadsheet.</p>\n</body></html>\n");
         return html.ToString();
     }
+
+    private static string ExitReasonName(string code) => code switch
+    {
+        "pension" => "享受基本养老保险待遇",
+        "employed" => "被用人单位录用",
+        "self_employed" => "从事个体经营或创办企业",
+        "school" => "入学",
+        "military" => "应征服兵役",
+        "emigration" => "移居境外",
+        "incapacity" => "完全丧失劳动能力",
+        _ => code,
+    };
 
     private static string Cell(string key, string scope, long value) =>
         $"<td class=\"n\" data-key=\"{key}\" data-scope=\"{E(scope)}\" data-value=\"{value.ToString(CultureInfo.InvariantCulture)}\">{value.ToString("N0", CultureInfo.InvariantCulture)}</td>";

@@ -6,6 +6,14 @@ namespace Federation.Node.Statistics;
 /// <summary>The figures of R-10 … R-14 for one range and jurisdiction of a sealed period.</summary>
 internal sealed record IndicatorFigures(long NewUrbanEmployment, long ReemployedUnemployed, long HardToEmployEmployed, long RegisteredUnemployed)
 {
+    /// <summary>Unemployment registrations made in the range, inside the jurisdiction (inflow).</summary>
+    public long UnemploymentInflow { get; init; }
+
+    /// <summary>Unemployment registrations cancelled (注销) in the range (outflow), and by their R-17 reason, most first.</summary>
+    public long UnemploymentOutflow { get; init; }
+
+    public IReadOnlyList<(string Reason, long Registrations)> ExitReasons { get; init; } = [];
+
     /// <summary>
     /// R-13 / (employed total + R-13) × 100, rounded half-up to 2 decimals; null when no
     /// employed total is given (it comes from the statistics bureau, not from this data).
@@ -33,7 +41,16 @@ internal sealed class IndicatorCalculator(IIndicatorQueries queries)
     {
         using var reader = queries.Open(scope);
         var (newUrban, reemployed) = NewUrbanEmployment(reader, from, to, jurisdiction);
-        return new IndicatorFigures(newUrban, reemployed, HardToEmployEmployed(reader, from, to, jurisdiction), RegisteredUnemployed(reader, to, jurisdiction));
+        var flows = reader.UnemploymentFlows(from, to).Where(s => jurisdiction.Contains(s.HandlingDivision)).ToList();
+        var exits = flows.Where(s => s.Cancelled is { } c && c >= from && c <= to).ToList();
+        return new IndicatorFigures(newUrban, reemployed, HardToEmployEmployed(reader, from, to, jurisdiction), RegisteredUnemployed(reader, to, jurisdiction))
+        {
+            // Registrations, not persons: a flow counts every registration made or cancelled in the range.
+            UnemploymentInflow = flows.Count(s => s.Registered >= from && s.Registered <= to),
+            UnemploymentOutflow = exits.Count,
+            ExitReasons = [.. exits.GroupBy(s => s.CancelReason, StringComparer.Ordinal).Select(g => (g.Key, (long)g.Count()))
+                .OrderByDescending(g => g.Item2).ThenBy(g => g.Key, StringComparer.Ordinal)],
+        };
     }
 
     // persons with a valid employment registration E, E.start in [from, to], of working age

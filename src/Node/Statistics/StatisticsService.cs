@@ -57,7 +57,14 @@ internal sealed class StatisticsService(ISealedPeriods store, IChildTransfers ch
         return response;
     }
 
-    private static Indicators ToIndicators(IndicatorFigures figures, Period period, string division, DateOnly from, DateOnly to, long employedTotal) => new()
+    private static Indicators ToIndicators(IndicatorFigures figures, Period period, string division, DateOnly from, DateOnly to, long employedTotal)
+    {
+        var indicators = Figures(figures, period, division, from, to, employedTotal);
+        indicators.ExitReasons.AddRange(figures.ExitReasons.Select(r => new ExitReasonCount { Reason = r.Reason, Registrations = r.Registrations }));
+        return indicators;
+    }
+
+    private static Indicators Figures(IndicatorFigures figures, Period period, string division, DateOnly from, DateOnly to, long employedTotal) => new()
     {
         Period = period.ToString(),
         Division = division,
@@ -69,6 +76,8 @@ internal sealed class StatisticsService(ISealedPeriods store, IChildTransfers ch
         RegisteredUnemployed = figures.RegisteredUnemployed,
         RegisteredUnemploymentRate = figures.UnemploymentRate(employedTotal)?.ToString("0.00", CultureInfo.InvariantCulture) ?? "",
         EmployedTotal = employedTotal,
+        UnemploymentInflow = figures.UnemploymentInflow,
+        UnemploymentOutflow = figures.UnemploymentOutflow,
     };
 
     // A parent answers from its children's committed snapshots: the roll-up over their union

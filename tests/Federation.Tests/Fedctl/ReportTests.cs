@@ -37,6 +37,11 @@ public sealed partial class ReportTests(ReportTests.MonitoredCity city) : IClass
         Assert.Equal((yearToDate.NewUrbanEmployment, yearToDate.RegisteredUnemployed), (cells[("new_urban_employment", "year_to_date")], cells[("registered_unemployed", "year_to_date")]));
         Assert.Equal((lastYear.NewUrbanEmployment, lastYear.RegisteredUnemployed), (cells[("new_urban_employment", "2025Q3")], cells[("registered_unemployed", "same_quarter_last_year")]));
         Assert.Contains($"data-value=\"{quarter.RegisteredUnemploymentRate}\"", text, StringComparison.Ordinal);
+        // Inflow and outflow of the quarter, and the exits by reason.
+        Assert.True(quarter.UnemploymentInflow > 0 && quarter.UnemploymentOutflow > 0, "the fixture has registrations made and cancelled in the quarter");
+        Assert.Equal((quarter.UnemploymentInflow, quarter.UnemploymentOutflow), (cells[("unemployment_inflow", "quarter")], cells[("unemployment_outflow", "quarter")]));
+        Assert.Equal(quarter.ExitReasons.Select(r => (r.Reason, r.Registrations)), quarter.ExitReasons.Select(r => (r.Reason, cells[("exit_reason", r.Reason)])));
+        Assert.Equal(quarter.UnemploymentOutflow, quarter.ExitReasons.Sum(r => r.Registrations));
         Assert.Contains(quarter.ManifestDigest, text, StringComparison.Ordinal);
         // By county: each county's own figures; together the city's.
         var counties = cells.Keys.Where(k => k.Item1 == "registered_unemployed" && k.Item2.Length == 6 && k.Item2.All(char.IsAsciiDigit)).Select(k => k.Item2).ToList();
