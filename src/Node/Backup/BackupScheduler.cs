@@ -16,19 +16,20 @@ internal sealed class BackupScheduler(MonthlyBackups backups, TimeProvider time,
         {
             var now = time.GetUtcNow();
             var (month, due) = backups.Next(now);
+            // The wait is set on the node's clock before it is logged, so whoever reads the log
+            // (an operator, or a test advancing a fake clock) sees a wait that is already running.
+            var wait = due > now ? Task.Delay(due - now, time, stoppingToken) : Task.CompletedTask;
             BackupLog.Scheduled(logger, due);
-            if (due > now)
-            {
-                await Task.Delay(due - now, time, stoppingToken);
-            }
+            await wait;
             try
             {
                 backups.Write(month);
             }
             catch (BackupException ex)
             {
+                var retry = Task.Delay(RetryAfter, time, stoppingToken);
                 BackupLog.Failed(logger, backups.NameOf(month), ex.Message, RetryAfter.TotalMinutes);
-                await Task.Delay(RetryAfter, time, stoppingToken);
+                await retry;
             }
         }
     }
