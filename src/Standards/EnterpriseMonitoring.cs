@@ -98,6 +98,30 @@ public static class EnterpriseMonitoring
             : $"is '{industry}'; division {industry[1..]} ({owner.Name}) belongs to section {owner.Section}, not {industry[0]}";
     }
 
+    /// <summary>A survey month <c>YYYY-MM</c> (from 1990): its first day, or false.</summary>
+    public static bool TryParseMonth(string? text, out DateOnly first)
+    {
+        first = default;
+        return text is { Length: 7 } && DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out first) && first.Year >= 1990;
+    }
+
+    /// <summary>The survey month <paramref name="months"/> before or after <paramref name="month"/> (a valid month).</summary>
+    public static string ShiftMonth(string month, int months) =>
+        TryParseMonth(month, out var first) ? first.AddMonths(months).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)
+            : throw new ArgumentException($"'{month}' is not a survey month YYYY-MM.", nameof(month));
+
+    /// <summary>Whether the code is one of the four directly governed municipalities' (11, 12, 31, 50).</summary>
+    public static bool IsMunicipality(string code) => code.Length >= 2 && code[..2] is "11" or "12" or "31" or "50";
+
+    /// <summary>
+    /// The monitoring city of a handling division: its prefecture (PPCC00), or for a directly
+    /// governed municipality the municipality itself (PP0000).
+    /// </summary>
+    public static string MonitoringCity(string handlingDivision) =>
+        handlingDivision.Length != 6 ? handlingDivision
+        : IsMunicipality(handlingDivision) ? handlingDivision[..2] + "0000" : handlingDivision[..4] + "00";
+
     /// <summary>The section's name, e.g. 制造业 for C.</summary>
     public static string SectionName(char section) => Sections.FirstOrDefault(s => s.Section == section).Name ?? "";
 }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Federation.Standards;
 
 namespace Federation.Store;
 
@@ -23,7 +24,7 @@ internal static class SampleChecks
 
     /// <summary>The minimum sample of a city: municipalities 300; by population 60 / 45 / 30; null when the population is unknown.</summary>
     public static int? MinimumSample(string cityCode, long? population) =>
-        cityCode[..2] is "11" or "12" or "31" or "50" ? 300
+        EnterpriseMonitoring.IsMunicipality(cityCode) ? 300
         : population is not { } p ? null
         : p >= 1_000_000 ? 60 : p >= 500_000 ? 45 : 30;
 
@@ -74,7 +75,7 @@ internal static class SampleChecks
         {
             var origin = city.Key;
             var n = city.Count();
-            var code = CityCode(city.First().HandlingDivision);
+            var code = EnterpriseMonitoring.MonitoringCity(city.First().HandlingDivision);
             void Add(string kind, string detail) => findings.Add(new Finding(asOf, kind, origin, [origin], $"{month}, {code}: {detail}"));
             var manufacturing = city.Count(e => e.Industry.StartsWith('C'));
             if (manufacturing * 5 > n * 2)
@@ -86,7 +87,7 @@ internal static class SampleChecks
             {
                 Add(Finding.SampleSme, $"small and medium enterprises are {sme} of {n} ({Percent(sme, n)}), below 60 %");
             }
-            var state = city.Count(e => e.Ownership == "110");
+            var state = city.Count(e => e.Ownership == EnterpriseMonitoring.StateOwned);
             if (state * 3 > n)
             {
                 Add(Finding.SampleStateOwned, $"state-owned enterprises (110) are {state} of {n} ({Percent(state, n)}), above one third");
@@ -118,10 +119,6 @@ internal static class SampleChecks
         }
         return findings;
     }
-
-    private static string CityCode(string handlingDivision) =>
-        handlingDivision.Length != 6 ? handlingDivision
-        : handlingDivision[..2] is "11" or "12" or "31" or "50" ? handlingDivision[..2] + "0000" : handlingDivision[..4] + "00";
 
     private static string Percent(int part, int whole) => (part * 100m / whole).ToString("0.#", CultureInfo.InvariantCulture) + " %";
 

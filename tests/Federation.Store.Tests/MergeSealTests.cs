@@ -1,3 +1,4 @@
+using Federation.Testing;
 using Xunit;
 
 namespace Federation.Store.Tests;
@@ -46,21 +47,8 @@ public abstract class MergeSealTests(StoreBackend backend) : IDisposable
     private static string[] Employed(string id, string citizen, string division, string end = "") =>
         [id, citizen, "flexible", "", "2026-03-01", end, division, "1"];
 
-    /// <summary>What the exchange does, at store level: the child's sealed snapshot into the parent, committed.</summary>
-    private static MergedSource Transfer(INodeStore child, string childId, INodeStore parent, DateOnly period)
-    {
-        var manifest = child.Periods.GetManifest(period)!;
-        parent.Transfers.BeginTransfer(childId, period, manifest.Digest, Now);
-        foreach (var dataset in Dataset.All)
-        {
-            foreach (var chunk in child.Periods.ReadSealed(period, dataset).Chunk(3))
-            {
-                parent.Transfers.AppendTransfer(childId, period, dataset, chunk, Now);
-            }
-        }
-        parent.Transfers.CommitTransfer(childId, manifest, Now);
-        return new MergedSource(childId, manifest.Period, manifest.Digest);
-    }
+    private static MergedSource Transfer(INodeStore child, string childId, INodeStore parent, DateOnly period) =>
+        SnapshotTransfer.Transfer(child, childId, parent, period, Now);
 
     private (INodeStore Province, Manifest Manifest) SealProvince()
     {

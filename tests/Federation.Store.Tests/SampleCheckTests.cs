@@ -1,3 +1,4 @@
+using Federation.Testing;
 using Xunit;
 
 namespace Federation.Store.Tests;
@@ -74,22 +75,7 @@ public abstract class SampleCheckTests(StoreBackend backend) : IDisposable
         var cities = new[] { City("city-440100", guangzhou, ["A3"]), City("city-440300", shenzhen, []) };
 
         var province = Open("province-440000");
-        var sources = new List<MergedSource>();
-        foreach (var city in cities)
-        {
-            var manifest = city.Periods.GetManifest(October)!;
-            province.Transfers.BeginTransfer(city.OwnerId, October, manifest.Digest, Now);
-            foreach (var dataset in Dataset.All)
-            {
-                var rows = city.Periods.ReadSealed(October, dataset).ToList();
-                if (rows.Count > 0)
-                {
-                    province.Transfers.AppendTransfer(city.OwnerId, October, dataset, rows, Now);
-                }
-            }
-            province.Transfers.CommitTransfer(city.OwnerId, manifest, Now);
-            sources.Add(new MergedSource(city.OwnerId, October, manifest.Digest));
-        }
+        var sources = cities.Select(city => SnapshotTransfer.Transfer(city, city.OwnerId, province, October, Now, batch: 100)).ToList();
         province.Periods.Seal(October, Now, sources, populations);
         return province.Findings.ListFindings(October, null, null, 100);
     }

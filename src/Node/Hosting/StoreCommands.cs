@@ -121,8 +121,7 @@ internal static class StoreCommands
     /// </summary>
     public static int Enterprises(NodeConfiguration config, string month, Period? period)
     {
-        if (month.Length != 7 || !DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var first)
-            || first.Year < 1990)
+        if (!EnterpriseMonitoring.TryParseMonth(month, out _))
         {
             Console.Error.WriteLine($"--month must be a survey month YYYY-MM from 1990 on, got '{month}'.");
             return 2;

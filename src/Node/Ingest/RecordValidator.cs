@@ -296,9 +296,7 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
         return true;
     }
 
-    private static string PreviousMonth(string month) =>
-        DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first)
-            ? first.AddMonths(-1).ToString("yyyy-MM", CultureInfo.InvariantCulture) : "";
+    private static string PreviousMonth(string month) => EnterpriseMonitoring.TryParseMonth(month, out _) ? EnterpriseMonitoring.ShiftMonth(month, -1) : "";
 
     private void ValidatePerson(Row row)
     {
@@ -533,9 +531,9 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
             {
                 return null;
             }
-            if (value.Length != 7 || !DateOnly.TryParseExact(value + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            if (!EnterpriseMonitoring.TryParseMonth(value, out _))
             {
-                Fail(field, $"is '{value}'; expected a month YYYY-MM");
+                Fail(field, $"is '{value}'; expected a month YYYY-MM (from 1990)");
                 return null;
             }
             if (today is { } limit && string.CompareOrdinal(value, limit.ToString("yyyy-MM", CultureInfo.InvariantCulture)) > 0)

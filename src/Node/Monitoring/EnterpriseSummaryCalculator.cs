@@ -1,4 +1,3 @@
-using System.Globalization;
 using Federation.Node.Ingest;
 using Federation.Standards;
 using Federation.Store;
@@ -76,18 +75,12 @@ internal sealed class EnterpriseSummaryCalculator(IIndicatorQueries queries)
         return list.Count == 0 ? null : new MonthTotals(month, list.Count, list.Sum(r => r.Baseline), list.Sum(r => r.Current));
     }
 
-    // The monitoring city of a handling division: its prefecture, or for a directly governed
-    // municipality (11, 12, 31, 50) the municipality itself.
+    // "440100 广州市": the monitoring city of a handling division, with its name.
     internal static string CityLabel(string handlingDivision)
     {
-        if (handlingDivision.Length != 6)
-        {
-            return handlingDivision;
-        }
-        var code = handlingDivision[..2] is "11" or "12" or "31" or "50" ? handlingDivision[..2] + "0000" : handlingDivision[..4] + "00";
+        var code = EnterpriseMonitoring.MonitoringCity(handlingDivision);
         return DivisionTable.Default.Find(code) is { } division ? $"{code} {division.Name}" : code;
     }
 
-    public static string ShiftMonth(string month, int months) =>
-        DateOnly.ParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture).AddMonths(months).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+    private static string ShiftMonth(string month, int months) => EnterpriseMonitoring.ShiftMonth(month, months);
 }

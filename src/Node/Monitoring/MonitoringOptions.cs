@@ -30,7 +30,7 @@ public sealed class MonitoringOptions
         foreach (var (code, population) in CityPopulation)
         {
             var division = DivisionTable.Default.Find(code);
-            if (division is null || (division.Level != DivisionLevel.Prefecture && !(division.Level == DivisionLevel.Province && code[..2] is "11" or "12" or "31" or "50")))
+            if (division is null || (division.Level != DivisionLevel.Prefecture && !(division.Level == DivisionLevel.Province && EnterpriseMonitoring.IsMunicipality(code))))
             {
                 yield return $"Monitoring:CityPopulation:{code}: not a GB/T 2260 city (a prefecture PPCC00, or a municipality 110000, 120000, 310000, 500000)";
             }
@@ -48,7 +48,7 @@ public sealed class MonitoringOptions
         }
         foreach (var (month, deadlines) in DeadlineOverrides)
         {
-            if (!DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var first) || month.Length != 7)
+            if (!EnterpriseMonitoring.TryParseMonth(month, out var first))
             {
                 yield return $"Monitoring:DeadlineOverrides:{month}: not a survey month YYYY-MM";
                 continue;

@@ -213,8 +213,7 @@ internal sealed class StatisticsService(ISealedPeriods store, IChildTransfers ch
     /// </summary>
     public override async Task<EnterpriseSummary> GetEnterpriseSummary(GetEnterpriseSummaryRequest request, ServerCallContext context)
     {
-        if (request.Month.Length != 7 || !DateOnly.TryParseExact(request.Month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first)
-            || first.Year < 1990)
+        if (!EnterpriseMonitoring.TryParseMonth(request.Month, out _))
         {
             throw Invalid($"month must be a survey month YYYY-MM from 1990 on, got '{request.Month}'");
         }

@@ -37,22 +37,7 @@ public sealed class EnterpriseSummaryTests : IDisposable
             [Report(E4, "2025-10", "2025-05", 1000, 1020, "", "440304"), Report(E4, "2026-10", "2025-05", 1000, 950, "other", "440304", "04"),
              Report(E5, "2026-10", "2026-05", 300, 280, "moved_out", "440304", "01", "04")]);
         _province = Open("province-440000");
-        var sources = new List<MergedSource>();
-        foreach (var city in new[] { guangzhou, shenzhen })
-        {
-            var manifest = city.Periods.GetManifest(October)!;
-            _province.Transfers.BeginTransfer(city.OwnerId, October, manifest.Digest, Now);
-            foreach (var dataset in Dataset.All)
-            {
-                var rows = city.Periods.ReadSealed(October, dataset).ToList();
-                if (rows.Count > 0)
-                {
-                    _province.Transfers.AppendTransfer(city.OwnerId, October, dataset, rows, Now);
-                }
-            }
-            _province.Transfers.CommitTransfer(city.OwnerId, manifest, Now);
-            sources.Add(new MergedSource(city.OwnerId, October, manifest.Digest));
-        }
+        var sources = new[] { guangzhou, shenzhen }.Select(city => SnapshotTransfer.Transfer(city, city.OwnerId, _province, October, Now, batch: 100)).ToList();
         _province.Periods.Seal(October, Now, sources);
     }
 
