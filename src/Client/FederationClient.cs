@@ -334,6 +334,43 @@ public sealed class FederationClient : IDisposable
     public Task<VerifyAuditResponse> VerifyAuditAsync(CancellationToken cancellationToken = default) =>
         CallIdempotentAsync("verify audit", options => new Audit.AuditClient(_channel).VerifyAuditAsync(new VerifyAuditRequest(), options).ResponseAsync, cancellationToken);
 
+    /// <summary>
+    /// Submits an application for unemployment registration (the national platform, at the ministry node).
+    /// Retried safely when it carries a platform reference: the node returns the application already made.
+    /// </summary>
+    public Task<SubmitApplicationResponse> SubmitApplicationAsync(SubmitApplicationRequest request, CancellationToken cancellationToken = default) =>
+        request.PlatformReference.Length > 0
+            ? CallIdempotentAsync("submit application", options => Registration.SubmitApplicationAsync(request, options).ResponseAsync, cancellationToken)
+            : CallOnceAsync("submit application", options => Registration.SubmitApplicationAsync(request, options).ResponseAsync, cancellationToken);
+
+    /// <summary>Accepts or refuses (with a reason) an application at its city node. Not retried.</summary>
+    public Task<ApplicationResponse> DecideApplicationAsync(string applicationId, bool accept, string? refusalReason = null, CancellationToken cancellationToken = default) =>
+        CallOnceAsync("decide application", options => Registration.DecideApplicationAsync(
+            new DecideApplicationRequest { ApplicationId = applicationId, Accept = accept, RefusalReason = refusalReason ?? "" }, options).ResponseAsync, cancellationToken);
+
+    /// <summary>Records that the worker of an accepted application was contacted. Not retried.</summary>
+    public Task<ApplicationResponse> RecordContactAsync(string applicationId, CancellationToken cancellationToken = default) =>
+        CallOnceAsync("record contact", options => Registration.RecordContactAsync(new RecordContactRequest { ApplicationId = applicationId }, options).ResponseAsync, cancellationToken);
+
+    /// <summary>Records a registration made at the local office; retried safely (the same id is recorded once).</summary>
+    public Task<RegistrationResponse> RegisterLocallyAsync(RegisterLocallyRequest request, CancellationToken cancellationToken = default) =>
+        CallIdempotentAsync("register locally", options => Registration.RegisterLocallyAsync(request, options).ResponseAsync, cancellationToken);
+
+    /// <summary>Records an exit (注销) for a listed reason. Not retried.</summary>
+    public Task<RegistrationResponse> RecordExitAsync(string registrationId, string reason, string? exitDate = null, CancellationToken cancellationToken = default) =>
+        CallOnceAsync("record exit", options => Registration.RecordExitAsync(
+            new RecordExitRequest { RegistrationId = registrationId, Reason = reason, ExitDate = exitDate ?? "" }, options).ResponseAsync, cancellationToken);
+
+    /// <summary>Applications seen by the node, and its backlog per city.</summary>
+    public Task<ListApplicationsResponse> ListApplicationsAsync(ListApplicationsRequest request, CancellationToken cancellationToken = default) =>
+        CallIdempotentAsync("list applications", options => Registration.ListApplicationsAsync(request, options).ResponseAsync, cancellationToken);
+
+    /// <summary>The registration feed checked against a sealed period (null: the latest).</summary>
+    public Task<CheckFeedResponse> CheckFeedAsync(string? period = null, CancellationToken cancellationToken = default) =>
+        CallIdempotentAsync("check feed", options => Registration.CheckFeedAsync(new CheckFeedRequest { Period = period ?? "" }, options).ResponseAsync, cancellationToken);
+
+    private Protocol.V1.Registration.RegistrationClient Registration => new(_channel);
+
     private Accounts.AccountsClient Accounts => new(_channel);
 
     /// <inheritdoc />

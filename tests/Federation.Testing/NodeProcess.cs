@@ -117,7 +117,7 @@ public sealed class NodeProcess : IAsyncDisposable
         var configPath = Path.Combine(directory, $"{id}.json");
         await File.WriteAllTextAsync(configPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         var store = config["Store"]?["Path"]?.GetValue<string>() is { } path ? Path.GetFullPath(Path.Combine(directory, path)) : Path.Combine(directory, "data", id + ".db");
-        pki.AddAccount(store, TestPki.Tester, new[] { "verifier", "analyst", "operator", "auditor", "administrator" }.Select(role => (role, "000000")));
+        pki.AddAccount(store, TestPki.Tester, new[] { "verifier", "analyst", "operator", "auditor", "administrator", "registrar" }.Select(role => (role, "000000")));
         return configPath;
     }
 

@@ -7,7 +7,8 @@ namespace Federation.Node.Admin;
 
 /// <summary><c>federation.v1.Admin</c>: what operators ask a node about itself.</summary>
 internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Federation.Store.ISealedPeriods store, Federation.Store.IFindings findings, Federation.Store.IChildLinks childLinks,
-    Exchange.Parent.ResyncOperations resyncs, Federation.Store.IChildTransfers childSnapshots, Microsoft.Extensions.Options.IOptions<Monitoring.MonitoringOptions> monitoring)
+    Exchange.Parent.ResyncOperations resyncs, Federation.Store.IChildTransfers childSnapshots, Microsoft.Extensions.Options.IOptions<Monitoring.MonitoringOptions> monitoring,
+    Registration.RegistrationDesk registrations, Registration.FeedCheck feedCheck, Registration.RegistrationLinks links)
     : Protocol.V1.Admin.AdminBase
 {
     public override Task<Operation> TriggerResync(TriggerResyncRequest request, ServerCallContext context)
@@ -134,6 +135,35 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
             }
             status.Children.Add(node);
         }
+        status.Registration = RegistrationStatus();
         return Task.FromResult(status);
+    }
+
+    private RegistrationStatus RegistrationStatus()
+    {
+        var journal = registrations.Journal;
+        var today = registrations.Today;
+        var result = new RegistrationStatus { FeedHead = journal.FeedHead(), ParentCursor = journal.ParentCursor(), FeedCheck = feedCheck.CheckLatest() };
+        foreach (var (origin, count) in journal.ValidOn(today))
+        {
+            result.ValidToday[origin] = count;
+        }
+        result.Backlog.AddRange(Registration.RegistrationService.Backlog(journal, today));
+        foreach (var child in identity.Children)
+        {
+            var link = new RegistrationLink { ChildId = child.Id, ChangesCursor = journal.ChildCursor(child.Id) };
+            if (links.States.TryGetValue(child.Id, out var state))
+            {
+                link.ChangesConnected = state.ChangesConnected;
+                link.ApplicationsConnected = state.ApplicationsConnected;
+                link.LastError = state.LastError;
+                if (state.LastErrorAt is { } at)
+                {
+                    link.LastErrorAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(at);
+                }
+            }
+            result.Links.Add(link);
+        }
+        return result;
     }
 }

@@ -59,6 +59,8 @@ internal sealed class ChildClients(IServiceProvider services)
 
     public Protocol.V1.Statistics.StatisticsClient Statistics(ChildOptions child) => Create<Protocol.V1.Statistics.StatisticsClient>(child);
 
+    public Protocol.V1.Registration.RegistrationClient Registration(ChildOptions child) => Create<Protocol.V1.Registration.RegistrationClient>(child);
+
     private TClient Create<TClient>(ChildOptions child) where TClient : class =>
         (TClient)_clients.GetOrAdd(Name<TClient>(child.Id), static (name, services) => services.GetRequiredService<GrpcClientFactory>().CreateClient<TClient>(name), services);
 
@@ -75,6 +77,7 @@ internal sealed class ChildClients(IServiceProvider services)
             Add<Protocol.V1.Exchange.ExchangeClient>(services, child, credentials, maxReceiveMessageSize);
             Add<Protocol.V1.Verification.VerificationClient>(services, child, credentials, maxReceiveMessageSize);
             Add<Protocol.V1.Statistics.StatisticsClient>(services, child, credentials, maxReceiveMessageSize);
+            Add<Protocol.V1.Registration.RegistrationClient>(services, child, credentials, maxReceiveMessageSize);
         }
     }
 

@@ -42,6 +42,9 @@ internal sealed class NodeConfiguration
     /// <summary>The security files (paths resolved; defaults applied).</summary>
     public Security.SecurityPaths SecurityPaths { get; }
 
+    /// <summary>The registration service's journal: <c>&lt;store&gt;.registration.db</c> beside the store path (with PostgreSQL too).</summary>
+    public string RegistrationJournalPath => Federation.Store.Registration.RegistrationJournal.PathFor(Store.Path);
+
     /// <summary>The client certificate and CA a parent uses towards https children (paths resolved).</summary>
     public Exchange.ChildTlsSettings ChildTls { get; }
 

@@ -70,6 +70,8 @@ internal static class NodeHost
         NodeHealth.Add(builder.Services);
         builder.Services.AddSingleton<Exchange.Parent.ResyncOperations>();
         builder.Services.AddHostedService<Exchange.Parent.ChildPullScheduler>();
+        builder.Services.AddSingleton<Registration.RegistrationLinks>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<Registration.RegistrationLinks>());
         // A PostgreSQL store is backed up with PostgreSQL's own tools (docs/operations.md).
         if (config.Backup.Enabled && !config.Store.IsPostgres)
         {
@@ -92,6 +94,7 @@ internal static class NodeHost
         app.MapGrpcService<Ingest.IngestService>();
         app.MapGrpcService<Exchange.Child.ExchangeService>();
         app.MapGrpcService<Verification.VerificationService>();
+        app.MapGrpcService<Registration.RegistrationService>();
         app.MapGrpcService<Security.AccountsService>();
         app.MapGrpcService<Security.AuditService>();
         app.MapGrpcHealthChecksService();

@@ -47,6 +47,14 @@ internal static class NodeServices
         services.AddOptions<Monitoring.MonitoringOptions>().Bind(config.Configuration.GetSection(Monitoring.MonitoringOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Monitoring.MonitoringOptions>, Monitoring.MonitoringOptionsValidator>();
+        services.AddOptions<Registration.RegistrationOptions>().Bind(config.Configuration.GetSection(Registration.RegistrationOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Registration.RegistrationOptions>, Registration.RegistrationOptionsValidator>();
+        // The registration service's journal: a SQLite file of its own beside the store, whichever database the store is.
+        services.AddSingleton(_ => Federation.Store.Registration.RegistrationJournal.Open(config.RegistrationJournalPath));
+        services.AddSingleton<Registration.RegistrationSignals>();
+        services.AddSingleton<Registration.RegistrationDesk>();
+        services.AddSingleton<Registration.FeedCheck>();
         services.AddMetrics();
         services.AddSingleton<NodeMetrics>();
         services.AddSingleton<PeriodSealer>();

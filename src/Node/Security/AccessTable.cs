@@ -10,8 +10,9 @@ internal static class Roles
     public const string Operator = "operator";
     public const string Auditor = "auditor";
     public const string Administrator = "administrator";
+    public const string Registrar = "registrar";
 
-    public static readonly IReadOnlyList<string> All = [Verifier, Analyst, Operator, Auditor, Administrator];
+    public static readonly IReadOnlyList<string> All = [Verifier, Analyst, Operator, Auditor, Administrator, Registrar];
 
     /// <summary>
     /// Whether a role granted over <paramref name="scope"/> reaches <paramref name="division"/> (a
@@ -57,7 +58,7 @@ internal sealed record AccessRule(string[] Roles, ScopeRule Scope, bool Anonymou
 internal static class AccessTable
 {
     private static readonly string[] None = [];
-    private static readonly string[] Staff = [Roles.Verifier, Roles.Analyst, Roles.Operator, Roles.Auditor, Roles.Administrator];
+    private static readonly string[] Staff = [Roles.Verifier, Roles.Analyst, Roles.Operator, Roles.Auditor, Roles.Administrator, Roles.Registrar];
 
     public static FrozenDictionary<string, AccessRule> Rules { get; } = new Dictionary<string, AccessRule>(StringComparer.Ordinal)
     {
@@ -80,6 +81,19 @@ internal static class AccessTable
         ["/federation.v1.Exchange/GetManifest"] = new(None, ScopeRule.None, Parent: true),
         ["/federation.v1.Exchange/StreamSnapshot"] = new(None, ScopeRule.None, Parent: true),
         ["/federation.v1.Exchange/GetAuditHead"] = new(None, ScopeRule.None, Parent: true),
+        // The registration service (docs/registration.md): the national platform's front end submits
+        // at the ministry, a local office decides and handles registrations at its city; each node
+        // refuses what its level does not do. Personal data: registrars and operators only.
+        ["/federation.v1.Registration/SubmitApplication"] = new([Roles.Registrar], ScopeRule.Node),
+        ["/federation.v1.Registration/DecideApplication"] = new([Roles.Registrar], ScopeRule.Node),
+        ["/federation.v1.Registration/RecordContact"] = new([Roles.Registrar], ScopeRule.Node),
+        ["/federation.v1.Registration/RegisterLocally"] = new([Roles.Registrar], ScopeRule.Node),
+        ["/federation.v1.Registration/RecordExit"] = new([Roles.Registrar], ScopeRule.Node),
+        ["/federation.v1.Registration/ListApplications"] = new([Roles.Registrar, Roles.Operator], ScopeRule.Node),
+        ["/federation.v1.Registration/CheckFeed"] = new([Roles.Operator, Roles.Auditor], ScopeRule.Node),
+        // Node to node: the parent opens both streams on its child.
+        ["/federation.v1.Registration/DeliverApplications"] = new(None, ScopeRule.None, Parent: true),
+        ["/federation.v1.Registration/FollowChanges"] = new(None, ScopeRule.None, Parent: true),
         ["/federation.v1.Accounts/ListAccounts"] = new([Roles.Administrator], ScopeRule.Node),
         ["/federation.v1.Accounts/GetAccount"] = new([Roles.Administrator], ScopeRule.Node),
         ["/federation.v1.Accounts/CreateAccount"] = new([Roles.Administrator], ScopeRule.Node),

@@ -29,7 +29,11 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.CityFixtur
         "PublicCheck", "HealthCheck", "VerifyCertificate", "VerifyPerson", "GetIndicators", "GetEnterpriseSummary", "GetNodeStatus", "TriggerResync", "GetOperation",
         "ListFindings", "Upload", "GetManifest", "StreamSnapshot", "GetAuditHead", "ListAccounts", "GetAccount", "CreateAccount", "GrantRole",
         "RevokeRole", "TransferAccount", "SetAccountStatus", "BindCertificate", "IssueToken", "RevokeToken", "ReadAudit", "VerifyAudit",
+        "SubmitApplication", "DecideApplication", "RecordContact", "RegisterLocally", "RecordExit", "ListApplications", "CheckFeed",
+        "DeliverApplications", "FollowChanges",
     ];
+
+    private static readonly string[] RegistrarMethods = ["SubmitApplication", "DecideApplication", "RecordContact", "RegisterLocally", "RecordExit", "ListApplications"];
 
     private static readonly string[] Open = ["PublicCheck", "HealthCheck"];
     private static readonly string[] AccountsMethods = ["ListAccounts", "GetAccount", "CreateAccount", "GrantRole", "RevokeRole", "TransferAccount", "SetAccountStatus", "BindCertificate", "IssueToken", "RevokeToken"];
@@ -40,14 +44,15 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.CityFixtur
         { "anonymous", Open, Unauthenticated },
         { "verifier", [.. Open, "VerifyCertificate", "VerifyPerson", "GetNodeStatus"], Denied },
         { "analyst", [.. Open, "GetIndicators", "GetEnterpriseSummary", "GetNodeStatus"], Denied },
-        { "operator", [.. Open, "GetIndicators", "GetEnterpriseSummary", "GetNodeStatus", "TriggerResync", "GetOperation", "ListFindings", "Upload"], Denied },
-        { "auditor", [.. Open, "GetNodeStatus", "ReadAudit", "VerifyAudit"], Denied },
+        { "operator", [.. Open, "GetIndicators", "GetEnterpriseSummary", "GetNodeStatus", "TriggerResync", "GetOperation", "ListFindings", "Upload", "ListApplications", "CheckFeed"], Denied },
+        { "auditor", [.. Open, "GetNodeStatus", "ReadAudit", "VerifyAudit", "CheckFeed"], Denied },
+        { "registrar", [.. Open, "GetNodeStatus", .. RegistrarMethods], Denied },
         { "administrator", [.. Open, "GetNodeStatus", .. AccountsMethods], Denied },
-        { "operator-by-token", [.. Open, "GetIndicators", "GetEnterpriseSummary", "GetNodeStatus", "TriggerResync", "GetOperation", "ListFindings", "Upload"], Denied },
+        { "operator-by-token", [.. Open, "GetIndicators", "GetEnterpriseSummary", "GetNodeStatus", "TriggerResync", "GetOperation", "ListFindings", "Upload", "ListApplications", "CheckFeed"], Denied },
         // Every role, but over Shenzhen: nothing of Guangzhou's.
         { "wrong-jurisdiction", Open, Denied },
         // The configured parent: node-to-node calls, and verification and statistics as itself.
-        { "parent-node", [.. Open, "GetManifest", "StreamSnapshot", "GetAuditHead", "VerifyCertificate", "GetIndicators"], Denied },
+        { "parent-node", [.. Open, "GetManifest", "StreamSnapshot", "GetAuditHead", "VerifyCertificate", "GetIndicators", "DeliverApplications", "FollowChanges"], Denied },
         { "other-node", Open, Denied },
         // Credentials presented and refused: refused everywhere, never downgraded to anonymous.
         { "locked", [], Unauthenticated },
@@ -83,7 +88,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.CityFixtur
     [Fact]
     public void EveryMethodTheNodeServes_IsInTheMatrix()
     {
-        var served = new[] { Verification.Descriptor, Statistics.Descriptor, Admin.Descriptor, Ingest.Descriptor, Protocol.V1.Exchange.Descriptor, Accounts.Descriptor, Audit.Descriptor }
+        var served = new[] { Verification.Descriptor, Statistics.Descriptor, Admin.Descriptor, Ingest.Descriptor, Protocol.V1.Exchange.Descriptor, Accounts.Descriptor, Audit.Descriptor, Registration.Descriptor }
             .SelectMany(service => service.Methods.Select(m => m.Name)).ToList();
         Assert.Empty(served.Except(Methods));
     }
@@ -178,6 +183,32 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.CityFixtur
                 case "RevokeToken": await new Accounts.AccountsClient(channel).RevokeTokenAsync(new AccountRequest { Id = "nobody" }, options); break;
                 case "ReadAudit": await new Audit.AuditClient(channel).ReadAuditAsync(new ReadAuditRequest(), options); break;
                 case "VerifyAudit": await new Audit.AuditClient(channel).VerifyAuditAsync(new VerifyAuditRequest(), options); break;
+                case "SubmitApplication": await new Registration.RegistrationClient(channel).SubmitApplicationAsync(new SubmitApplicationRequest(), options); break;
+                case "DecideApplication": await new Registration.RegistrationClient(channel).DecideApplicationAsync(new DecideApplicationRequest { ApplicationId = "none", Accept = true }, options); break;
+                case "RecordContact": await new Registration.RegistrationClient(channel).RecordContactAsync(new RecordContactRequest { ApplicationId = "none" }, options); break;
+                case "RegisterLocally": await new Registration.RegistrationClient(channel).RegisterLocallyAsync(new RegisterLocallyRequest(), options); break;
+                case "RecordExit": await new Registration.RegistrationClient(channel).RecordExitAsync(new RecordExitRequest { RegistrationId = "none", Reason = "pension" }, options); break;
+                case "ListApplications": await new Registration.RegistrationClient(channel).ListApplicationsAsync(new ListApplicationsRequest(), options); break;
+                case "CheckFeed": await new Registration.RegistrationClient(channel).CheckFeedAsync(new CheckFeedRequest(), options); break;
+                // The parent's two streams: the child answers with its cursor / ends at once on an empty request stream.
+                case "DeliverApplications":
+                    using (var deliver = new Registration.RegistrationClient(channel).DeliverApplications(options))
+                    {
+                        await deliver.RequestStream.CompleteAsync();
+                        while (await deliver.ResponseStream.MoveNext(CancellationToken.None))
+                        {
+                        }
+                    }
+                    break;
+                case "FollowChanges":
+                    // The feed never ends by itself: an allowed caller waits until its (short) deadline.
+                    using (var follow = new Registration.RegistrationClient(channel).FollowChanges(new FollowChangesRequest(), options.WithDeadline(DateTime.UtcNow.AddSeconds(2))))
+                    {
+                        while (await follow.ResponseStream.MoveNext(CancellationToken.None))
+                        {
+                        }
+                    }
+                    break;
                 default: throw new ArgumentException(method);
             }
             return Allowed;
@@ -217,11 +248,11 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.CityFixtur
             _pki = TestPki.For(_directory.Path);
             var store = _directory.File("data/city-440100.db");
             var now = DateTimeOffset.UtcNow;
-            foreach (var role in new[] { "verifier", "analyst", "operator", "auditor", "administrator" })
+            foreach (var role in new[] { "verifier", "analyst", "operator", "auditor", "administrator", "registrar" })
             {
                 _pki.AddAccount(store, role, [(role, "440100")]);
             }
-            _pki.AddAccount(store, "wrong-jurisdiction", new[] { "verifier", "analyst", "operator", "auditor", "administrator" }.Select(r => (r, "440300")));
+            _pki.AddAccount(store, "wrong-jurisdiction", new[] { "verifier", "analyst", "operator", "auditor", "administrator", "registrar" }.Select(r => (r, "440300")));
             _pki.AddAccount(store, "locked", [("verifier", "440100")]);
             _pki.AddAccount(store, "cancelled", [("verifier", "440100")]);
             _pki.AddAccount(store, "unused-40-days", [("verifier", "440100")], lastUsed: now.AddDays(-40));

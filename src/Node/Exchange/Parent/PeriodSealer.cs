@@ -16,7 +16,7 @@ namespace Federation.Node.Exchange.Parent;
 /// </list>
 /// </summary>
 internal sealed class PeriodSealer(ISealedPeriods store, IChildTransfers childSnapshots, IFindings findingsStore, NodeIdentity identity, TimeProvider time, ILogger<PeriodSealer> logger,
-    Microsoft.Extensions.Options.IOptions<Monitoring.MonitoringOptions> monitoring)
+    Microsoft.Extensions.Options.IOptions<Monitoring.MonitoringOptions> monitoring, Registration.RegistrationDesk registrations)
 {
     private readonly Lock _lock = new();
     private readonly IReadOnlyList<ChildOptions> _children = identity.Children;
@@ -25,6 +25,8 @@ internal sealed class PeriodSealer(ISealedPeriods store, IChildTransfers childSn
     {
         lock (_lock)
         {
+            // A city's registrations made through the service, as they stood on the period's date.
+            registrations.StageAsOf(asOf.AsOf);
             var sources = new List<MergedSource>();
             foreach (var child in _children)
             {

@@ -1,0 +1,361 @@
+using Federation.Node.Hosting;
+using Federation.Protocol.V1;
+using Federation.Standards;
+using Federation.Store;
+using Federation.Store.Registration;
+using Google.Protobuf;
+using Grpc.Core;
+using NodeLevel = Federation.Node.Hosting.NodeLevel;
+using Microsoft.Extensions.Options;
+
+namespace Federation.Node.Registration;
+
+/// <summary>
+/// The registration service's rules (DOMAIN.md "Our precise reading of the registration service";
+/// docs/registration.md), on the node's clock (Beijing days):
+/// <list type="bullet">
+/// <item>the ministry receives applications and refuses at once one for a person validly registered
+/// in another city, or with an application still pending;</item>
+/// <item>the city decides, contacts, registers locally and records exits; every change is written
+/// to the journal with its feed entry in one transaction, and to the store's staged data so the
+/// next sealed period holds it;</item>
+/// <item>one person, one valid registration (R-18): in the same city an online application and a
+/// local registration whose validity overlaps are one registration — the earlier start stands and
+/// both sources are kept;</item>
+/// <item>exits only for the listed reasons (R-17).</item>
+/// </list>
+/// </summary>
+internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging staging, IHolderLookups holders, ISealedPeriods periods, NodeIdentity identity,
+    IOptions<RegistrationOptions> options, TimeProvider time, RegistrationSignals signals, ILogger<RegistrationDesk> logger)
+{
+    public static readonly IReadOnlyList<string> PlaceTypes = ["household", "residence", "workplace", "insured"];
+    public static readonly IReadOnlyList<string> Categories = ["new_entrant", "employment_to_unemployment", "other"];
+
+    private readonly Lock _writes = new();
+    private readonly WorkingCalendar _calendar = options.Value.Calendar();
+
+    public RegistrationJournal Journal => journal;
+
+    /// <summary>Today in Beijing: the day deadlines and dates are counted in.</summary>
+    public DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+
+    /// <summary>The prefecture-level city a county belongs to (a city-level code stays itself).</summary>
+    public static string CityOf(string division) =>
+        DivisionTable.Default.Find(division) is { PrefectureCode: { } prefecture } ? prefecture : division;
+
+    public (ApplicationRecord Application, bool Duplicate) Submit(SubmitApplicationRequest request)
+    {
+        Require(identity.Level == NodeLevel.Ministry, "applications are submitted to the ministry node (the national platform)");
+        var citizen = Citizen(request.CitizenId, "citizen_id");
+        var name = request.Name.Trim();
+        if (name.Length is 0 or > 50)
+        {
+            throw RequestFields.Invalid("name is required, at most 50 characters");
+        }
+        Field(PlaceTypes.Contains(request.PlaceType), "place_type", $"must be one of {string.Join(", ", PlaceTypes)}");
+        Field(Categories.Contains(request.Category), "category", $"must be one of {string.Join(", ", Categories)}");
+        if (DivisionTable.Default.Find(request.PlaceDivision) is not { Level: DivisionLevel.County })
+        {
+            throw RequestFields.Invalid($"place_division must be a county-level GB/T 2260 code, got '{request.PlaceDivision}'");
+        }
+        if (request.PlatformReference.Length > 64)
+        {
+            throw RequestFields.Invalid("platform_reference is at most 64 characters");
+        }
+        lock (_writes)
+        {
+            var today = Today;
+            var city = CityOf(request.PlaceDivision);
+            if (journal.FindPendingApplication(citizen) is { } pending && pending.PlatformReference != request.PlatformReference)
+            {
+                throw new RpcException(new Status(StatusCode.AlreadyExists, $"this person already has application {pending.ApplicationId} waiting for a decision"));
+            }
+            // One valid registration nationwide: registered in another city, refused here at once.
+            var elsewhere = journal.OpenRegistrations(citizen).FirstOrDefault(r => r.OpenOn(today) && CityOf(r.HandlingDivision) != city);
+            var refusal = elsewhere is null ? "" : $"already registered in {CityName(CityOf(elsewhere.HandlingDivision))} (R-18)";
+            var result = journal.Submit(request.PlatformReference, seq => new ApplicationRecord(
+                $"A{today:yyyyMMdd}{seq:D8}", citizen, name, request.PlaceType, request.PlaceDivision, request.Category, request.PlatformReference,
+                today, city, _calendar.Deadline(today, options.Value.DecisionWorkingDays),
+                refusal.Length == 0 ? ApplicationRecord.Pending : ApplicationRecord.Refused, refusal.Length == 0 ? null : today, refusal, "", null, null));
+            if (!result.Duplicate)
+            {
+                RegistrationLog.ApplicationReceived(logger, result.Application.ApplicationId, city, result.Application.Status, RegistrationMessages.Day(result.Application.DecisionDue));
+                signals.Applications.Signal();
+            }
+            return result;
+        }
+    }
+
+    public ApplicationRecord Decide(string applicationId, bool accept, string refusalReason)
+    {
+        RequireCity();
+        if (!accept && refusalReason.Trim().Length is 0 or > 200)
+        {
+            throw RequestFields.Invalid("refusal_reason is required when refusing, at most 200 characters");
+        }
+        lock (_writes)
+        {
+            var application = OwnApplication(applicationId);
+            Require(application.Status == ApplicationRecord.Pending, $"application {applicationId} is already {application.Status}");
+            var today = Today;
+            if (!accept)
+            {
+                var refused = application with { Status = ApplicationRecord.Refused, DecidedOn = today, RefusalReason = refusalReason.Trim() };
+                Record(refused, null);
+                RegistrationLog.ApplicationDecided(logger, applicationId, refused.Status, "");
+                return refused;
+            }
+            // R-18: the person's open registration in this city (made here, or imported from the
+            // local system's export) absorbs the application; otherwise the application opens one.
+            var existing = OpenRegistrationHere(application.CitizenId);
+            var registration = existing is null
+                ? new RegistrationRecord("WS" + application.ApplicationId[1..], application.CitizenId, application.Category, today, null, "",
+                    application.PlaceDivision, "online", [application.ApplicationId], identity.Id)
+                : existing with
+                {
+                    RegisterDate = Min(existing.RegisterDate, today),
+                    Sources = AddSource(existing.Sources, "online"),
+                    ApplicationIds = [.. existing.ApplicationIds, application.ApplicationId],
+                };
+            var accepted = application with
+            {
+                Status = ApplicationRecord.Accepted, DecidedOn = today, RegistrationId = registration.RegistrationId,
+                ContactDue = _calendar.Deadline(today, options.Value.ContactWorkingDays),
+            };
+            Record(accepted, registration);
+            RegistrationLog.ApplicationDecided(logger, applicationId, accepted.Status, registration.RegistrationId);
+            return accepted;
+        }
+    }
+
+    public ApplicationRecord Contact(string applicationId)
+    {
+        RequireCity();
+        lock (_writes)
+        {
+            var application = OwnApplication(applicationId);
+            Require(application.Status == ApplicationRecord.Accepted, $"application {applicationId} is {application.Status}: only an accepted application's worker is contacted");
+            Require(application.ContactedOn is null, $"application {applicationId}'s worker was contacted on {application.ContactedOn:yyyy-MM-dd}");
+            var contacted = application with { ContactedOn = Today };
+            Record(contacted, null);
+            return contacted;
+        }
+    }
+
+    public (RegistrationRecord Registration, bool Merged) RegisterLocally(RegisterLocallyRequest request)
+    {
+        RequireCity();
+        var id = request.RegistrationId.Trim();
+        if (id.Length is 0 or > 40 || id.Any(c => c is <= ' ' or ','))
+        {
+            throw RequestFields.Invalid("registration_id is required: at most 40 characters, no spaces or commas");
+        }
+        var citizen = Citizen(request.CitizenId, "citizen_id");
+        Field(Categories.Contains(request.Category), "category", $"must be one of {string.Join(", ", Categories)}");
+        InJurisdiction(request.HandlingDivision, "handling_division");
+        lock (_writes)
+        {
+            var today = Today;
+            var start = request.RegisterDate.Length == 0 ? today : RequestFields.ParseDate(request.RegisterDate, "register_date");
+            Field(start <= today, "register_date", $"is after today ({today:yyyy-MM-dd})");
+            AfterSealed(start, "register_date");
+            if (journal.FindRegistration(id) is { } known)
+            {
+                Require(known.CitizenId == citizen, $"registration {id} is already recorded for another person");
+                return (known, false);
+            }
+            var existing = OpenRegistrationHere(citizen);
+            var registration = existing is null
+                ? new RegistrationRecord(id, citizen, request.Category, start, null, "", request.HandlingDivision, "local", [], identity.Id)
+                : existing with { RegisterDate = Min(existing.RegisterDate, start), Sources = AddSource(existing.Sources, "local:" + id) };
+            Record(null, registration);
+            RegistrationLog.RegistrationChanged(logger, registration.RegistrationId, existing is null ? "registered locally" : $"local registration {id} joined it");
+            return (registration, existing is not null);
+        }
+    }
+
+    public RegistrationRecord Exit(RecordExitRequest request)
+    {
+        RequireCity();
+        var reason = ExitReasons.NormalizeUnemployment(request.Reason, out var problem) ?? throw RequestFields.Invalid($"reason: {problem}");
+        lock (_writes)
+        {
+            var today = Today;
+            var date = request.ExitDate.Length == 0 ? today : RequestFields.ParseDate(request.ExitDate, "exit_date");
+            var registration = journal.FindRegistration(request.RegistrationId) ?? StagedRegistration(request.RegistrationId)
+                ?? throw new RpcException(new Status(StatusCode.NotFound, $"registration {request.RegistrationId} is not held by this city"));
+            Require(registration.CancelDate is null, $"registration {registration.RegistrationId} was already cancelled on {registration.CancelDate:yyyy-MM-dd}");
+            Field(date <= today, "exit_date", $"is after today ({today:yyyy-MM-dd})");
+            Field(date >= registration.RegisterDate, "exit_date", $"is before the registration's start ({registration.RegisterDate:yyyy-MM-dd})");
+            AfterSealed(date, "exit_date");
+            var exited = registration with { CancelDate = date, CancelReason = reason };
+            Record(null, exited);
+            RegistrationLog.RegistrationChanged(logger, exited.RegistrationId, "exit: " + reason);
+            return exited;
+        }
+    }
+
+    /// <summary>A child commits an application its parent delivered; a province passes it on to its own children.</summary>
+    public bool ReceiveFromParent(ApplicationDelivery delivery)
+    {
+        var isNew = journal.ReceiveFromParent(delivery.Seq, RegistrationMessages.FromMessage(delivery.Application));
+        if (isNew)
+        {
+            RegistrationLog.ApplicationReceived(logger, delivery.Application.ApplicationId, delivery.Application.CityDivision,
+                delivery.Application.Status, delivery.Application.DecisionDue);
+            signals.Applications.Signal();
+        }
+        return isNew;
+    }
+
+    /// <summary>A parent applies a change from a child's feed; it joins this node's own feed for this node's parent.</summary>
+    public bool ApplyFromChild(string childId, Change change)
+    {
+        var application = change.Application is null ? null : RegistrationMessages.FromMessage(change.Application);
+        var registration = change.Registration is null ? null : RegistrationMessages.FromMessage(change.Registration, change.Origin);
+        var body = change.Clone();
+        body.Seq = 0;
+        var entry = journal.ApplyFromChild(childId, change.Seq, change.Origin, change.OriginSeq,
+            DateTimeOffset.Parse(change.RecordedAt, System.Globalization.CultureInfo.InvariantCulture), application, registration, body.ToByteArray());
+        RegistrationLog.ChangeApplied(logger, childId, change.Origin, change.OriginSeq, entry is null ? "already applied" : "applied");
+        if (entry is not null)
+        {
+            signals.Feed.Signal();
+        }
+        return entry is not null;
+    }
+
+    /// <summary>
+    /// Before this city seals the period as of <paramref name="day"/>: every registration the service
+    /// made here that began by then is staged as it stood on that day (an exit after it not yet), with
+    /// a person record for an online applicant the city did not have, so the sealed snapshot and the
+    /// feed say the same (<see cref="FeedCheck"/>). Changes dated after the day stay in the journal
+    /// for the next period: a period holds what had happened by its date.
+    /// </summary>
+    public int StageAsOf(DateOnly day)
+    {
+        if (identity.Level != NodeLevel.City)
+        {
+            return 0;
+        }
+        lock (_writes)
+        {
+            var staged = 0;
+            foreach (var registration in journal.RegistrationsOnOrBefore(day).Where(r => r.Origin == identity.Id))
+            {
+                var application = registration.ApplicationIds.Count > 0 ? journal.FindApplication(registration.ApplicationIds[0]) : null;
+                Stage(FeedCheck.AsOf(registration, day), application);
+                staged++;
+            }
+            return staged;
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    // A sealed period never changes (R-4): a registration or exit dated inside one is refused.
+    private void AfterSealed(DateOnly date, string field)
+    {
+        var sealedPeriods = periods.ListManifests();
+        if (sealedPeriods.Count > 0 && date <= sealedPeriods[^1].Period.AsOf)
+        {
+            throw RequestFields.Invalid($"{field} {date:yyyy-MM-dd} falls in period {sealedPeriods[^1].Period}, already sealed; a sealed period never changes (R-4)");
+        }
+    }
+
+    private void Record(ApplicationRecord? application, RegistrationRecord? registration)
+    {
+        var now = time.GetUtcNow();
+        journal.Record(identity.Id, now, application, registration, seq => new Change
+        {
+            Origin = identity.Id,
+            OriginSeq = seq,
+            RecordedAt = now.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            Application = application is null ? null : RegistrationMessages.ToMessage(application),
+            Registration = registration is null ? null : RegistrationMessages.ToMessage(registration),
+        }.ToByteArray());
+        signals.Feed.Signal();
+    }
+
+    // Written to the staged data first: a decision retried after a failure stages the same values
+    // again (an upsert), while a feed entry is never written for what the store did not take.
+    private void Stage(RegistrationRecord registration, ApplicationRecord? application)
+    {
+        using var transaction = staging.BeginStaging();
+        if (application is not null && transaction.PersonValidity(registration.CitizenId) is null && CitizenId.TryParse(registration.CitizenId, out var id, out _))
+        {
+            var household = application.PlaceType == "household" ? application.PlaceDivision
+                : DivisionTable.Default.Find(id.AddressCode) is not null ? id.AddressCode : application.PlaceDivision;
+            transaction.Upsert(Dataset.Persons, [id.Value, application.Name, id.Sex == Sex.Male ? "1" : "2", id.BirthDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                household, "", registration.HandlingDivision, "1"]);
+        }
+        transaction.Upsert(Dataset.Unemployment, [registration.RegistrationId, registration.CitizenId, registration.Category,
+            RegistrationMessages.Day(registration.RegisterDate), RegistrationMessages.Day(registration.CancelDate), registration.CancelReason,
+            registration.HandlingDivision, "1"]);
+        transaction.Commit();
+    }
+
+    private RegistrationRecord? OpenRegistrationHere(string citizenId) =>
+        journal.OpenRegistrations(citizenId).FirstOrDefault(r => r.Origin == identity.Id)
+        ?? StagedOpenRegistrations(citizenId).FirstOrDefault();
+
+    private IEnumerable<RegistrationRecord> StagedOpenRegistrations(string citizenId) =>
+        holders.FindStagedHolder(citizenId) is { } holder && holder.Records.TryGetValue(Dataset.Unemployment, out var records)
+            ? records.Select(r => FromStaged(r.Values)).Where(r => r is { CancelDate: null }).Select(r => r!).OrderBy(r => r.RegisterDate)
+            : [];
+
+    private RegistrationRecord? StagedRegistration(string registrationId)
+    {
+        using var transaction = staging.BeginStaging();
+        return transaction.Find(Dataset.Unemployment, registrationId) is { } values ? FromStaged(values) : null;
+    }
+
+    private RegistrationRecord? FromStaged(IReadOnlyList<string> values) =>
+        values[7] != "1" ? null : new RegistrationRecord(values[0], values[1], values[2], RegistrationMessages.ParseDay(values[3])!.Value,
+            RegistrationMessages.ParseDay(values[4]), values[5], values[6], "local", [], identity.Id);
+
+    private ApplicationRecord OwnApplication(string applicationId)
+    {
+        var application = journal.FindApplication(applicationId)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"application {applicationId} has not reached this node"));
+        Require(DivisionTable.Default.JurisdictionOf(identity.DivisionCode).Contains(application.PlaceDivision),
+            $"application {applicationId} belongs to city {application.CityDivision}, not this node's jurisdiction");
+        return application;
+    }
+
+    private void InJurisdiction(string division, string field)
+    {
+        if (DivisionTable.Default.Find(division) is null || !DivisionTable.Default.JurisdictionOf(identity.DivisionCode).Contains(division))
+        {
+            throw RequestFields.Invalid($"{field} must be a GB/T 2260 code inside this node's jurisdiction {identity.DivisionCode}, got '{division}'");
+        }
+    }
+
+    private void RequireCity() => Require(identity.Level == NodeLevel.City, "applications are decided and registrations handled at the city node");
+
+    private static string Citizen(string text, string field) =>
+        CitizenId.TryParse(text, out var id, out var error) ? id.Value : throw RequestFields.Invalid($"{field}: {error}");
+
+    private static void Field(bool ok, string field, string why)
+    {
+        if (!ok)
+        {
+            throw RequestFields.Invalid($"{field} {why}");
+        }
+    }
+
+    private static void Require(bool ok, string why)
+    {
+        if (!ok)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, why));
+        }
+    }
+
+    private static string CityName(string code) => DivisionTable.Default.Find(code)?.Name ?? code;
+
+    private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
+
+    private static string AddSource(string sources, string source) =>
+        sources.Split('+').Contains(source) ? sources : sources + "+" + source;
+}

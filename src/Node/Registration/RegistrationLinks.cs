@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using Federation.Node.Exchange;
+using Federation.Node.Hosting;
+using Federation.Protocol.V1;
+using Federation.Standards;
+using Grpc.Core;
+
+namespace Federation.Node.Registration;
+
+/// <summary>What a parent knows of its registration links to one child, for status.</summary>
+internal sealed class LinkState
+{
+    public volatile bool ApplicationsConnected;
+    public volatile bool ChangesConnected;
+    public string LastError = "";
+    public DateTimeOffset? LastErrorAt;
+}
+
+/// <summary>
+/// A parent's two long-lived registration streams to each child (docs/registration.md): applications
+/// down (<c>DeliverApplications</c>: the child says its cursor, the parent sends every application for
+/// the child's jurisdiction after it and each new one as it arrives) and the change feed up
+/// (<c>FollowChanges</c> after this node's cursor in the child's feed; each change committed with the
+/// cursor in one transaction). Nothing polls: both sides wait on a signal. A lost stream is reopened
+/// after a back-off (1 s doubling to 30 s, reset once connected), from the cursors, so a child that
+/// was offline catches up and nothing is applied twice.
+/// </summary>
+internal sealed class RegistrationLinks(NodeIdentity identity, ChildClients clients, RegistrationDesk desk, RegistrationSignals signals,
+    TimeProvider time, ILogger<RegistrationLinks> logger) : BackgroundService
+{
+    internal static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
+    private const int DeliveryBatch = 200;
+
+    public ConcurrentDictionary<string, LinkState> States { get; } = new(StringComparer.Ordinal);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(identity.Children.SelectMany(child => new[]
+        {
+            Keep(child, "applications", (state, stop) => DeliverAsync(child, state, stop), stoppingToken),
+            Keep(child, "changes", (state, stop) => FollowAsync(child, state, stop), stoppingToken),
+        }));
+
+    private async Task Keep(ChildOptions child, string direction, Func<LinkState, CancellationToken, Task> run, CancellationToken stop)
+    {
+        var state = States.GetOrAdd(child.Id, _ => new LinkState());
+        var delay = FirstRetry;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await run(state, stop);
+                delay = FirstRetry;
+            }
+            catch (Exception ex) when (!stop.IsCancellationRequested)
+            {
+                var reason = ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
+                state.LastError = $"{direction}: {reason}";
+                state.LastErrorAt = time.GetUtcNow();
+                RegistrationLog.LinkLost(logger, child.Id, direction, reason, delay.TotalSeconds);
+                if (direction == "applications")
+                {
+                    state.ApplicationsConnected = false;
+                }
+                else
+                {
+                    state.ChangesConnected = false;
+                }
+                try
+                {
+                    await Task.Delay(delay, time, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                delay = delay * 2 > LastRetry ? LastRetry : delay * 2;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task DeliverAsync(ChildOptions child, LinkState state, CancellationToken stop)
+    {
+        using var call = clients.Registration(child).DeliverApplications(cancellationToken: stop);
+        if (!await call.ResponseStream.MoveNext(stop))
+        {
+            throw new InvalidOperationException("the child closed the stream without its cursor");
+        }
+        var cursor = call.ResponseStream.Current.AfterSeq;
+        state.ApplicationsConnected = true;
+        RegistrationLog.LinkConnected(logger, child.Id, "applications", cursor);
+        var jurisdiction = DivisionTable.Default.JurisdictionOf(child.DivisionCode);
+        // The child's acknowledgements: read so the stream flows; the end of them is the end of the link.
+        var acknowledged = DrainAsync(call.ResponseStream, stop);
+        while (true)
+        {
+            var next = signals.Applications.Next();
+            var batch = desk.Journal.ApplicationsAfter(cursor, DeliveryBatch);
+            foreach (var (seq, application) in batch)
+            {
+                // Refused at the ministry (registered in another city) needs nothing of the city.
+                if (jurisdiction.Contains(application.PlaceDivision) && application.Status == Federation.Store.Registration.ApplicationRecord.Pending)
+                {
+                    await call.RequestStream.WriteAsync(new ApplicationDelivery { Seq = seq, Application = RegistrationMessages.ToMessage(application) }, stop);
+                }
+                cursor = seq;
+            }
+            if (batch.Count < DeliveryBatch)
+            {
+                if (await Task.WhenAny(next, acknowledged) == acknowledged)
+                {
+                    await acknowledged;
+                    throw new InvalidOperationException("the child ended the applications stream");
+                }
+            }
+        }
+    }
+
+    private static async Task DrainAsync(IAsyncStreamReader<ApplicationCursor> acknowledgements, CancellationToken stop)
+    {
+        while (await acknowledgements.MoveNext(stop))
+        {
+        }
+    }
+
+    private async Task FollowAsync(ChildOptions child, LinkState state, CancellationToken stop)
+    {
+        var cursor = desk.Journal.ChildCursor(child.Id);
+        using var call = clients.Registration(child).FollowChanges(new FollowChangesRequest { AfterSeq = cursor }, cancellationToken: stop);
+        // The headers come when the child accepts the call: connected from then on.
+        await call.ResponseHeadersAsync;
+        state.ChangesConnected = true;
+        RegistrationLog.LinkConnected(logger, child.Id, "changes", cursor);
+        var jurisdiction = DivisionTable.Default.JurisdictionOf(child.DivisionCode);
+        await foreach (var change in call.ResponseStream.ReadAllAsync(stop))
+        {
+            // A child speaks only for its own jurisdiction.
+            if ((change.Registration is { } r && !jurisdiction.Contains(r.HandlingDivision))
+                || (change.Application is { } a && !jurisdiction.Contains(a.PlaceDivision)) || change.Origin.Length == 0)
+            {
+                throw new InvalidOperationException($"change {change.Origin}#{change.OriginSeq} (seq {change.Seq}) is outside {child.Id}'s jurisdiction {child.DivisionCode}; the link stops until the child is corrected");
+            }
+            desk.ApplyFromChild(child.Id, change);
+        }
+        throw new InvalidOperationException("the child ended the change feed");
+    }
+}

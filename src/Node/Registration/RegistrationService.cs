@@ -1,0 +1,116 @@
+using Federation.Node.Hosting;
+using Federation.Protocol.V1;
+using Federation.Standards;
+using Federation.Store;
+using Federation.Store.Registration;
+using Grpc.Core;
+
+namespace Federation.Node.Registration;
+
+/// <summary>
+/// The registration service's RPCs (proto/federation/v1/registration.proto; docs/registration.md):
+/// the national platform's and the local offices' calls, and the two node-to-node streams a
+/// parent opens on its child — applications down, the change feed up.
+/// </summary>
+internal sealed class RegistrationService(RegistrationDesk desk, FeedCheck check, ISealedPeriods periods, NodeIdentity identity, RegistrationSignals signals)
+    : Protocol.V1.Registration.RegistrationBase
+{
+    // A feed entry is small (one registration and/or one application); a batch bounds each read.
+    private const int FeedBatch = 500;
+
+    public override Task<SubmitApplicationResponse> SubmitApplication(SubmitApplicationRequest request, ServerCallContext context)
+    {
+        var (application, duplicate) = desk.Submit(request);
+        return Task.FromResult(new SubmitApplicationResponse { Application = RegistrationMessages.ToMessage(application, desk.Today), Duplicate = duplicate });
+    }
+
+    public override Task<ApplicationResponse> DecideApplication(DecideApplicationRequest request, ServerCallContext context) =>
+        Task.FromResult(new ApplicationResponse { Application = RegistrationMessages.ToMessage(desk.Decide(request.ApplicationId, request.Accept, request.RefusalReason), desk.Today) });
+
+    public override Task<ApplicationResponse> RecordContact(RecordContactRequest request, ServerCallContext context) =>
+        Task.FromResult(new ApplicationResponse { Application = RegistrationMessages.ToMessage(desk.Contact(request.ApplicationId), desk.Today) });
+
+    public override Task<RegistrationResponse> RegisterLocally(RegisterLocallyRequest request, ServerCallContext context)
+    {
+        var (registration, merged) = desk.RegisterLocally(request);
+        return Task.FromResult(new RegistrationResponse { Registration = RegistrationMessages.ToMessage(registration), Merged = merged });
+    }
+
+    public override Task<RegistrationResponse> RecordExit(RecordExitRequest request, ServerCallContext context) =>
+        Task.FromResult(new RegistrationResponse { Registration = RegistrationMessages.ToMessage(desk.Exit(request)) });
+
+    public override Task<ListApplicationsResponse> ListApplications(ListApplicationsRequest request, ServerCallContext context)
+    {
+        if (request.Status.Length > 0 && request.Status is not (ApplicationRecord.Pending or ApplicationRecord.Accepted or ApplicationRecord.Refused))
+        {
+            throw RequestFields.Invalid($"status must be pending, accepted or refused, got '{request.Status}'");
+        }
+        if (request.Limit is < 0 or > 1000)
+        {
+            throw RequestFields.Invalid($"limit must be 1 … 1000 (0 = 100), got {request.Limit}");
+        }
+        var today = desk.Today;
+        var response = new ListApplicationsResponse();
+        response.Applications.AddRange(desk.Journal.ListApplications(request.Status, request.CityDivision, request.OverdueOnly, today, request.Limit == 0 ? 100 : request.Limit)
+            .Select(a => RegistrationMessages.ToMessage(a, today)));
+        response.Cities.AddRange(Backlog(desk.Journal, today).Where(c => request.CityDivision.Length == 0 || c.CityDivision == request.CityDivision));
+        return Task.FromResult(response);
+    }
+
+    public static IEnumerable<CityBacklog> Backlog(RegistrationJournal journal, DateOnly today) =>
+        journal.Backlog(today).Select(c => new CityBacklog { CityDivision = c.CityDivision, Pending = c.Pending, DecisionOverdue = c.DecisionOverdue, ContactOverdue = c.ContactOverdue });
+
+    public override Task<CheckFeedResponse> CheckFeed(CheckFeedRequest request, ServerCallContext context) =>
+        Task.FromResult(check.Check(RequestFields.SealedPeriod(periods, identity.Id, request.Period)));
+
+    /// <summary>The child's side of applications down: its cursor first, then each committed delivery's.</summary>
+    public override async Task DeliverApplications(IAsyncStreamReader<ApplicationDelivery> requestStream, IServerStreamWriter<ApplicationCursor> responseStream, ServerCallContext context)
+    {
+        await responseStream.WriteAsync(new ApplicationCursor { AfterSeq = desk.Journal.ParentCursor() }, context.CancellationToken);
+        var jurisdiction = DivisionTable.Default.JurisdictionOf(identity.DivisionCode);
+        await foreach (var delivery in requestStream.ReadAllAsync(context.CancellationToken))
+        {
+            if (delivery.Application is null || !jurisdiction.Contains(delivery.Application.PlaceDivision))
+            {
+                throw RequestFields.Invalid($"application {delivery.Application?.ApplicationId} at seq {delivery.Seq} is not for this node's jurisdiction {identity.DivisionCode}");
+            }
+            desk.ReceiveFromParent(delivery);
+            await responseStream.WriteAsync(new ApplicationCursor { AfterSeq = delivery.Seq }, context.CancellationToken);
+        }
+    }
+
+    /// <summary>The child's side of the feed: every change after the parent's cursor, then each new one as it is recorded, until the parent hangs up.</summary>
+    public override async Task FollowChanges(FollowChangesRequest request, IServerStreamWriter<Change> responseStream, ServerCallContext context)
+    {
+        if (request.AfterSeq < 0)
+        {
+            throw RequestFields.Invalid($"after_seq must be 0 or more, got {request.AfterSeq}");
+        }
+        var cursor = request.AfterSeq;
+        var stop = context.CancellationToken;
+        while (!stop.IsCancellationRequested)
+        {
+            // Taken before reading: a change recorded while this batch is sent wakes the next wait.
+            var next = signals.Feed.Next();
+            var batch = desk.Journal.FeedAfter(cursor, FeedBatch);
+            foreach (var entry in batch)
+            {
+                var change = Change.Parser.ParseFrom(entry.Body);
+                change.Seq = entry.Seq;
+                await responseStream.WriteAsync(change, stop);
+                cursor = entry.Seq;
+            }
+            if (batch.Count < FeedBatch)
+            {
+                try
+                {
+                    await next.WaitAsync(stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}
