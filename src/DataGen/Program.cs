@@ -3,9 +3,11 @@ using Federation.DataGen;
 
 // Usage: Federation.DataGen --out <dir> [--city 440100] [--persons 1000] [--seed 1] [--defects 0.01] [--as-of 2026-10-31]
 //        [--enterprises 300 [--months 12]]   (enterprise monitoring; the last month is --as-of's)
+//        [--registrations 100]                (a day of registration-service traffic: registration-events.csv)
 var options = new GeneratorOptions();
 var enterprises = 0;
 var months = 12;
+var registrations = 0;
 string? output = null;
 for (var i = 0; i < args.Length; i++)
 {
@@ -23,13 +25,14 @@ for (var i = 0; i < args.Length; i++)
             case "--id-offset": options.IdOffset = int.Parse(Next(), CultureInfo.InvariantCulture); break;
             case "--enterprises": enterprises = int.Parse(Next(), CultureInfo.InvariantCulture); break;
             case "--months": months = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+            case "--registrations": registrations = int.Parse(Next(), CultureInfo.InvariantCulture); break;
             default: throw new ArgumentException($"Unknown argument {args[i]}.");
         }
     }
     catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
     {
         Console.Error.WriteLine(ex.Message);
-        Console.Error.WriteLine("Usage: Federation.DataGen --out <dir> [--city 440100] [--persons 1000] [--seed 1] [--defects 0.01] [--as-of 2026-10-31] [--id-offset 0] [--enterprises 300] [--months 12]");
+        Console.Error.WriteLine("Usage: Federation.DataGen --out <dir> [--city 440100] [--persons 1000] [--seed 1] [--defects 0.01] [--as-of 2026-10-31] [--id-offset 0] [--enterprises 300] [--months 12] [--registrations 100]");
         return 2;
     }
 }
@@ -57,6 +60,15 @@ if (enterprises > 0)
         Console.WriteLine($"{file,-22} {rows,12:N0} rows");
     }
     Console.WriteLine($"{monitoring.Defects:N0} defective enterprise monitoring rows, listed in enterprise-defects.csv");
+}
+if (registrations > 0)
+{
+    var traffic = RegistrationGenerator.Generate(new RegistrationTrafficOptions
+    {
+        CityCode = options.CityCode, Applications = registrations, LocalRegistrations = registrations, Exits = registrations / 2,
+        ForbiddenExits = Math.Max(1, registrations / 20), AlsoLocal = registrations / 10, Seed = options.Seed, IdOffset = options.IdOffset,
+    });
+    Console.WriteLine($"{"registration-events.csv",-22} {RegistrationGenerator.Write(traffic, output),12:N0} rows (applications, local registrations, exits, forbidden exits)");
 }
 Console.WriteLine($"Generated {summary.TotalRows:N0} rows in {started.Elapsed.TotalSeconds:0.0} s into {Path.GetFullPath(output)}");
 return 0;

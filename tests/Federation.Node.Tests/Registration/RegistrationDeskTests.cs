@@ -233,6 +233,49 @@ public sealed class RegistrationDeskTests : IDisposable
         })).Status.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void GeneratedTraffic_Replayed_RefusesExactlyTheForbiddenExits_AndCountsEachPersonOnce()
+    {
+        var traffic = Federation.DataGen.RegistrationGenerator.Generate(new Federation.DataGen.RegistrationTrafficOptions
+        {
+            CityCode = "440100", Applications = 30, LocalRegistrations = 40, Exits = 15, ForbiddenExits = 4, AlsoLocal = 5, Seed = 7,
+        });
+        var refused = 0;
+        foreach (var e in traffic)
+        {
+            switch (e.Kind)
+            {
+                case "application":
+                    _ministry.Submit(new SubmitApplicationRequest { CitizenId = e.CitizenId, Name = e.Name, PlaceType = e.PlaceType, PlaceDivision = e.Division, Category = e.Category, PlatformReference = e.Reference });
+                    Deliver();
+                    break;
+                case "local":
+                    if (_city.Journal.FindPendingApplication(e.CitizenId) is { } pending)
+                    {
+                        _city.Decide(pending.ApplicationId, accept: true, "");
+                    }
+                    _city.RegisterLocally(new RegisterLocallyRequest { RegistrationId = e.RegistrationId, CitizenId = e.CitizenId, Category = e.Category, HandlingDivision = e.Division });
+                    break;
+                case "exit":
+                    _city.Exit(new RecordExitRequest { RegistrationId = e.RegistrationId, Reason = e.Reason });
+                    break;
+                case "forbidden_exit":
+                    Assert.Equal(StatusCode.InvalidArgument, Assert.Throws<RpcException>(() => _city.Exit(new RecordExitRequest { RegistrationId = e.RegistrationId, Reason = e.Reason })).StatusCode);
+                    refused++;
+                    break;
+                default:
+                    throw new InvalidOperationException(e.Kind);
+            }
+        }
+        Assert.Equal(4, refused);
+        FeedUp();
+        // 40 local and the 5 who also applied online (one registration each), less 15 exits today; the
+        // other 25 applicants wait for a decision.
+        Assert.Equal(new Dictionary<string, long> { ["city-440100"] = 40 + 5 - 15 }, _ministryJournal.ValidOn(_ministry.Today));
+        Assert.Equal(_city.Journal.ValidOn(_city.Today), _ministryJournal.ValidOn(_ministry.Today));
+        Assert.Equal(25, _ministry.Journal.Backlog(_ministry.Today).Single().Pending);
+    }
+
     private ApplicationRecord Submit(string citizen, string reference) => _ministry.Submit(Request(citizen, "440106", reference)).Application;
 
     private static SubmitApplicationRequest Request(string citizen, string place, string reference) => new()
