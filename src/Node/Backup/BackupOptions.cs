@@ -23,6 +23,9 @@ internal sealed class BackupOptions
     /// <summary>How many monthly backups to keep, newest first (default 24: two years).</summary>
     public int Keep { get; set; } = 24;
 
+    /// <summary>The registration service's journal, backed up with the store (set from the store's path, not configured).</summary>
+    internal string? RegistrationJournalPath { get; set; }
+
     /// <summary><see cref="At"/> parsed; valid once the configuration is validated.</summary>
     public TimeSpan TimeOfDay => TimeSpan.TryParseExact(At, @"hh\:mm", System.Globalization.CultureInfo.InvariantCulture, out var time) ? time : TimeSpan.Zero;
 

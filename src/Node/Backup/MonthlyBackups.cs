@@ -10,12 +10,14 @@ namespace Federation.Node.Backup;
 
 /// <summary>What one monthly backup holds and how it was verified (the report beside it, <c>&lt;name&gt;.json</c>).</summary>
 internal sealed record BackupReport(string Node, string Month, DateTimeOffset WrittenAt, string Store, long StoreBytes, string StoreSha256,
-    IReadOnlyList<PeriodCheck> Periods, string Security, long SecurityBytes, string SecuritySha256, long AuditEntries);
+    IReadOnlyList<PeriodCheck> Periods, string Security, long SecurityBytes, string SecuritySha256, long AuditEntries,
+    string? Registration = null, long RegistrationBytes = 0, string? RegistrationSha256 = null);
 
 /// <summary>
 /// The monthly fixed backup: once a month (<see cref="BackupOptions"/>) the node writes a
 /// consistent copy of its store and of its security database (accounts and the audit log) to
-/// <c>&lt;node&gt;-YYYY-MM.db</c> and <c>&lt;node&gt;-YYYY-MM.security.db</c>, verifies both as a
+/// <c>&lt;node&gt;-YYYY-MM.db</c> and <c>&lt;node&gt;-YYYY-MM.security.db</c> (and the registration
+/// service's journal, <c>&lt;node&gt;-YYYY-MM.registration.db</c>), verifies them as a
 /// restore would read them — SQLite's integrity check, every sealed and received period against
 /// its manifest's digest, the audit log's hash chain — and only then gives them their names and
 /// writes the report. A backup that fails verification is deleted and reported; the next try
@@ -72,7 +74,9 @@ internal sealed class MonthlyBackups(IStoreMaintenance store, NodeIdentity ident
         var securityFile = Path.Combine(Directory, name + ".security.db");
         var storePartial = storeFile + ".partial";
         var securityPartial = securityFile + ".partial";
-        DeleteAll(storePartial, securityPartial); // left by an interrupted try
+        var journalFile = Path.Combine(Directory, name + ".registration.db");
+        var journalPartial = journalFile + ".partial";
+        DeleteAll(storePartial, securityPartial, journalPartial); // left by an interrupted try
         try
         {
             store.BackupTo(storePartial);
@@ -97,12 +101,25 @@ internal sealed class MonthlyBackups(IStoreMaintenance store, NodeIdentity ident
             {
                 File.WriteAllBytes(securityPartial, []);
             }
-            DeleteAll(storeFile, securityFile);
+            var journal = options.RegistrationJournalPath is { } journalPath && File.Exists(journalPath);
+            if (journal)
+            {
+                Federation.Store.Registration.RegistrationJournal.BackupTo(options.RegistrationJournalPath!, journalPartial);
+                // Opened as a restore would open it: the schema is there and it answers.
+                using var copy = Federation.Store.Registration.RegistrationJournal.Open(journalPartial);
+                copy.FeedHead();
+            }
+            DeleteAll(storeFile, securityFile, journalFile);
             File.Move(storePartial, storeFile);
             File.Move(securityPartial, securityFile);
+            if (journal)
+            {
+                File.Move(journalPartial, journalFile);
+            }
             var report = new BackupReport(identity.Id, month.ToString("yyyy-MM", CultureInfo.InvariantCulture), time.GetUtcNow(),
                 Path.GetFileName(storeFile), new FileInfo(storeFile).Length, Sha256(storeFile), verification.Periods,
-                Path.GetFileName(securityFile), new FileInfo(securityFile).Length, Sha256(securityFile), auditEntries);
+                Path.GetFileName(securityFile), new FileInfo(securityFile).Length, Sha256(securityFile), auditEntries,
+                journal ? Path.GetFileName(journalFile) : null, journal ? new FileInfo(journalFile).Length : 0, journal ? Sha256(journalFile) : null);
             var reportFile = Path.Combine(Directory, name + ".json");
             File.WriteAllText(reportFile + ".partial", JsonSerializer.Serialize(report, ReportJson));
             File.Move(reportFile + ".partial", reportFile, overwrite: true);
@@ -113,12 +130,12 @@ internal sealed class MonthlyBackups(IStoreMaintenance store, NodeIdentity ident
         }
         catch (Exception ex) when (ex is StoreException or IOException or Microsoft.Data.Sqlite.SqliteException or UnauthorizedAccessException)
         {
-            DeleteAll(storePartial, securityPartial);
+            DeleteAll(storePartial, securityPartial, journalPartial);
             throw new BackupException(ex.Message, ex);
         }
         catch (BackupException)
         {
-            DeleteAll(storePartial, securityPartial);
+            DeleteAll(storePartial, securityPartial, journalPartial);
             throw;
         }
     }
@@ -136,7 +153,8 @@ internal sealed class MonthlyBackups(IStoreMaintenance store, NodeIdentity ident
         foreach (var name in removed)
         {
             // The report goes last: a backup without its report is not counted, one with is whole.
-            DeleteAll(Path.Combine(Directory, name + ".db"), Path.Combine(Directory, name + ".security.db"), Path.Combine(Directory, name + ".json"));
+            DeleteAll(Path.Combine(Directory, name + ".db"), Path.Combine(Directory, name + ".security.db"), Path.Combine(Directory, name + ".registration.db"),
+                Path.Combine(Directory, name + ".json"));
             BackupLog.Pruned(logger, name, options.Keep);
         }
         return removed;

@@ -103,6 +103,7 @@ internal sealed class NodeConfiguration
         backup.Directory = string.IsNullOrWhiteSpace(backup.Directory)
             ? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(store.Path)!, "backups")
             : Resolve(directory, backup.Directory);
+        backup.RegistrationJournalPath = Federation.Store.Registration.RegistrationJournal.PathFor(store.Path);
 
         var errors = NodeConfigValidator.Validate(node, server, log, checkFiles).ToList();
         errors.AddRange(backup.Problems());

@@ -290,6 +290,18 @@ internal static class StoreCommands
             Federation.Store.Security.SecurityDatabase.OwnerOnly(config.SecurityPaths.DatabasePath);
             Console.WriteLine($"Restored accounts and the audit log from {Path.GetFileName(security)}: entries written after the backup are gone, and the parent's witness will report the shorter chain.");
         }
+        var journal = Path.ChangeExtension(backup, null) + ".registration.db";
+        if (File.Exists(journal))
+        {
+            // Not restored over the live journal: the parent has already received this node's feed
+            // beyond the backup, and a feed that went back in time would reuse sequence numbers the
+            // parent has seen (it refuses to follow a feed behind its cursor). The copy is kept for
+            // the operator to reconcile from (docs/registration.md, "Restoring").
+            var kept = config.RegistrationJournalPath + ".from-backup";
+            File.Copy(journal, kept, overwrite: true);
+            Federation.Store.Security.SecurityDatabase.OwnerOnly(kept);
+            Console.WriteLine($"The registration journal in the backup was copied to {kept}, not over the live journal (see docs/registration.md, \"Restoring\").");
+        }
         return 0;
     }
 

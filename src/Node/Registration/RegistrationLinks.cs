@@ -91,6 +91,11 @@ internal sealed class RegistrationLinks(NodeIdentity identity, ChildClients clie
             throw new InvalidOperationException("the child closed the stream without its cursor");
         }
         var cursor = call.ResponseStream.Current.AfterSeq;
+        if (cursor > desk.Journal.ApplicationHead())
+        {
+            // This node's applications went back in time (its journal restored from a backup).
+            throw new InvalidOperationException($"the child's cursor {cursor} is ahead of this node's applications (head {desk.Journal.ApplicationHead()}): was this node's registration journal restored from a backup? See docs/registration.md, \"Restoring\".");
+        }
         state.ApplicationsConnected = true;
         RegistrationLog.LinkConnected(logger, child.Id, "applications", cursor);
         var jurisdiction = DivisionTable.Default.JurisdictionOf(child.DivisionCode);

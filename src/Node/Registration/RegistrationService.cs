@@ -86,6 +86,15 @@ internal sealed class RegistrationService(RegistrationDesk desk, FeedCheck check
         {
             throw RequestFields.Invalid($"after_seq must be 0 or more, got {request.AfterSeq}");
         }
+        // A parent ahead of this feed means the feed went back in time (a journal restored from a
+        // backup): following it would hand out sequence numbers the parent has already applied to
+        // other changes, and it would skip them as duplicates. Refused, loudly, instead.
+        var head = desk.Journal.FeedHead();
+        if (request.AfterSeq > head)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"the parent's cursor {request.AfterSeq} is ahead of this node's feed (head {head}): was the registration journal restored from a backup? See docs/registration.md, \"Restoring\"."));
+        }
         var cursor = request.AfterSeq;
         var stop = context.CancellationToken;
         while (!stop.IsCancellationRequested)

@@ -143,6 +143,15 @@ public sealed class RegistrationJournal : IDisposable
         }
     }
 
+    /// <summary>The last sequence number of this node's applications (0: none).</summary>
+    public long ApplicationHead()
+    {
+        lock (_gate)
+        {
+            return Scalar(null, "SELECT COALESCE(MAX(seq), 0) FROM applications");
+        }
+    }
+
     public ApplicationRecord? FindApplication(string applicationId)
     {
         lock (_gate)

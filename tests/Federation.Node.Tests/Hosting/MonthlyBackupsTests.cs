@@ -34,6 +34,8 @@ public sealed class MonthlyBackupsTests : IDisposable
         _paths = new SecurityPaths(null, null, _directory.File("data/city.audit.key"), SecurityDatabase.PathFor(_store.Path));
         using var audit = AuditLog.Open(_paths.DatabasePath);
         audit.Append([new AuditEntry(new DateTimeOffset(2026, 11, 1, 9, 0, 0, Beijing), "account:tester", "", "/federation.v1.Admin/GetNodeStatus", "", "", "OK", "city-440100")]);
+        using var journal = Federation.Store.Registration.RegistrationJournal.Open(Federation.Store.Registration.RegistrationJournal.PathFor(_store.Path));
+        journal.Record("city-440100", new DateTimeOffset(2026, 11, 1, 9, 0, 0, Beijing), null, null, _ => [1, 2, 3]);
     }
 
     public void Dispose()
@@ -44,7 +46,11 @@ public sealed class MonthlyBackupsTests : IDisposable
 
     private MonthlyBackups Backups(TimeProvider time, int keep = 24) => new(_store,
         new NodeIdentity(new NodeOptions { Id = "city-440100", Level = "city", DivisionCode = "440100" }, time),
-        new BackupOptions { Directory = _directory.File("data/backups"), DayOfMonth = 1, At = "02:00", Keep = keep }, _paths, time,
+        new BackupOptions
+        {
+            Directory = _directory.File("data/backups"), DayOfMonth = 1, At = "02:00", Keep = keep,
+            RegistrationJournalPath = Federation.Store.Registration.RegistrationJournal.PathFor(_store.Path),
+        }, _paths, time,
         NullLogger<MonthlyBackups>.Instance);
 
     [Fact]
@@ -76,13 +82,19 @@ public sealed class MonthlyBackupsTests : IDisposable
 
         var files = Directory.GetFiles(_directory.File("data/backups")).Select(Path.GetFileName).Order(StringComparer.Ordinal);
         Assert.Equal([
-            "city-440100-2026-11.db", "city-440100-2026-11.json", "city-440100-2026-11.security.db",
-            "city-440100-2026-12.db", "city-440100-2026-12.json", "city-440100-2026-12.security.db",
+            "city-440100-2026-11.db", "city-440100-2026-11.json", "city-440100-2026-11.registration.db", "city-440100-2026-11.security.db",
+            "city-440100-2026-12.db", "city-440100-2026-12.json", "city-440100-2026-12.registration.db", "city-440100-2026-12.security.db",
         ], files);
+        using (var copy = Federation.Store.Registration.RegistrationJournal.Open(_directory.File("data/backups/city-440100-2026-12.registration.db")))
+        {
+            Assert.Equal([1, 2, 3], Assert.Single(copy.FeedAfter(0, 10)).Body);
+        }
         using var report = JsonDocument.Parse(File.ReadAllText(_directory.File("data/backups/city-440100-2026-12.json")));
         var period = Assert.Single(report.RootElement.GetProperty("Periods").EnumerateArray());
         Assert.Equal(("2026-10-31", true), (period.GetProperty("Period").GetString(), period.GetProperty("Matches").GetBoolean()));
         Assert.Equal(1, report.RootElement.GetProperty("AuditEntries").GetInt64());
+        Assert.Equal("city-440100-2026-12.registration.db", report.RootElement.GetProperty("Registration").GetString());
+        Assert.Equal(64, report.RootElement.GetProperty("RegistrationSha256").GetString()!.Length);
         Assert.Equal(_store.Periods.GetManifest(new DateOnly(2026, 10, 31))!.Digest, period.GetProperty("Digest").GetString());
         Assert.True(StoreBackups.Verify(_directory.File("data/backups/city-440100-2026-12.db")).Ok);
         foreach (var file in Directory.GetFiles(_directory.File("data/backups")))
