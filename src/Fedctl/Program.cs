@@ -199,6 +199,77 @@ var audit = new Command("audit", "Read the node's audit log: who asked what, whe
 audit.SetAction((parse, ct) => RunAsync(parse, (client, output) => AccountsCommand.AuditAsync(client, output, parse.GetValue(afterOption),
     parse.GetValue(limitOption), parse.GetValue(auditAccountOption), parse.GetValue(subjectOption), ct)));
 
+
+// The registration service (docs/registration.md).
+var applicationArgument = new Argument<string>("application") { Description = "The application id (A + YYYYMMDD + 8 digits)." };
+var registrationArgument = new Argument<string>("registration") { Description = "The registration id." };
+var statusFilterOption = new Option<string?>("--status") { Description = "pending, accepted or refused (default: all)." };
+var overdueOption = new Option<bool>("--overdue") { Description = "Only applications past their decision or contact deadline." };
+var cityOption = new Option<string?>("--city") { Description = "Only this city's (prefecture-level code, e.g. 440100)." };
+var listLimitOption = new Option<int>("--limit") { Description = "At most this many (1 … 1000, default 100)." };
+var applications = new Command("applications", "Applications seen by the node, and each city's backlog: waiting, and past the 3-day decision or 5-day contact deadline.")
+{
+    statusFilterOption, overdueOption, cityOption, listLimitOption,
+};
+applications.SetAction((parse, ct) => RunAsync(parse, (client, output) => RegistrationCommand.ApplicationsAsync(client, output, new Federation.Protocol.V1.ListApplicationsRequest
+{
+    Status = parse.GetValue(statusFilterOption) ?? "", OverdueOnly = parse.GetValue(overdueOption), CityDivision = parse.GetValue(cityOption) ?? "", Limit = parse.GetValue(listLimitOption),
+}, ct)));
+var citizenOption = new Option<string>("--citizen-id") { Description = "公民身份号码, 18 characters.", Required = true };
+var nameRequiredOption = new Option<string>("--name") { Description = "The worker's name.", Required = true };
+var placeTypeOption = new Option<string>("--place-type") { Description = "household, residence, workplace or insured.", Required = true };
+var placeOption = new Option<string>("--place") { Description = "County-level GB/T 2260 code of that place.", Required = true };
+var categoryOption = new Option<string>("--category") { Description = "new_entrant, employment_to_unemployment or other.", Required = true };
+var referenceOption = new Option<string?>("--reference") { Description = "The platform's own reference: a retried submission returns the application already made." };
+var submit = new Command("submit", "Submit an application to the ministry node (the national platform's front end; role registrar).")
+{
+    citizenOption, nameRequiredOption, placeTypeOption, placeOption, categoryOption, referenceOption,
+};
+submit.SetAction((parse, ct) => RunAsync(parse, (client, output) => RegistrationCommand.SubmitAsync(client, output, new Federation.Protocol.V1.SubmitApplicationRequest
+{
+    CitizenId = parse.GetValue(citizenOption)!, Name = parse.GetValue(nameRequiredOption)!, PlaceType = parse.GetValue(placeTypeOption)!,
+    PlaceDivision = parse.GetValue(placeOption)!, Category = parse.GetValue(categoryOption)!, PlatformReference = parse.GetValue(referenceOption) ?? "",
+}, ct)));
+var acceptOption = new Option<bool>("--accept") { Description = "Accept the application." };
+var refuseOption = new Option<string?>("--refuse") { Description = "Refuse it, with this reason (shown to the worker)." };
+var decide = new Command("decide", "Decide an application at its city node: --accept, or --refuse REASON (role registrar).") { applicationArgument, acceptOption, refuseOption };
+decide.SetAction((parse, ct) => RunAsync(parse, (client, output) =>
+{
+    var refusal = parse.GetValue(refuseOption);
+    if (parse.GetValue(acceptOption) == (refusal is not null))
+    {
+        throw new ArgumentException("give exactly one of --accept and --refuse REASON.");
+    }
+    return RegistrationCommand.ApplicationAsync(output, client.DecideApplicationAsync(parse.GetValue(applicationArgument)!, refusal is null, refusal, ct));
+}));
+var contact = new Command("contact", "Record that an accepted application's worker was contacted (role registrar).") { applicationArgument };
+contact.SetAction((parse, ct) => RunAsync(parse, (client, output) => RegistrationCommand.ApplicationAsync(output, client.RecordContactAsync(parse.GetValue(applicationArgument)!, ct))));
+var localCategoryOption = new Option<string>("--category") { Description = "new_entrant, employment_to_unemployment or other.", Required = true };
+var handlingOption = new Option<string>("--division") { Description = "The handling office's county code (inside the city).", Required = true };
+var dateOption = new Option<string?>("--date") { Description = "YYYY-MM-DD (default: today, Beijing time)." };
+var register = new Command("register", "Record a registration made at the local office (role registrar at the city node).")
+{
+    registrationArgument, citizenOption, localCategoryOption, handlingOption, dateOption,
+};
+register.SetAction((parse, ct) => RunAsync(parse, (client, output) => RegistrationCommand.RegistrationAsync(output, client.RegisterLocallyAsync(new Federation.Protocol.V1.RegisterLocallyRequest
+{
+    RegistrationId = parse.GetValue(registrationArgument)!, CitizenId = parse.GetValue(citizenOption)!, Category = parse.GetValue(localCategoryOption)!,
+    HandlingDivision = parse.GetValue(handlingOption)!, RegisterDate = parse.GetValue(dateOption) ?? "",
+}, ct))));
+var reasonRequiredOption = new Option<string>("--reason") { Description = "pension, employed, self_employed, school, military, emigration or incapacity (or a production system's word for one) — R-17.", Required = true };
+var exit = new Command("exit", "Record an exit (注销) for a listed reason; it reaches the ministry the same day (role registrar at the city node).")
+{
+    registrationArgument, reasonRequiredOption, dateOption,
+};
+exit.SetAction((parse, ct) => RunAsync(parse, (client, output) => RegistrationCommand.RegistrationAsync(output,
+    client.RecordExitAsync(parse.GetValue(registrationArgument)!, parse.GetValue(reasonRequiredOption)!, parse.GetValue(dateOption), ct))));
+var feedCheck = new Command("check", "Check the registration feed against a sealed period: exit 0 when they agree, 1 listing what differs.") { periodOption };
+feedCheck.SetAction((parse, ct) => RunAsync(parse, (client, output) => RegistrationCommand.CheckAsync(client, output, parse.GetValue(periodOption), ct)));
+var registration = new Command("registration", "The unemployment registration service: applications, decisions, local registrations, exits, the feed check.")
+{
+    applications, submit, decide, contact, register, exit, feedCheck,
+};
+
 root.Subcommands.Add(status);
 root.Subcommands.Add(accounts);
 root.Subcommands.Add(audit);
@@ -210,6 +281,7 @@ root.Subcommands.Add(stats);
 root.Subcommands.Add(enterprises);
 root.Subcommands.Add(report);
 root.Subcommands.Add(ingest);
+root.Subcommands.Add(registration);
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
 {

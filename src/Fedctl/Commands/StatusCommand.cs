@@ -36,6 +36,29 @@ internal static class StatusCommand
                 table.AddRow("  merged from", Markup.Escape($"{source.ChildId} period {source.Period}, digest {source.Digest}"));
             }
         }
+        if (status.Registration is { } registration)
+        {
+            table.AddRow("Registration", Markup.Escape($"feed at {registration.FeedHead:N0}; valid today: " +
+                (registration.ValidToday.Count == 0 ? "none" : string.Join(", ", registration.ValidToday.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value:N0}")))));
+            foreach (var city in registration.Backlog.Where(c => c.Pending + c.DecisionOverdue + c.ContactOverdue > 0))
+            {
+                var overdue = city.DecisionOverdue + city.ContactOverdue;
+                table.AddRow("  applications", (overdue > 0 ? "[red]" : "") + Markup.Escape($"city {city.CityDivision}: {city.Pending:N0} waiting, {city.DecisionOverdue:N0} decision overdue, {city.ContactOverdue:N0} contact overdue")
+                    + (overdue > 0 ? "[/]" : ""));
+            }
+            foreach (var link in registration.Links)
+            {
+                var up = link.ApplicationsConnected && link.ChangesConnected;
+                table.AddRow("  link", (up ? "" : "[yellow]") + Markup.Escape($"{link.ChildId}: {(up ? "connected" : "NOT CONNECTED")}, feed cursor {link.ChangesCursor:N0}"
+                    + (link.LastError.Length > 0 ? $"; last error {link.LastErrorAt.ToDateTimeOffset().ToLocalTime():yyyy-MM-dd HH:mm:ss}: {link.LastError}" : "")) + (up ? "" : "[/]"));
+            }
+            if (registration.FeedCheck is { } check)
+            {
+                table.AddRow("  feed check", check.Agree
+                    ? Markup.Escape($"agrees with period {check.Period} ({check.Registrations:N0} registrations)")
+                    : $"[red]DISAGREES with period {Markup.Escape(check.Period)}: {Markup.Escape(string.Join("; ", check.Differences.Take(3)))}[/]");
+            }
+        }
         output.Console.Write(table);
         if (status.Children.Count > 0)
         {

@@ -97,6 +97,9 @@ internal sealed class RegistrationService(RegistrationDesk desk, FeedCheck check
         }
         var cursor = request.AfterSeq;
         var stop = context.CancellationToken;
+        // Headers at once, not with the first change: the parent knows it is connected even when
+        // nothing has happened yet.
+        await context.WriteResponseHeadersAsync([]);
         while (!stop.IsCancellationRequested)
         {
             // Taken before reading: a change recorded while this batch is sent wakes the next wait.

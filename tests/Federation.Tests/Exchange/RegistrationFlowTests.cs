@@ -188,6 +188,27 @@ public sealed class RegistrationFlowTests
                 var intoSealed = await Assert.ThrowsAsync<FederationException>(() => gz.RecordExitAsync("GZ-L-0002", "pension", period));
                 Assert.Contains("already sealed", intoSealed.Message, StringComparison.Ordinal);
             }
+
+            // The same through fedctl, as an operator or a local office would use it.
+            var (checkExit, checkOutput) = await Fedctl.FedctlProcess.RunAsync(ministry, "registration", "check", "--period", period);
+            Assert.True(checkExit == 0, checkOutput);
+            Assert.Contains($"The feed agrees with period {period}: 4 registration(s)", checkOutput, StringComparison.Ordinal);
+            var (forbiddenExit, forbiddenOutput) = await Fedctl.FedctlProcess.RunAsync(guangzhou, "registration", "exit", "GZ-L-0002", "--reason", "连续6个月无法取得联系");
+            Assert.Equal(1, forbiddenExit);
+            Assert.Contains("being unreachable for 6 months is not a reason to cancel a registration (R-17)", forbiddenOutput, StringComparison.Ordinal);
+            var (listExit, listOutput) = await Fedctl.FedctlProcess.RunAsync(ministry, "registration", "applications", "--city", "440300", "--status", "refused");
+            Assert.True(listExit == 0, listOutput);
+            Assert.Contains(late.ApplicationId, listOutput, StringComparison.Ordinal);
+            Assert.Contains("户籍信息与申请不符", listOutput, StringComparison.Ordinal);
+            Assert.DoesNotContain(late.CitizenId, listOutput, StringComparison.Ordinal); // masked
+            var (statusExit, statusOutput) = await Fedctl.FedctlProcess.RunAsync(ministry, "status", "--json");
+            Assert.True(statusExit == 0, statusOutput);
+            using var statusJson = System.Text.Json.JsonDocument.Parse(statusOutput);
+            var shown = statusJson.RootElement.GetProperty("node").GetProperty("registration");
+            Assert.Equal("3", shown.GetProperty("validToday").GetProperty("city-440100").ToString());
+            var link = Assert.Single(shown.GetProperty("links").EnumerateArray());
+            Assert.Equal(("province-440000", true, true), (link.GetProperty("childId").GetString(), link.GetProperty("changesConnected").GetBoolean(), link.GetProperty("applicationsConnected").GetBoolean()));
+            Assert.True(shown.GetProperty("feedCheck").GetProperty("agree").GetBoolean());
         }
         finally
         {
