@@ -53,7 +53,7 @@ internal static class DemoCommand
             foreach (var config in configs)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(config.Store.Path)!);
-                foreach (var file in new[] { config.Store.Path, config.SecurityPaths.DatabasePath })
+                foreach (var file in new[] { config.Store.Path, config.SecurityPaths.DatabasePath, config.RegistrationJournalPath })
                 {
                     foreach (var suffix in new[] { "", "-wal", "-shm" })
                     {
@@ -128,6 +128,10 @@ internal static class DemoCommand
             await PrintSummaryAsync(configs, Admin, cancellationToken);
             await PrintVerificationAsync(new Protocol.V1.Verification.VerificationClient(channels[root.Node.Id]), root.Node.Id, exports[cities[0].Node.Id], moved, cancellationToken);
             await PrintEnterpriseMonitoringAsync(new Protocol.V1.Statistics.StatisticsClient(channels[root.Node.Id]), root.Node.Id, period, cancellationToken);
+            await DemoRegistration.RunAsync(id => channels[id], root.Node.Id,
+                cities[0], configs.Single(c => c.Node.Children.Any(child => child.Id == cities[0].Node.Id)).Node.Id, cancellationToken);
+            var quarter = period.Month <= 3 ? $"{period.Year - 1}Q4" : $"{period.Year}Q{(period.Month - 1) / 3}";
+            await WriteSampleReportAsync(pki, addresses[root.Node.Id], quarter, runDirectory, cancellationToken);
 
             var ministry = addresses[root.Node.Id];
             Console.WriteLine();
@@ -138,7 +142,8 @@ internal static class DemoCommand
             Console.WriteLine("  dotnet run --project src/Fedctl -- findings");
             Console.WriteLine($"  dotnet run --project src/Fedctl -- stats --period {period:yyyy-MM-dd}");
             Console.WriteLine($"  dotnet run --project src/Fedctl -- enterprises --month {new Federation.Store.Period(period).LastCompleteMonth}");
-            Console.WriteLine($"  dotnet run --project src/Fedctl -- report --quarter {(period.Month <= 3 ? $"{period.Year - 1}Q4" : $"{period.Year}Q{(period.Month - 1) / 3}")} --employed-total 60000000   (the quarterly report: HTML and a spreadsheet)");
+            Console.WriteLine($"  dotnet run --project src/Fedctl -- report --quarter {quarter} --employed-total {SampleEmployedTotal}   (the quarterly report: HTML and a spreadsheet)");
+            Console.WriteLine("  dotnet run --project src/Fedctl -- registration applications   (the registration service: each city's backlog, what is overdue)");
             Console.WriteLine("  dotnet run --project src/Fedctl -- audit");
             Console.WriteLine("  dotnet run --project src/Fedctl -- check <certificate number> --name <name>   (the public check: needs no account)");
             Console.WriteLine($"  buf curl --cacert {Relative(pki.CaPath)} --cert {Relative(pki.OperatorCertificate)} --key {Relative(pki.OperatorKey)} --list-methods {ministry}");
@@ -271,6 +276,25 @@ internal static class DemoCommand
     }
 
     private const int EnterprisesPerCity = 250;
+
+    // The statistics bureau's employed total is an input of R-14; the demo's is made up.
+    private const long SampleEmployedTotal = 60_000_000;
+
+    // The ministry's quarterly report, written with fedctl report's own code.
+    private static async Task WriteSampleReportAsync(DemoPki pki, string ministry, string quarterText, string runDirectory, CancellationToken cancellationToken)
+    {
+        using var client = new Federation.Client.FederationClient(new Federation.Client.FederationClientOptions
+        {
+            Address = ministry,
+            ServerCertificateAuthority = Federation.Shared.CertificateAuthority.LoadPem(pki.CaPath),
+            ClientCertificate = Federation.Client.FederationClient.LoadClientCertificate(pki.OperatorCertificate, pki.OperatorKey),
+        });
+        var quarter = Federation.Fedctl.Report.Quarter.Parse(quarterText);
+        var data = await Federation.Fedctl.Report.QuarterlyReportData.GatherAsync(client, quarter, null, SampleEmployedTotal, TimeProvider.System, cancellationToken);
+        var (html, xlsx) = await Federation.Fedctl.Commands.ReportCommand.WriteAsync(data, Path.Combine(runDirectory, $"report-{data.NodeId}-{quarter}.html"), null, cancellationToken);
+        Console.WriteLine();
+        Console.WriteLine($"Quarterly report {quarter} of {data.NodeId} from sealed period {data.Period}: {Relative(html)} (and {Path.GetFileName(xlsx)} beside it)");
+    }
 
     // The national picture of enterprise monitoring at the ministry, and its early-warning list.
     private static async Task PrintEnterpriseMonitoringAsync(Protocol.V1.Statistics.StatisticsClient ministry, string ministryId, DateOnly period, CancellationToken cancellationToken)

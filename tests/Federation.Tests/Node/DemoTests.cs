@@ -37,6 +37,18 @@ public sealed class DemoTests
         Assert.Matches(@"route ministry → province-\d+ → city-\d+ \(2 hops\), live", output);
         Assert.Contains("records at city-", output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(directory.Path, "data", "demo", "ministry.db")), "the demo's stores belong beside its tree");
+        // The registration service: down, decided, back up, and an exit the same day; R-17's refusal.
+        Assert.Matches(@"submitted at ministry: application A\d{16}, ", output);
+        Assert.Matches(@"reached city-\d+ in \d+ ms", output);
+        Assert.Matches(@"accepted at city-\d+ \(registration WS\d{16}, contact due by \d{4}-\d\d-\d\d\); the decision was at ministry \d+ ms later", output);
+        Assert.Contains("refusing public employment services 3 times is not a reason to cancel a registration (R-17)", output, StringComparison.Ordinal);
+        Assert.Matches(@"and its exit at city-\d+ \(employed, \d{4}-\d\d-\d\d\): at ministry \d+ ms later", output);
+        // And a sample quarterly report, written beside the demo's stores.
+        var report = System.Text.RegularExpressions.Regex.Match(output, @"Quarterly report (\d{4}Q[1-4]) of ministry from sealed period " + period);
+        Assert.True(report.Success, output);
+        var html = Path.Combine(directory.Path, "data", "demo", "run", $"report-ministry-{report.Groups[1].Value}.html");
+        Assert.Contains("<svg", File.ReadAllText(html), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.ChangeExtension(html, ".xlsx")));
         // The printed commands are set up by one export line naming the demo's CA and operator.
         Assert.Matches(@"export FEDCTL_NODE=https://127\.0\.0\.1:7200 FEDCTL_CA=\S+ca\.pem FEDCTL_CERT=\S+demo-operator\.pem FEDCTL_KEY=\S+demo-operator\.key", output);
     }
