@@ -276,6 +276,19 @@ public sealed class RegistrationDeskTests : IDisposable
         Assert.Equal(25, _ministry.Journal.Backlog(_ministry.Today).Single().Pending);
     }
 
+    [Fact]
+    public void TheCalendarSettings_AreCheckedAtStart_EachBadKeyNamed()
+    {
+        var result = new RegistrationOptionsValidator().Validate(null, new RegistrationOptions
+        {
+            Holidays = ["2026-10-01", "1 October"], MakeUpWorkingDays = ["2026-10-10"], DecisionWorkingDays = 0,
+        });
+        Assert.Equal(["Registration:Holidays:1 must be a date YYYY-MM-DD, got '1 October'", "Registration:DecisionWorkingDays must be 1 … 30, got 0"], result.Failures);
+        var both = new RegistrationOptionsValidator().Validate(null, new RegistrationOptions { Holidays = ["2026-10-10"], MakeUpWorkingDays = ["2026-10-10"] });
+        Assert.Equal(["Registration: 2026-10-10 is listed both as a holiday and as a make-up working day."], both.Failures);
+        Assert.True(new RegistrationOptionsValidator().Validate(null, Options).Succeeded);
+    }
+
     private ApplicationRecord Submit(string citizen, string reference) => _ministry.Submit(Request(citizen, "440106", reference)).Application;
 
     private static SubmitApplicationRequest Request(string citizen, string place, string reference) => new()
