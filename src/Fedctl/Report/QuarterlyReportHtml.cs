@@ -61,6 +61,8 @@ internal static class QuarterlyReportHtml
         var q = data.QuarterFigures;
         html.Append("<h2>失业登记流入与流出</h2>\n<table id=\"flows\"><tr><th>本季度</th><th>人次</th></tr>\n");
         html.Append(CultureInfo.InvariantCulture, $"<tr><td>新登记失业（流入）</td>{Cell("unemployment_inflow", "quarter", q.UnemploymentInflow)}</tr>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<tr><td>　其中：网上申请</td>{Cell("unemployment_inflow_online", "quarter", q.UnemploymentInflowOnline)}</tr>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<tr><td>　其中：经办机构登记</td>{Cell("unemployment_inflow_local", "quarter", q.UnemploymentInflow - q.UnemploymentInflowOnline)}</tr>\n");
         html.Append(CultureInfo.InvariantCulture, $"<tr><td>注销失业登记（流出）</td>{Cell("unemployment_outflow", "quarter", q.UnemploymentOutflow)}</tr>\n");
         foreach (var reason in q.ExitReasons)
         {

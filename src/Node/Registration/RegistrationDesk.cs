@@ -28,6 +28,9 @@ namespace Federation.Node.Registration;
 internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging staging, IHolderLookups holders, ISealedPeriods periods, NodeIdentity identity,
     IOptions<RegistrationOptions> options, TimeProvider time, RegistrationSignals signals, ILogger<RegistrationDesk> logger)
 {
+    /// <summary>The id prefix of a registration opened by an online application ("WS" + the application's date and sequence).</summary>
+    public const string OnlinePrefix = "WS";
+
     public static readonly IReadOnlyList<string> PlaceTypes = ["household", "residence", "workplace", "insured"];
     public static readonly IReadOnlyList<string> Categories = ["new_entrant", "employment_to_unemployment", "other"];
 
@@ -109,7 +112,7 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
             // local system's export) absorbs the application; otherwise the application opens one.
             var existing = OpenRegistrationHere(application.CitizenId);
             var registration = existing is null
-                ? new RegistrationRecord("WS" + application.ApplicationId[1..], application.CitizenId, application.Category, today, null, "",
+                ? new RegistrationRecord(OnlinePrefix + application.ApplicationId[1..], application.CitizenId, application.Category, today, null, "",
                     application.PlaceDivision, "online", [application.ApplicationId], identity.Id)
                 : existing with
                 {

@@ -9,6 +9,9 @@ internal sealed record IndicatorFigures(long NewUrbanEmployment, long Reemployed
     /// <summary>Unemployment registrations made in the range, inside the jurisdiction (inflow).</summary>
     public long UnemploymentInflow { get; init; }
 
+    /// <summary>Of <see cref="UnemploymentInflow"/>, those opened by an online application (<see cref="Registration.RegistrationDesk.OnlinePrefix"/>).</summary>
+    public long UnemploymentInflowOnline { get; init; }
+
     /// <summary>Unemployment registrations cancelled (注销) in the range (outflow), and by their R-17 reason, most first.</summary>
     public long UnemploymentOutflow { get; init; }
 
@@ -47,6 +50,8 @@ internal sealed class IndicatorCalculator(IIndicatorQueries queries)
         {
             // Registrations, not persons: a flow counts every registration made or cancelled in the range.
             UnemploymentInflow = flows.Count(s => s.Registered >= from && s.Registered <= to),
+            UnemploymentInflowOnline = flows.Count(s => s.Registered >= from && s.Registered <= to
+                && s.RegistrationId.StartsWith(Registration.RegistrationDesk.OnlinePrefix, StringComparison.Ordinal)),
             UnemploymentOutflow = exits.Count,
             ExitReasons = [.. exits.GroupBy(s => s.CancelReason, StringComparer.Ordinal).Select(g => (g.Key, (long)g.Count()))
                 .OrderByDescending(g => g.Item2).ThenBy(g => g.Key, StringComparer.Ordinal)],

@@ -77,6 +77,7 @@ internal sealed class StatisticsService(ISealedPeriods store, IChildTransfers ch
         RegisteredUnemploymentRate = figures.UnemploymentRate(employedTotal)?.ToString("0.00", CultureInfo.InvariantCulture) ?? "",
         EmployedTotal = employedTotal,
         UnemploymentInflow = figures.UnemploymentInflow,
+        UnemploymentInflowOnline = figures.UnemploymentInflowOnline,
         UnemploymentOutflow = figures.UnemploymentOutflow,
     };
 

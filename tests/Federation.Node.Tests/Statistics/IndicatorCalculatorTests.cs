@@ -49,8 +49,9 @@ public sealed class IndicatorCalculatorTests : IDisposable
     private void Employment(string citizen, string form, string employer, string start, string end = "", string division = In, bool valid = true) =>
         _rows.Add((Dataset.Employment, [$"E{_rows.Count}", citizen, form, employer, start, end, division, valid ? "1" : "0"]));
 
-    private void Unemployment(string citizen, string category, string registered, string cancelled = "", string division = In, bool valid = true, string reason = "employed") =>
-        _rows.Add((Dataset.Unemployment, [$"U{_rows.Count}", citizen, category, registered, cancelled, cancelled.Length > 0 ? reason : "", division, valid ? "1" : "0"]));
+    private void Unemployment(string citizen, string category, string registered, string cancelled = "", string division = In, bool valid = true, string reason = "employed",
+        string idPrefix = "U") =>
+        _rows.Add((Dataset.Unemployment, [$"{idPrefix}{_rows.Count}", citizen, category, registered, cancelled, cancelled.Length > 0 ? reason : "", division, valid ? "1" : "0"]));
 
     private void Assistance(string citizen, string exit, string reason, string division = In) =>
         _rows.Add((Dataset.Assistance, [$"A{_rows.Count}", citizen, "4050", "2024-01-01", exit, reason, division, "1"]));
@@ -203,7 +204,7 @@ public sealed class IndicatorCalculatorTests : IDisposable
         var b = Person("1985-01-01", male: false);
         var c = Person("1990-01-01");
         Unemployment(a, "other", "2026-07-01", "2026-08-15", reason: "employed");   // in and out in Q3
-        Unemployment(a, "other", "2026-09-01");                                      // in again (a second registration)
+        Unemployment(a, "other", "2026-09-01", idPrefix: "WS");                      // in again (a second registration, opened online)
         Unemployment(b, "other", "2026-03-01", "2026-09-30", reason: "pension");     // out on the range's last day
         Unemployment(b, "other", "2026-06-30", "2026-10-01", reason: "school");      // neither: before and after
         Unemployment(c, "other", "2026-07-10", division: Out);                       // outside Guangzhou
@@ -211,7 +212,7 @@ public sealed class IndicatorCalculatorTests : IDisposable
 
         var figures = Compute("2026-10-31", "2026-07-01", "2026-09-30");
 
-        Assert.Equal((2L, 2L), (figures.UnemploymentInflow, figures.UnemploymentOutflow));
+        Assert.Equal((2L, 1L, 2L), (figures.UnemploymentInflow, figures.UnemploymentInflowOnline, figures.UnemploymentOutflow));
         Assert.Equal([("employed", 1L), ("pension", 1L)], figures.ExitReasons);
     }
 }

@@ -40,6 +40,8 @@ public sealed partial class ReportTests(ReportTests.MonitoredCity city) : IClass
         // Inflow and outflow of the quarter, and the exits by reason.
         Assert.True(quarter.UnemploymentInflow > 0 && quarter.UnemploymentOutflow > 0, "the fixture has registrations made and cancelled in the quarter");
         Assert.Equal((quarter.UnemploymentInflow, quarter.UnemploymentOutflow), (cells[("unemployment_inflow", "quarter")], cells[("unemployment_outflow", "quarter")]));
+        Assert.Equal((quarter.UnemploymentInflowOnline, quarter.UnemploymentInflow - quarter.UnemploymentInflowOnline),
+            (cells[("unemployment_inflow_online", "quarter")], cells[("unemployment_inflow_local", "quarter")]));
         Assert.Equal(quarter.ExitReasons.Select(r => (r.Reason, r.Registrations)), quarter.ExitReasons.Select(r => (r.Reason, cells[("exit_reason", r.Reason)])));
         Assert.Equal(quarter.UnemploymentOutflow, quarter.ExitReasons.Sum(r => r.Registrations));
         Assert.Contains(quarter.ManifestDigest, text, StringComparison.Ordinal);
