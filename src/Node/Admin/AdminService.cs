@@ -143,7 +143,7 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
     {
         var journal = registrations.Journal;
         var today = registrations.Today;
-        var result = new RegistrationStatus { FeedHead = journal.FeedHead(), ParentCursor = journal.ParentCursor(), FeedCheck = feedCheck.CheckLatest() };
+        var result = new RegistrationStatus { FeedHead = journal.FeedHead(), ParentCursor = journal.ParentCursor().Seq, FeedCheck = feedCheck.CheckLatest() };
         foreach (var (origin, count) in journal.ValidOn(today))
         {
             result.ValidToday[origin] = count;
@@ -151,7 +151,7 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
         result.Backlog.AddRange(Registration.RegistrationService.Backlog(journal, today));
         foreach (var child in identity.Children)
         {
-            var link = new RegistrationLink { ChildId = child.Id, ChangesCursor = journal.ChildCursor(child.Id) };
+            var link = new RegistrationLink { ChildId = child.Id, ChangesCursor = journal.ChildCursor(child.Id).Seq };
             if (links.States.TryGetValue(child.Id, out var state))
             {
                 link.ChangesConnected = state.ChangesConnected;

@@ -21,8 +21,11 @@ internal sealed class NodeMetrics
     private readonly Counter<long> _verificationAnswers;
     private readonly Histogram<double> _verificationDuration;
     private readonly Counter<long> _importRows;
+    private readonly Counter<long> _registrationChanges;
+    private readonly Histogram<double> _registrationDelay;
 
-    public NodeMetrics(IMeterFactory meters, ISealedPeriods store, IChildLinks links, IStoreMaintenance files, NodeIdentity identity, TimeProvider time)
+    public NodeMetrics(IMeterFactory meters, ISealedPeriods store, IChildLinks links, IStoreMaintenance files, NodeIdentity identity, TimeProvider time,
+        Federation.Store.Registration.RegistrationJournal registrations)
     {
         var meter = meters.Create(MeterName);
         _pulledRecords = meter.CreateCounter<long>("federation.child.pulled.records", "{record}", "Records received from each child (committed pulls).");
@@ -32,6 +35,18 @@ internal sealed class NodeMetrics
         _verificationDuration = meter.CreateHistogram<double>("federation.verification.duration", "s", "Time to answer a verification, by method, freshness and hops.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
         _importRows = meter.CreateCounter<long>("federation.import.rows", "{row}", "Imported rows by outcome (accepted, rejected) and dataset.");
+        _registrationChanges = meter.CreateCounter<long>("federation.registration.changes", "{change}",
+            "Registration feed entries received from each child, by outcome (applied, duplicate).");
+        _registrationDelay = meter.CreateHistogram<double>("federation.registration.delay", "s",
+            "From a change's recording at its city to its commit here, per child (clocks of different machines: NTP-synchronised).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600, 86400] });
+        // On this node's clock, from the journal at each scrape.
+        meter.CreateObservableGauge("federation.registration.overdue", () => registrations.Backlog(DateOnly.FromDateTime(time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime))
+            .SelectMany(c => new[]
+            {
+                new Measurement<long>(c.DecisionOverdue, new KeyValuePair<string, object?>("city", c.CityDivision), new KeyValuePair<string, object?>("deadline", "decision")),
+                new Measurement<long>(c.ContactOverdue, new KeyValuePair<string, object?>("city", c.CityDivision), new KeyValuePair<string, object?>("deadline", "contact")),
+            }), "{application}", "Applications past their decision (3 working days) or contact (5) deadline, per city.");
 
         // Child links and the store are read when Prometheus scrapes, not kept in memory: the
         // store is the truth, and `pull` run beside the daemon updates it too.
@@ -67,6 +82,16 @@ internal sealed class NodeMetrics
     {
         _importRows.Add(accepted, new KeyValuePair<string, object?>("dataset", dataset), new KeyValuePair<string, object?>("outcome", "accepted"));
         _importRows.Add(rejected, new KeyValuePair<string, object?>("dataset", dataset), new KeyValuePair<string, object?>("outcome", "rejected"));
+    }
+
+    public void RegistrationChangeReceived(string childId, bool applied, TimeSpan delay)
+    {
+        var child = new KeyValuePair<string, object?>("child", childId);
+        _registrationChanges.Add(1, child, new KeyValuePair<string, object?>("outcome", applied ? "applied" : "duplicate"));
+        if (applied)
+        {
+            _registrationDelay.Record(Math.Max(0, delay.TotalSeconds), child);
+        }
     }
 
     private static IEnumerable<Measurement<double>> Links(IChildLinks store, NodeIdentity identity, Func<ChildLink, double> value)

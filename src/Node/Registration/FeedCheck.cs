@@ -13,35 +13,51 @@ namespace Federation.Node.Registration;
 /// projected to that date (an exit after it not yet) and compared, field by field, with the record
 /// of the same origin and id in the sealed snapshot; both sides are hashed (SHA-256 over the
 /// sorted lines "origin TAB id TAB citizen TAB category TAB start TAB exit TAB reason TAB division TAB
-/// valid") so two nodes can compare digests. A disagreement is logged as an error and shown in status.
+/// valid") so two nodes can compare digests. A disagreement is logged as an error (once per period
+/// and outcome) and shown in status.
 /// </summary>
-internal sealed class FeedCheck(RegistrationJournal journal, ISealedPeriods periods, ILogger<FeedCheck> logger)
+internal sealed class FeedCheck(RegistrationJournal journal, ISealedPeriods periods, TimeProvider time, ILogger<FeedCheck> logger)
 {
     private const int MaxDifferences = 20;
+
+    // Status shows the check of the latest period, redone at most this often: at the ministry it
+    // reads the period's whole unemployment dataset.
+    internal static readonly TimeSpan StatusRefresh = TimeSpan.FromMinutes(10);
+
     private readonly Lock _gate = new();
-    private (Period Period, long FeedHead, CheckFeedResponse Result)? _last;
+    private (Period Period, DateTimeOffset At, CheckFeedResponse Result)? _latest;
+    private (string Period, bool Agree, int Differences)? _logged;
 
     /// <summary>The registration as it stood at the end of <paramref name="day"/>.</summary>
     public static RegistrationRecord AsOf(RegistrationRecord registration, DateOnly day) =>
         registration.CancelDate is { } exit && exit > day ? registration with { CancelDate = null, CancelReason = "" } : registration;
 
-    /// <summary>The check of the latest sealed period, or null when nothing is sealed; recomputed only when the period or the feed moved.</summary>
+    /// <summary>The check of the latest sealed period for status, or null when nothing is sealed: redone when the period changes or after <see cref="StatusRefresh"/>.</summary>
     public CheckFeedResponse? CheckLatest()
     {
         var manifests = periods.ListManifests();
-        return manifests.Count == 0 ? null : Check(manifests[^1]);
+        if (manifests.Count == 0)
+        {
+            return null;
+        }
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            if (_latest is { } latest && latest.Period == manifests[^1].Period && now - latest.At < StatusRefresh)
+            {
+                return latest.Result;
+            }
+        }
+        var result = Check(manifests[^1]);
+        lock (_gate)
+        {
+            _latest = (manifests[^1].Period, now, result);
+        }
+        return result;
     }
 
     public CheckFeedResponse Check(Manifest manifest)
     {
-        var head = journal.FeedHead();
-        lock (_gate)
-        {
-            if (_last is { } last && last.Period == manifest.Period && last.FeedHead == head)
-            {
-                return last.Result;
-            }
-        }
         var day = manifest.Period.AsOf;
         var feed = new SortedDictionary<(string Origin, string Id), string[]>();
         foreach (var registration in journal.RegistrationsOnOrBefore(day))
@@ -89,13 +105,13 @@ internal sealed class FeedCheck(RegistrationJournal journal, ISealedPeriods peri
             Agree = differences.Count == 0,
         };
         result.Differences.AddRange(differences.Take(MaxDifferences));
-        if (differences.Count > 0)
-        {
-            RegistrationLog.FeedDisagrees(logger, result.Period, differences.Count, differences[0]);
-        }
         lock (_gate)
         {
-            _last = (manifest.Period, head, result);
+            if (differences.Count > 0 && _logged != (result.Period, false, differences.Count))
+            {
+                RegistrationLog.FeedDisagrees(logger, result.Period, differences.Count, differences[0]);
+            }
+            _logged = (result.Period, result.Agree, differences.Count);
         }
         return result;
     }

@@ -17,8 +17,8 @@ namespace Federation.Node.Registration;
 /// <item>the ministry receives applications and refuses at once one for a person validly registered
 /// in another city, or with an application still pending;</item>
 /// <item>the city decides, contacts, registers locally and records exits; every change is written
-/// to the journal with its feed entry in one transaction, and to the store's staged data so the
-/// next sealed period holds it;</item>
+/// to the journal with its feed entry in one transaction (the store's staged data gets the
+/// registrations as of a period's date when the city seals it: <see cref="SealWith"/>);</item>
 /// <item>one person, one valid registration: in the same city an online application and a
 /// local registration whose validity overlaps are one registration — the earlier start stands and
 /// both sources are kept;</item>
@@ -26,7 +26,7 @@ namespace Federation.Node.Registration;
 /// </list>
 /// </summary>
 internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging staging, IHolderLookups holders, ISealedPeriods periods, NodeIdentity identity,
-    IOptions<RegistrationOptions> options, TimeProvider time, RegistrationSignals signals, ILogger<RegistrationDesk> logger)
+    IOptions<RegistrationOptions> options, TimeProvider time, RegistrationSignals signals, ILogger<RegistrationDesk> logger, NodeMetrics? metrics = null)
 {
     /// <summary>The id prefix of a registration opened by an online application ("WS" + the application's date and sequence).</summary>
     public const string OnlinePrefix = "WS";
@@ -69,17 +69,21 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
         {
             var today = Today;
             var city = CityOf(request.PlaceDivision);
-            if (journal.FindPendingApplication(citizen) is { } pending && pending.PlatformReference != request.PlatformReference)
+            if (journal.FindPendingApplication(citizen) is { } pending && (request.PlatformReference.Length == 0 || pending.PlatformReference != request.PlatformReference))
             {
                 throw new RpcException(new Status(StatusCode.AlreadyExists, $"this person already has application {pending.ApplicationId} waiting for a decision"));
             }
             // One valid registration nationwide: registered in another city, refused here at once.
-            var elsewhere = journal.OpenRegistrations(citizen).FirstOrDefault(r => r.OpenOn(today) && CityOf(r.HandlingDivision) != city);
-            var refusal = elsewhere is null ? "" : $"already registered in {CityName(CityOf(elsewhere.HandlingDivision))} (R-18)";
+            var elsewhere = RegisteredCityElsewhere(citizen, city, today);
+            var refusal = elsewhere is null ? "" : $"already registered in {CityName(elsewhere)} (R-18)";
             var result = journal.Submit(request.PlatformReference, seq => new ApplicationRecord(
                 $"A{today:yyyyMMdd}{seq:D8}", citizen, name, request.PlaceType, request.PlaceDivision, request.Category, request.PlatformReference,
                 today, city, _calendar.Deadline(today, options.Value.DecisionWorkingDays),
                 refusal.Length == 0 ? ApplicationRecord.Pending : ApplicationRecord.Refused, refusal.Length == 0 ? null : today, refusal, "", null, null));
+            if (result.Duplicate && result.Application.CitizenId != citizen)
+            {
+                throw new RpcException(new Status(StatusCode.AlreadyExists, $"platform_reference '{request.PlatformReference}' was used for another application"));
+            }
             if (!result.Duplicate)
             {
                 RegistrationLog.ApplicationReceived(logger, result.Application.ApplicationId, city, result.Application.Status, RegistrationMessages.Day(result.Application.DecisionDue));
@@ -110,7 +114,7 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
             }
             // the person's open registration in this city (made here, or imported from the
             // local system's export) absorbs the application; otherwise the application opens one.
-            var existing = OpenRegistrationHere(application.CitizenId);
+            var existing = OpenRegistrationHere(application.CitizenId, today);
             var registration = existing is null
                 ? new RegistrationRecord(OnlinePrefix + application.ApplicationId[1..], application.CitizenId, application.Category, today, null, "",
                     application.PlaceDivision, "online", [application.ApplicationId], identity.Id)
@@ -162,16 +166,28 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
             var start = request.RegisterDate.Length == 0 ? today : RequestFields.ParseDate(request.RegisterDate, "register_date");
             Field(start <= today, "register_date", $"is after today ({today:yyyy-MM-dd})");
             AfterSealed(start, "register_date");
-            if (journal.FindRegistration(id) is { } known)
+            if (journal.FindRegistration(identity.Id, id) is { } known)
             {
                 Require(known.CitizenId == citizen, $"registration {id} is already recorded for another person");
-                return (known, false);
+                return (known, known.RegistrationId != id);
             }
-            var existing = OpenRegistrationHere(citizen);
+            // Validity runs up to, not including, the exit day: a registration dated back into an
+            // ended one would make two valid on the same days.
+            if (journal.RegistrationsOf(citizen).FirstOrDefault(r => r.Origin == identity.Id && r.CancelDate is { } exit && exit > start) is { } ended)
+            {
+                throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                    $"register_date {start:yyyy-MM-dd} falls inside registration {ended.RegistrationId} ({ended.RegisterDate:yyyy-MM-dd} to {ended.CancelDate:yyyy-MM-dd}); a person holds one registration at a time (R-18)"));
+            }
+            var existing = OpenRegistrationHere(citizen, today);
             var registration = existing is null
                 ? new RegistrationRecord(id, citizen, request.Category, start, null, "", request.HandlingDivision, "local", [], identity.Id)
                 : existing with { RegisterDate = Min(existing.RegisterDate, start), Sources = AddSource(existing.Sources, "local:" + id) };
             Record(null, registration);
+            if (existing is not null)
+            {
+                // The office's id now finds the registration it joined (an exit under either id).
+                journal.AddAlias(identity.Id, id, registration.RegistrationId);
+            }
             RegistrationLog.RegistrationChanged(logger, registration.RegistrationId, existing is null ? "registered locally" : $"local registration {id} joined it");
             return (registration, existing is not null);
         }
@@ -180,13 +196,18 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
     public RegistrationRecord Exit(RecordExitRequest request)
     {
         RequireCity();
+        var id = request.RegistrationId.Trim();
+        if (id.Length == 0)
+        {
+            throw RequestFields.Invalid("registration_id is required");
+        }
         var reason = ExitReasons.NormalizeUnemployment(request.Reason, out var problem) ?? throw RequestFields.Invalid($"reason: {problem}");
         lock (_writes)
         {
             var today = Today;
             var date = request.ExitDate.Length == 0 ? today : RequestFields.ParseDate(request.ExitDate, "exit_date");
-            var registration = journal.FindRegistration(request.RegistrationId) ?? StagedRegistration(request.RegistrationId)
-                ?? throw new RpcException(new Status(StatusCode.NotFound, $"registration {request.RegistrationId} is not held by this city"));
+            var registration = journal.FindRegistration(identity.Id, id) ?? StagedRegistration(id)
+                ?? throw new RpcException(new Status(StatusCode.NotFound, $"registration {id} is not held by this city"));
             Require(registration.CancelDate is null, $"registration {registration.RegistrationId} was already cancelled on {registration.CancelDate:yyyy-MM-dd}");
             Field(date <= today, "exit_date", $"is after today ({today:yyyy-MM-dd})");
             Field(date >= registration.RegisterDate, "exit_date", $"is before the registration's start ({registration.RegisterDate:yyyy-MM-dd})");
@@ -201,7 +222,7 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
     /// <summary>A child commits an application its parent delivered; a province passes it on to its own children.</summary>
     public bool ReceiveFromParent(ApplicationDelivery delivery)
     {
-        var isNew = journal.ReceiveFromParent(delivery.Seq, RegistrationMessages.FromMessage(delivery.Application));
+        var isNew = journal.ReceiveFromParent(delivery.Epoch, delivery.Seq, RegistrationMessages.FromMessage(delivery.Application));
         if (isNew)
         {
             RegistrationLog.ApplicationReceived(logger, delivery.Application.ApplicationId, delivery.Application.CityDivision,
@@ -211,15 +232,35 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
         return isNew;
     }
 
-    /// <summary>A parent applies a change from a child's feed; it joins this node's own feed for this node's parent.</summary>
+    /// <summary>
+    /// A parent applies a change from a child's feed; it joins this node's own feed for this node's
+    /// parent. A child speaks only for its own jurisdiction — the change's new states and the states
+    /// they replace — and an origin only through the child that first brought it: anything else
+    /// stops the link (<see cref="InvalidOperationException"/>) rather than being applied.
+    /// </summary>
     public bool ApplyFromChild(string childId, Change change)
     {
+        var child = identity.Children.Single(c => c.Id == childId);
+        var jurisdiction = DivisionTable.Default.JurisdictionOf(child.DivisionCode);
         var application = change.Application is null ? null : RegistrationMessages.FromMessage(change.Application);
         var registration = change.Registration is null ? null : RegistrationMessages.FromMessage(change.Registration, change.Origin);
+        var outside = change.Origin.Length == 0 || change.OriginEpoch.Length == 0 ? "it names no origin"
+            : application is not null && (!jurisdiction.Contains(application.PlaceDivision)
+                || journal.FindApplication(application.ApplicationId) is { } stored && !jurisdiction.Contains(stored.PlaceDivision)) ? $"application {application.ApplicationId} is not in its jurisdiction"
+            : registration is not null && (!jurisdiction.Contains(registration.HandlingDivision)
+                || journal.FindRegistration(change.Origin, registration.RegistrationId) is { } known && !jurisdiction.Contains(known.HandlingDivision)) ? $"registration {registration.RegistrationId} is not in its jurisdiction"
+            : null;
+        if (outside is not null)
+        {
+            throw new InvalidOperationException($"change {change.Origin}#{change.OriginSeq} (seq {change.Seq}) from {childId} ({child.DivisionCode}) is refused: {outside}; the link stops until the child is corrected");
+        }
         var body = change.Clone();
         body.Seq = 0;
-        var entry = journal.ApplyFromChild(childId, change.Seq, change.Origin, change.OriginSeq,
-            DateTimeOffset.Parse(change.RecordedAt, System.Globalization.CultureInfo.InvariantCulture), application, registration, body.ToByteArray());
+        body.FeedEpoch = "";
+        var recordedAt = DateTimeOffset.Parse(change.RecordedAt, System.Globalization.CultureInfo.InvariantCulture);
+        var entry = journal.ApplyFromChild(childId, new JournalCursor(change.Seq, change.FeedEpoch), change.Origin, change.OriginEpoch, change.OriginSeq,
+            recordedAt, application, registration, body.ToByteArray());
+        metrics?.RegistrationChangeReceived(childId, entry is not null, time.GetUtcNow() - recordedAt);
         RegistrationLog.ChangeApplied(logger, childId, change.Origin, change.OriginSeq, entry is null ? "already applied" : "applied");
         if (entry is not null)
         {
@@ -229,28 +270,39 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
     }
 
     /// <summary>
-    /// Before this city seals the period as of <paramref name="day"/>: every registration the service
-    /// made here that began by then is staged as it stood on that day (an exit after it not yet), with
-    /// a person record for an online applicant the city did not have, so the sealed snapshot and the
-    /// feed say the same (<see cref="FeedCheck"/>). Changes dated after the day stay in the journal
-    /// for the next period: a period holds what had happened by its date.
+    /// Seals this node's period as of <paramref name="day"/> with <paramref name="seal"/>, a city's
+    /// after staging, in one transaction, every registration the service made here that began by
+    /// then as it stood on that day (an exit after it not yet), with a person record for an online
+    /// applicant the city did not have, and a local id merged into another registration marked not
+    /// valid (one registration, R-18) — so the sealed snapshot and the feed say the same
+    /// (<see cref="FeedCheck"/>). Changes dated after the day stay in the journal for the next
+    /// period: a period holds what had happened by its date. No registration change is accepted
+    /// between the staging and the seal (they hold the same lock), and nothing is staged for a
+    /// period the store would refuse (in the future, or not after the latest sealed one).
     /// </summary>
-    public int StageAsOf(DateOnly day)
+    public Manifest SealWith(DateOnly day, Func<Manifest> seal)
     {
-        if (identity.Level != NodeLevel.City)
-        {
-            return 0;
-        }
         lock (_writes)
         {
-            var staged = 0;
-            foreach (var registration in journal.RegistrationsOnOrBefore(day).Where(r => r.Origin == identity.Id))
+            var latest = periods.ListManifests();
+            if (identity.Level == NodeLevel.City && day <= Today && (latest.Count == 0 || latest[^1].Period.AsOf < day))
             {
-                var application = registration.ApplicationIds.Count > 0 ? journal.FindApplication(registration.ApplicationIds[0]) : null;
-                Stage(FeedCheck.AsOf(registration, day), application);
-                staged++;
+                using var transaction = staging.BeginStaging();
+                foreach (var registration in journal.RegistrationsOnOrBefore(day).Where(r => r.Origin == identity.Id))
+                {
+                    var application = registration.ApplicationIds.Count > 0 ? journal.FindApplication(registration.ApplicationIds[0]) : null;
+                    Stage(transaction, FeedCheck.AsOf(registration, day), application);
+                }
+                foreach (var alias in journal.Aliases(identity.Id).Keys)
+                {
+                    if (transaction.Find(Dataset.Unemployment, alias) is { } row && row[^1] == "1")
+                    {
+                        transaction.Upsert(Dataset.Unemployment, [.. row[..^1], "0"]);
+                    }
+                }
+                transaction.Commit();
             }
-            return staged;
+            return seal();
         }
     }
 
@@ -276,15 +328,13 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
             RecordedAt = now.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             Application = application is null ? null : RegistrationMessages.ToMessage(application),
             Registration = registration is null ? null : RegistrationMessages.ToMessage(registration),
+            OriginEpoch = journal.Epoch,
         }.ToByteArray());
         signals.Feed.Signal();
     }
 
-    // Written to the staged data first: a decision retried after a failure stages the same values
-    // again (an upsert), while a feed entry is never written for what the store did not take.
-    private void Stage(RegistrationRecord registration, ApplicationRecord? application)
+    private static void Stage(IStagingTransaction transaction, RegistrationRecord registration, ApplicationRecord? application)
     {
-        using var transaction = staging.BeginStaging();
         if (application is not null && transaction.PersonValidity(registration.CitizenId) is null && CitizenId.TryParse(registration.CitizenId, out var id, out _))
         {
             var household = application.PlaceType == "household" ? application.PlaceDivision
@@ -295,17 +345,45 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
         transaction.Upsert(Dataset.Unemployment, [registration.RegistrationId, registration.CitizenId, registration.Category,
             RegistrationMessages.Day(registration.RegisterDate), RegistrationMessages.Day(registration.CancelDate), registration.CancelReason,
             registration.HandlingDivision, "1"]);
-        transaction.Commit();
     }
 
-    private RegistrationRecord? OpenRegistrationHere(string citizenId) =>
-        journal.OpenRegistrations(citizenId).FirstOrDefault(r => r.Origin == identity.Id)
-        ?? StagedOpenRegistrations(citizenId).FirstOrDefault();
+    // The person's registration in this city that is valid on the day: one the service holds, else
+    // one only the city's export has (a registration the journal holds is its state, whatever the
+    // export staged before: an exit recorded since is not undone).
+    private RegistrationRecord? OpenRegistrationHere(string citizenId, DateOnly today) =>
+        journal.RegistrationsOf(citizenId).FirstOrDefault(r => r.Origin == identity.Id && r.CancelDate is null)
+        ?? StagedOpenRegistrations(citizenId).FirstOrDefault(r => journal.FindRegistration(identity.Id, r.RegistrationId) is null && r.RegisterDate <= today);
 
     private IEnumerable<RegistrationRecord> StagedOpenRegistrations(string citizenId) =>
         holders.FindStagedHolder(citizenId) is { } holder && holder.Records.TryGetValue(Dataset.Unemployment, out var records)
             ? records.Select(r => FromStaged(r.Values)).Where(r => r is { CancelDate: null }).Select(r => r!).OrderBy(r => r.RegisterDate)
             : [];
+
+    // The city (other than <paramref name="city"/>) where the person holds a registration valid
+    // today: one the feed brought, or one in a child's last snapshot (the cities' exports).
+    private string? RegisteredCityElsewhere(string citizenId, string city, DateOnly today)
+    {
+        if (journal.RegistrationsOf(citizenId).FirstOrDefault(r => r.OpenOn(today) && CityOf(r.HandlingDivision) != city) is { } known)
+        {
+            return CityOf(known.HandlingDivision);
+        }
+        foreach (var child in holders.ChildrenHolding(citizenId))
+        {
+            if (holders.FindCachedHolder(child, citizenId) is { } holder && holder.Records.TryGetValue(Dataset.Unemployment, out var records))
+            {
+                foreach (var cached in records)
+                {
+                    // The feed's state of the same registration wins over the older snapshot's.
+                    if (FromStaged(cached.Values) is { } record && record.OpenOn(today) && CityOf(record.HandlingDivision) != city
+                        && journal.FindRegistration(cached.Origin, record.RegistrationId) is null)
+                    {
+                        return CityOf(record.HandlingDivision);
+                    }
+                }
+            }
+        }
+        return null;
+    }
 
     private RegistrationRecord? StagedRegistration(string registrationId)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Federation.Node.Exchange;
 using Federation.Node.Hosting;
 using Federation.Protocol.V1;
@@ -12,6 +13,9 @@ internal sealed class LinkState
 {
     public volatile bool ApplicationsConnected;
     public volatile bool ChangesConnected;
+
+    // Counts connections, so that the retry loop sees whether the link connected since its last failure.
+    public int Connections;
     public string LastError = "";
     public DateTimeOffset? LastErrorAt;
 }
@@ -25,9 +29,31 @@ internal sealed class LinkState
 /// after a back-off (1 s doubling to 30 s, reset once connected), from the cursors, so a child that
 /// was offline catches up and nothing is applied twice.
 /// </summary>
-internal sealed class RegistrationLinks(NodeIdentity identity, ChildClients clients, RegistrationDesk desk, RegistrationSignals signals,
-    TimeProvider time, ILogger<RegistrationLinks> logger) : BackgroundService
+internal sealed class RegistrationLinks : BackgroundService
 {
+    private readonly NodeIdentity identity;
+    private readonly ChildClients clients;
+    private readonly RegistrationDesk desk;
+    private readonly RegistrationSignals signals;
+    private readonly TimeProvider time;
+    private readonly ILogger<RegistrationLinks> logger;
+
+    public RegistrationLinks(NodeIdentity identity, ChildClients clients, RegistrationDesk desk, RegistrationSignals signals, TimeProvider time,
+        ILogger<RegistrationLinks> logger, IMeterFactory meters)
+    {
+        this.identity = identity;
+        this.clients = clients;
+        this.desk = desk;
+        this.signals = signals;
+        this.time = time;
+        this.logger = logger;
+        meters.Create(NodeMetrics.MeterName).CreateObservableGauge("federation.registration.link.connected", () => States.SelectMany(s => new[]
+        {
+            new Measurement<int>(s.Value.ApplicationsConnected ? 1 : 0, new KeyValuePair<string, object?>("child", s.Key), new KeyValuePair<string, object?>("stream", "applications")),
+            new Measurement<int>(s.Value.ChangesConnected ? 1 : 0, new KeyValuePair<string, object?>("child", s.Key), new KeyValuePair<string, object?>("stream", "changes")),
+        }), "1", "1 while the registration stream to the child is open (applications down, changes up).");
+    }
+
     internal static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     internal static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
     private const int DeliveryBatch = 200;
@@ -47,16 +73,21 @@ internal sealed class RegistrationLinks(NodeIdentity identity, ChildClients clie
         var delay = FirstRetry;
         while (!stop.IsCancellationRequested)
         {
+            var connections = Volatile.Read(ref state.Connections);
             try
             {
                 await run(state, stop);
-                delay = FirstRetry;
             }
             catch (Exception ex) when (!stop.IsCancellationRequested)
             {
                 var reason = ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
                 state.LastError = $"{direction}: {reason}";
                 state.LastErrorAt = time.GetUtcNow();
+                // A link that had connected since the last failure starts its back-off again.
+                if (Volatile.Read(ref state.Connections) != connections)
+                {
+                    delay = FirstRetry;
+                }
                 RegistrationLog.LinkLost(logger, child.Id, direction, reason, delay.TotalSeconds);
                 if (direction == "applications")
                 {
@@ -91,12 +122,18 @@ internal sealed class RegistrationLinks(NodeIdentity identity, ChildClients clie
             throw new InvalidOperationException("the child closed the stream without its cursor");
         }
         var cursor = call.ResponseStream.Current.AfterSeq;
+        var epoch = desk.Journal.Epoch;
+        if (call.ResponseStream.Current.Epoch is { Length: > 0 } childEpoch && childEpoch != epoch)
+        {
+            throw new InvalidOperationException($"the child's cursor {cursor} counts in this node's journal epoch {childEpoch}, but the journal is epoch {epoch}: it was replaced. See docs/registration.md, \"Restoring\".");
+        }
         if (cursor > desk.Journal.ApplicationHead())
         {
             // This node's applications went back in time (its journal restored from a backup).
             throw new InvalidOperationException($"the child's cursor {cursor} is ahead of this node's applications (head {desk.Journal.ApplicationHead()}): was this node's registration journal restored from a backup? See docs/registration.md, \"Restoring\".");
         }
         state.ApplicationsConnected = true;
+        Interlocked.Increment(ref state.Connections);
         RegistrationLog.LinkConnected(logger, child.Id, "applications", cursor);
         var jurisdiction = DivisionTable.Default.JurisdictionOf(child.DivisionCode);
         // The child's acknowledgements: read so the stream flows; the end of them is the end of the link.
@@ -110,7 +147,7 @@ internal sealed class RegistrationLinks(NodeIdentity identity, ChildClients clie
                 // Refused at the ministry (registered in another city) needs nothing of the city.
                 if (jurisdiction.Contains(application.PlaceDivision) && application.Status == Federation.Store.Registration.ApplicationRecord.Pending)
                 {
-                    await call.RequestStream.WriteAsync(new ApplicationDelivery { Seq = seq, Application = RegistrationMessages.ToMessage(application) }, stop);
+                    await call.RequestStream.WriteAsync(new ApplicationDelivery { Seq = seq, Application = RegistrationMessages.ToMessage(application), Epoch = epoch }, stop);
                 }
                 cursor = seq;
             }
@@ -135,20 +172,15 @@ internal sealed class RegistrationLinks(NodeIdentity identity, ChildClients clie
     private async Task FollowAsync(ChildOptions child, LinkState state, CancellationToken stop)
     {
         var cursor = desk.Journal.ChildCursor(child.Id);
-        using var call = clients.Registration(child).FollowChanges(new FollowChangesRequest { AfterSeq = cursor }, cancellationToken: stop);
-        // The headers come when the child accepts the call: connected from then on.
+        using var call = clients.Registration(child).FollowChanges(new FollowChangesRequest { AfterSeq = cursor.Seq, Epoch = cursor.Epoch }, cancellationToken: stop);
+        // The child sends its headers when it accepts the call: connected from then on.
         await call.ResponseHeadersAsync;
         state.ChangesConnected = true;
-        RegistrationLog.LinkConnected(logger, child.Id, "changes", cursor);
-        var jurisdiction = DivisionTable.Default.JurisdictionOf(child.DivisionCode);
+        Interlocked.Increment(ref state.Connections);
+        RegistrationLog.LinkConnected(logger, child.Id, "changes", cursor.Seq);
         await foreach (var change in call.ResponseStream.ReadAllAsync(stop))
         {
-            // A child speaks only for its own jurisdiction.
-            if ((change.Registration is { } r && !jurisdiction.Contains(r.HandlingDivision))
-                || (change.Application is { } a && !jurisdiction.Contains(a.PlaceDivision)) || change.Origin.Length == 0)
-            {
-                throw new InvalidOperationException($"change {change.Origin}#{change.OriginSeq} (seq {change.Seq}) is outside {child.Id}'s jurisdiction {child.DivisionCode}; the link stops until the child is corrected");
-            }
+            // Checked there: the child's jurisdiction, the origin's child, the epoch.
             desk.ApplyFromChild(child.Id, change);
         }
         throw new InvalidOperationException("the child ended the change feed");

@@ -66,7 +66,8 @@ internal sealed class RegistrationService(RegistrationDesk desk, FeedCheck check
     /// <summary>The child's side of applications down: its cursor first, then each committed delivery's.</summary>
     public override async Task DeliverApplications(IAsyncStreamReader<ApplicationDelivery> requestStream, IServerStreamWriter<ApplicationCursor> responseStream, ServerCallContext context)
     {
-        await responseStream.WriteAsync(new ApplicationCursor { AfterSeq = desk.Journal.ParentCursor() }, context.CancellationToken);
+        var cursor = desk.Journal.ParentCursor();
+        await responseStream.WriteAsync(new ApplicationCursor { AfterSeq = cursor.Seq, Epoch = cursor.Epoch }, context.CancellationToken);
         var jurisdiction = DivisionTable.Default.JurisdictionOf(identity.DivisionCode);
         await foreach (var delivery in requestStream.ReadAllAsync(context.CancellationToken))
         {
@@ -74,8 +75,15 @@ internal sealed class RegistrationService(RegistrationDesk desk, FeedCheck check
             {
                 throw RequestFields.Invalid($"application {delivery.Application?.ApplicationId} at seq {delivery.Seq} is not for this node's jurisdiction {identity.DivisionCode}");
             }
-            desk.ReceiveFromParent(delivery);
-            await responseStream.WriteAsync(new ApplicationCursor { AfterSeq = delivery.Seq }, context.CancellationToken);
+            try
+            {
+                desk.ReceiveFromParent(delivery);
+            }
+            catch (Federation.Store.Registration.JournalEpochException ex)
+            {
+                throw new RpcException(new Status(StatusCode.FailedPrecondition, ex.Message));
+            }
+            await responseStream.WriteAsync(new ApplicationCursor { AfterSeq = delivery.Seq, Epoch = delivery.Epoch }, context.CancellationToken);
         }
     }
 
@@ -89,6 +97,12 @@ internal sealed class RegistrationService(RegistrationDesk desk, FeedCheck check
         // A parent ahead of this feed means the feed went back in time (a journal restored from a
         // backup): following it would hand out sequence numbers the parent has already applied to
         // other changes, and it would skip them as duplicates. Refused, loudly, instead.
+        var epoch = desk.Journal.Epoch;
+        if (request.Epoch.Length > 0 && request.Epoch != epoch)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"the parent's cursor counts in this node's journal epoch {request.Epoch}, but the journal is epoch {epoch}: it was replaced. See docs/registration.md, \"Restoring\"."));
+        }
         var head = desk.Journal.FeedHead();
         if (request.AfterSeq > head)
         {
@@ -109,6 +123,7 @@ internal sealed class RegistrationService(RegistrationDesk desk, FeedCheck check
             {
                 var change = Change.Parser.ParseFrom(entry.Body);
                 change.Seq = entry.Seq;
+                change.FeedEpoch = epoch;
                 await responseStream.WriteAsync(change, stop);
                 cursor = entry.Seq;
             }

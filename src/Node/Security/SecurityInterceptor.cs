@@ -261,6 +261,12 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
         TransferAccountRequest r => (r.Id, null),
         SetAccountStatusRequest r => (r.Id, null),
         BindCertificateRequest r => (r.Id, null),
+        // The registration service: the person (masked, and findable by its keyed hash) or the case.
+        SubmitApplicationRequest r => (Personal + r.CitizenId.Trim(), null),
+        RegisterLocallyRequest r => (Personal + r.CitizenId.Trim(), null),
+        DecideApplicationRequest r => (r.ApplicationId, null),
+        RecordContactRequest r => (r.ApplicationId, null),
+        RecordExitRequest r => (r.RegistrationId, null),
         _ => ("", null),
     };
 

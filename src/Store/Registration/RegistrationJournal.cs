@@ -25,7 +25,13 @@ public sealed record RegistrationRecord(
 }
 
 /// <summary>One change of a node's feed: its own (origin = this node) or relayed from a child, with an opaque body the node encodes.</summary>
-public sealed record FeedEntry(long Seq, string Origin, long OriginSeq, DateTimeOffset RecordedAt, byte[] Body);
+public sealed record FeedEntry(long Seq, string Origin, string OriginEpoch, long OriginSeq, DateTimeOffset RecordedAt, byte[] Body);
+
+/// <summary>A position in another node's sequence, and the epoch of that node's journal it counts in (empty: none yet).</summary>
+public readonly record struct JournalCursor(long Seq, string Epoch);
+
+/// <summary>A link's cursor counts in another epoch than the other node's journal now has: it was replaced (docs/registration.md, "Restoring").</summary>
+public sealed class JournalEpochException(string message) : Exception(message);
 
 /// <summary>How many applications of one city are waiting and how many are past a deadline on a day.</summary>
 public sealed record CityBacklogCount(string CityDivision, long Pending, long DecisionOverdue, long ContactOverdue);
@@ -47,7 +53,18 @@ public sealed class RegistrationJournal : IDisposable
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
 
-    private RegistrationJournal(SqliteConnection connection) => _connection = connection;
+    private RegistrationJournal(SqliteConnection connection, string epoch)
+    {
+        _connection = connection;
+        Epoch = epoch;
+    }
+
+    /// <summary>
+    /// This journal's epoch: random, made with the journal. A change is identified by (origin,
+    /// origin's epoch, origin's sequence number) and a cursor names the epoch it counts in, so a
+    /// journal replaced (lost, or restored from a backup) never has its new numbers taken for old ones.
+    /// </summary>
+    public string Epoch { get; }
 
     /// <summary>The journal's path for a store at <paramref name="storePath"/>.</summary>
     public static string PathFor(string storePath) => Path.ChangeExtension(storePath, null) + ".registration.db";
@@ -69,7 +86,10 @@ public sealed class RegistrationJournal : IDisposable
             SecurityDatabase.OwnerOnly(path);
             SecurityDatabase.Execute(connection, "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = wal; PRAGMA synchronous = FULL;");
             SecurityDatabase.Execute(connection, Schema);
-            return new RegistrationJournal(connection);
+            SecurityDatabase.Execute(connection, $"INSERT OR IGNORE INTO meta (key, value) VALUES ('epoch', '{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8))}')");
+            using var epoch = connection.CreateCommand();
+            epoch.CommandText = "SELECT value FROM meta WHERE key = 'epoch'";
+            return new RegistrationJournal(connection, (string)epoch.ExecuteScalar()!);
         }
         catch
         {
@@ -109,24 +129,25 @@ public sealed class RegistrationJournal : IDisposable
     /// A child records an application its parent delivered at the parent's <paramref name="parentSeq"/>:
     /// inserted unless it is already here, and the cursor moved, in one transaction. Returns whether it was new.
     /// </summary>
-    public bool ReceiveFromParent(long parentSeq, ApplicationRecord application)
+    public bool ReceiveFromParent(string parentEpoch, long parentSeq, ApplicationRecord application)
     {
         lock (_gate)
         {
             using var transaction = _connection.BeginTransaction();
+            CheckEpoch(transaction, ParentCursorKey, parentEpoch, "the parent");
             var isNew = FindApplication(transaction, application.ApplicationId) is null;
             if (isNew)
             {
                 InsertApplication(transaction, Scalar(transaction, "SELECT COALESCE(MAX(seq), 0) + 1 FROM applications"), application);
             }
-            SetCursor(transaction, ParentCursorKey, Math.Max(parentSeq, Cursor(transaction, ParentCursorKey)));
+            SetCursor(transaction, ParentCursorKey, Math.Max(parentSeq, Cursor(transaction, ParentCursorKey).Seq), parentEpoch);
             transaction.Commit();
             return isNew;
         }
     }
 
-    /// <summary>The parent's sequence number of the last application committed here (0: none).</summary>
-    public long ParentCursor()
+    /// <summary>The parent's sequence number of the last application committed here (0: none), and the parent's epoch.</summary>
+    public JournalCursor ParentCursor()
     {
         lock (_gate)
         {
@@ -212,20 +233,53 @@ public sealed class RegistrationJournal : IDisposable
 
     // ---- registrations ------------------------------------------------------------------------
 
-    public RegistrationRecord? FindRegistration(string registrationId)
+    /// <summary>
+    /// The registration <paramref name="registrationId"/> of city node <paramref name="origin"/> — or the
+    /// one it was merged into, when it is a local id that joined another registration (R-18).
+    /// </summary>
+    public RegistrationRecord? FindRegistration(string origin, string registrationId)
     {
         lock (_gate)
         {
-            return QueryRegistrations("WHERE registration_id = $id", ("$id", registrationId)).FirstOrDefault();
+            return QueryRegistrations(
+                "WHERE origin = $o AND registration_id = COALESCE((SELECT registration_id FROM aliases WHERE origin = $o AND alias = $id), $id)",
+                ("$o", origin), ("$id", registrationId)).FirstOrDefault();
         }
     }
 
-    /// <summary>This citizen's registrations known here whose validity has not ended (no exit recorded).</summary>
-    public IReadOnlyList<RegistrationRecord> OpenRegistrations(string citizenId)
+    /// <summary>Records that the local id <paramref name="alias"/> is the registration <paramref name="registrationId"/> (R-18: one registration).</summary>
+    public void AddAlias(string origin, string alias, string registrationId)
     {
         lock (_gate)
         {
-            return QueryRegistrations("WHERE citizen_id = $c AND cancel_date IS NULL ORDER BY register_date, registration_id", ("$c", citizenId));
+            using var command = Command(null, "INSERT OR IGNORE INTO aliases (origin, alias, registration_id) VALUES ($o, $a, $r)",
+                ("$o", origin), ("$a", alias), ("$r", registrationId));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The local ids merged into other registrations of <paramref name="origin"/>: alias → registration.</summary>
+    public IReadOnlyDictionary<string, string> Aliases(string origin)
+    {
+        lock (_gate)
+        {
+            using var command = Command(null, "SELECT alias, registration_id FROM aliases WHERE origin = $o", ("$o", origin));
+            using var reader = command.ExecuteReader();
+            var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            while (reader.Read())
+            {
+                result[reader.GetString(0)] = reader.GetString(1);
+            }
+            return result;
+        }
+    }
+
+    /// <summary>This citizen's registrations known here, every origin, oldest first.</summary>
+    public IReadOnlyList<RegistrationRecord> RegistrationsOf(string citizenId)
+    {
+        lock (_gate)
+        {
+            return QueryRegistrations("WHERE citizen_id = $c ORDER BY register_date, origin, registration_id", ("$c", citizenId));
         }
     }
 
@@ -234,7 +288,7 @@ public sealed class RegistrationJournal : IDisposable
     {
         lock (_gate)
         {
-            return QueryRegistrations("WHERE register_date <= $d ORDER BY registration_id", ("$d", Day(day)));
+            return QueryRegistrations("WHERE register_date <= $d ORDER BY origin, registration_id", ("$d", Day(day)));
         }
     }
 
@@ -269,7 +323,7 @@ public sealed class RegistrationJournal : IDisposable
         {
             using var transaction = _connection.BeginTransaction();
             var seq = Scalar(transaction, "SELECT COALESCE(MAX(seq), 0) + 1 FROM feed");
-            var entry = new FeedEntry(seq, origin, seq, at, body(seq));
+            var entry = new FeedEntry(seq, origin, Epoch, seq, at, body(seq));
             Apply(transaction, application, registration);
             InsertFeed(transaction, entry);
             transaction.Commit();
@@ -278,36 +332,80 @@ public sealed class RegistrationJournal : IDisposable
     }
 
     /// <summary>
-    /// A parent applies a change from <paramref name="childId"/>'s feed (at the child's
-    /// <paramref name="childSeq"/>): unless this origin's change is already here (a delivery seen twice),
+    /// A parent applies a change from <paramref name="childId"/>'s feed (at <paramref name="childPosition"/>,
+    /// which must count in the epoch this node's cursor does): refused when the origin's changes have
+    /// come through another child before; unless this origin's change is already here (a delivery seen twice),
     /// it is appended to this node's feed and the states it carries are applied; the child's cursor
     /// moves either way. One transaction. Returns the entry appended, or null for a duplicate.
     /// </summary>
-    public FeedEntry? ApplyFromChild(string childId, long childSeq, string origin, long originSeq, DateTimeOffset at,
+    public FeedEntry? ApplyFromChild(string childId, JournalCursor childPosition, string origin, string originEpoch, long originSeq, DateTimeOffset at,
         ApplicationRecord? application, RegistrationRecord? registration, byte[] body)
     {
         lock (_gate)
         {
             using var transaction = _connection.BeginTransaction();
+            var key = ChildCursorKey(childId);
+            CheckEpoch(transaction, key, childPosition.Epoch, childId);
+            // An origin speaks through one child only: the first that brought it.
+            var owner = OriginChild(transaction, origin);
+            if (owner is null)
+            {
+                using var claim = Command(transaction, "INSERT INTO origins (origin, child_id) VALUES ($o, $c)", ("$o", origin), ("$c", childId));
+                claim.ExecuteNonQuery();
+            }
+            else if (owner != childId)
+            {
+                throw new InvalidOperationException($"changes of {origin} come through {owner}, not {childId}; refused");
+            }
             FeedEntry? entry = null;
-            using (var seen = Command(transaction, "SELECT 1 FROM feed WHERE origin = $o AND origin_seq = $s", ("$o", origin), ("$s", originSeq)))
+            using (var seen = Command(transaction, "SELECT 1 FROM feed WHERE origin = $o AND origin_epoch = $e AND origin_seq = $s",
+                ("$o", origin), ("$e", originEpoch), ("$s", originSeq)))
             {
                 if (seen.ExecuteScalar() is null)
                 {
-                    entry = new FeedEntry(Scalar(transaction, "SELECT COALESCE(MAX(seq), 0) + 1 FROM feed"), origin, originSeq, at, body);
+                    entry = new FeedEntry(Scalar(transaction, "SELECT COALESCE(MAX(seq), 0) + 1 FROM feed"), origin, originEpoch, originSeq, at, body);
                     Apply(transaction, application, registration);
                     InsertFeed(transaction, entry);
                 }
             }
-            var key = ChildCursorKey(childId);
-            SetCursor(transaction, key, Math.Max(childSeq, Cursor(transaction, key)));
+            SetCursor(transaction, key, Math.Max(childPosition.Seq, Cursor(transaction, key).Seq), childPosition.Epoch);
             transaction.Commit();
             return entry;
         }
     }
 
-    /// <summary>This node's position in <paramref name="childId"/>'s feed (0: nothing received).</summary>
-    public long ChildCursor(string childId)
+    /// <summary>
+    /// Forgets this node's position in <paramref name="childId"/>'s feed and the epoch it counted in,
+    /// after the child's journal was replaced (docs/registration.md, "Restoring"): the child's new feed
+    /// is then received from its start; the old feed's changes stay known by their identity.
+    /// </summary>
+    public void ResetChildCursor(string childId)
+    {
+        lock (_gate)
+        {
+            using var command = Command(null, "DELETE FROM cursors WHERE link = $k", ("$k", ChildCursorKey(childId)));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private string? OriginChild(SqliteTransaction? transaction, string origin)
+    {
+        using var command = Command(transaction, "SELECT child_id FROM origins WHERE origin = $o", ("$o", origin));
+        return command.ExecuteScalar() as string;
+    }
+
+    private void CheckEpoch(SqliteTransaction transaction, string key, string epoch, string who)
+    {
+        var known = Cursor(transaction, key);
+        if (known.Epoch.Length > 0 && known.Epoch != epoch)
+        {
+            throw new JournalEpochException($"{who}'s journal is epoch {epoch}, but this node's cursor {known.Seq} counts in epoch {known.Epoch}: " +
+                "its journal was replaced; see docs/registration.md, \"Restoring\"");
+        }
+    }
+
+    /// <summary>This node's position in <paramref name="childId"/>'s feed (0: nothing received), and the child's epoch.</summary>
+    public JournalCursor ChildCursor(string childId)
     {
         lock (_gate)
         {
@@ -320,13 +418,13 @@ public sealed class RegistrationJournal : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command(null, "SELECT seq, origin, origin_seq, recorded_at, body FROM feed WHERE seq > $after ORDER BY seq LIMIT $limit",
+            using var command = Command(null, "SELECT seq, origin, origin_epoch, origin_seq, recorded_at, body FROM feed WHERE seq > $after ORDER BY seq LIMIT $limit",
                 ("$after", afterSeq), ("$limit", limit));
             using var reader = command.ExecuteReader();
             var result = new List<FeedEntry>();
             while (reader.Read())
             {
-                result.Add(new FeedEntry(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), SecurityDatabase.ParseTime(reader.GetString(3)), (byte[])reader[4]));
+                result.Add(new FeedEntry(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), SecurityDatabase.ParseTime(reader.GetString(4)), (byte[])reader[5]));
             }
             return result;
         }
@@ -371,9 +469,9 @@ public sealed class RegistrationJournal : IDisposable
             using var upsert = Command(transaction, """
                 INSERT INTO registrations (registration_id, citizen_id, category, register_date, cancel_date, cancel_reason, handling_division, sources, application_ids, origin)
                 VALUES ($id, $citizen, $category, $start, $cancel, $reason, $division, $sources, $apps, $origin)
-                ON CONFLICT (registration_id) DO UPDATE SET citizen_id = excluded.citizen_id, category = excluded.category,
+                ON CONFLICT (origin, registration_id) DO UPDATE SET citizen_id = excluded.citizen_id, category = excluded.category,
                   register_date = excluded.register_date, cancel_date = excluded.cancel_date, cancel_reason = excluded.cancel_reason,
-                  handling_division = excluded.handling_division, sources = excluded.sources, application_ids = excluded.application_ids, origin = excluded.origin
+                  handling_division = excluded.handling_division, sources = excluded.sources, application_ids = excluded.application_ids
                 """, ("$id", registration.RegistrationId), ("$citizen", registration.CitizenId), ("$category", registration.Category),
                 ("$start", Day(registration.RegisterDate)), ("$cancel", Day(registration.CancelDate)), ("$reason", registration.CancelReason),
                 ("$division", registration.HandlingDivision), ("$sources", registration.Sources),
@@ -397,8 +495,8 @@ public sealed class RegistrationJournal : IDisposable
 
     private void InsertFeed(SqliteTransaction transaction, FeedEntry entry)
     {
-        using var insert = Command(transaction, "INSERT INTO feed (seq, origin, origin_seq, recorded_at, body) VALUES ($seq, $origin, $oseq, $at, $body)",
-            ("$seq", entry.Seq), ("$origin", entry.Origin), ("$oseq", entry.OriginSeq), ("$at", SecurityDatabase.Iso(entry.RecordedAt)), ("$body", entry.Body));
+        using var insert = Command(transaction, "INSERT INTO feed (seq, origin, origin_epoch, origin_seq, recorded_at, body) VALUES ($seq, $origin, $epoch, $oseq, $at, $body)",
+            ("$seq", entry.Seq), ("$origin", entry.Origin), ("$epoch", entry.OriginEpoch), ("$oseq", entry.OriginSeq), ("$at", SecurityDatabase.Iso(entry.RecordedAt)), ("$body", entry.Body));
         insert.ExecuteNonQuery();
     }
 
@@ -441,16 +539,18 @@ public sealed class RegistrationJournal : IDisposable
         return result;
     }
 
-    private long Cursor(SqliteTransaction? transaction, string key)
+    private JournalCursor Cursor(SqliteTransaction? transaction, string key)
     {
-        using var command = Command(transaction, "SELECT value FROM cursors WHERE link = $k", ("$k", key));
-        return command.ExecuteScalar() is long value ? value : 0;
+        using var command = Command(transaction, "SELECT value, epoch FROM cursors WHERE link = $k", ("$k", key));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new JournalCursor(reader.GetInt64(0), reader.GetString(1)) : new JournalCursor(0, "");
     }
 
-    private void SetCursor(SqliteTransaction transaction, string key, long value)
+    private void SetCursor(SqliteTransaction transaction, string key, long value, string epoch)
     {
-        using var command = Command(transaction, "INSERT INTO cursors (link, value) VALUES ($k, $v) ON CONFLICT (link) DO UPDATE SET value = excluded.value",
-            ("$k", key), ("$v", value));
+        using var command = Command(transaction,
+            "INSERT INTO cursors (link, value, epoch) VALUES ($k, $v, $e) ON CONFLICT (link) DO UPDATE SET value = excluded.value, epoch = excluded.epoch",
+            ("$k", key), ("$v", value), ("$e", epoch));
         command.ExecuteNonQuery();
     }
 
@@ -489,18 +589,23 @@ public sealed class RegistrationJournal : IDisposable
         CREATE INDEX IF NOT EXISTS applications_citizen ON applications (citizen_id);
         CREATE INDEX IF NOT EXISTS applications_reference ON applications (platform_reference) WHERE platform_reference <> '';
         CREATE INDEX IF NOT EXISTS applications_city ON applications (city_division, status);
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS registrations (
-          registration_id TEXT PRIMARY KEY, citizen_id TEXT NOT NULL, category TEXT NOT NULL, register_date TEXT NOT NULL,
+          origin TEXT NOT NULL, registration_id TEXT NOT NULL, citizen_id TEXT NOT NULL, category TEXT NOT NULL, register_date TEXT NOT NULL,
           cancel_date TEXT, cancel_reason TEXT NOT NULL, handling_division TEXT NOT NULL, sources TEXT NOT NULL,
-          application_ids TEXT NOT NULL, origin TEXT NOT NULL) WITHOUT ROWID;
+          application_ids TEXT NOT NULL, PRIMARY KEY (origin, registration_id)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS registrations_citizen ON registrations (citizen_id);
+        CREATE INDEX IF NOT EXISTS registrations_start ON registrations (register_date);
+        CREATE TABLE IF NOT EXISTS aliases (
+          origin TEXT NOT NULL, alias TEXT NOT NULL, registration_id TEXT NOT NULL, PRIMARY KEY (origin, alias)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS origins (origin TEXT PRIMARY KEY, child_id TEXT NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS feed (
-          seq INTEGER PRIMARY KEY, origin TEXT NOT NULL, origin_seq INTEGER NOT NULL, recorded_at TEXT NOT NULL, body BLOB NOT NULL,
-          UNIQUE (origin, origin_seq));
+          seq INTEGER PRIMARY KEY, origin TEXT NOT NULL, origin_epoch TEXT NOT NULL, origin_seq INTEGER NOT NULL, recorded_at TEXT NOT NULL,
+          body BLOB NOT NULL, UNIQUE (origin, origin_epoch, origin_seq));
         CREATE TRIGGER IF NOT EXISTS feed_append_only_update BEFORE UPDATE ON feed
           BEGIN SELECT RAISE(ABORT, 'the change feed is append-only'); END;
         CREATE TRIGGER IF NOT EXISTS feed_append_only_delete BEFORE DELETE ON feed
           BEGIN SELECT RAISE(ABORT, 'the change feed is append-only'); END;
-        CREATE TABLE IF NOT EXISTS cursors (link TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS cursors (link TEXT PRIMARY KEY, value INTEGER NOT NULL, epoch TEXT NOT NULL) WITHOUT ROWID;
         """;
 }

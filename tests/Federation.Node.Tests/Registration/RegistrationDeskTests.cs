@@ -59,8 +59,13 @@ public sealed class RegistrationDeskTests : IDisposable
         _directory.Dispose();
     }
 
+    // The ministry's child is the city itself here: the links are wired by hand, one hop.
     private RegistrationDesk Desk(RegistrationJournal journal, FederationStore store, string id, string level, string division) =>
-        new(journal, store.Staging, store.Holders, store.Periods, new NodeIdentity(new NodeOptions { Id = id, Level = level, DivisionCode = division }, _time),
+        new(journal, store.Staging, store.Holders, store.Periods, new NodeIdentity(new NodeOptions
+        {
+            Id = id, Level = level, DivisionCode = division,
+            Children = level == "ministry" ? [new ChildOptions { Id = "city-440100", DivisionCode = "440100", Address = "https://127.0.0.1:1" }] : [],
+        }, _time),
             Microsoft.Extensions.Options.Options.Create(Options), _time, new RegistrationSignals(), NullLogger<RegistrationDesk>.Instance);
 
     [Fact]
@@ -108,7 +113,7 @@ public sealed class RegistrationDeskTests : IDisposable
         Deliver();
         var decided = _city.Decide(application.ApplicationId, accept: true, "");
         Assert.Equal("GZ-0042", decided.RegistrationId);
-        var registration = _city.Journal.FindRegistration("GZ-0042")!;
+        var registration = _city.Journal.FindRegistration("city-440100", "GZ-0042")!;
         Assert.Equal((new DateOnly(2026, 9, 15), "local+online"), (registration.RegisterDate, registration.Sources));
         Assert.Equal([application.ApplicationId], registration.ApplicationIds);
 
@@ -148,7 +153,7 @@ public sealed class RegistrationDeskTests : IDisposable
         var refused = Assert.Throws<RpcException>(() => _city.Exit(new RecordExitRequest { RegistrationId = "GZ-1", Reason = reason }));
         Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
         Assert.Contains(why, refused.Status.Detail, StringComparison.Ordinal);
-        Assert.Null(_city.Journal.FindRegistration("GZ-1")!.CancelDate);
+        Assert.Null(_city.Journal.FindRegistration("city-440100", "GZ-1")!.CancelDate);
     }
 
     [Fact]
@@ -173,12 +178,12 @@ public sealed class RegistrationDeskTests : IDisposable
         _city.RegisterLocally(new RegisterLocallyRequest { RegistrationId = "GZ-2", CitizenId = Citizen("440103", "19850505", "222"), Category = "other", HandlingDivision = "440103" });
         Assert.Equal(2, FeedUp());
         // Delivered again from the start (a parent that lost its cursor): nothing applied twice.
-        var replayed = _cityJournal.FeedAfter(0, 100).Select(e => ChangeOf(e)).Count(change => _ministry.ApplyFromChild("city-440100", change));
+        var replayed = _cityJournal.FeedAfter(0, 100).Select(ChangeOf).Count(change => _ministry.ApplyFromChild("city-440100", change));
         Assert.Equal(0, replayed);
         Assert.Equal(2, _ministryJournal.FeedHead());
         _city.Exit(new RecordExitRequest { RegistrationId = "GZ-1", Reason = "employed" });
         Assert.Equal(1, FeedUp());
-        Assert.Equal((3, 3L), (_ministryJournal.FeedHead(), _ministryJournal.ChildCursor("city-440100")));
+        Assert.Equal((3, 3L), (_ministryJournal.FeedHead(), _ministryJournal.ChildCursor("city-440100").Seq));
         Assert.Equal(["city-440100#1", "city-440100#2", "city-440100#3"], _ministryJournal.FeedAfter(0, 10).Select(e => $"{e.Origin}#{e.OriginSeq}"));
         Assert.Equal(new Dictionary<string, long> { ["city-440100"] = 1 }, _ministryJournal.ValidOn(_ministry.Today));
     }
@@ -190,26 +195,26 @@ public sealed class RegistrationDeskTests : IDisposable
         _time.SetUtcNow(new DateTimeOffset(2026, 10, 1, 10, 0, 0, Beijing));
         _city.Exit(new RecordExitRequest { RegistrationId = "GZ-1", Reason = "employed" });
         // Period 30 September: registered, not yet exited (the exit is dated after it).
-        _city.StageAsOf(new DateOnly(2026, 9, 30));
-        var september = _cityStore.Periods.Seal(new DateOnly(2026, 9, 30), _time.GetUtcNow());
+        var september = _city.SealWith(new DateOnly(2026, 9, 30), () => _cityStore.Periods.Seal(new DateOnly(2026, 9, 30), _time.GetUtcNow()));
         Assert.Equal(["GZ-1", Worker, "other", "2026-09-29", "", "", "440106", "1"], _cityStore.Periods.ReadSealed(september.Period, Dataset.Unemployment).Single().Values);
-        var check = new FeedCheck(_cityJournal, _cityStore.Periods, NullLogger<FeedCheck>.Instance);
+        var check = new FeedCheck(_cityJournal, _cityStore.Periods, _time, NullLogger<FeedCheck>.Instance);
         var agreed = check.Check(september);
         Assert.True(agreed.Agree, string.Join("; ", agreed.Differences));
         Assert.Equal((1L, agreed.FeedDigest), (agreed.Registrations, agreed.SnapshotDigest));
 
-        // The export overwrites the exit's reason before the next seal: the check names the field.
-        _time.SetUtcNow(new DateTimeOffset(2026, 10, 16, 10, 0, 0, Beijing));
-        _city.StageAsOf(new DateOnly(2026, 10, 15));
-        using (var staging = _cityStore.Staging.BeginStaging())
+        // The `seal` command is another process with its own lock: a registration the daemon records
+        // between that process's staging and its seal is in the feed but not in the period, and the
+        // check says so by name.
+        _time.SetUtcNow(new DateTimeOffset(2026, 10, 15, 18, 0, 0, Beijing));
+        var sealCommand = Desk(_cityJournal, _cityStore, "city-440100", "city", "440100");
+        var october = sealCommand.SealWith(new DateOnly(2026, 10, 15), () =>
         {
-            staging.Upsert(Dataset.Unemployment, ["GZ-1", Worker, "other", "2026-09-29", "2026-10-01", "self_employed", "440106", "1"]);
-            staging.Commit();
-        }
-        var october = _cityStore.Periods.Seal(new DateOnly(2026, 10, 15), _time.GetUtcNow());
+            _city.RegisterLocally(new RegisterLocallyRequest { RegistrationId = "GZ-3", CitizenId = Citizen("440104", "19950303", "331"), Category = "other", HandlingDivision = "440104" });
+            return _cityStore.Periods.Seal(new DateOnly(2026, 10, 15), _time.GetUtcNow());
+        });
         var disagreed = check.Check(october);
         Assert.False(disagreed.Agree);
-        Assert.Equal(["GZ-1 (city-440100): cancel_reason differ"], disagreed.Differences);
+        Assert.Equal(["GZ-3 (city-440100): in the feed, not in the snapshot"], disagreed.Differences);
         Assert.NotEqual(disagreed.FeedDigest, disagreed.SnapshotDigest);
 
         // And nothing is dated into a sealed period any more.
@@ -289,6 +294,104 @@ public sealed class RegistrationDeskTests : IDisposable
         Assert.True(new RegistrationOptionsValidator().Validate(null, Options).Succeeded);
     }
 
+    [Fact]
+    public void ReviewedEdges_MergedIdsExitedRegistrationsEmptyReferencesAndBackdatedOverlaps()
+    {
+        // An export's registration that the service exited is not reopened by a later merge.
+        using (var staging = _cityStore.Staging.BeginStaging())
+        {
+            staging.Upsert(Dataset.Unemployment, ["GZ-0042", Worker, "other", "2026-09-15", "", "", "440106", "1"]);
+            staging.Commit();
+        }
+        _city.Exit(new RecordExitRequest { RegistrationId = "GZ-0042", Reason = "employed" });
+        var (fresh, merged) = _city.RegisterLocally(new RegisterLocallyRequest { RegistrationId = "GZ-0099", CitizenId = Worker, Category = "other", HandlingDivision = "440106" });
+        Assert.False(merged);
+        Assert.Equal(new DateOnly(2026, 9, 30), _city.Journal.FindRegistration("city-440100", "GZ-0042")!.CancelDate);
+        Assert.Equal("GZ-0099", fresh.RegistrationId);
+
+        // A local id that joined another registration finds it: an exit under either id is the same exit.
+        var other = Citizen("440103", "19850505", "222");
+        _city.RegisterLocally(new RegisterLocallyRequest { RegistrationId = "GZ-0100", CitizenId = other, Category = "other", HandlingDivision = "440103" });
+        Assert.True(_city.RegisterLocally(new RegisterLocallyRequest { RegistrationId = "GZ-0101", CitizenId = other, Category = "other", HandlingDivision = "440103" }).Merged);
+        Assert.Equal("GZ-0100", _city.Exit(new RecordExitRequest { RegistrationId = " GZ-0101 ", Reason = "pension" }).RegistrationId);
+        Assert.Contains("registration_id is required", Assert.Throws<RpcException>(() => _city.Exit(new RecordExitRequest { RegistrationId = " ", Reason = "pension" })).Status.Detail, StringComparison.Ordinal);
+
+        // Backdated into an ended registration: two valid on the same days, refused.
+        _time.SetUtcNow(new DateTimeOffset(2026, 10, 9, 10, 0, 0, Beijing));
+        var overlap = Assert.Throws<RpcException>(() => _city.RegisterLocally(new RegisterLocallyRequest
+        {
+            RegistrationId = "GZ-0102", CitizenId = other, Category = "other", HandlingDivision = "440103", RegisterDate = "2026-09-29",
+        }));
+        Assert.Contains("falls inside registration GZ-0100 (2026-09-30 to 2026-09-30)", overlap.Status.Detail, StringComparison.Ordinal);
+
+        // No reference is no licence for a second pending application.
+        var third = Citizen("440104", "19950303", "331");
+        _ministry.Submit(Request(third, "440104", ""));
+        Assert.Equal(StatusCode.AlreadyExists, Assert.Throws<RpcException>(() => _ministry.Submit(Request(third, "440104", ""))).StatusCode);
+        // A reference reused for another person returns nothing of the first.
+        _ministry.Submit(Request(Citizen("440105", "19800808", "441"), "440105", "ref-9"));
+        var reused = Assert.Throws<RpcException>(() => _ministry.Submit(Request(Citizen("440111", "19810808", "551"), "440111", "ref-9")));
+        Assert.Equal((StatusCode.AlreadyExists, "platform_reference 'ref-9' was used for another application"), (reused.StatusCode, reused.Status.Detail));
+    }
+
+    [Fact]
+    public void AParent_RefusesAChild_SpeakingOutsideItsJurisdiction_ForAnotherOrigin_OrFromAReplacedJournal()
+    {
+        _city.RegisterLocally(new RegisterLocallyRequest { RegistrationId = "GZ-1", CitizenId = Worker, Category = "other", HandlingDivision = "440106" });
+        Assert.Equal(1, FeedUp());
+        var genuine = ChangeOf(_cityJournal.FeedAfter(0, 1).Single());
+
+        var outside = genuine.Clone();
+        outside.OriginSeq = 99;
+        outside.Registration.HandlingDivision = "440304";
+        Assert.Contains("registration GZ-1 is not in its jurisdiction", Assert.Throws<InvalidOperationException>(() => _ministry.ApplyFromChild("city-440100", outside)).Message, StringComparison.Ordinal);
+        Assert.Equal("440106", _ministryJournal.FindRegistration("city-440100", "GZ-1")!.HandlingDivision);
+
+        // A journal replaced at the city (new epoch) is refused until the parent's operator resets the cursor.
+        var replaced = genuine.Clone();
+        replaced.FeedEpoch = "0000000000000000";
+        replaced.Seq = 1;
+        Assert.Throws<JournalEpochException>(() => _ministry.ApplyFromChild("city-440100", replaced));
+        _ministryJournal.ResetChildCursor("city-440100");
+        replaced.OriginEpoch = "0000000000000000";
+        Assert.True(_ministry.ApplyFromChild("city-440100", replaced));
+        Assert.Equal(("0000000000000000", 1L), (_ministryJournal.ChildCursor("city-440100").Epoch, _ministryJournal.ChildCursor("city-440100").Seq));
+    }
+
+    [Fact]
+    public void TwoCities_MayUseTheSameLocalId_TheMinistryCountsBoth()
+    {
+        using var otherStore = FederationStore.Open(new StoreOptions { Path = _directory.File("city2/city-440300.db"), NodeId = "city-440300" });
+        using var otherJournal = RegistrationJournal.Open(RegistrationJournal.PathFor(otherStore.Path));
+        var shenzhen = Desk(otherJournal, otherStore, "city-440300", "city", "440300");
+        var ministry = new RegistrationDesk(_ministryJournal, _ministryStore.Staging, _ministryStore.Holders, _ministryStore.Periods, new NodeIdentity(new NodeOptions
+        {
+            Id = "ministry", Level = "ministry", DivisionCode = "000000",
+            Children = [new ChildOptions { Id = "city-440100", DivisionCode = "440100", Address = "https://127.0.0.1:1" }, new ChildOptions { Id = "city-440300", DivisionCode = "440300", Address = "https://127.0.0.1:2" }],
+        }, _time), Microsoft.Extensions.Options.Options.Create(Options), _time, new RegistrationSignals(), NullLogger<RegistrationDesk>.Instance);
+        _city.RegisterLocally(new RegisterLocallyRequest { RegistrationId = "L-1", CitizenId = Worker, Category = "other", HandlingDivision = "440106" });
+        shenzhen.RegisterLocally(new RegisterLocallyRequest { RegistrationId = "L-1", CitizenId = Citizen("440304", "19920202", "552"), Category = "other", HandlingDivision = "440304" });
+        foreach (var (id, journal) in new[] { ("city-440100", _cityJournal), ("city-440300", otherJournal) })
+        {
+            foreach (var entry in journal.FeedAfter(0, 10))
+            {
+                var change = Change.Parser.ParseFrom(entry.Body);
+                change.Seq = entry.Seq;
+                change.FeedEpoch = journal.Epoch;
+                Assert.True(ministry.ApplyFromChild(id, change));
+            }
+        }
+        Assert.Equal(new Dictionary<string, long> { ["city-440100"] = 1, ["city-440300"] = 1 }, _ministryJournal.ValidOn(_ministry.Today));
+        // And Shenzhen cannot speak for Guangzhou's origin.
+        var forged = Change.Parser.ParseFrom(otherJournal.FeedAfter(0, 1).Single().Body);
+        forged.Origin = "city-440100";
+        forged.OriginSeq = 50;
+        forged.Registration.RegistrationId = "L-2";
+        forged.Seq = 2;
+        forged.FeedEpoch = otherJournal.Epoch;
+        Assert.Contains("changes of city-440100 come through city-440100, not city-440300", Assert.Throws<InvalidOperationException>(() => ministry.ApplyFromChild("city-440300", forged)).Message, StringComparison.Ordinal);
+    }
+
     private ApplicationRecord Submit(string citizen, string reference) => _ministry.Submit(Request(citizen, "440106", reference)).Application;
 
     private static SubmitApplicationRequest Request(string citizen, string place, string reference) => new()
@@ -299,20 +402,21 @@ public sealed class RegistrationDeskTests : IDisposable
     // What the parent's link does: every pending application for the city after its cursor.
     private void Deliver()
     {
-        foreach (var (seq, application) in _ministryJournal.ApplicationsAfter(_cityJournal.ParentCursor(), 100).Where(a => a.Application.Status == ApplicationRecord.Pending))
+        foreach (var (seq, application) in _ministryJournal.ApplicationsAfter(_cityJournal.ParentCursor().Seq, 100).Where(a => a.Application.Status == ApplicationRecord.Pending))
         {
-            _city.ReceiveFromParent(new ApplicationDelivery { Seq = seq, Application = RegistrationMessages.ToMessage(application) });
+            _city.ReceiveFromParent(new ApplicationDelivery { Seq = seq, Application = RegistrationMessages.ToMessage(application), Epoch = _ministryJournal.Epoch });
         }
     }
 
     // What the parent's link does the other way: the city's feed after the ministry's cursor.
-    private int FeedUp() => _cityJournal.FeedAfter(_ministryJournal.ChildCursor("city-440100"), 100)
+    private int FeedUp() => _cityJournal.FeedAfter(_ministryJournal.ChildCursor("city-440100").Seq, 100)
         .Select(ChangeOf).Count(change => _ministry.ApplyFromChild("city-440100", change));
 
-    private static Change ChangeOf(FeedEntry entry)
+    private Change ChangeOf(FeedEntry entry)
     {
         var change = Change.Parser.ParseFrom(entry.Body);
         change.Seq = entry.Seq;
+        change.FeedEpoch = _cityJournal.Epoch;
         return change;
     }
 

@@ -25,8 +25,6 @@ internal sealed class PeriodSealer(ISealedPeriods store, IChildTransfers childSn
     {
         lock (_lock)
         {
-            // A city's registrations made through the service, as they stood on the period's date.
-            registrations.StageAsOf(asOf.AsOf);
             var sources = new List<MergedSource>();
             foreach (var child in _children)
             {
@@ -38,7 +36,8 @@ internal sealed class PeriodSealer(ISealedPeriods store, IChildTransfers childSn
                 }
                 sources.Add(new MergedSource(child.Id, latest.Period, latest.Digest));
             }
-            return Log(store.Seal(asOf, time.GetUtcNow(), sources, monitoring.Value.CityPopulation));
+            // A city's registrations made through the service go in as they stood on the period's date.
+            return registrations.SealWith(asOf.AsOf, () => Log(store.Seal(asOf, time.GetUtcNow(), sources, monitoring.Value.CityPopulation)));
         }
     }
 
