@@ -156,6 +156,8 @@ Console.WriteLine($"""
     {Row("ours: city call → acknowledged by the city", sent, acknowledged, "")}
     {Row("**baseline**: unary call → committed at the sink", baselineSent, baselineReturned, "—")}
 
+    By city (call → committed at the ministry): {ByCity(byCity, sent, acknowledged, arrived)}
+
     Checked: {verified}
 
     {cpu}
@@ -179,15 +181,36 @@ static Task PaceAsync(IReadOnlyList<int> items, Func<int, Task> call)
     }));
 }
 
-// A table row: latencies from `from` to `to` (Stopwatch ticks), nearest-rank percentiles, and the
-// throughput of the whole (count / (last `to` − first `from`)).
+// A table row: latencies from `from` to `to` and the throughput of the whole (count / (last `to` −
+// first `from`)).
 static string Row(string what, IReadOnlyList<long> from, IReadOnlyList<long> to, string setup, bool throughput = true)
 {
-    var milliseconds = from.Zip(to, (a, b) => (b - a) * 1000.0 / Stopwatch.Frequency).Order().ToList();
-    double Percentile(double p) => milliseconds[Math.Max(0, (int)Math.Ceiling(p * milliseconds.Count) - 1)];
-    var perSecond = from.Count / ((double)(to.Max() - from.Min()) / Stopwatch.Frequency);
-    return $"| {what} | {Percentile(0.5):N1} | {Percentile(0.99):N1} | {milliseconds[^1]:N1} | {(throughput ? perSecond.ToString("N0", CultureInfo.InvariantCulture) : "")} | {setup} |";
+    var milliseconds = Milliseconds(from, to);
+    var perSecond = from.Count / Seconds(to.Max() - from.Min());
+    return $"| {what} | {Percentile(milliseconds, 0.5):N1} | {Percentile(milliseconds, 0.99):N1} | {milliseconds[^1]:N1} | {(throughput ? perSecond.ToString("N0", CultureInfo.InvariantCulture) : "")} | {setup} |";
 }
+
+// Each city's exits from the call to the ministry, and when its last was acknowledged and its last
+// arrived (seconds after the first call of all): whether the relays serve the cities alike.
+static string ByCity(IReadOnlyList<IReadOnlyList<int>> byCity, long[] sent, long[] acknowledged, IReadOnlyList<long> arrived)
+{
+    var first = sent.Min();
+    return string.Join("; ", byCity.Select((exits, c) =>
+    {
+        var milliseconds = Milliseconds([.. exits.Select(i => sent[i])], [.. exits.Select(i => arrived[i])]);
+        return $"{BenchTree.Cities[c].Id} p50 {Percentile(milliseconds, 0.5):N0} ms, max {milliseconds[^1]:N0} ms, " +
+            $"last acknowledged at {Seconds(exits.Max(i => acknowledged[i]) - first):0.0} s, last arrived at {Seconds(exits.Max(i => arrived[i]) - first):0.0} s";
+    })) + ".";
+}
+
+// Latencies from `from` to `to` (Stopwatch ticks, pairwise) in milliseconds, in order.
+static List<double> Milliseconds(IReadOnlyList<long> from, IReadOnlyList<long> to) =>
+    [.. from.Zip(to, (a, b) => Seconds(b - a) * 1000).Order()];
+
+// Nearest rank.
+static double Percentile(List<double> ordered, double p) => ordered[Math.Max(0, (int)Math.Ceiling(p * ordered.Count) - 1)];
+
+static double Seconds(long ticks) => (double)ticks / Stopwatch.Frequency;
 
 // Every exit arrived at the ministry exactly once, nothing else did, and the ministry counts
 // what each city counts; returns what was checked, for the report.
