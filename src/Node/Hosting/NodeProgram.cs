@@ -86,6 +86,27 @@ internal static class NodeProgram
             return await WithConfigAsync(parse.GetValue(configOption), config => Task.FromResult(StoreCommands.Enterprises(config, parse.GetValue(monthOption)!, period)));
         });
 
+        var childIdOption = new Option<string>("--child") { Description = "The child's node id.", Required = true };
+        var resetFeed = new Command("reset-feed", "After a child's registration journal was replaced (lost, or restored from a backup): forget this parent's position in its feed and the epoch it counted in, so the child's new feed is received from its start (docs/registration.md, \"Restoring\"). Run with the daemon stopped.")
+        {
+            childIdOption,
+        };
+        resetFeed.SetAction((parse, _) => WithConfigAsync(parse.GetValue(configOption), config =>
+        {
+            var child = parse.GetValue(childIdOption)!;
+            if (config.Node.Children.All(c => c.Id != child))
+            {
+                Console.Error.WriteLine($"{child} is not a child of {config.Node.Id}: its children are {string.Join(", ", config.Node.Children.Select(c => c.Id))}.");
+                return Task.FromResult(2);
+            }
+            using var journal = Federation.Store.Registration.RegistrationJournal.Open(config.RegistrationJournalPath);
+            var before = journal.ChildCursor(child);
+            journal.ResetChildCursor(child);
+            Console.WriteLine($"Forgot {config.Node.Id}'s position {before.Seq} in {child}'s feed (epoch {(before.Epoch.Length == 0 ? "none" : before.Epoch)}): the next connection receives its feed from the start; changes already here are not applied twice.");
+            return Task.FromResult(0);
+        }));
+        var registration = new Command("registration", "The registration service's journal (docs/registration.md).") { resetFeed };
+
         var fileArgument = new Argument<FileInfo>("file") { Description = "The backup file." };
         var backupFileArgument = new Argument<FileInfo?>("file") { Description = "A new file for an ad-hoc copy of the store.", Arity = ArgumentArity.ZeroOrOne };
         var monthlyOption = new Option<bool>("--monthly") { Description = "Write this month's fixed backup (store and security database, verified, with its report) into Backup:Directory now." };
@@ -152,6 +173,7 @@ internal static class NodeProgram
         root.Subcommands.Add(enterprises);
         root.Subcommands.Add(backup);
         root.Subcommands.Add(restore);
+        root.Subcommands.Add(registration);
         return await root.Parse(args).InvokeAsync();
     }
 

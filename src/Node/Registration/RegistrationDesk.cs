@@ -238,9 +238,31 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
     /// they replace — and an origin only through the child that first brought it: anything else
     /// stops the link (<see cref="InvalidOperationException"/>) rather than being applied.
     /// </summary>
-    public bool ApplyFromChild(string childId, Change change)
+    public bool ApplyFromChild(string childId, Change change) => ApplyFromChild(childId, [change]) == 1;
+
+    /// <summary>As for one change, for changes a child's stream has delivered, in order, committed together; returns how many were new.</summary>
+    public int ApplyFromChild(string childId, IReadOnlyList<Change> changes)
     {
         var child = identity.Children.Single(c => c.Id == childId);
+        var prepared = changes.Select(change => Prepare(child, change)).ToList();
+        var entries = journal.ApplyFromChild(childId, prepared);
+        var now = time.GetUtcNow();
+        for (var i = 0; i < changes.Count; i++)
+        {
+            metrics?.RegistrationChangeReceived(childId, entries[i] is not null, now - prepared[i].At);
+            RegistrationLog.ChangeApplied(logger, childId, changes[i].Origin, changes[i].OriginSeq, entries[i] is null ? "already applied" : "applied");
+        }
+        var applied = entries.Count(e => e is not null);
+        if (applied > 0)
+        {
+            signals.Feed.Signal();
+        }
+        return applied;
+    }
+
+    private ChildChange Prepare(ChildOptions child, Change change)
+    {
+        var childId = child.Id;
         var jurisdiction = DivisionTable.Default.JurisdictionOf(child.DivisionCode);
         var application = change.Application is null ? null : RegistrationMessages.FromMessage(change.Application);
         var registration = change.Registration is null ? null : RegistrationMessages.FromMessage(change.Registration, change.Origin);
@@ -258,15 +280,8 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
         body.Seq = 0;
         body.FeedEpoch = "";
         var recordedAt = DateTimeOffset.Parse(change.RecordedAt, System.Globalization.CultureInfo.InvariantCulture);
-        var entry = journal.ApplyFromChild(childId, new JournalCursor(change.Seq, change.FeedEpoch), change.Origin, change.OriginEpoch, change.OriginSeq,
+        return new ChildChange(new JournalCursor(change.Seq, change.FeedEpoch), change.Origin, change.OriginEpoch, change.OriginSeq,
             recordedAt, application, registration, body.ToByteArray());
-        metrics?.RegistrationChangeReceived(childId, entry is not null, time.GetUtcNow() - recordedAt);
-        RegistrationLog.ChangeApplied(logger, childId, change.Origin, change.OriginSeq, entry is null ? "already applied" : "applied");
-        if (entry is not null)
-        {
-            signals.Feed.Signal();
-        }
-        return entry is not null;
     }
 
     /// <summary>

@@ -57,6 +57,7 @@ internal sealed class RegistrationLinks : BackgroundService
     internal static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     internal static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
     private const int DeliveryBatch = 200;
+    private const int FeedBatch = 500;
 
     public ConcurrentDictionary<string, LinkState> States { get; } = new(StringComparer.Ordinal);
 
@@ -178,10 +179,46 @@ internal sealed class RegistrationLinks : BackgroundService
         state.ChangesConnected = true;
         Interlocked.Increment(ref state.Connections);
         RegistrationLog.LinkConnected(logger, child.Id, "changes", cursor.Seq);
-        await foreach (var change in call.ResponseStream.ReadAllAsync(stop))
+        // The stream is read into a queue and what has arrived is committed together: under a
+        // burst one transaction takes many changes (measured with bench/registration), and a
+        // single change still commits at once.
+        var arrived = System.Threading.Channels.Channel.CreateBounded<Change>(new System.Threading.Channels.BoundedChannelOptions(FeedBatch) { SingleReader = true, SingleWriter = true });
+        // The reader stops with this method, whichever way it ends.
+        using var reader = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var reading = Task.Run(async () =>
         {
-            // Checked there: the child's jurisdiction, the origin's child, the epoch.
-            desk.ApplyFromChild(child.Id, change);
+            try
+            {
+                await foreach (var change in call.ResponseStream.ReadAllAsync(reader.Token))
+                {
+                    await arrived.Writer.WriteAsync(change, reader.Token);
+                }
+                arrived.Writer.Complete(new InvalidOperationException("the child ended the change feed"));
+            }
+            catch (Exception ex)
+            {
+                arrived.Writer.Complete(ex);
+            }
+        }, CancellationToken.None);
+        try
+        {
+            var batch = new List<Change>(FeedBatch);
+            while (await arrived.Reader.WaitToReadAsync(stop))
+            {
+                while (batch.Count < FeedBatch && arrived.Reader.TryRead(out var change))
+                {
+                    batch.Add(change);
+                }
+                // Checked there: the child's jurisdiction, the origin's child, the epoch.
+                desk.ApplyFromChild(child.Id, batch);
+                batch.Clear();
+            }
+            await arrived.Reader.Completion;
+        }
+        finally
+        {
+            await reader.CancelAsync();
+            await reading;
         }
         throw new InvalidOperationException("the child ended the change feed");
     }

@@ -27,6 +27,10 @@ public sealed record RegistrationRecord(
 /// <summary>One change of a node's feed: its own (origin = this node) or relayed from a child, with an opaque body the node encodes.</summary>
 public sealed record FeedEntry(long Seq, string Origin, string OriginEpoch, long OriginSeq, DateTimeOffset RecordedAt, byte[] Body);
 
+/// <summary>One change of a child's feed as a parent applies it (<see cref="RegistrationJournal.ApplyFromChild(string, IReadOnlyList{ChildChange})"/>).</summary>
+public sealed record ChildChange(JournalCursor ChildPosition, string Origin, string OriginEpoch, long OriginSeq, DateTimeOffset At,
+    ApplicationRecord? Application, RegistrationRecord? Registration, byte[] Body);
+
 /// <summary>A position in another node's sequence, and the epoch of that node's journal it counts in (empty: none yet).</summary>
 public readonly record struct JournalCursor(long Seq, string Epoch);
 
@@ -339,38 +343,52 @@ public sealed class RegistrationJournal : IDisposable
     /// moves either way. One transaction. Returns the entry appended, or null for a duplicate.
     /// </summary>
     public FeedEntry? ApplyFromChild(string childId, JournalCursor childPosition, string origin, string originEpoch, long originSeq, DateTimeOffset at,
-        ApplicationRecord? application, RegistrationRecord? registration, byte[] body)
+        ApplicationRecord? application, RegistrationRecord? registration, byte[] body) =>
+        ApplyFromChild(childId, [new ChildChange(childPosition, origin, originEpoch, originSeq, at, application, registration, body)])[0];
+
+    /// <summary>
+    /// As the single change, for several changes of one child's feed in order, in one transaction:
+    /// a parent commits what its child's stream has already delivered together (one disk sync for
+    /// a burst, not one per change). Returns, per change, the entry appended or null for a duplicate.
+    /// </summary>
+    public IReadOnlyList<FeedEntry?> ApplyFromChild(string childId, IReadOnlyList<ChildChange> changes)
     {
         lock (_gate)
         {
             using var transaction = _connection.BeginTransaction();
             var key = ChildCursorKey(childId);
-            CheckEpoch(transaction, key, childPosition.Epoch, childId);
-            // An origin speaks through one child only: the first that brought it.
-            var owner = OriginChild(transaction, origin);
-            if (owner is null)
+            var result = new List<FeedEntry?>(changes.Count);
+            var next = Scalar(transaction, "SELECT COALESCE(MAX(seq), 0) + 1 FROM feed");
+            foreach (var change in changes)
             {
-                using var claim = Command(transaction, "INSERT INTO origins (origin, child_id) VALUES ($o, $c)", ("$o", origin), ("$c", childId));
-                claim.ExecuteNonQuery();
-            }
-            else if (owner != childId)
-            {
-                throw new InvalidOperationException($"changes of {origin} come through {owner}, not {childId}; refused");
-            }
-            FeedEntry? entry = null;
-            using (var seen = Command(transaction, "SELECT 1 FROM feed WHERE origin = $o AND origin_epoch = $e AND origin_seq = $s",
-                ("$o", origin), ("$e", originEpoch), ("$s", originSeq)))
-            {
-                if (seen.ExecuteScalar() is null)
+                CheckEpoch(transaction, key, change.ChildPosition.Epoch, childId);
+                // An origin speaks through one child only: the first that brought it.
+                var owner = OriginChild(transaction, change.Origin);
+                if (owner is null)
                 {
-                    entry = new FeedEntry(Scalar(transaction, "SELECT COALESCE(MAX(seq), 0) + 1 FROM feed"), origin, originEpoch, originSeq, at, body);
-                    Apply(transaction, application, registration);
-                    InsertFeed(transaction, entry);
+                    using var claim = Command(transaction, "INSERT INTO origins (origin, child_id) VALUES ($o, $c)", ("$o", change.Origin), ("$c", childId));
+                    claim.ExecuteNonQuery();
                 }
+                else if (owner != childId)
+                {
+                    throw new InvalidOperationException($"changes of {change.Origin} come through {owner}, not {childId}; refused");
+                }
+                FeedEntry? entry = null;
+                using (var seen = Command(transaction, "SELECT 1 FROM feed WHERE origin = $o AND origin_epoch = $e AND origin_seq = $s",
+                    ("$o", change.Origin), ("$e", change.OriginEpoch), ("$s", change.OriginSeq)))
+                {
+                    if (seen.ExecuteScalar() is null)
+                    {
+                        entry = new FeedEntry(next++, change.Origin, change.OriginEpoch, change.OriginSeq, change.At, change.Body);
+                        Apply(transaction, change.Application, change.Registration);
+                        InsertFeed(transaction, entry);
+                    }
+                }
+                SetCursor(transaction, key, Math.Max(change.ChildPosition.Seq, Cursor(transaction, key).Seq), change.ChildPosition.Epoch);
+                result.Add(entry);
             }
-            SetCursor(transaction, key, Math.Max(childPosition.Seq, Cursor(transaction, key).Seq), childPosition.Epoch);
             transaction.Commit();
-            return entry;
+            return result;
         }
     }
 
