@@ -56,7 +56,7 @@ public static class SealRules
     /// </summary>
     public static string? FutureProblem(Period period, DateTimeOffset now)
     {
-        var today = new Period(DateOnly.FromDateTime(now.ToOffset(TimeSpan.FromHours(8)).DateTime));
+        var today = new Period(Federation.Standards.BeijingTime.Date(now));
         return period > today ? $"Period {period} is in the future (today is {today}, Beijing time); a period is sealed on or after its as-of date." : null;
     }
 

@@ -27,7 +27,7 @@ internal sealed class MonthlyBackups(IStoreMaintenance store, NodeIdentity ident
     TimeProvider time, ILogger<MonthlyBackups> logger)
 {
     /// <summary>Months are Beijing months and the due time is Beijing time.</summary>
-    public static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
+    public static readonly TimeSpan Beijing = Federation.Standards.BeijingTime.Offset;
 
     private static readonly JsonSerializerOptions ReportJson = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

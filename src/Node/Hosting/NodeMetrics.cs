@@ -41,7 +41,7 @@ internal sealed class NodeMetrics
             "From a change's recording at its city to its commit here, per child (clocks of different machines: NTP-synchronised).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600, 86400] });
         // On this node's clock, from the journal at each scrape.
-        meter.CreateObservableGauge("federation.registration.overdue", () => registrations.Backlog(DateOnly.FromDateTime(time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime))
+        meter.CreateObservableGauge("federation.registration.overdue", () => registrations.Backlog(Federation.Standards.BeijingTime.Date(time.GetUtcNow()))
             .SelectMany(c => new[]
             {
                 new Measurement<long>(c.DecisionOverdue, new KeyValuePair<string, object?>("city", c.CityDivision), new KeyValuePair<string, object?>("deadline", "decision")),

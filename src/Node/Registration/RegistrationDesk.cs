@@ -40,7 +40,7 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
     public RegistrationJournal Journal => journal;
 
     /// <summary>Today in Beijing: the day deadlines and dates are counted in.</summary>
-    public DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+    public DateOnly Today => BeijingTime.Date(time.GetUtcNow());
 
     /// <summary>The prefecture-level city a county belongs to (a city-level code stays itself).</summary>
     public static string CityOf(string division) =>

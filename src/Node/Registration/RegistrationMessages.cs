@@ -25,8 +25,10 @@ internal static class RegistrationMessages
         RegistrationId = a.RegistrationId,
         ContactDue = Day(a.ContactDue),
         ContactedOn = Day(a.ContactedOn),
-        DecisionOverdue = today is { } d && a.Status == ApplicationRecord.Pending && d > a.DecisionDue,
-        ContactOverdue = today is { } t && a.Status == ApplicationRecord.Accepted && a.ContactedOn is null && a.ContactDue is { } due && t > due,
+        // As RegistrationJournal's DecisionOverdue / ContactOverdue say it in SQL.
+        DecisionOverdue = today is { } d && a.Status == ApplicationRecord.Pending && Standards.WorkingCalendar.Overdue(a.DecisionDue, d),
+        ContactOverdue = today is { } t && a.Status == ApplicationRecord.Accepted && a.ContactedOn is null && a.ContactDue is { } due
+            && Standards.WorkingCalendar.Overdue(due, t),
     };
 
     public static ApplicationRecord FromMessage(Application a) => new(a.ApplicationId, a.CitizenId, a.Name, a.PlaceType, a.PlaceDivision, a.Category,

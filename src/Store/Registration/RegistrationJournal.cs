@@ -75,20 +75,9 @@ public sealed class RegistrationJournal : IDisposable
 
     public static RegistrationJournal Open(string path)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null)
-        {
-            Directory.CreateDirectory(directory);
-        }
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false, DefaultTimeout = 30,
-        }.ToString());
-        connection.Open();
+        var connection = SecurityDatabase.OpenFile(path, durable: true);
         try
         {
-            SecurityDatabase.OwnerOnly(path);
-            SecurityDatabase.Execute(connection, "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = wal; PRAGMA synchronous = FULL;");
             SecurityDatabase.Execute(connection, Schema);
             SecurityDatabase.Execute(connection, $"INSERT OR IGNORE INTO meta (key, value) VALUES ('epoch', '{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8))}')");
             using var epoch = connection.CreateCommand();
@@ -336,20 +325,13 @@ public sealed class RegistrationJournal : IDisposable
     }
 
     /// <summary>
-    /// A parent applies a change from <paramref name="childId"/>'s feed (at <paramref name="childPosition"/>,
-    /// which must count in the epoch this node's cursor does): refused when the origin's changes have
-    /// come through another child before; unless this origin's change is already here (a delivery seen twice),
-    /// it is appended to this node's feed and the states it carries are applied; the child's cursor
-    /// moves either way. One transaction. Returns the entry appended, or null for a duplicate.
-    /// </summary>
-    public FeedEntry? ApplyFromChild(string childId, JournalCursor childPosition, string origin, string originEpoch, long originSeq, DateTimeOffset at,
-        ApplicationRecord? application, RegistrationRecord? registration, byte[] body) =>
-        ApplyFromChild(childId, [new ChildChange(childPosition, origin, originEpoch, originSeq, at, application, registration, body)])[0];
-
-    /// <summary>
-    /// As the single change, for several changes of one child's feed in order, in one transaction:
-    /// a parent commits what its child's stream has already delivered together (one disk sync for
-    /// a burst, not one per change). Returns, per change, the entry appended or null for a duplicate.
+    /// A parent applies changes of <paramref name="childId"/>'s feed, in order, in one transaction (what
+    /// the child's stream has already delivered: one disk sync for a burst, not one per change). Each
+    /// change's position must count in the epoch this node's cursor does; a change is refused when its
+    /// origin's changes have come through another child before; unless the origin's change is already
+    /// here (a delivery seen twice), it is appended to this node's feed and the states it carries are
+    /// applied; the child's cursor moves either way. Returns, per change, the entry appended or null
+    /// for a duplicate.
     /// </summary>
     public IReadOnlyList<FeedEntry?> ApplyFromChild(string childId, IReadOnlyList<ChildChange> changes)
     {

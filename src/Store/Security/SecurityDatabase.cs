@@ -27,6 +27,37 @@ public static class SecurityDatabase
     /// </summary>
     internal static SqliteConnection Open(string path, bool durable)
     {
+        var connection = OpenFile(path, durable);
+        try
+        {
+            Execute(connection, Schema);
+            using var version = connection.CreateCommand();
+            version.CommandText = "SELECT value FROM meta WHERE key = 'version'";
+            var found = version.ExecuteScalar() as string;
+            if (found is null)
+            {
+                Execute(connection, $"INSERT OR IGNORE INTO meta (key, value) VALUES ('version', '{Version}')");
+            }
+            else if (int.Parse(found, CultureInfo.InvariantCulture) > Version)
+            {
+                throw new StoreException($"{path} is security schema v{found}, newer than this node's v{Version}: run the newer node version.");
+            }
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens (creating it and its directory if needed) a SQLite file of the node's own beside the
+    /// store — the security database, the registration journal: owner-only, WAL, a 30 s busy
+    /// timeout, <c>synchronous</c> FULL when <paramref name="durable"/>, else NORMAL.
+    /// </summary>
+    internal static SqliteConnection OpenFile(string path, bool durable)
+    {
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (directory is not null)
         {
@@ -44,18 +75,6 @@ public static class SecurityDatabase
         {
             OwnerOnly(path);
             Execute(connection, $"PRAGMA busy_timeout = 30000; PRAGMA journal_mode = wal; PRAGMA synchronous = {(durable ? "FULL" : "NORMAL")};");
-            Execute(connection, Schema);
-            using var version = connection.CreateCommand();
-            version.CommandText = "SELECT value FROM meta WHERE key = 'version'";
-            var found = version.ExecuteScalar() as string;
-            if (found is null)
-            {
-                Execute(connection, $"INSERT OR IGNORE INTO meta (key, value) VALUES ('version', '{Version}')");
-            }
-            else if (int.Parse(found, CultureInfo.InvariantCulture) > Version)
-            {
-                throw new StoreException($"{path} is security schema v{found}, newer than this node's v{Version}: run the newer node version.");
-            }
             return connection;
         }
         catch
