@@ -335,6 +335,15 @@ public sealed class FederationClient : IDisposable
         CallIdempotentAsync("verify audit", options => new Audit.AuditClient(_channel).VerifyAuditAsync(new VerifyAuditRequest(), options).ResponseAsync, cancellationToken);
 
     /// <summary>
+    /// Acknowledges a break this (parent) node's witness found in a child's audit chain, with a reason
+    /// (auditors): the break leaves status, metrics and health, and the child's next head is the new
+    /// baseline. Not retried.
+    /// </summary>
+    public Task<WitnessBreak> AcknowledgeWitnessBreakAsync(string childId, string reason, CancellationToken cancellationToken = default) =>
+        CallOnceAsync("acknowledge witness break", options => new Audit.AuditClient(_channel).AcknowledgeWitnessBreakAsync(
+            new AcknowledgeWitnessBreakRequest { ChildId = childId, Reason = reason }, options).ResponseAsync, cancellationToken);
+
+    /// <summary>
     /// Submits an application for unemployment registration (the national platform, at the ministry node).
     /// Retried safely when it carries a platform reference: the node returns the application already made.
     /// </summary>

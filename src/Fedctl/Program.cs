@@ -192,9 +192,17 @@ var auditAccountOption = new Option<string?>("--account") { Description = "Only 
 var subjectOption = new Option<string?>("--subject") { Description = "Only calls about this citizen ID or certificate number (matched by its keyed hash)." };
 var auditVerify = new Command("verify", "Have the node walk its audit chain: exit 0 when intact, 1 listing the breaks.");
 auditVerify.SetAction((parse, ct) => RunAsync(parse, (client, output) => AccountsCommand.VerifyAuditAsync(client, output, ct)));
+var childArgument = new Argument<string>("child") { Description = "The child node's id, e.g. city-440100." };
+var ackReasonOption = new Option<string>("--reason") { Description = "What was found and done (10 … 1000 characters); kept with the break.", Required = true };
+var auditAcknowledge = new Command("acknowledge", "Acknowledge a break this node's witness found in a child's audit chain, with a reason (auditors at the parent).")
+{
+    childArgument, ackReasonOption,
+};
+auditAcknowledge.SetAction((parse, ct) => RunAsync(parse, (client, output) => AccountsCommand.AcknowledgeWitnessBreakAsync(client, output,
+    parse.GetRequiredValue(childArgument), parse.GetRequiredValue(ackReasonOption), ct)));
 var audit = new Command("audit", "Read the node's audit log: who asked what, when, with what outcome (auditors).")
 {
-    afterOption, limitOption, auditAccountOption, subjectOption, auditVerify,
+    afterOption, limitOption, auditAccountOption, subjectOption, auditVerify, auditAcknowledge,
 };
 audit.SetAction((parse, ct) => RunAsync(parse, (client, output) => AccountsCommand.AuditAsync(client, output, parse.GetValue(afterOption),
     parse.GetValue(limitOption), parse.GetValue(auditAccountOption), parse.GetValue(subjectOption), ct)));

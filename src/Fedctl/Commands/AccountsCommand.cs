@@ -88,4 +88,17 @@ internal static class AccountsCommand
         }
         return result.Intact ? ExitCodes.Ok : ExitCodes.Negative;
     }
+
+    public static async Task<int> AcknowledgeWitnessBreakAsync(FederationClient client, Output output, string childId, string reason, CancellationToken cancellationToken)
+    {
+        var acknowledged = await client.AcknowledgeWitnessBreakAsync(childId, reason, cancellationToken);
+        if (output.Json)
+        {
+            Output.WriteJson(acknowledged);
+            return ExitCodes.Ok;
+        }
+        output.Console.MarkupLine(Markup.Escape($"Acknowledged {acknowledged.ChildId}'s audit chain break ({acknowledged.Kind} at entry {acknowledged.Seq}, found "
+            + $"{acknowledged.DetectedAt.ToDateTimeOffset():yyyy-MM-dd HH:mm:ss} UTC) as {acknowledged.AcknowledgedBy}; its next head is the new baseline."));
+        return ExitCodes.Ok;
+    }
 }

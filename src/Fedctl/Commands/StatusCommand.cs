@@ -84,7 +84,14 @@ internal static class StatusCommand
                 {
                     state += $" [red]STALE: {Markup.Escape(child.LastError)}[/]";
                 }
-                tree.AddNode($"{line}  {state}");
+                var node = tree.AddNode($"{line}  {state}");
+                if (child.AuditWitness is { } witness)
+                {
+                    node.AddNode(witness.Break is { } broken
+                        ? $"[red]AUDIT CHAIN BROKEN ({Markup.Escape(broken.Kind)} at entry {broken.Seq}, found {broken.DetectedAt.ToDateTimeOffset().ToLocalTime():yyyy-MM-dd HH:mm:ss}): "
+                            + $"{Markup.Escape(broken.Problem)}; witnessed good up to entry {witness.WitnessedSeq:N0}. Acknowledge: fedctl audit acknowledge {Markup.Escape(child.NodeId)} --reason …[/]"
+                        : Markup.Escape($"audit witnessed up to entry {witness.WitnessedSeq:N0}, {(witness.Connected ? "live" : "NOT CONNECTED" + (witness.LastError.Length > 0 ? $": {witness.LastError}" : ""))}"));
+                }
             }
             output.Console.Write(tree);
         }

@@ -8,7 +8,8 @@ namespace Federation.Node.Admin;
 /// <summary><c>federation.v1.Admin</c>: what operators ask a node about itself.</summary>
 internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Federation.Store.ISealedPeriods store, Federation.Store.IFindings findings, Federation.Store.IChildLinks childLinks,
     Exchange.Parent.ResyncOperations resyncs, Federation.Store.IChildTransfers childSnapshots, Microsoft.Extensions.Options.IOptions<Monitoring.MonitoringOptions> monitoring,
-    Registration.RegistrationDesk registrations, Registration.FeedCheck feedCheck, Registration.RegistrationLinks links)
+    Registration.RegistrationDesk registrations, Registration.FeedCheck feedCheck, Registration.RegistrationLinks links,
+    Federation.Store.Security.AuditWitnesses witnesses, Exchange.Parent.AuditWitnessService witness)
     : Protocol.V1.Admin.AdminBase
 {
     public override Task<Operation> TriggerResync(TriggerResyncRequest request, ServerCallContext context)
@@ -133,10 +134,36 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
                     DateOnly.FromDateTime(time.GetLocalNow().DateTime), childLevel == Hosting.NodeLevel.City, monitoring.Value);
                 node.MonitoringLate = string.CompareOrdinal(received, node.MonitoringExpectedMonth) < 0;
             }
+            node.AuditWitness = WitnessStatus(child.Id);
             status.Children.Add(node);
         }
         status.Registration = RegistrationStatus();
         return Task.FromResult(status);
+    }
+
+    private AuditWitnessStatus WitnessStatus(string childId)
+    {
+        var result = new AuditWitnessStatus();
+        if (witnesses.Witnessed(childId) is { } witnessed)
+        {
+            result.WitnessedSeq = witnessed.Seq;
+            result.WitnessedHash = witnessed.Hash;
+            result.WitnessedAt = Timestamp.FromDateTimeOffset(witnessed.WitnessedAt);
+        }
+        if (witnesses.OpenBreak(childId) is { } open)
+        {
+            result.Break = Security.AuditService.ToMessage(open);
+        }
+        if (witness.States.TryGetValue(childId, out var state))
+        {
+            result.Connected = state.Connected;
+            result.LastError = state.LastError;
+            if (state.LastErrorAt is { } at)
+            {
+                result.LastErrorAt = Timestamp.FromDateTimeOffset(at);
+            }
+        }
+        return result;
     }
 
     private RegistrationStatus RegistrationStatus()

@@ -22,6 +22,7 @@ internal static class NodeHealth
     public const string Lifecycle = "lifecycle";
     public const string Store = "store";
     public const string Uploads = "uploads";
+    public const string AuditWitness = "audit-witness";
 
     internal static readonly TimeSpan PublishPeriod = TimeSpan.FromSeconds(10);
 
@@ -35,6 +36,9 @@ internal static class NodeHealth
         [Protocol.V1.Verification.Descriptor.FullName] = [Lifecycle, Store],
         [Protocol.V1.Exchange.Descriptor.FullName] = [Lifecycle, Store],
         [Protocol.V1.Ingest.Descriptor.FullName] = [Lifecycle, Store, Uploads],
+        // A parent's witness of its children's audit chains: NOT_SERVING while a break no auditor
+        // has acknowledged stands. Its own name, not part of the node's: the node still answers.
+        [AuditWitness] = [Lifecycle, AuditWitness],
     };
 
     public static void Add(IServiceCollection services)
@@ -49,7 +53,8 @@ internal static class NodeHealth
             })
             .AddCheck<LifecycleHealthCheck>(Lifecycle)
             .AddCheck<StoreHealthCheck>(Store)
-            .AddCheck<UploadsHealthCheck>(Uploads);
+            .AddCheck<UploadsHealthCheck>(Uploads)
+            .AddCheck<AuditWitnessHealthCheck>(AuditWitness);
         var packagePublisher = services.Single(d => d.ServiceType == typeof(IHealthCheckPublisher)
             && d.ImplementationType?.Assembly == typeof(Grpc.AspNetCore.HealthChecks.GrpcHealthChecksOptions).Assembly);
         services.Remove(packagePublisher);
@@ -135,6 +140,17 @@ internal static class NodeHealth
             {
                 return Task.FromResult(HealthCheckResult.Unhealthy("the store does not answer: " + ex.Message));
             }
+        }
+    }
+
+    // Every child's audit chain extends what this node witnessed, or its break was acknowledged.
+    private sealed class AuditWitnessHealthCheck(NodeIdentity identity, Federation.Store.Security.AuditWitnesses witnesses) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            var broken = identity.Children.Select(child => witnesses.OpenBreak(child.Id)).OfType<Federation.Store.Security.WitnessBreak>().ToList();
+            return Task.FromResult(broken.Count == 0 ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy("audit chain broken, not yet acknowledged: " + string.Join("; ", broken.Select(b => $"{b.ChildId} ({b.Kind} at entry {b.Seq})"))));
         }
     }
 

@@ -72,6 +72,8 @@ internal static class NodeHost
         builder.Services.AddHostedService<Exchange.Parent.ChildPullScheduler>();
         builder.Services.AddSingleton<Registration.RegistrationLinks>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<Registration.RegistrationLinks>());
+        builder.Services.AddSingleton<Exchange.Parent.AuditWitnessService>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<Exchange.Parent.AuditWitnessService>());
         // A PostgreSQL store is backed up with PostgreSQL's own tools (docs/operations.md).
         if (config.Backup.Enabled && !config.Store.IsPostgres)
         {

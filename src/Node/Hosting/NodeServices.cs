@@ -42,6 +42,7 @@ internal static class NodeServices
             provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<Security.RevocationList>>()));
         services.AddSingleton(provider => Federation.Store.Security.AccountStore.Open(config.SecurityPaths.DatabasePath, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => Federation.Store.Security.AuditLog.Open(config.SecurityPaths.DatabasePath));
+        services.AddSingleton(_ => Federation.Store.Security.AuditWitnesses.Open(config.SecurityPaths.DatabasePath));
         services.AddOptions<ExchangeOptions>().Bind(config.Configuration.GetSection(ExchangeOptions.Section));
         // Checked when the daemon starts (ValidateOnStart) and, in a command, at first use.
         services.AddOptions<Monitoring.MonitoringOptions>().Bind(config.Configuration.GetSection(Monitoring.MonitoringOptions.Section))

@@ -54,8 +54,6 @@ internal sealed class RegistrationLinks : BackgroundService
         }), "1", "1 while the registration stream to the child is open (applications down, changes up).");
     }
 
-    internal static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
-    internal static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
     private const int DeliveryBatch = 200;
     private const int FeedBatch = 500;
 
@@ -68,51 +66,23 @@ internal sealed class RegistrationLinks : BackgroundService
             Keep(child, "changes", (state, stop) => FollowAsync(child, state, stop), stoppingToken),
         }));
 
-    private async Task Keep(ChildOptions child, string direction, Func<LinkState, CancellationToken, Task> run, CancellationToken stop)
+    private Task Keep(ChildOptions child, string direction, Func<LinkState, CancellationToken, Task> run, CancellationToken stop)
     {
         var state = States.GetOrAdd(child.Id, _ => new LinkState());
-        var delay = FirstRetry;
-        while (!stop.IsCancellationRequested)
+        return ChildStreams.KeepAsync(token => run(state, token), () => Volatile.Read(ref state.Connections), (reason, delay) =>
         {
-            var connections = Volatile.Read(ref state.Connections);
-            try
+            state.LastError = $"{direction}: {reason}";
+            state.LastErrorAt = time.GetUtcNow();
+            RegistrationLog.LinkLost(logger, child.Id, direction, reason, delay.TotalSeconds);
+            if (direction == "applications")
             {
-                await run(state, stop);
+                state.ApplicationsConnected = false;
             }
-            catch (Exception ex) when (!stop.IsCancellationRequested)
+            else
             {
-                var reason = ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
-                state.LastError = $"{direction}: {reason}";
-                state.LastErrorAt = time.GetUtcNow();
-                // A link that had connected since the last failure starts its back-off again.
-                if (Volatile.Read(ref state.Connections) != connections)
-                {
-                    delay = FirstRetry;
-                }
-                RegistrationLog.LinkLost(logger, child.Id, direction, reason, delay.TotalSeconds);
-                if (direction == "applications")
-                {
-                    state.ApplicationsConnected = false;
-                }
-                else
-                {
-                    state.ChangesConnected = false;
-                }
-                try
-                {
-                    await Task.Delay(delay, time, stop);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                delay = delay * 2 > LastRetry ? LastRetry : delay * 2;
+                state.ChangesConnected = false;
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+        }, time, stop);
     }
 
     private async Task DeliverAsync(ChildOptions child, LinkState state, CancellationToken stop)

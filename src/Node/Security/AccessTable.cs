@@ -81,6 +81,7 @@ internal static class AccessTable
         ["/federation.v1.Exchange/GetManifest"] = new(None, ScopeRule.None, Parent: true),
         ["/federation.v1.Exchange/StreamSnapshot"] = new(None, ScopeRule.None, Parent: true),
         ["/federation.v1.Exchange/GetAuditHead"] = new(None, ScopeRule.None, Parent: true),
+        ["/federation.v1.Exchange/WatchAuditHead"] = new(None, ScopeRule.None, Parent: true),
         // The registration service (docs/registration.md): the national platform's front end submits
         // at the ministry, a local office decides and handles registrations at its city; each node
         // refuses what its level does not do. Personal data: registrars and operators only.
@@ -106,6 +107,8 @@ internal static class AccessTable
         ["/federation.v1.Accounts/RevokeToken"] = new([Roles.Administrator], ScopeRule.Node),
         ["/federation.v1.Audit/ReadAudit"] = new([Roles.Auditor], ScopeRule.Node),
         ["/federation.v1.Audit/VerifyAudit"] = new([Roles.Auditor], ScopeRule.Node),
+        // Closes a child's witness break on this (parent) node, with a reason kept beside it.
+        ["/federation.v1.Audit/AcknowledgeWitnessBreak"] = new([Roles.Auditor], ScopeRule.Node),
         // Health and reflection describe the service, never its data: open, and not audited.
         ["/grpc.health.v1.Health/Check"] = new(None, ScopeRule.None, Anonymous: true, Audited: false),
         ["/grpc.health.v1.Health/Watch"] = new(None, ScopeRule.None, Anonymous: true, Audited: false),

@@ -267,6 +267,7 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
         DecideApplicationRequest r => (r.ApplicationId, null),
         RecordContactRequest r => (r.ApplicationId, null),
         RecordExitRequest r => (r.RegistrationId, null),
+        AcknowledgeWitnessBreakRequest r => (r.ChildId, null),
         _ => ("", null),
     };
 

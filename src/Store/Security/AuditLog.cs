@@ -18,15 +18,15 @@ public sealed record AuditHead(long Seq, string Hash);
 /// <summary>What <see cref="AuditLog.Verify"/> found wrong, and where.</summary>
 public sealed record AuditProblem(long Seq, string Kind, string Detail);
 
-/// <summary>What a parent recorded of a child's audit chain at a pull.</summary>
-public sealed record AuditWitness(string ChildId, long Seq, string Hash, DateTimeOffset RecordedAt, bool Consistent, string Problem);
-
 /// <summary>
 /// The append-only, hash-chained audit log: each entry's hash is SHA-256 over the previous
 /// entry's hash and the entry's fields, so editing, deleting, inserting or reordering any entry
-/// breaks the chain at that entry. Cutting entries off the end leaves a valid shorter chain: the
-/// parent's recorded heads (<see cref="RecordWitness"/>) catch that, and a chain recomputed from
-/// scratch, at the next pull. Appends come in batches, one transaction each.
+/// breaks the chain at that entry. Cutting entries off the end leaves a valid shorter chain, and so
+/// does a chain recomputed from scratch: the parent's live witness (<see cref="AuditChainProof"/>,
+/// <see cref="AuditWitnesses"/>) catches those. Appends come in batches, one transaction each.
+/// The head is always read from the database, never remembered: a chain cut or rewritten behind the
+/// node's back is what the node then shows its parent, and the next entry links to what is really
+/// there (an index look-up per batch).
 /// </summary>
 public sealed class AuditLog : IDisposable
 {
@@ -36,7 +36,6 @@ public sealed class AuditLog : IDisposable
 
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
-    private AuditHead? _head;
 
     private AuditLog(SqliteConnection connection) => _connection = connection;
 
@@ -47,8 +46,8 @@ public sealed class AuditLog : IDisposable
     {
         lock (_gate)
         {
-            var head = _head ??= ReadHead();
             using var transaction = _connection.BeginTransaction();
+            var head = ReadHead(transaction);
             using var insert = _connection.CreateCommand();
             insert.Transaction = transaction;
             insert.CommandText = "INSERT INTO audit (seq, at, principal, on_behalf_of, method, subject, subject_key, outcome, node, prev, hash) VALUES ($seq, $at, $principal, $obo, $method, $subject, $key, $outcome, $node, $prev, $hash)";
@@ -69,7 +68,7 @@ public sealed class AuditLog : IDisposable
                 prev = hash;
             }
             transaction.Commit();
-            return _head = new AuditHead(seq, prev);
+            return new AuditHead(seq, prev);
         }
     }
 
@@ -77,7 +76,7 @@ public sealed class AuditLog : IDisposable
     {
         lock (_gate)
         {
-            return _head ??= ReadHead();
+            return ReadHead(null);
         }
     }
 
@@ -160,49 +159,6 @@ public sealed class AuditLog : IDisposable
     }
 
     /// <summary>
-    /// Records a child's chain head as seen at a pull, with whether it agrees with what was recorded
-    /// before: the entry at the previously recorded seq must still have the recorded hash, and the
-    /// chain must not have become shorter.
-    /// </summary>
-    public AuditWitness RecordWitness(string childId, AuditHead head, string? hashAtPrevious, DateTimeOffset now)
-    {
-        lock (_gate)
-        {
-            var previous = LatestWitness(childId);
-            var problem = previous is null ? ""
-                : head.Seq < previous.Seq ? $"the chain is shorter than at {SecurityDatabase.Iso(previous.RecordedAt)} ({head.Seq} entries, then {previous.Seq}): entries were cut off its end"
-                : hashAtPrevious != previous.Hash ? $"entry {previous.Seq} no longer has the hash recorded at {SecurityDatabase.Iso(previous.RecordedAt)}: the child's audit history was rewritten"
-                : "";
-            using var command = _connection.CreateCommand();
-            command.CommandText = "INSERT OR REPLACE INTO audit_witness (child_id, seq, hash, recorded_at, consistent, problem) VALUES ($child, $seq, $hash, $at, $ok, $problem)";
-            command.Parameters.AddWithValue("$child", childId);
-            command.Parameters.AddWithValue("$seq", head.Seq);
-            command.Parameters.AddWithValue("$hash", head.Hash);
-            command.Parameters.AddWithValue("$at", SecurityDatabase.Iso(now));
-            command.Parameters.AddWithValue("$ok", problem.Length == 0 ? 1 : 0);
-            command.Parameters.AddWithValue("$problem", problem);
-            command.ExecuteNonQuery();
-            // After a break the new head is recorded as it is, so the next pull checks against it.
-            return new AuditWitness(childId, head.Seq, head.Hash, now, problem.Length == 0, problem);
-        }
-    }
-
-    /// <summary>The last head recorded for <paramref name="childId"/>, or null.</summary>
-    public AuditWitness? LatestWitness(string childId)
-    {
-        lock (_gate)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT seq, hash, recorded_at, consistent, problem FROM audit_witness WHERE child_id = $child ORDER BY recorded_at DESC, seq DESC LIMIT 1";
-            command.Parameters.AddWithValue("$child", childId);
-            using var reader = command.ExecuteReader();
-            return reader.Read()
-                ? new AuditWitness(childId, reader.GetInt64(0), reader.GetString(1), SecurityDatabase.ParseTime(reader.GetString(2)), reader.GetInt64(3) == 1, reader.GetString(4))
-                : null;
-        }
-    }
-
-    /// <summary>
     /// SHA-256 over the previous hash, the entry's number and each field, each field prefixed with
     /// its length so that no two different entries serialise alike.
     /// </summary>
@@ -217,9 +173,10 @@ public sealed class AuditLog : IDisposable
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()))).ToLowerInvariant();
     }
 
-    private AuditHead ReadHead()
+    private AuditHead ReadHead(SqliteTransaction? transaction)
     {
         using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
         using var reader = command.ExecuteReader();
         return reader.Read() ? new AuditHead(reader.GetInt64(0), reader.GetString(1)) : new AuditHead(0, Genesis);

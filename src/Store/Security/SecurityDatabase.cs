@@ -12,7 +12,7 @@ namespace Federation.Store.Security;
 /// </summary>
 public static class SecurityDatabase
 {
-    internal const int Version = 1;
+    internal const int Version = 2;
 
     /// <summary>The security database's path for a store at <paramref name="storePath"/>.</summary>
     public static string PathFor(string storePath) =>
@@ -41,6 +41,10 @@ public static class SecurityDatabase
             else if (int.Parse(found, CultureInfo.InvariantCulture) > Version)
             {
                 throw new StoreException($"{path} is security schema v{found}, newer than this node's v{Version}: run the newer node version.");
+            }
+            else if (found == "1")
+            {
+                MigrateToLiveWitness(connection);
             }
             return connection;
         }
@@ -115,6 +119,35 @@ public static class SecurityDatabase
         }
     }
 
+    // v1 → v2: the witness moved from the pull to a live stream, with sticky breaks. The last head
+    // an earlier version recorded per child becomes the witnessed head; its latest break, which it
+    // took as its new baseline without telling anyone, becomes an open break for an auditor to
+    // acknowledge. One transaction, the version checked again inside it: another connection of the
+    // node may be opening the same file.
+    private static void MigrateToLiveWitness(SqliteConnection connection)
+    {
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT value FROM meta WHERE key = 'version'";
+        if (command.ExecuteScalar() as string != "1")
+        {
+            return;
+        }
+        command.CommandText = """
+            INSERT OR IGNORE INTO audit_witness_head (child_id, seq, hash, witnessed_at)
+              SELECT child_id, seq, hash, recorded_at FROM audit_witness w
+              WHERE recorded_at = (SELECT max(recorded_at) FROM audit_witness WHERE child_id = w.child_id);
+            INSERT INTO audit_witness_break (child_id, detected_at, kind, seq, problem, witnessed_seq, witnessed_hash, child_seq, child_hash)
+              SELECT child_id, recorded_at, 'pull', seq, problem || ' (found at a pull by an earlier version of the node, which then took this head as its baseline)', seq, hash, seq, hash
+              FROM audit_witness w
+              WHERE consistent = 0 AND recorded_at = (SELECT max(recorded_at) FROM audit_witness WHERE child_id = w.child_id AND consistent = 0);
+            UPDATE meta SET value = '2' WHERE key = 'version';
+            """;
+        command.ExecuteNonQuery();
+        transaction.Commit();
+    }
+
     internal static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
@@ -145,6 +178,13 @@ public static class SecurityDatabase
         CREATE TABLE IF NOT EXISTS audit_witness (
           child_id TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, recorded_at TEXT NOT NULL,
           consistent INTEGER NOT NULL, problem TEXT NOT NULL DEFAULT '', PRIMARY KEY (child_id, seq, recorded_at)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS audit_witness_head (
+          child_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, hash TEXT NOT NULL, witnessed_at TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS audit_witness_break (
+          id INTEGER PRIMARY KEY, child_id TEXT NOT NULL, detected_at TEXT NOT NULL, kind TEXT NOT NULL, seq INTEGER NOT NULL,
+          problem TEXT NOT NULL, witnessed_seq INTEGER NOT NULL, witnessed_hash TEXT NOT NULL, child_seq INTEGER NOT NULL,
+          child_hash TEXT NOT NULL, acknowledged_at TEXT, acknowledged_by TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT '');
+        CREATE UNIQUE INDEX IF NOT EXISTS audit_witness_open_break ON audit_witness_break (child_id) WHERE acknowledged_at IS NULL;
         """;
 
     internal static string Iso(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);

@@ -8,7 +8,7 @@ namespace Federation.Store.Tests.Security;
 /// <summary>
 /// The hash-chained audit log: appends in order, refuses changes in the database itself, and
 /// finds — and places — every kind of tampering done behind its back; the parent's witness finds
-/// a rewritten or shortened history.
+/// a rewritten or shortened history by its own arithmetic, and keeps a break until it is acknowledged.
 /// </summary>
 public sealed class AuditLogTests : IDisposable
 {
@@ -94,36 +94,145 @@ public sealed class AuditLogTests : IDisposable
     }
 
     [Fact]
-    public void TheWitness_FindsARewrittenOrShortenedHistory()
+    public void TheProof_MovesTheWitnessOn_OnlyOverEntriesItRecomputes_PageByPage()
     {
-        var now = new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
         using var child = WriteTen();
-        using var parent = AuditLog.Open(_directory.File("parent.security.db"));
-        var first = parent.RecordWitness("city-440100", child.Head(), null, now);
-        Assert.True(first.Consistent);
+        var witnessed = child.Head();
+        child.Append([.. Enumerable.Range(11, 5).Select(Entry)]);
+        var head = child.Head();
 
-        // The child grows honestly: the entry witnessed before keeps its hash.
-        child.Append([Entry(11)]);
-        Assert.True(parent.RecordWitness("city-440100", child.Head(), child.HashAt(first.Seq), now.AddHours(1)).Consistent);
+        // Nothing new: the witnessed head stands.
+        Assert.Equal(new ChainCheck(witnessed, null), AuditChainProof.Check(witnessed, [], witnessed));
+        // A first page of the gap, then the rest: each page moves the witness to its last entry.
+        var page = AuditChainProof.Check(witnessed, child.Read(10, 2), head);
+        Assert.Null(page.Break);
+        Assert.Equal(new AuditHead(12, child.HashAt(12)!), page.Head);
+        var rest = AuditChainProof.Check(page.Head, child.Read(12, 100), head);
+        Assert.Equal(new ChainCheck(head, null), rest);
 
-        // The child rewrites entry 3 and recomputes every hash after it: the chain verifies on its
-        // own, but entry 11 no longer has the hash the parent recorded.
-        child.Dispose();
+        // Updates that prove nothing are refused, not taken as a break: a head without its entries,
+        // entries out of order, entries beyond the head.
+        Assert.Throws<AuditProofException>(() => AuditChainProof.Check(witnessed, [], head));
+        Assert.Throws<AuditProofException>(() => AuditChainProof.Check(witnessed, child.Read(11, 2), head));
+        Assert.Throws<AuditProofException>(() => AuditChainProof.Check(witnessed, child.Read(10, 5), new AuditHead(12, child.HashAt(12)!)));
+    }
+
+    [Fact]
+    public void TheProof_FindsACut_ARewrittenHistory_AndAnEditedNewEntry()
+    {
+        AuditHead witnessed;
+        using (var child = WriteTen())
+        {
+            witnessed = child.Head();
+        }
+
+        // The newest entries cut off: a valid, shorter chain.
+        Tamper("DELETE FROM audit WHERE seq > 8");
+        using (var cut = AuditLog.Open(_path))
+        {
+            Assert.Empty(cut.Verify());
+            var check = AuditChainProof.Check(witnessed, [], cut.Head());
+            Assert.Equal(witnessed, check.Head);
+            Assert.Equal((9L, "cut"), (check.Break!.Seq, check.Break.Kind));
+            Assert.Contains("entries 9…10 were cut off its end", check.Break.Detail, StringComparison.Ordinal);
+            // Cut, and as many entries written again: the new entry 9 does not link to the witnessed 10.
+            cut.Append([Entry(49), Entry(50), Entry(51)]);
+            var regrown = AuditChainProof.Check(witnessed, cut.Read(10, 100), cut.Head());
+            Assert.Equal((10L, "rewritten"), (regrown.Break!.Seq, regrown.Break.Kind));
+        }
+
+        // An old entry rewritten and every hash after it recomputed: the chain verifies on its own,
+        // but its head is not the one witnessed.
+        Tamper("DELETE FROM audit WHERE seq > 10");
         Tamper("UPDATE audit SET outcome = 'PermissionDenied' WHERE seq = 3");
         Rechain();
-        using var rewritten = AuditLog.Open(_path);
-        Assert.Empty(rewritten.Verify());
-        var broken = parent.RecordWitness("city-440100", rewritten.Head(), rewritten.HashAt(11), now.AddHours(2));
-        Assert.False(broken.Consistent);
-        Assert.Contains("entry 11 no longer has the hash", broken.Problem, StringComparison.Ordinal);
+        using (var rewritten = AuditLog.Open(_path))
+        {
+            Assert.Empty(rewritten.Verify());
+            var check = AuditChainProof.Check(witnessed, [], rewritten.Head());
+            Assert.Equal((10L, "rewritten"), (check.Break!.Seq, check.Break.Kind));
+            Assert.Contains("entry 10 now has hash", check.Break.Detail, StringComparison.Ordinal);
+            // The same, seen through entries written after it.
+            rewritten.Append([Entry(11)]);
+            var later = AuditChainProof.Check(witnessed, rewritten.Read(10, 100), rewritten.Head());
+            Assert.Equal((10L, "rewritten"), (later.Break!.Seq, later.Break.Kind));
+            Assert.Contains("not to entry 10 as witnessed", later.Break.Detail, StringComparison.Ordinal);
+        }
 
-        // Entries cut off the end.
-        Tamper("DELETE FROM audit WHERE seq > 8");
-        using var shortened = AuditLog.Open(_path);
-        var cut = parent.RecordWitness("city-440100", shortened.Head(), shortened.HashAt(11), now.AddHours(3));
-        Assert.False(cut.Consistent);
-        Assert.Contains("shorter", cut.Problem, StringComparison.Ordinal);
-        Assert.Equal(cut, parent.LatestWitness("city-440100"));
+        // A new entry's content changed without recomputing its hash: the parent's own arithmetic finds it.
+        using var honest = AuditLog.Open(_directory.File("honest.security.db"));
+        honest.Append([.. Enumerable.Range(1, 3).Select(Entry)]);
+        var from = honest.Head();
+        honest.Append([Entry(4), Entry(5)]);
+        var entries = honest.Read(3, 100).ToList();
+        entries[0] = entries[0] with { Entry = entries[0].Entry with { Outcome = "PermissionDenied" } };
+        var edited = AuditChainProof.Check(from, entries, honest.Head());
+        Assert.Equal((4L, "edited"), (edited.Break!.Seq, edited.Break.Kind));
+    }
+
+    [Fact]
+    public void TheWitnessBook_KeepsABreakOpen_AcrossRestarts_UntilAnAuditorAcknowledgesIt()
+    {
+        var now = new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
+        var path = _directory.File("parent.security.db");
+        var good = new AuditHead(10, new string('a', 64));
+        using (var book = AuditWitnesses.Open(path))
+        {
+            Assert.Null(book.Witnessed("city-440100"));
+            book.Advance("city-440100", good, now);
+            var (found, isNew) = book.RecordBreak("city-440100", new AuditProblem(9, "cut", "entries 9…10 were cut off its end"), good, new AuditHead(8, new string('b', 64)), now.AddSeconds(5));
+            Assert.True(isNew);
+            Assert.True(found.Open);
+            // A second finding adds nothing: the first is the one to explain.
+            var (again, isNewAgain) = book.RecordBreak("city-440100", new AuditProblem(10, "rewritten", "later"), good, new AuditHead(12, new string('c', 64)), now.AddSeconds(9));
+            Assert.False(isNewAgain);
+            Assert.Equal(found, again);
+            // The witnessed head does not move while the break is open.
+            Assert.Throws<StoreException>(() => book.Advance("city-440100", new AuditHead(12, new string('c', 64)), now.AddSeconds(10)));
+        }
+        using (var book = AuditWitnesses.Open(path))
+        {
+            var open = book.OpenBreak("city-440100")!;
+            Assert.Equal(("cut", 9L, 10L, 8L), (open.Kind, open.Seq, open.WitnessedSeq, open.ChildSeq));
+            Assert.Equal(good, book.Witnessed("city-440100")!.Head);
+            Assert.Null(book.OpenBreak("city-440300"));
+
+            var acknowledged = book.Acknowledge("city-440100", "account:auditor", "the city restored its audit log from backup", now.AddHours(1));
+            Assert.Equal(("account:auditor", "the city restored its audit log from backup", now.AddHours(1)), (acknowledged.AcknowledgedBy, acknowledged.Reason, acknowledged.AcknowledgedAt));
+            Assert.Null(book.OpenBreak("city-440100"));
+            // The next head the child shows becomes the baseline.
+            Assert.Null(book.Witnessed("city-440100"));
+            Assert.Throws<StoreException>(() => book.Acknowledge("city-440100", "account:auditor", "nothing open", now.AddHours(2)));
+            Assert.Single(book.Breaks("city-440100"));
+        }
+    }
+
+    [Fact]
+    public void AVersion1Database_KeepsItsLastWitnessedHead_AndItsLastBreakOpens()
+    {
+        var path = _directory.File("parent.security.db");
+        using (AuditWitnesses.Open(path))
+        {
+        }
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            Execute(connection, $"""
+                UPDATE meta SET value = '1' WHERE key = 'version';
+                INSERT INTO audit_witness VALUES ('city-440100', 10, '{new string('a', 64)}', '2026-11-30T08:00:00.0000000Z', 1, '');
+                INSERT INTO audit_witness VALUES ('city-440100', 8, '{new string('b', 64)}', '2026-11-30T09:00:00.0000000Z', 0, 'the chain is shorter');
+                INSERT INTO audit_witness VALUES ('city-440100', 12, '{new string('c', 64)}', '2026-11-30T10:00:00.0000000Z', 1, '');
+                INSERT INTO audit_witness VALUES ('city-440300', 5, '{new string('d', 64)}', '2026-11-30T10:00:00.0000000Z', 1, '');
+                """);
+        }
+        using var book = AuditWitnesses.Open(path);
+        // The head the earlier version compared against last, and its break left for an auditor.
+        Assert.Equal(new AuditHead(12, new string('c', 64)), book.Witnessed("city-440100")!.Head);
+        var open = book.OpenBreak("city-440100")!;
+        Assert.Equal(("pull", 8L), (open.Kind, open.Seq));
+        Assert.StartsWith("the chain is shorter (found at a pull by an earlier version", open.Problem, StringComparison.Ordinal);
+        Assert.Equal(5, book.Witnessed("city-440300")!.Seq);
+        Assert.Null(book.OpenBreak("city-440300"));
     }
 
     // What a tamperer with the file would do: recompute every link and hash.

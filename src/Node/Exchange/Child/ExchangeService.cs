@@ -28,6 +28,58 @@ internal sealed class ExchangeService(ISealedPeriods store, NodeIdentity identit
         });
     }
 
+    // The live witness: how often the head is re-read from the database (it also changes behind the
+    // node's back, which no in-process signal would show), and the entries per update.
+    internal static readonly TimeSpan AuditWatchPoll = TimeSpan.FromSeconds(1);
+    internal const int DefaultAuditEntriesPerUpdate = 256;
+    internal const int MaxAuditEntriesPerUpdate = 1000;
+
+    public override async Task WatchAuditHead(WatchAuditHeadRequest request, IServerStreamWriter<AuditHeadUpdate> responseStream, ServerCallContext context)
+    {
+        var perUpdate = request.MaxEntries == 0 ? DefaultAuditEntriesPerUpdate : request.MaxEntries;
+        if (perUpdate is < 1 or > MaxAuditEntriesPerUpdate)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"max_entries is {request.MaxEntries}; it must be 0 (default) or 1 … {MaxAuditEntriesPerUpdate}"));
+        }
+        if (request.AfterSeq < 0 || (request.AfterHash.Length == 0 && request.AfterSeq != 0))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"after_seq is {request.AfterSeq}; it must be 0 or more, and 0 when after_hash is empty (no head witnessed yet)"));
+        }
+        var stop = context.CancellationToken;
+        var cursor = request.AfterSeq;
+        Federation.Store.Security.AuditHead? sent = null;
+        if (request.AfterHash.Length == 0)
+        {
+            // Nothing witnessed yet: the head alone is the baseline.
+            sent = audit.Head();
+            await responseStream.WriteAsync(new AuditHeadUpdate { HeadSeq = sent.Seq, HeadHash = sent.Hash, AfterSeq = sent.Seq });
+            cursor = sent.Seq;
+        }
+        while (!stop.IsCancellationRequested)
+        {
+            var head = audit.Head();
+            var more = false;
+            if (head != sent || cursor < head.Seq)
+            {
+                // Never beyond the head just read: the parent checks that the last entry is that head.
+                var entries = head.Seq > cursor ? audit.Read(cursor, (int)Math.Min(perUpdate, head.Seq - cursor)) : [];
+                var update = new AuditHeadUpdate { HeadSeq = head.Seq, HeadHash = head.Hash, AfterSeq = cursor };
+                update.Entries.AddRange(entries.Select(Security.AuditService.ToRecord));
+                await responseStream.WriteAsync(update, stop);
+                sent = head;
+                if (entries.Count > 0)
+                {
+                    cursor = entries[^1].Seq;
+                    more = cursor < head.Seq;
+                }
+            }
+            if (!more)
+            {
+                await Task.Delay(AuditWatchPoll, time, stop);
+            }
+        }
+    }
+
     private const int DefaultRecordsPerChunk = 1000;
     private const int MaxRecordsPerChunk = 10_000;
     private const int MaxChunkBytes = 1024 * 1024;

@@ -13,7 +13,7 @@ namespace Federation.Node.Exchange.Parent;
 /// stores each batch as it arrives, and commits only when counts and digest match the manifest.
 /// A snapshot already received with the same digest is not pulled again.
 /// </summary>
-internal sealed class ChildPuller(IChildTransfers store, Federation.Store.Security.AuditLog audit, ChildClients clients, ILogger logger, TimeProvider time)
+internal sealed class ChildPuller(IChildTransfers store, ChildClients clients, ILogger logger, TimeProvider time)
 {
     private static readonly TimeSpan ManifestDeadline = TimeSpan.FromSeconds(30);
 
@@ -34,7 +34,6 @@ internal sealed class ChildPuller(IChildTransfers store, Federation.Store.Securi
             throw new RpcException(new Status(StatusCode.FailedPrecondition,
                 $"the node at {child.Address} is '{remote.NodeId}' ({remote.DivisionCode}), not the configured child '{child.Id}' ({child.DivisionCode})"));
         }
-        await WitnessAuditAsync(child, client, cancellationToken);
         var manifest = new Manifest(Period.Parse(remote.Period),
             new Dictionary<string, long>(remote.Counts, StringComparer.Ordinal), remote.Digest, DateTimeOffset.Parse(remote.SealedAt, CultureInfo.InvariantCulture));
 
@@ -142,21 +141,5 @@ internal sealed class ChildPuller(IChildTransfers store, Federation.Store.Securi
         progress?.Report(new PullProgress(committed.Period, committed.TotalRecords, committed.TotalRecords, bytes));
         ExchangeLog.PullCommitted(logger, child.Id, committed.Period, committed.TotalRecords, committed.Digest, stopwatch.Elapsed.TotalSeconds);
         return new PullResult(child.Id, committed.Period, committed.Digest, records, bytes, AlreadyCurrent: false, resumed, stopwatch.Elapsed);
-    }
-
-    // The cross-node witness: at every pull the parent records the head of the child's
-    // audit chain and checks that the entry it recorded last time still has the same hash — a
-    // child cannot rewrite or cut its history without the parent noticing.
-    private async Task WitnessAuditAsync(ChildOptions child, Protocol.V1.Exchange.ExchangeClient client, CancellationToken cancellationToken)
-    {
-        var previous = audit.LatestWitness(child.Id);
-        var head = await client.GetAuditHeadAsync(new GetAuditHeadRequest { AtSeq = previous?.Seq ?? 0 },
-            deadline: DateTime.UtcNow + ManifestDeadline, cancellationToken: cancellationToken);
-        var witness = audit.RecordWitness(child.Id, new Federation.Store.Security.AuditHead(head.Seq, head.Hash),
-            head.HashAtSeq.Length == 0 ? null : head.HashAtSeq, time.GetUtcNow());
-        if (!witness.Consistent)
-        {
-            ExchangeLog.AuditWitnessBroken(logger, child.Id, witness.Problem);
-        }
     }
 }
