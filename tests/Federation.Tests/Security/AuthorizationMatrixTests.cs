@@ -27,8 +27,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.CityFixtur
     private static readonly string[] Methods =
     [
         "PublicCheck", "HealthCheck", "VerifyCertificate", "VerifyPerson", "GetIndicators", "GetEnterpriseSummary", "GetNodeStatus", "TriggerResync", "GetOperation",
-        "ListFindings", "Upload", "GetManifest", "StreamSnapshot", "GetAuditHead", "ListAccounts", "GetAccount", "CreateAccount", "GrantRole",
-        "RevokeRole", "TransferAccount", "SetAccountStatus", "BindCertificate", "IssueToken", "RevokeToken", "ReadAudit", "VerifyAudit",
+        "ListFindings", "Upload", "GetManifest", "StreamSnapshot", "GetAuditHead", "WatchAuditHead", "ListAccounts", "GetAccount", "CreateAccount", "GrantRole",
+        "RevokeRole", "TransferAccount", "SetAccountStatus", "BindCertificate", "IssueToken", "RevokeToken", "ReadAudit", "VerifyAudit", "AcknowledgeWitnessBreak",
         "SubmitApplication", "DecideApplication", "RecordContact", "RegisterLocally", "RecordExit", "ListApplications", "CheckFeed",
         "DeliverApplications", "FollowChanges",
     ];
@@ -45,14 +45,14 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.CityFixtur
         { "verifier", [.. Open, "VerifyCertificate", "VerifyPerson", "GetNodeStatus"], Denied },
         { "analyst", [.. Open, "GetIndicators", "GetEnterpriseSummary", "GetNodeStatus"], Denied },
         { "operator", [.. Open, "GetIndicators", "GetEnterpriseSummary", "GetNodeStatus", "TriggerResync", "GetOperation", "ListFindings", "Upload", "ListApplications", "CheckFeed"], Denied },
-        { "auditor", [.. Open, "GetNodeStatus", "ReadAudit", "VerifyAudit", "CheckFeed"], Denied },
+        { "auditor", [.. Open, "GetNodeStatus", "ReadAudit", "VerifyAudit", "AcknowledgeWitnessBreak", "CheckFeed"], Denied },
         { "registrar", [.. Open, "GetNodeStatus", .. RegistrarMethods], Denied },
         { "administrator", [.. Open, "GetNodeStatus", .. AccountsMethods], Denied },
         { "operator-by-token", [.. Open, "GetIndicators", "GetEnterpriseSummary", "GetNodeStatus", "TriggerResync", "GetOperation", "ListFindings", "Upload", "ListApplications", "CheckFeed"], Denied },
         // Every role, but over Shenzhen: nothing of Guangzhou's.
         { "wrong-jurisdiction", Open, Denied },
         // The configured parent: node-to-node calls, and verification and statistics as itself.
-        { "parent-node", [.. Open, "GetManifest", "StreamSnapshot", "GetAuditHead", "VerifyCertificate", "GetIndicators", "DeliverApplications", "FollowChanges"], Denied },
+        { "parent-node", [.. Open, "GetManifest", "StreamSnapshot", "GetAuditHead", "WatchAuditHead", "VerifyCertificate", "GetIndicators", "DeliverApplications", "FollowChanges"], Denied },
         { "other-node", Open, Denied },
         // Credentials presented and refused: refused everywhere, never downgraded to anonymous.
         { "locked", [], Unauthenticated },
@@ -171,6 +171,15 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.CityFixtur
                     }
                     break;
                 case "GetAuditHead": await new Protocol.V1.Exchange.ExchangeClient(channel).GetAuditHeadAsync(new GetAuditHeadRequest(), options); break;
+                case "WatchAuditHead":
+                    // The witness stream never ends by itself: an allowed caller gets the head at once and waits until its short deadline.
+                    using (var watch = new Protocol.V1.Exchange.ExchangeClient(channel).WatchAuditHead(new WatchAuditHeadRequest(), options.WithDeadline(DateTime.UtcNow.AddSeconds(5))))
+                    {
+                        while (await watch.ResponseStream.MoveNext(CancellationToken.None))
+                        {
+                        }
+                    }
+                    break;
                 case "ListAccounts": await new Accounts.AccountsClient(channel).ListAccountsAsync(new ListAccountsRequest(), options); break;
                 case "GetAccount": await new Accounts.AccountsClient(channel).GetAccountAsync(new AccountRequest { Id = "nobody" }, options); break;
                 case "CreateAccount": await new Accounts.AccountsClient(channel).CreateAccountAsync(new CreateAccountRequest { Id = "nobody" }, options); break;
@@ -183,6 +192,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.CityFixtur
                 case "RevokeToken": await new Accounts.AccountsClient(channel).RevokeTokenAsync(new AccountRequest { Id = "nobody" }, options); break;
                 case "ReadAudit": await new Audit.AuditClient(channel).ReadAuditAsync(new ReadAuditRequest(), options); break;
                 case "VerifyAudit": await new Audit.AuditClient(channel).VerifyAuditAsync(new VerifyAuditRequest(), options); break;
+                // A city has no children: an auditor is let through and told so (INVALID_ARGUMENT).
+                case "AcknowledgeWitnessBreak": await new Audit.AuditClient(channel).AcknowledgeWitnessBreakAsync(new AcknowledgeWitnessBreakRequest { ChildId = "city-440106", Reason = "no break to acknowledge here" }, options); break;
                 case "SubmitApplication": await new Registration.RegistrationClient(channel).SubmitApplicationAsync(new SubmitApplicationRequest(), options); break;
                 case "DecideApplication": await new Registration.RegistrationClient(channel).DecideApplicationAsync(new DecideApplicationRequest { ApplicationId = "none", Accept = true }, options); break;
                 case "RecordContact": await new Registration.RegistrationClient(channel).RecordContactAsync(new RecordContactRequest { ApplicationId = "none" }, options); break;
