@@ -15,7 +15,7 @@ namespace Federation.Node.Exchange.Child;
 /// batch: each write waits for HTTP/2 flow control before the next batch is read.
 /// </summary>
 internal sealed class ExchangeService(ISealedPeriods store, NodeIdentity identity, Federation.Store.Security.AuditLog audit,
-    Microsoft.Extensions.Options.IOptions<ExchangeOptions> options, TimeProvider time) : Protocol.V1.Exchange.ExchangeBase
+    Microsoft.Extensions.Options.IOptions<ExchangeOptions> options, TimeProvider time, IHostApplicationLifetime lifetime) : Protocol.V1.Exchange.ExchangeBase
 {
     public override Task<AuditHeadResponse> GetAuditHead(GetAuditHeadRequest request, ServerCallContext context)
     {
@@ -45,7 +45,9 @@ internal sealed class ExchangeService(ISealedPeriods store, NodeIdentity identit
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"after_seq is {request.AfterSeq}; it must be 0 or more, and 0 when after_hash is empty (no head witnessed yet)"));
         }
-        var stop = context.CancellationToken;
+        // The stream ends when the parent goes or this node starts stopping (the parent reopens it).
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var stop = stopping.Token;
         var cursor = request.AfterSeq;
         Federation.Store.Security.AuditHead? sent = null;
         if (request.AfterHash.Length == 0)
@@ -75,7 +77,14 @@ internal sealed class ExchangeService(ISealedPeriods store, NodeIdentity identit
             }
             if (!more)
             {
-                await Task.Delay(AuditWatchPoll, time, stop);
+                try
+                {
+                    await Task.Delay(AuditWatchPoll, time, stop);
+                }
+                catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+                {
+                    return;
+                }
             }
         }
     }
