@@ -1,3 +1,4 @@
+extern alias fedctl;
 using Federation.DataGen;
 using Microsoft.Extensions.DependencyInjection;
 using Federation.Node.Exchange.Parent;
@@ -289,9 +290,9 @@ internal static class DemoCommand
             ServerCertificateAuthority = Federation.Shared.CertificateAuthority.LoadPem(pki.CaPath),
             ClientCertificate = Federation.Client.FederationClient.LoadClientCertificate(pki.OperatorCertificate, pki.OperatorKey),
         });
-        var quarter = Federation.Fedctl.Report.Quarter.Parse(quarterText);
-        var data = await Federation.Fedctl.Report.QuarterlyReportData.GatherAsync(client, quarter, null, SampleEmployedTotal, TimeProvider.System, cancellationToken);
-        var (html, xlsx) = await Federation.Fedctl.Commands.ReportCommand.WriteAsync(data, Path.Combine(runDirectory, $"report-{data.NodeId}-{quarter}.html"), null, cancellationToken);
+        var quarter = fedctl::Federation.Fedctl.Report.Quarter.Parse(quarterText);
+        var data = await fedctl::Federation.Fedctl.Report.QuarterlyReportData.GatherAsync(client, quarter, null, SampleEmployedTotal, TimeProvider.System, cancellationToken);
+        var (html, xlsx) = await fedctl::Federation.Fedctl.Commands.ReportCommand.WriteAsync(data, Path.Combine(runDirectory, $"report-{data.NodeId}-{quarter}.html"), null, cancellationToken);
         Console.WriteLine();
         Console.WriteLine($"Quarterly report {quarter} of {data.NodeId} from sealed period {data.Period}: {Relative(html)} (and {Path.GetFileName(xlsx)} beside it)");
     }

@@ -278,7 +278,28 @@ var registration = new Command("registration", "The unemployment registration se
     applications, submit, decide, contact, register, exit, feedCheck,
 };
 
+// Signed periods (docs/security.md, "Signed periods"): checked offline, no node called.
+var bundleArgument = new Argument<FileInfo>("bundle") { Description = "A bundle written by Federation.Node periods --export on a node's machine." };
+var crlOption = new Option<FileInfo?>("--crl") { Description = "The CA's revocation list (PEM or DER): signatures by revoked certificates count as bad." };
+var periodsVerify = new Command("verify", "Prove offline, with the CA alone, which node signed which period digest: each signature good or bad, each node's chain of periods, each merged period's sources; exit 0 when all hold, 1 otherwise.")
+{
+    bundleArgument, crlOption,
+};
+periodsVerify.SetAction(parse =>
+{
+    try
+    {
+        return PeriodsCommand.Verify(new Output(parse.GetValue(jsonOption)), parse.GetRequiredValue(bundleArgument), parse.GetValue(caOption), parse.GetValue(crlOption));
+    }
+    catch (ArgumentException ex)
+    {
+        return Output.Fail(ex);
+    }
+});
+var periods = new Command("periods", "Signed period manifests.") { periodsVerify };
+
 root.Subcommands.Add(status);
+root.Subcommands.Add(periods);
 root.Subcommands.Add(accounts);
 root.Subcommands.Add(audit);
 root.Subcommands.Add(verify);

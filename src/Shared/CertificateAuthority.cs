@@ -20,9 +20,20 @@ internal static class CertificateAuthority
         return Build(authority, converted);
     }
 
-    private static bool Build(X509Certificate2 authority, X509Certificate2 certificate)
+    /// <summary>
+    /// Whether <paramref name="certificate"/> chains to <paramref name="authority"/> as of
+    /// <paramref name="at"/> (a signature made then stays checkable after the certificate expires).
+    /// </summary>
+    public static bool IssuedAt(X509Certificate2 authority, X509Certificate2 certificate, DateTime at) => Build(authority, certificate, at);
+
+    private static bool Build(X509Certificate2 authority, X509Certificate2 certificate, DateTime? at = null)
     {
         using var chain = new X509Chain();
+        if (at is { } time)
+        {
+            chain.ChainPolicy.VerificationTime = time;
+            chain.ChainPolicy.VerificationTimeIgnored = false;
+        }
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(authority);
         // Revocation is the deployment's CRL, checked by the node beside this (Security/RevocationList).

@@ -36,6 +36,7 @@ public sealed class FederationStore : INodeStore
         Holders = _holders = new SqliteHolderLookups(this);
         Links = new SqliteChildLinks(this);
         IndicatorQueries = new SqliteIndicatorQueries(this);
+        Signatures = new SqliteSignedPeriods(this);
     }
 
     private readonly SqliteHolderLookups _holders;
@@ -60,6 +61,9 @@ public sealed class FederationStore : INodeStore
 
     /// <summary>The indicator rules' queries over this store.</summary>
     public IIndicatorQueries IndicatorQueries { get; }
+
+    /// <summary>Signed period manifests: this node's and, at a parent, those from below.</summary>
+    public ISignedPeriods Signatures { get; }
 
     public string Path { get; }
 

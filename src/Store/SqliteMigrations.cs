@@ -20,6 +20,9 @@ internal static class SqliteMigrations
         new(2, "sealed and received rows carry their origin; manifests list their sources; findings", V1ToV2),
         // The tables themselves are created by the schema's Create, which runs after the migrations.
         new(3, "enterprise employment monitoring: sample entries and monthly reports (tables created at open)", (_, _) => { }),
+        // Periods sealed before version 4 stay unsigned: nothing can sign them truthfully after the
+        // fact without the key that sealed them, and their digests already reached the parent.
+        new(4, "signed periods: a signed manifest per sealed period (table created at open; periods sealed before stay unsigned)", (_, _) => { }),
     ];
 
     public static IReadOnlyList<string> Apply(SqliteConnection connection, string path, int from, string ownerId)

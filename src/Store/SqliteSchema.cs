@@ -17,7 +17,7 @@ internal static class SqliteSchema
     // a parent's merged period can hold the same natural key from two children; manifests list
     // the children's snapshots a merged period was sealed from; findings (比对).
     // 3: enterprise employment monitoring (enterprises, enterprise_reports).
-    public const int Version = 3;
+    public const int Version = 4;
 
     private static string Columns(Dataset dataset) =>
         string.Join(", ", dataset.Columns.Select(c => c == "valid" ? "valid INTEGER NOT NULL" : $"{c} TEXT NOT NULL"));
@@ -159,6 +159,18 @@ internal static class SqliteSchema
             CREATE TRIGGER IF NOT EXISTS findings_sealed_insert BEFORE INSERT ON findings
               WHEN EXISTS (SELECT 1 FROM manifests WHERE period = NEW.period)
               BEGIN SELECT RAISE(ABORT, 'sealed period snapshots are immutable (R-4): the period is already sealed'); END;
+            """);
+        // Signed period manifests (version 4): this node's own (received_from ''), written with the
+        // seal, and at a parent its children's and those they passed up. One per node and period,
+        // never changed or deleted: a node cannot replace or deny a period it signed.
+        sql.AppendLine("""
+            CREATE TABLE IF NOT EXISTS signed_periods (
+              node_id TEXT NOT NULL, period TEXT NOT NULL, statement BLOB NOT NULL, signature BLOB NOT NULL, certificate BLOB NOT NULL,
+              received_from TEXT NOT NULL, recorded_at TEXT NOT NULL, PRIMARY KEY (node_id, period)) WITHOUT ROWID;
+            CREATE TRIGGER IF NOT EXISTS signed_periods_immutable_update BEFORE UPDATE ON signed_periods
+              BEGIN SELECT RAISE(ABORT, 'signed periods are immutable: a signed manifest cannot be changed'); END;
+            CREATE TRIGGER IF NOT EXISTS signed_periods_immutable_delete BEFORE DELETE ON signed_periods
+              BEGIN SELECT RAISE(ABORT, 'signed periods are immutable: a signed manifest cannot be deleted'); END;
             """);
         sql.AppendLine($"INSERT INTO meta (key, value) VALUES ('schema_version', '{Version}') ON CONFLICT(key) DO NOTHING;");
         using var command = connection.CreateCommand();

@@ -28,7 +28,7 @@ public sealed class SqliteSealedPeriods : ISealedPeriods
     /// with the cross-child findings (比对), counts, digest and a manifest naming the sources —
     /// in one transaction. Periods are sealed in order; a sealed period can never be changed.
     /// </summary>
-    public Manifest Seal(Period period, DateTimeOffset now, IReadOnlyList<MergedSource> children, IReadOnlyDictionary<string, long>? cityPopulations = null)
+    public Manifest Seal(Period period, DateTimeOffset now, IReadOnlyList<MergedSource> children, IReadOnlyDictionary<string, long>? cityPopulations = null, IPeriodSigner? signer = null)
     {
         if (SealRules.FutureProblem(period, now) is { } future)
         {
@@ -38,7 +38,8 @@ public sealed class SqliteSealedPeriods : ISealedPeriods
         Manifest? manifest = null;
         _db.WithWriteTransaction(transaction =>
         {
-            if (SealRules.OrderProblem(name, LatestPeriod(transaction)) is { } order)
+            var latest = LatestPeriod(transaction);
+            if (SealRules.OrderProblem(name, latest) is { } order)
             {
                 throw new StoreException(order);
             }
@@ -80,6 +81,11 @@ public sealed class SqliteSealedPeriods : ISealedPeriods
                 ("$period", name), ("$counts", JsonSerializer.Serialize(counts)), ("$digest", digest), ("$sealedAt", FederationStore.Stamp(now)),
                 ("$sources", JsonSerializer.Serialize(children)));
             manifest = new Manifest(period, counts, digest, now) { Sources = children };
+            if (signer is not null)
+            {
+                var previous = latest is null ? null : ReadManifest(transaction, latest);
+                SqliteSignedPeriods.Insert(_db.Writer, transaction, signer.Sign(manifest, previous), now);
+            }
         });
         return manifest!;
     }
@@ -173,5 +179,15 @@ public sealed class SqliteSealedPeriods : ISealedPeriods
         command.Transaction = transaction;
         command.CommandText = "SELECT max(period) FROM manifests";
         return command.ExecuteScalar() as string;
+    }
+
+    private Manifest? ReadManifest(SqliteTransaction transaction, string period)
+    {
+        using var command = _db.Writer.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT period, counts, digest, sealed_at, sources FROM manifests WHERE period = $period";
+        command.Parameters.AddWithValue("$period", period);
+        using var reader = command.ExecuteReader();
+        return Manifest.ReadAll(reader).SingleOrDefault();
     }
 }

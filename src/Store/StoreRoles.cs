@@ -28,6 +28,8 @@ public interface INodeStore : IStoreMaintenance, IDisposable
     IChildLinks Links { get; }
 
     IIndicatorQueries IndicatorQueries { get; }
+
+    ISignedPeriods Signatures { get; }
 }
 
 /// <summary>The city's staged data: what the interface program imports before a period is sealed.</summary>
@@ -83,7 +85,8 @@ public interface ISealedPeriods
     /// the findings — the comparison, and enterprise monitoring's sample checks, for which
     /// <paramref name="cityPopulations"/> (GB/T 2260 city code → population) sets each city's minimum sample.
     /// </summary>
-    Manifest Seal(Period period, DateTimeOffset now, IReadOnlyList<MergedSource> children, IReadOnlyDictionary<string, long>? cityPopulations = null);
+    /// <remarks>With a <paramref name="signer"/>, the period's signed manifest is written in the same transaction.</remarks>
+    Manifest Seal(Period period, DateTimeOffset now, IReadOnlyList<MergedSource> children, IReadOnlyDictionary<string, long>? cityPopulations = null, IPeriodSigner? signer = null);
 
     Manifest? GetManifest(Period period);
 
@@ -100,6 +103,27 @@ public interface ISealedPeriods
 
     /// <summary>As <see cref="ReadSealedAfter"/>, already in the exchange's packed form, in bounded batches.</summary>
     IEnumerable<PackedBatch> ReadSealedPacked(Period period, Dataset dataset, string afterOrigin, string afterKey, int maxRecords, int maxBytes);
+}
+
+/// <summary>
+/// Signed period manifests (docs/security.md, "Signed periods"): this node's own, written at seal,
+/// and at a parent those its children delivered — theirs and the ones they passed up from below.
+/// One per node and period, never changed or deleted: a node cannot replace a period it signed.
+/// </summary>
+public interface ISignedPeriods
+{
+    /// <summary>The signed manifest of <paramref name="nodeId"/>'s period, or null (never signed, or sealed before signing existed).</summary>
+    SignedPeriod? Find(string nodeId, Period period);
+
+    /// <summary>Every signed manifest held, by node then period.</summary>
+    IReadOnlyList<SignedPeriod> List();
+
+    /// <summary>
+    /// Records received signed manifests in one transaction. One already held with the same
+    /// statement is kept as it is; one whose statement differs from what is held for the same node
+    /// and period refuses the whole call (<see cref="StoreException"/>) and records nothing.
+    /// </summary>
+    void Record(IReadOnlyList<SignedPeriod> periods, DateTimeOffset now);
 }
 
 /// <summary>A parent's side of exchange, as a sink: resumable transfers of its children's snapshots, committed only when verified.</summary>

@@ -49,13 +49,16 @@ public sealed class MigrationTests : IDisposable
 
         using var store = FederationStore.Open(new StoreOptions { Path = path, NodeId = "city-440100" });
 
-        Assert.Equal(2, store.MigrationsApplied.Count);
+        Assert.Equal(3, store.MigrationsApplied.Count);
         Assert.StartsWith("schema v1 → v2: ", store.MigrationsApplied[0], StringComparison.Ordinal);
         Assert.StartsWith("schema v2 → v3: enterprise employment monitoring", store.MigrationsApplied[1], StringComparison.Ordinal);
+        Assert.StartsWith("schema v3 → v4: signed periods", store.MigrationsApplied[2], StringComparison.Ordinal);
         // One copy before the whole upgrade, named after the version it leads to.
-        Assert.True(File.Exists(path + ".before-v3.db"));
-        Assert.Equal("1", Scalar(path + ".before-v3.db", "SELECT value FROM meta WHERE key = 'schema_version'"));
-        Assert.Equal("3", Scalar(path, "SELECT value FROM meta WHERE key = 'schema_version'"));
+        Assert.True(File.Exists(path + ".before-v4.db"));
+        Assert.Equal("1", Scalar(path + ".before-v4.db", "SELECT value FROM meta WHERE key = 'schema_version'"));
+        Assert.Equal("4", Scalar(path, "SELECT value FROM meta WHERE key = 'schema_version'"));
+        // Periods sealed before signed periods stay unsigned: nothing signs them after the fact.
+        Assert.Empty(store.Signatures.List());
         Assert.Equal("0", Scalar(path, "SELECT count(*) FROM p_enterprise_reports"));
         var manifests = store.Periods.ListManifests();
         Assert.Equal([October, MidNovember], manifests.Select(m => m.AsOf));
@@ -141,7 +144,7 @@ public sealed class MigrationTests : IDisposable
         var drill = StoreBackups.Drill(backup, "city-440100", _directory.File("scratch"));
 
         Assert.True(drill.Ok, string.Join("; ", drill.Problems));
-        Assert.Equal((3, 2), (drill.SchemaVersion, drill.Periods.Count));
+        Assert.Equal((4, 2), (drill.SchemaVersion, drill.Periods.Count));
         Assert.Equal("1", Scalar(backup, "SELECT value FROM meta WHERE key = 'schema_version'"));
         Assert.Empty(Directory.GetFiles(_directory.File("scratch")));
     }
@@ -157,14 +160,14 @@ public sealed class MigrationTests : IDisposable
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE meta SET value = '4' WHERE key = 'schema_version'";
+            command.CommandText = "UPDATE meta SET value = '5' WHERE key = 'schema_version'";
             command.ExecuteNonQuery();
         }
 
         var refused = Assert.Throws<StoreException>(() => FederationStore.Open(new StoreOptions { Path = path }));
 
-        Assert.Equal("The database has schema version 4; this software reads version 3 and never downgrades a store. Use the newer software (or restore a backup made by this version).", refused.Message);
-        Assert.Equal("4", Scalar(path, "SELECT value FROM meta WHERE key = 'schema_version'"));
-        Assert.False(File.Exists(path + ".before-v4.db") || File.Exists(path + ".before-v3.db"));
+        Assert.Equal("The database has schema version 5; this software reads version 4 and never downgrades a store. Use the newer software (or restore a backup made by this version).", refused.Message);
+        Assert.Equal("5", Scalar(path, "SELECT value FROM meta WHERE key = 'schema_version'"));
+        Assert.False(File.Exists(path + ".before-v5.db") || File.Exists(path + ".before-v4.db"));
     }
 }

@@ -258,33 +258,33 @@ public sealed class PostgresStoreTests(PostgresServer server) : IDisposable
         using (var connection = new NpgsqlConnection(connectionString))
         {
             connection.Open();
-            using var command = new NpgsqlCommand("UPDATE meta SET value = '4' WHERE key = 'schema_version'", connection);
+            using var command = new NpgsqlCommand("UPDATE meta SET value = '5' WHERE key = 'schema_version'", connection);
             command.ExecuteNonQuery();
         }
 
         var refused = Assert.Throws<StoreException>(() => PostgresStore.Open(connectionString, "x"));
 
-        Assert.Equal("The database has schema version 4; this software reads version 3 and never downgrades a store. Use the newer software.", refused.Message);
+        Assert.Equal("The database has schema version 5; this software reads version 4 and never downgrades a store. Use the newer software.", refused.Message);
     }
 
     [Fact]
-    public void Version2Database_IsStampedVersion3_WithTheEnterpriseTables()
+    public void Version2Database_IsStampedVersion4_WithTheEnterpriseAndSignatureTables()
     {
         var connectionString = server.Cluster.Database("v2" + Guid.NewGuid().ToString("N")[..8]);
         PostgresStore.Open(connectionString, "x").Dispose();
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
-        using (var downgrade = new NpgsqlCommand("UPDATE meta SET value = '2' WHERE key = 'schema_version'; DROP TABLE s_enterprise_reports", connection))
+        using (var downgrade = new NpgsqlCommand("UPDATE meta SET value = '2' WHERE key = 'schema_version'; DROP TABLE s_enterprise_reports; DROP TABLE signed_periods", connection))
         {
             downgrade.ExecuteNonQuery();
         }
 
         PostgresStore.Open(connectionString, "x").Dispose();
 
-        using var check = new NpgsqlCommand("SELECT (SELECT value FROM meta WHERE key = 'schema_version'), to_regclass('s_enterprise_reports') IS NOT NULL", connection);
+        using var check = new NpgsqlCommand("SELECT (SELECT value FROM meta WHERE key = 'schema_version'), to_regclass('s_enterprise_reports') IS NOT NULL, to_regclass('signed_periods') IS NOT NULL", connection);
         using var reader = check.ExecuteReader();
         reader.Read();
-        Assert.Equal(("3", true), (reader.GetString(0), reader.GetBoolean(1)));
+        Assert.Equal(("4", true, true), (reader.GetString(0), reader.GetBoolean(1), reader.GetBoolean(2)));
     }
 
     private string StoreConnection(PostgresStore store) => _connections[store];

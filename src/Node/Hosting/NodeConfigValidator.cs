@@ -131,6 +131,20 @@ internal static partial class NodeConfigValidator
                              (setting == "Server:Listen" ? "Serve https:// with Server:Tls (Federation.Node pki node issues the certificate)." : "Scrape through loopback or a local agent.");
             }
         }
+        if (security.Crypto is not ("standard" or "national"))
+        {
+            yield return $"Security:Crypto is '{security.Crypto}'; it must be standard (ECDSA P-256, SHA-256) or national (SM2/SM3, GM/T 0054).";
+        }
+        else if (security.National && checkFiles && server.Tls is not null)
+        {
+            foreach (var (setting, file) in new[] { ("Security:Sm2CertificatePath", security.Sm2CertificatePath), ("Security:Sm2KeyPath", security.Sm2KeyPath) })
+            {
+                if (file is null || !File.Exists(file))
+                {
+                    yield return $"{setting} is '{file}', which does not exist; with Security:Crypto national a node signs its periods with an SM2 certificate of the deployment's CA (Federation.Node pki node --crypto national).";
+                }
+            }
+        }
         if (node.ParentId is { Length: > 0 } parent && !IdPattern().IsMatch(parent))
         {
             yield return $"Node:ParentId is '{parent}'; it must be a node id (letters, digits, '-', '_' or '.').";

@@ -93,6 +93,11 @@ internal sealed class NodeConfiguration
         }
 
         var security = configuration.GetSection(Federation.Node.Security.SecurityOptions.Section).Get<Federation.Node.Security.SecurityOptions>() ?? new Federation.Node.Security.SecurityOptions();
+        if (security.National && server.Tls is { } signing)
+        {
+            security.Sm2CertificatePath = ResolveOptional(directory, security.Sm2CertificatePath) ?? System.IO.Path.ChangeExtension(signing.CertificatePath, ".sm2.pem");
+            security.Sm2KeyPath = ResolveOptional(directory, security.Sm2KeyPath) ?? System.IO.Path.ChangeExtension(signing.KeyPath, ".sm2.key");
+        }
         var securityPaths = new Federation.Node.Security.SecurityPaths(
             ResolveOptional(directory, security.CaPath) ?? server.Tls?.ClientCaPath,
             ResolveOptional(directory, security.CrlPath),

@@ -68,8 +68,9 @@ internal static class NodeProgram
         });
 
         var verifyPeriodsOption = new Option<bool>("--verify") { Description = "Recompute every period's digest from its records and compare it with the manifest (exit 1 on a mismatch)." };
-        var periods = new Command("periods", "List the sealed periods with their record counts and digests.") { verifyPeriodsOption };
-        periods.SetAction((parse, _) => WithConfigAsync(parse.GetValue(configOption), config => Task.FromResult(StoreCommands.Periods(config, parse.GetValue(verifyPeriodsOption)))));
+        var exportPeriodsOption = new Option<string?>("--export") { Description = "Write every signed period manifest this node holds (its own and, at a parent, those from below) to this file, for fedctl periods verify." };
+        var periods = new Command("periods", "List the sealed periods with their record counts, digests and signatures.") { verifyPeriodsOption, exportPeriodsOption };
+        periods.SetAction((parse, _) => WithConfigAsync(parse.GetValue(configOption), config => Task.FromResult(StoreCommands.Periods(config, parse.GetValue(verifyPeriodsOption), parse.GetValue(exportPeriodsOption)))));
 
         var monthOption = new Option<string>("--month") { Description = "Survey month, YYYY-MM.", Required = true };
         var summaryPeriodOption = new Option<string?>("--period") { Description = "The sealed period to read, YYYY-MM-DD (default: the latest)." };
@@ -190,12 +191,14 @@ internal static class NodeProgram
         var hostOption = new Option<string[]>("--host") { Description = "A DNS name or IP address the node serves on (repeat; default localhost and 127.0.0.1).", AllowMultipleArgumentsPerToken = false };
         var daysOption = new Option<int>("--days") { Description = "Validity in days (default 825 for nodes, 365 for accounts).", DefaultValueFactory = _ => 0 };
         var outOption = new Option<string?>("--out") { Description = "Write <out>.pem and <out>.key (default: <dir>/<id>)." };
+        var cryptoOption = new Option<string>("--crypto") { Description = "standard (default), or national: also an SM2 signing certificate <out>.sm2.pem/.sm2.key for Security:Crypto national.", DefaultValueFactory = _ => "standard" };
+        cryptoOption.AcceptOnlyFromAmong("standard", "national");
         var node = new Command("node", "Issue a node's certificate (server and client authentication; names the node and its division).")
         {
-            dirOption, idOption, divisionOption, hostOption, daysOption, outOption,
+            dirOption, idOption, divisionOption, hostOption, daysOption, outOption, cryptoOption,
         };
         node.SetAction(parse => Security.SecurityCommands.IssueNode(parse.GetRequiredValue(dirOption).FullName, parse.GetRequiredValue(idOption), parse.GetRequiredValue(divisionOption),
-            parse.GetValue(hostOption) ?? [], parse.GetValue(daysOption) is > 0 and var d ? d : 825, parse.GetValue(outOption)));
+            parse.GetValue(hostOption) ?? [], parse.GetValue(daysOption) is > 0 and var d ? d : 825, parse.GetValue(outOption), parse.GetValue(cryptoOption) == "national"));
         var account = new Command("account", "Issue a personal account's client certificate (bind it with fedctl accounts create --certificate).")
         {
             dirOption, idOption, daysOption, outOption,

@@ -58,6 +58,12 @@ internal static class NodeServices
         services.AddSingleton<Registration.FeedCheck>();
         services.AddMetrics();
         services.AddSingleton<NodeMetrics>();
+        services.AddSingleton(provider => new Exchange.Signing.NodePeriodSigner(provider.GetRequiredService<NodeIdentity>(), config.Server, config.Security));
+        services.AddSingleton(provider => new Exchange.Signing.SignedPeriodCheck(provider.GetRequiredService<Federation.Store.ISignedPeriods>(),
+            provider.GetRequiredService<Federation.Store.IChildTransfers>(), provider.GetRequiredService<Security.RevocationList>(),
+            config.SecurityPaths.CaPath ?? config.ChildTls.CaPath, config.Security.National ? Federation.Shared.NationalCrypto.Sm2 : Federation.Shared.PeriodSignatures.Ecdsa,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<Exchange.Signing.SignedPeriodCheck>>()));
         services.AddSingleton<PeriodSealer>();
         services.AddSingleton<PullCoordinator>();
         ChildClients.Register(services, config.Node.Children, config.ChildTls, config.Server.MaxReceiveMessageSize);
@@ -80,6 +86,7 @@ internal static class NodeServices
         services.AddSingleton(provider => provider.GetRequiredService<Federation.Store.INodeStore>().Findings);
         services.AddSingleton(provider => provider.GetRequiredService<Federation.Store.INodeStore>().Links);
         services.AddSingleton(provider => provider.GetRequiredService<Federation.Store.INodeStore>().IndicatorQueries);
+        services.AddSingleton(provider => provider.GetRequiredService<Federation.Store.INodeStore>().Signatures);
     }
 
     public static ServiceProvider BuildForCommand(NodeConfiguration config)

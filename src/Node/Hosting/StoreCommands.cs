@@ -147,13 +147,21 @@ internal static class StoreCommands
     }
 
     /// <summary>Lists the sealed periods; with <paramref name="verify"/>, recomputes each one's digest from its records (exit 1 on a mismatch).</summary>
-    public static int Periods(NodeConfiguration config, bool verify = false)
+    public static int Periods(NodeConfiguration config, bool verify = false, string? export = null)
     {
         // Through the composition root, like the daemon: the same store options, logging (a schema
         // migration is logged) and checks.
         using var services = NodeServices.BuildForCommand(config);
         var store = services.GetRequiredService<ISealedPeriods>();
+        var signatures = services.GetRequiredService<ISignedPeriods>();
         var manifests = store.ListManifests();
+        if (export is not null)
+        {
+            var bundle = ExportSignedPeriods(config, manifests, signatures, services.GetRequiredService<IChildTransfers>());
+            File.WriteAllText(export, bundle.ToJson());
+            Console.WriteLine($"Wrote {bundle.Signed.Count} signed period manifests and {bundle.Unsigned.Count} unsigned periods to {export}; check them with: fedctl periods verify {export} --ca <the deployment's ca.pem>");
+            return 0;
+        }
         if (manifests.Count == 0)
         {
             Console.WriteLine("No sealed periods.");
@@ -168,7 +176,8 @@ internal static class StoreCommands
                 mismatches += ok ? 0 : 1;
                 check = ok ? "  verified" : "  MISMATCH: its records do not give this digest";
             }
-            Console.WriteLine($"{manifest.Period}  {manifest.TotalRecords,12:N0} records  digest {manifest.Digest}  sealed {manifest.SealedAt:yyyy-MM-dd HH:mm:ss zzz}{check}");
+            var signed = signatures.Find(config.Node.Id, manifest.Period) is null ? "unsigned (sealed before signed periods)" : "signed";
+            Console.WriteLine($"{manifest.Period}  {manifest.TotalRecords,12:N0} records  digest {manifest.Digest}  sealed {manifest.SealedAt:yyyy-MM-dd HH:mm:ss zzz}  {signed}{check}");
         }
         if (mismatches > 0)
         {
@@ -176,6 +185,27 @@ internal static class StoreCommands
             return 1;
         }
         return 0;
+    }
+
+    // Everything signed this node holds, and the periods it holds unsigned (its own and its
+    // children's, sealed before signed periods), so the verifier can tell a gap from a legacy link.
+    private static Federation.Shared.SignedPeriodBundle ExportSignedPeriods(NodeConfiguration config, IReadOnlyList<Manifest> manifests,
+        ISignedPeriods signatures, IChildTransfers transfers)
+    {
+        var signed = signatures.List();
+        var held = signed.Select(s => (s.NodeId, s.Period)).ToHashSet();
+        var unsigned = manifests.Where(m => !held.Contains((config.Node.Id, m.Period)))
+            .Select(m => new Federation.Shared.BundledUnsignedPeriod(config.Node.Id, m.Period.ToString(), m.Digest)).ToList();
+        foreach (var child in config.Node.Children)
+        {
+            unsigned.AddRange(transfers.ListChildManifests(child.Id).Where(m => !held.Contains((child.Id, m.Period)))
+                .Select(m => new Federation.Shared.BundledUnsignedPeriod(child.Id, m.Period.ToString(), m.Digest)));
+        }
+        return new Federation.Shared.SignedPeriodBundle(Federation.Shared.SignedPeriodBundle.FormatName, config.Node.Id,
+            DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            [.. signed.Select(s => new Federation.Shared.BundledSignedPeriod(s.NodeId, s.Period.ToString(),
+                Convert.ToBase64String(s.Statement), Convert.ToBase64String(s.Signature), Convert.ToBase64String(s.Certificate)))],
+            unsigned);
     }
 
     // Backups of a PostgreSQL store are PostgreSQL's (pg_dump / pg_basebackup): the node's own

@@ -38,16 +38,32 @@ internal static class SecurityCommands
         return 0;
     }
 
-    public static int IssueNode(string directory, string id, string division, IReadOnlyList<string> hosts, int days, string? output)
+    public static int IssueNode(string directory, string id, string division, IReadOnlyList<string> hosts, int days, string? output, bool national = false)
     {
         if (DivisionTable.Default.Find(division) is null && division != Jurisdiction.NationalCode)
         {
             Console.Error.WriteLine($"--division {division} is not a GB/T 2260 code (000000 for the ministry).");
             return 2;
         }
-        return Issue(directory, output ?? Path.Combine(directory, id), authority =>
+        var path = output ?? Path.Combine(directory, id);
+        var issued = Issue(directory, path, authority =>
             Pki.IssueNode(authority, id, division, hosts.Count > 0 ? hosts : ["localhost", "127.0.0.1"], DateTimeOffset.UtcNow.AddMinutes(-5), TimeSpan.FromDays(days)),
             $"node {id} ({division})");
+        if (issued != 0 || !national)
+        {
+            return issued;
+        }
+        // Security:Crypto national: the SM2 key that signs the node's periods, certified by the same
+        // CA with the same names; TLS keeps the ECDSA certificate (docs/security.md).
+        using var authority = LoadAuthority(directory);
+        var (certificate, key) = NationalCrypto.IssueSm2Node(authority, id, division, DateTimeOffset.UtcNow.AddMinutes(-5), TimeSpan.FromDays(days));
+        using (certificate)
+        {
+            Pki.WriteOwnerOnly(path + ".sm2.pem", certificate.ExportCertificatePem());
+            Pki.WriteOwnerOnly(path + ".sm2.key", key);
+            Console.WriteLine($"Issued the SM2 signing certificate of node {id}: {path}.sm2.pem, {path}.sm2.key (serial {Pki.SerialHex(certificate)}).");
+        }
+        return 0;
     }
 
     public static int IssueAccount(string directory, string id, int days, string? output) =>

@@ -23,6 +23,23 @@ internal sealed class SecurityOptions
     /// </summary>
     public string? AuditKeyPath { get; set; }
 
+    /// <summary>
+    /// <c>standard</c> (the default): periods signed with ECDSA P-256 over SHA-256 with the node's
+    /// TLS key. <c>national</c> (国密, GM/T 0054): periods signed with SM2/SM3 with the node's SM2
+    /// signing certificate (<c>pki node --crypto national</c>). A tree runs one setting: a parent
+    /// refuses a child signing otherwise. TLS is .NET's either way (docs/security.md).
+    /// </summary>
+    public string Crypto { get; set; } = "standard";
+
+    /// <summary>With <c>Crypto = national</c>: the node's SM2 signing certificate (PEM). Defaults to the TLS certificate's path with <c>.sm2.pem</c>.</summary>
+    public string? Sm2CertificatePath { get; set; }
+
+    /// <summary>With <c>Crypto = national</c>: its key (PEM, PKCS#8). Defaults to the TLS key's path with <c>.sm2.key</c>.</summary>
+    public string? Sm2KeyPath { get; set; }
+
+    /// <summary>Whether <see cref="Crypto"/> is <c>national</c>.</summary>
+    public bool National => string.Equals(Crypto, "national", StringComparison.Ordinal);
+
     /// <summary>Public authenticity checks one client address may make per minute (default 30).</summary>
     public int PublicCheckPerMinute { get; set; } = 30;
 

@@ -4,7 +4,7 @@ using Npgsql;
 namespace Federation.Store.Postgres;
 
 /// <summary>
-/// The PostgreSQL schema, equivalent to SQLite's version 3 (<see cref="SqliteSchema"/>): staging
+/// The PostgreSQL schema, equivalent to SQLite's version 4 (<see cref="SqliteSchema"/>): staging
 /// tables keyed by natural key, sealed tables partitioned by period, manifests — with the
 /// immutability of R-4 enforced by triggers. Created in one transaction under an advisory lock;
 /// a database of a newer version is refused untouched.
@@ -19,9 +19,9 @@ internal static class PostgresSchema
         Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS meta (key text COLLATE \"C\" PRIMARY KEY, value text NOT NULL)");
         using (var read = new NpgsqlCommand("SELECT value FROM meta WHERE key = 'schema_version'", connection, transaction))
         {
-            // Version 2 → 3 only adds tables, which Create below makes; any other difference is refused.
+            // Versions 2 → 3 → 4 only add tables, which Create below makes; any other difference is refused.
             if (read.ExecuteScalar() is string found && int.Parse(found, System.Globalization.CultureInfo.InvariantCulture) is var version
-                && version != PostgresStore.SchemaVersion && version != 2)
+                && version != PostgresStore.SchemaVersion && version != 2 && version != 3)
             {
                 throw new StoreException(version > PostgresStore.SchemaVersion
                     ? $"The database has schema version {version}; this software reads version {PostgresStore.SchemaVersion} and never downgrades a store. Use the newer software."
@@ -110,6 +110,11 @@ internal static class PostgresSchema
               PRIMARY KEY (period, kind, subject));
             CREATE OR REPLACE TRIGGER findings_immutable BEFORE UPDATE OR DELETE ON findings FOR EACH ROW EXECUTE FUNCTION federation_immutable();
             CREATE OR REPLACE TRIGGER findings_sealed_insert BEFORE INSERT ON findings FOR EACH ROW EXECUTE FUNCTION federation_sealed_insert();
+            CREATE TABLE IF NOT EXISTS signed_periods (
+              node_id text COLLATE "C" NOT NULL, period text COLLATE "C" NOT NULL, statement bytea NOT NULL, signature bytea NOT NULL, certificate bytea NOT NULL,
+              received_from text NOT NULL, recorded_at text NOT NULL, PRIMARY KEY (node_id, period));
+            CREATE OR REPLACE TRIGGER signed_periods_immutable BEFORE UPDATE OR DELETE ON signed_periods FOR EACH ROW EXECUTE FUNCTION federation_immutable();
+            CREATE OR REPLACE TRIGGER signed_periods_no_truncate BEFORE TRUNCATE ON signed_periods FOR EACH STATEMENT EXECUTE FUNCTION federation_immutable();
             """);
         foreach (var dataset in Dataset.All)
         {

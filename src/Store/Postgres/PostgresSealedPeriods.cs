@@ -15,10 +15,10 @@ public sealed class PostgresSealedPeriods : ISealedPeriods
 
     public Manifest Seal(Period period, DateTimeOffset now) => Seal(period, now, [], null);
 
-    public Manifest Seal(Period period, DateTimeOffset now, IReadOnlyList<MergedSource> children, IReadOnlyDictionary<string, long>? cityPopulations = null) =>
-        Seal(period, now, children, period.ToString(), cityPopulations);
+    public Manifest Seal(Period period, DateTimeOffset now, IReadOnlyList<MergedSource> children, IReadOnlyDictionary<string, long>? cityPopulations = null, IPeriodSigner? signer = null) =>
+        Seal(period, now, children, period.ToString(), cityPopulations, signer);
 
-    private Manifest Seal(Period asOf, DateTimeOffset now, IReadOnlyList<MergedSource> children, string period, IReadOnlyDictionary<string, long>? cityPopulations)
+    private Manifest Seal(Period asOf, DateTimeOffset now, IReadOnlyList<MergedSource> children, string period, IReadOnlyDictionary<string, long>? cityPopulations, IPeriodSigner? signer)
     {
         if (SealRules.FutureProblem(asOf, now) is { } future)
         {
@@ -99,8 +99,21 @@ public sealed class PostgresSealedPeriods : ISealedPeriods
             var digest = PostgresStore.ComputeDigest(connection, transaction, period);
             PostgresStore.Execute(connection, transaction, "INSERT INTO manifests (period, counts, digest, sealed_at, sources) VALUES (@period, @counts, @digest, @sealed, @sources)",
                 ("period", period), ("counts", JsonSerializer.Serialize(counts)), ("digest", digest), ("sealed", PostgresStore.Stamp(now)), ("sources", JsonSerializer.Serialize(children)));
+            var manifest = new Manifest(asOf, counts, digest, now) { Sources = children };
+            if (signer is not null)
+            {
+                Manifest? previous = null;
+                if (latest is not null)
+                {
+                    using var read = new NpgsqlCommand("SELECT period, counts, digest, sealed_at, sources FROM manifests WHERE period = @period", connection, transaction);
+                    read.Parameters.AddWithValue("period", latest);
+                    using var reader = read.ExecuteReader();
+                    previous = Manifest.ReadAll(reader).SingleOrDefault();
+                }
+                PostgresSignedPeriods.Insert(connection, transaction, signer.Sign(manifest, previous), now);
+            }
             transaction.Commit();
-            return new Manifest(asOf, counts, digest, now) { Sources = children };
+            return manifest;
         }
         finally
         {

@@ -16,7 +16,8 @@ namespace Federation.Store.Postgres;
 public sealed class PostgresStore : INodeStore
 {
     // 3: enterprise employment monitoring (the tables are created at open; a version-2 database is stamped 3).
-    internal const int SchemaVersion = 3;
+    // 4: signed periods (a table created at open; a version-2 or -3 database is stamped 4, its periods unsigned).
+    internal const int SchemaVersion = 4;
 
     private readonly NpgsqlDataSource _source;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
@@ -32,6 +33,7 @@ public sealed class PostgresStore : INodeStore
         Findings = new PostgresFindings(this);
         Links = new PostgresChildLinks(this);
         IndicatorQueries = new PostgresIndicatorQueries(source);
+        Signatures = new PostgresSignedPeriods(this);
     }
 
     public IStaging Staging { get; }
@@ -48,6 +50,9 @@ public sealed class PostgresStore : INodeStore
 
     /// <summary>The indicator rules' queries over this store.</summary>
     public IIndicatorQueries IndicatorQueries { get; }
+
+    /// <summary>Signed period manifests: this node's and, at a parent, those from below.</summary>
+    public ISignedPeriods Signatures { get; }
 
     internal NpgsqlConnection OpenConnection() => _source.OpenConnection();
 

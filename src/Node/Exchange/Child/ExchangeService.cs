@@ -15,7 +15,7 @@ namespace Federation.Node.Exchange.Child;
 /// batch: each write waits for HTTP/2 flow control before the next batch is read.
 /// </summary>
 internal sealed class ExchangeService(ISealedPeriods store, NodeIdentity identity, Federation.Store.Security.AuditLog audit,
-    Microsoft.Extensions.Options.IOptions<ExchangeOptions> options, TimeProvider time, IHostApplicationLifetime lifetime) : Protocol.V1.Exchange.ExchangeBase
+    Microsoft.Extensions.Options.IOptions<ExchangeOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ISignedPeriods signatures) : Protocol.V1.Exchange.ExchangeBase
 {
     public override Task<AuditHeadResponse> GetAuditHead(GetAuditHeadRequest request, ServerCallContext context)
     {
@@ -192,6 +192,35 @@ internal sealed class ExchangeService(ISealedPeriods store, NodeIdentity identit
         return stream.WriteAsync(new SnapshotChunk { Records = batch });
     }
 
+    // The signed manifests of a merged period's sources, and of theirs, as this node received and
+    // checked them: whatever this node holds of what its statements name.
+    private List<Federation.Store.SignedPeriod> Below(Federation.Store.SignedPeriod top)
+    {
+        var found = new List<Federation.Store.SignedPeriod>();
+        var seen = new HashSet<(string, Period)>();
+        var pending = new Stack<Federation.Store.SignedPeriod>([top]);
+        while (pending.TryPop(out var next))
+        {
+            foreach (var source in Federation.Shared.PeriodStatement.Parse(next.Statement).Sources)
+            {
+                if (Period.TryParse(source.Period, out var period) && seen.Add((source.NodeId, period))
+                    && signatures.Find(source.NodeId, period) is { } signed)
+                {
+                    found.Add(signed);
+                    pending.Push(signed);
+                }
+            }
+        }
+        return found;
+    }
+
+    private static Protocol.V1.SignedPeriod ToProto(Federation.Store.SignedPeriod signed) => new()
+    {
+        Statement = ByteString.CopyFrom(signed.Statement),
+        Signature = ByteString.CopyFrom(signed.Signature),
+        Certificate = ByteString.CopyFrom(signed.Certificate),
+    };
+
     private Manifest FindManifest(string period) => RequestFields.SealedPeriod(store, identity.Id, period);
 
     private SnapshotManifest ToProto(Manifest manifest)
@@ -208,6 +237,11 @@ internal sealed class ExchangeService(ISealedPeriods store, NodeIdentity identit
         foreach (var (dataset, count) in manifest.Counts)
         {
             proto.Counts[dataset] = count;
+        }
+        if (signatures.Find(identity.Id, manifest.Period) is { } signed)
+        {
+            proto.Signed = ToProto(signed);
+            proto.Below.AddRange(Below(signed).Select(ToProto));
         }
         return proto;
     }

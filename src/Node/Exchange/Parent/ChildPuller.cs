@@ -13,7 +13,7 @@ namespace Federation.Node.Exchange.Parent;
 /// stores each batch as it arrives, and commits only when counts and digest match the manifest.
 /// A snapshot already received with the same digest is not pulled again.
 /// </summary>
-internal sealed class ChildPuller(IChildTransfers store, ChildClients clients, ILogger logger, TimeProvider time)
+internal sealed class ChildPuller(IChildTransfers store, ChildClients clients, Signing.SignedPeriodCheck signatures, ILogger logger, TimeProvider time)
 {
     private static readonly TimeSpan ManifestDeadline = TimeSpan.FromSeconds(30);
 
@@ -34,6 +34,8 @@ internal sealed class ChildPuller(IChildTransfers store, ChildClients clients, I
             throw new RpcException(new Status(StatusCode.FailedPrecondition,
                 $"the node at {child.Address} is '{remote.NodeId}' ({remote.DivisionCode}), not the configured child '{child.Id}' ({child.DivisionCode})"));
         }
+        // Before anything is taken: what the child signed, and what it passes up from below.
+        signatures.CheckAndRecord(child, remote);
         var manifest = new Manifest(Period.Parse(remote.Period),
             new Dictionary<string, long>(remote.Counts, StringComparer.Ordinal), remote.Digest, DateTimeOffset.Parse(remote.SealedAt, CultureInfo.InvariantCulture));
 

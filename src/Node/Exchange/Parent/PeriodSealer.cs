@@ -16,7 +16,8 @@ namespace Federation.Node.Exchange.Parent;
 /// </list>
 /// </summary>
 internal sealed class PeriodSealer(ISealedPeriods store, IChildTransfers childSnapshots, IFindings findingsStore, NodeIdentity identity, TimeProvider time, ILogger<PeriodSealer> logger,
-    Microsoft.Extensions.Options.IOptions<Monitoring.MonitoringOptions> monitoring, Registration.RegistrationDesk registrations)
+    Microsoft.Extensions.Options.IOptions<Monitoring.MonitoringOptions> monitoring, Registration.RegistrationDesk registrations,
+    Signing.NodePeriodSigner signer)
 {
     private readonly Lock _lock = new();
     private readonly IReadOnlyList<ChildOptions> _children = identity.Children;
@@ -37,7 +38,7 @@ internal sealed class PeriodSealer(ISealedPeriods store, IChildTransfers childSn
                 sources.Add(new MergedSource(child.Id, latest.Period, latest.Digest));
             }
             // A city's registrations made through the service go in as they stood on the period's date.
-            return registrations.SealWith(asOf.AsOf, () => Log(store.Seal(asOf, time.GetUtcNow(), sources, monitoring.Value.CityPopulation)));
+            return registrations.SealWith(asOf.AsOf, () => Log(store.Seal(asOf, time.GetUtcNow(), sources, monitoring.Value.CityPopulation, Signer(asOf))));
         }
     }
 
@@ -57,10 +58,22 @@ internal sealed class PeriodSealer(ISealedPeriods store, IChildTransfers childSn
             foreach (var period in received[0].Keys.Where(p => received.All(r => r.ContainsKey(p))).Order())
             {
                 var sources = _children.Select((c, i) => new MergedSource(c.Id, received[i][period].Period, received[i][period].Digest)).ToList();
-                sealedNow.Add(Log(store.Seal(period, time.GetUtcNow(), sources, monitoring.Value.CityPopulation)));
+                sealedNow.Add(Log(store.Seal(period, time.GetUtcNow(), sources, monitoring.Value.CityPopulation, Signer(period))));
             }
             return sealedNow;
         }
+    }
+
+    // Every period is signed with the node's key as it is sealed (docs/security.md, "Signed
+    // periods"); a node without a certificate (loopback only) seals unsigned and says so.
+    private Signing.NodePeriodSigner? Signer(Period period)
+    {
+        if (signer.Available)
+        {
+            return signer;
+        }
+        Signing.SigningLog.SealedUnsigned(logger, period);
+        return null;
     }
 
     private Manifest Log(Manifest manifest)
