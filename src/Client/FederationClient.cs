@@ -56,7 +56,7 @@ public sealed class FederationClient : IDisposable
         }
         _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
-            HttpHandler = handler,
+            HttpHandler = options.WrapHandler is { } wrap ? wrap(handler) : handler,
             DisposeHttpClient = true,
             // The official default backs off up to 120 s between reconnection attempts; a node
             // that restarts is to be reachable by the caller's next retry.
@@ -352,22 +352,35 @@ public sealed class FederationClient : IDisposable
             ? CallIdempotentAsync("submit application", options => Registration.SubmitApplicationAsync(request, options).ResponseAsync, cancellationToken)
             : CallOnceAsync("submit application", options => Registration.SubmitApplicationAsync(request, options).ResponseAsync, cancellationToken);
 
-    /// <summary>Accepts or refuses (with a reason) an application at its city node. Not retried.</summary>
+    /// <summary>
+    /// Accepts or refuses (with a reason) an application at its city node. Retried safely: the node
+    /// answers the same decision again as recorded (docs/registration.md, idempotent delivery).
+    /// </summary>
     public Task<ApplicationResponse> DecideApplicationAsync(string applicationId, bool accept, string? refusalReason = null, CancellationToken cancellationToken = default) =>
-        CallOnceAsync("decide application", options => Registration.DecideApplicationAsync(
-            new DecideApplicationRequest { ApplicationId = applicationId, Accept = accept, RefusalReason = refusalReason ?? "" }, options).ResponseAsync, cancellationToken);
+        DecideApplicationAsync(new DecideApplicationRequest { ApplicationId = applicationId, Accept = accept, RefusalReason = refusalReason ?? "" }, cancellationToken);
 
-    /// <summary>Records that the worker of an accepted application was contacted. Not retried.</summary>
+    /// <summary>As above, with the day the office decided (<c>decided_on</c>). Retried safely.</summary>
+    public Task<ApplicationResponse> DecideApplicationAsync(DecideApplicationRequest request, CancellationToken cancellationToken = default) =>
+        CallIdempotentAsync("decide application", options => Registration.DecideApplicationAsync(request, options).ResponseAsync, cancellationToken);
+
+    /// <summary>Records that the worker of an accepted application was contacted. Retried safely.</summary>
     public Task<ApplicationResponse> RecordContactAsync(string applicationId, CancellationToken cancellationToken = default) =>
-        CallOnceAsync("record contact", options => Registration.RecordContactAsync(new RecordContactRequest { ApplicationId = applicationId }, options).ResponseAsync, cancellationToken);
+        RecordContactAsync(new RecordContactRequest { ApplicationId = applicationId }, cancellationToken);
+
+    /// <summary>As above, with the day of the contact (<c>contacted_on</c>). Retried safely.</summary>
+    public Task<ApplicationResponse> RecordContactAsync(RecordContactRequest request, CancellationToken cancellationToken = default) =>
+        CallIdempotentAsync("record contact", options => Registration.RecordContactAsync(request, options).ResponseAsync, cancellationToken);
 
     /// <summary>Records a registration made at the local office; retried safely (the same id is recorded once).</summary>
     public Task<RegistrationResponse> RegisterLocallyAsync(RegisterLocallyRequest request, CancellationToken cancellationToken = default) =>
         CallIdempotentAsync("register locally", options => Registration.RegisterLocallyAsync(request, options).ResponseAsync, cancellationToken);
 
-    /// <summary>Records an exit (注销) for a listed reason. Not retried.</summary>
+    /// <summary>
+    /// Records an exit (注销) for a listed reason. Retried safely: the same exit again is
+    /// answered as recorded; another exit of a cancelled registration is refused with why.
+    /// </summary>
     public Task<RegistrationResponse> RecordExitAsync(string registrationId, string reason, string? exitDate = null, CancellationToken cancellationToken = default) =>
-        CallOnceAsync("record exit", options => Registration.RecordExitAsync(
+        CallIdempotentAsync("record exit", options => Registration.RecordExitAsync(
             new RecordExitRequest { RegistrationId = registrationId, Reason = reason, ExitDate = exitDate ?? "" }, options).ResponseAsync, cancellationToken);
 
     /// <summary>Applications seen by the node, and its backlog per city.</summary>

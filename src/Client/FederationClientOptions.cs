@@ -20,6 +20,12 @@ public sealed class FederationClientOptions
     /// <summary>Trust only this CA for the node's certificate (instead of the system's roots).</summary>
     public X509Certificate2? ServerCertificateAuthority { get; set; }
 
+    /// <summary>
+    /// Wraps the client's HTTP handler (a <see cref="System.Net.Http.DelegatingHandler"/> for a proxy,
+    /// a trace, or a test that loses an answer). Defaults to none.
+    /// </summary>
+    public Func<System.Net.Http.HttpMessageHandler, System.Net.Http.HttpMessageHandler>? WrapHandler { get; set; }
+
     /// <summary>Attempts after the first for idempotent calls on UNAVAILABLE or DEADLINE_EXCEEDED. Defaults to 3.</summary>
     public int MaxRetries { get; set; } = 3;
 

@@ -13,8 +13,9 @@ public static class CrossRegion
     /// <summary>Appends up to <paramref name="count"/> moved workers to <paramref name="toExport"/>; returns their citizen IDs.</summary>
     public static IReadOnlyList<string> AddMovedWorkers(string fromExport, string toExport, string toCityCode, int count)
     {
-        var county = DivisionTable.Default.All.Where(d => d.PrefectureCode == toCityCode).Select(d => d.Code).Order(StringComparer.Ordinal).FirstOrDefault()
-            ?? throw new ArgumentException($"{toCityCode} is not a prefecture-level city with counties.", nameof(toCityCode));
+        var counties = DivisionTable.Default.CountyLevelUnitsOf(toCityCode);
+        var county = counties.Count > 0 ? counties[0]
+            : throw new ArgumentException($"{toCityCode} is not a city with county-level units in GB/T 2260.", nameof(toCityCode));
         var persons = ExportFiles.ReadRows(fromExport, "persons").Where(r => r["valid"] == "1").ToDictionary(r => r["citizen_id"], StringComparer.Ordinal);
         var moved = ExportFiles.ReadRows(fromExport, "unemployment")
             .Where(u => u["valid"] == "1" && u["cancel_date"].Length == 0 && persons.ContainsKey(u["citizen_id"]))

@@ -43,7 +43,8 @@ public static class EnterpriseGenerator
 {
     private static readonly string[] Manufacturing = ["C13", "C18", "C26", "C34", "C38"];
     private static readonly string[] Services = ["E47", "F51", "F52", "G54", "H61", "H62", "I65", "K70", "L72", "M74", "O80"];
-    private static readonly string[] PrivateOwnership = ["159", "160", "173", "174", "330", "310"];
+    // Category codes (150 有限责任公司, 170 私营) and sub-types (174) alike, as real samples give them.
+    private static readonly string[] PrivateOwnership = ["150", "160", "170", "174", "330", "310"];
     // The import format (docs/data.md, src/Store/Dataset.cs).
     private static readonly string[] EntryColumns =
         ["credit_code", "name", "division", "industry", "size_class", "ownership", "joined_month", "baseline_count", "left_month", "leave_reason", "handling_division", "valid"];
@@ -64,10 +65,10 @@ public static class EnterpriseGenerator
             throw new ArgumentException($"RecessionIndustry {problem}.", nameof(options));
         }
         var city = DivisionTable.Default.Find(options.CityCode);
-        var counties = DivisionTable.Default.All.Where(d => d.PrefectureCode == options.CityCode).Select(d => d.Code).Order(StringComparer.Ordinal).ToArray();
+        var counties = DivisionTable.Default.CountyLevelUnitsOf(options.CityCode).ToArray();
         if (city is null || counties.Length == 0)
         {
-            throw new ArgumentException($"'{options.CityCode}' is not a prefecture with counties in GB/T 2260.", nameof(options));
+            throw new ArgumentException($"'{options.CityCode}' is not a city with county-level units in GB/T 2260.", nameof(options));
         }
         Directory.CreateDirectory(directory);
         var last = DateOnly.ParseExact(options.LastMonth + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -79,7 +80,8 @@ public static class EnterpriseGenerator
 
         var joined = last.AddMonths(-options.Months);
         var joinedMonth = Month(joined);
-        var baselineMonth = Month(joined.AddMonths(-1));
+        // The baseline (建档期) is the end of the month the enterprise joined; it reports from the next.
+        var baselineMonth = joinedMonth;
         var serial = options.IdOffset;
         string NewCode()
         {
@@ -87,6 +89,7 @@ public static class EnterpriseGenerator
             return body + CreditCode.CheckCharacter(body);
         }
         (string Code, int Baseline, string County)? steady = null;
+        string[]? steadyReport = null;
         var manufacturing = (int)(options.Enterprises * 0.35);
         for (var i = 0; i < options.Enterprises; i++)
         {
@@ -117,7 +120,12 @@ public static class EnterpriseGenerator
                 var reduction = current < baseline;
                 var type = !reduction ? "" : closing ? "closure" : recession ? "economic_layoff" : random.Next(3) switch { 0 => "suspension", 1 => "economic_layoff", _ => "other" };
                 string[] reasons = !reduction ? [] : recession ? ["04", "01"] : closing ? ["08"] : [random.Next(2) == 0 ? "04" : "06"];
-                reports.Write(Report(code, Month(month), baselineMonth, baseline, current, type, reasons, county));
+                var report = Report(code, Month(month), baselineMonth, baseline, current, type, reasons, county);
+                reports.Write(report);
+                if (steady?.Code == code && steadyReport is null)
+                {
+                    steadyReport = report;
+                }
                 summary.Rows["enterprise_reports.csv"] = summary.Rows.GetValueOrDefault("enterprise_reports.csv") + 1;
                 if (closing)
                 {
@@ -129,7 +137,7 @@ public static class EnterpriseGenerator
 
         // Defects: extra rows, each wrong in one known way; defective entries get no reports.
         var defectCount = (int)Math.Round(options.Enterprises * options.DefectRate);
-        string[] kinds = ["industry_section_mismatch", "micro_enterprise", "leave_without_reason", "report_before_joining", "reduction_without_type", "wrong_change", "unknown_enterprise", "repeated_reason"];
+        string[] kinds = ["industry_section_mismatch", "micro_enterprise", "leave_without_reason", "report_before_joining", "reduction_without_type", "wrong_change", "unknown_enterprise", "repeated_reason", "duplicate_row"];
         var firstEntry = DateOnly.ParseExact(joinedMonth + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
         for (var d = 0; d < defectCount; d++)
         {
@@ -159,6 +167,8 @@ public static class EnterpriseGenerator
                         "reduction_without_type" => reports.Write(Report(entryCode, Month(last), baselineMonth, entryBaseline, entryBaseline - 1, "", [], entryCounty)),
                         "wrong_change" => reports.Write(WithChange(Report(entryCode, Month(last), baselineMonth, entryBaseline, entryBaseline, "", [], entryCounty), "7")),
                         "unknown_enterprise" => reports.Write(Report(code, Month(last), baselineMonth, 100, 100, "", [], county)),
+                        // The same report twice in one export: the second row is listed as a duplicate.
+                        "duplicate_row" => reports.Write(steadyReport!),
                         _ => reports.Write(Report(entryCode, Month(last), baselineMonth, entryBaseline, entryBaseline - 1, "other", ["04", "04"], entryCounty)),
                     };
                     break;

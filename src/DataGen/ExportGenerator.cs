@@ -55,7 +55,7 @@ public static class ExportGenerator
         {
             _o = options;
             _random = new Random(options.Seed);
-            _counties = [.. DivisionTable.Default.All.Where(d => d.PrefectureCode == city.Code).Select(d => d.Code).Order(StringComparer.Ordinal)];
+            _counties = [.. DivisionTable.Default.CountyLevelUnitsOf(city.Code)];
             if (_counties.Length == 0)
             {
                 _counties = [city.Code];

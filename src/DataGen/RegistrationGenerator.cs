@@ -64,7 +64,7 @@ public static class RegistrationGenerator
         {
             throw new ArgumentException("Exits and ForbiddenExits are of the local registrations, AlsoLocal of the applications: none may exceed them.", nameof(options));
         }
-        var counties = DivisionTable.Default.All.Where(d => d.PrefectureCode == options.CityCode).Select(d => d.Code).Order(StringComparer.Ordinal).ToArray();
+        var counties = DivisionTable.Default.CountyLevelUnitsOf(options.CityCode).ToArray();
         if (counties.Length == 0)
         {
             throw new ArgumentException($"'{options.CityCode}' is not a prefecture with counties in GB/T 2260.", nameof(options));

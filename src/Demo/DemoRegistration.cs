@@ -22,7 +22,7 @@ internal static class DemoRegistration
         var national = new Registration.RegistrationClient(channel(ministryId));
         var ministryAdmin = new Admin.AdminClient(channel(ministryId));
         var office = new Registration.RegistrationClient(channel(city.Node.Id));
-        var county = DivisionTable.Default.All.Where(d => d.PrefectureCode == city.Node.DivisionCode).Select(d => d.Code).Order(StringComparer.Ordinal).First();
+        var county = DivisionTable.Default.CountyLevelUnitsOf(city.Node.DivisionCode)[0];
         var traffic = Federation.DataGen.RegistrationGenerator.Generate(new Federation.DataGen.RegistrationTrafficOptions
         {
             CityCode = city.Node.DivisionCode, Applications = 1, LocalRegistrations = 1, Exits = 0, ForbiddenExits = 0, AlsoLocal = 0, Seed = 2026, IdOffset = 900,

@@ -17,7 +17,18 @@ public enum DivisionLevel
 /// <param name="Level">Province, prefecture or county.</param>
 /// <param name="ProvinceCode">The 6-digit code of its province (itself for a province).</param>
 /// <param name="PrefectureCode">The 6-digit code of its prefecture; null for provinces and for county-level units directly under a province.</param>
-public sealed record Division(string Code, string Name, DivisionLevel Level, string ProvinceCode, string? PrefectureCode);
+public sealed record Division(string Code, string Name, DivisionLevel Level, string ProvinceCode, string? PrefectureCode)
+{
+    /// <summary>
+    /// A prefecture-level city without counties (东莞 441900, 中山 442000, 儋州 460400, 嘉峪关 620200):
+    /// the city is its own county-level unit. Read from the table (<see cref="DivisionTable"/>), never
+    /// from the digits.
+    /// </summary>
+    public bool WithoutCounties { get; init; }
+
+    /// <summary>A county-level unit: a county (district, county-level city, banner …) or a prefecture-level city without counties.</summary>
+    public bool IsCountyLevelUnit => Level == DivisionLevel.County || WithoutCounties;
+}
 
 /// <summary>
 /// A GB/T 2260 code no longer in force. The dated tables bound its retirement: the last that lists

@@ -95,15 +95,36 @@ public sealed class DivisionTable
             var code = row[0] + "00";
             divisions[code] = new Division(code, row[1], DivisionLevel.Prefecture, row[2] + "0000", null);
         }
+        var areasOf = new Dictionary<string, List<string[]>>(StringComparer.Ordinal);
         foreach (var row in ReadCsv("areas.csv"))
         {
             var code = row[0];
-            if (code[4] == '7' || divisions.ContainsKey(code))
+            if (code[4] == '7')
             {
-                continue; // development zone (statistical only), or a prefecture listed again as its own area
+                continue; // development zone (statistical only)
+            }
+            if (!placeholders.Contains(row[2]))
+            {
+                (areasOf.TryGetValue(row[2], out var list) ? list : areasOf[row[2]] = []).Add(row);
+            }
+            if (divisions.ContainsKey(code))
+            {
+                continue; // a prefecture listed again as its own area
             }
             var prefecture = placeholders.Contains(row[2]) ? null : row[2] + "00";
             divisions[code] = new Division(code, row[1], DivisionLevel.County, row[3] + "0000", prefecture);
+        }
+        // A prefecture-level city without counties: the table lists it again as its own only area
+        // (441900 东莞市 under 4419), or gives its only area the city's own name (620201 嘉峪关市
+        // under 6202, the statistical table's stand-in for the city's 市辖区).
+        foreach (var (prefecture, areas) in areasOf)
+        {
+            var code = prefecture + "00";
+            if (areas.Count == 1 && divisions.TryGetValue(code, out var city) && city.Level == DivisionLevel.Prefecture
+                && (areas[0][0] == code || areas[0][1] == city.Name))
+            {
+                divisions[code] = city with { WithoutCounties = true };
+            }
         }
         if (xpccCode is not null)
         {
@@ -119,6 +140,31 @@ public sealed class DivisionTable
         }
         return new DivisionTable(divisions, xpccCode);
     }
+
+    /// <summary>
+    /// The county-level units of a city node's division: a prefecture's counties, or the city itself
+    /// when it has none (东莞) or is a county-level unit (仙桃), in code order.
+    /// </summary>
+    public IReadOnlyList<string> CountyLevelUnitsOf(string cityCode)
+    {
+        if (Find(cityCode) is null)
+        {
+            return [];
+        }
+        return [.. _byCode.Values.Where(d => d.Code == cityCode ? d.IsCountyLevelUnit : d.PrefectureCode == cityCode).Select(d => d.Code).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The city a county-level unit belongs to, by the table: its prefecture; itself for a
+    /// prefecture-level city without counties or a county-level unit directly under its province
+    /// (仙桃 429004); null for a code the table does not have.
+    /// </summary>
+    public string? CityOf(string code) => Find(code) switch
+    {
+        { PrefectureCode: { } prefecture } => prefecture,
+        { } division => division.Code,
+        null => null,
+    };
 
     /// <summary>The division with this code, or null.</summary>
     public Division? Find(string? code) => code is not null && _byCode.TryGetValue(code, out var division) ? division : null;

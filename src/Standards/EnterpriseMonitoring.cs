@@ -46,19 +46,30 @@ public static class EnterpriseMonitoring
     };
 
     /// <summary>
-    /// Enterprise registration types (企业登记注册类型, 国统字〔1998〕200号). Only 110 国有企业 counts as
-    /// state-owned for the sample's one-third limit (our reading, DOMAIN.md).
+    /// Enterprise registration types (企业登记注册类型, 国统字〔1998〕200号): the 16 types of its art. 2,
+    /// which the form's note (一) names — 110 … 190, 210 … 240, 310 … 340 — and the sub-types of 140
+    /// 联营, 150 有限责任公司 and 170 私营 (141–149, 151/159, 171–174), counted under their category
+    /// (<see cref="OwnershipCategory"/>). Only 110 国有企业 counts as state-owned for the sample's
+    /// one-third limit (our reading, DOMAIN.md).
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> Ownership = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["110"] = "国有企业", ["120"] = "集体企业", ["130"] = "股份合作企业",
-        ["141"] = "国有联营企业", ["142"] = "集体联营企业", ["143"] = "国有与集体联营企业", ["149"] = "其他联营企业",
-        ["151"] = "国有独资公司", ["159"] = "其他有限责任公司", ["160"] = "股份有限公司",
-        ["171"] = "私营独资企业", ["172"] = "私营合伙企业", ["173"] = "私营有限责任公司", ["174"] = "私营股份有限公司",
+        ["140"] = "联营企业", ["141"] = "国有联营企业", ["142"] = "集体联营企业", ["143"] = "国有与集体联营企业", ["149"] = "其他联营企业",
+        ["150"] = "有限责任公司", ["151"] = "国有独资公司", ["159"] = "其他有限责任公司", ["160"] = "股份有限公司",
+        ["170"] = "私营企业", ["171"] = "私营独资企业", ["172"] = "私营合伙企业", ["173"] = "私营有限责任公司", ["174"] = "私营股份有限公司",
         ["190"] = "其他企业",
         ["210"] = "合资经营企业（港或澳、台资）", ["220"] = "合作经营企业（港或澳、台资）", ["230"] = "港、澳、台商独资经营企业", ["240"] = "港、澳、台商投资股份有限公司",
         ["310"] = "中外合资经营企业", ["320"] = "中外合作经营企业", ["330"] = "外资企业", ["340"] = "外商投资股份有限公司",
     };
+
+    /// <summary>The 16 category codes of 国统字〔1998〕200号 art. 2, in its order.</summary>
+    public static readonly IReadOnlyList<string> OwnershipCategories =
+        ["110", "120", "130", "140", "150", "160", "170", "190", "210", "220", "230", "240", "310", "320", "330", "340"];
+
+    /// <summary>The category a registration type is counted under: itself for a category, 140/150/170 for their sub-types; null for an unknown code.</summary>
+    public static string? OwnershipCategory(string code) =>
+        !Ownership.ContainsKey(code) ? null : OwnershipCategories.Contains(code) ? code : code[..2] + "0";
 
     /// <summary>The one registration type the sample's state-owned limit counts.</summary>
     public const string StateOwned = "110";
@@ -115,12 +126,14 @@ public static class EnterpriseMonitoring
     public static bool IsMunicipality(string code) => code.Length >= 2 && code[..2] is "11" or "12" or "31" or "50";
 
     /// <summary>
-    /// The monitoring city of a handling division: its prefecture (PPCC00), or for a directly
-    /// governed municipality the municipality itself (PP0000).
+    /// The monitoring city of a handling division, by the GB/T 2260 table: its prefecture, a
+    /// prefecture-level city without counties or a county-level unit under its province (仙桃) itself,
+    /// and for a directly governed municipality the municipality (PP0000). A code the table does not
+    /// have stays itself.
     /// </summary>
     public static string MonitoringCity(string handlingDivision) =>
-        handlingDivision.Length != 6 ? handlingDivision
-        : IsMunicipality(handlingDivision) ? handlingDivision[..2] + "0000" : handlingDivision[..4] + "00";
+        handlingDivision.Length == 6 && IsMunicipality(handlingDivision) ? handlingDivision[..2] + "0000"
+        : DivisionTable.Default.CityOf(handlingDivision) ?? handlingDivision;
 
     /// <summary>The section's name, e.g. 制造业 for C.</summary>
     public static string SectionName(char section) => Sections.FirstOrDefault(s => s.Section == section).Name ?? "";

@@ -87,7 +87,7 @@ internal static class SampleChecks
             {
                 Add(Finding.SampleSme, $"small and medium enterprises are {sme} of {n} ({Percent(sme, n)}), below 60 %");
             }
-            var state = city.Count(e => e.Ownership == EnterpriseMonitoring.StateOwned);
+            var state = city.Count(e => EnterpriseMonitoring.OwnershipCategory(e.Ownership) == EnterpriseMonitoring.StateOwned);
             if (state * 3 > n)
             {
                 Add(Finding.SampleStateOwned, $"state-owned enterprises (110) are {state} of {n} ({Percent(state, n)}), above one third");

@@ -94,4 +94,23 @@ public class DivisionTableTests
     [InlineData("130171", "2020-01-01", "is '130171', not a GB/T 2260 division code")] // development zone: statistical only
     public void CheckDated_CurrentAlways_RetiredWhileListed_UnknownNever(string code, string? dated, string? expected) =>
         Assert.Equal(expected, Table.CheckDated(code, dated is null ? null : DateOnly.Parse(dated, System.Globalization.CultureInfo.InvariantCulture)));
+
+    [Fact]
+    public void CitiesWithoutCounties_AreTheirOwnCountyLevelUnit_ByTheTable()
+    {
+        Assert.Equal(["441900", "442000", "460400", "620200"], Table.All.Where(d => d.WithoutCounties).Select(d => d.Code).Order(StringComparer.Ordinal));
+        Assert.True(Table.Find("441900")!.IsCountyLevelUnit);
+        Assert.False(Table.Find("440100")!.IsCountyLevelUnit);
+        Assert.Equal(["441900"], Table.CountyLevelUnitsOf("441900"));
+        Assert.Equal(["620200", "620201"], Table.CountyLevelUnitsOf("620200"));
+        Assert.Equal(["429004"], Table.CountyLevelUnitsOf("429004"));
+        Assert.Contains("440106", Table.CountyLevelUnitsOf("440100"));
+        // The city of a county-level unit, and the monitoring city of a sample entry, by the table.
+        Assert.Equal(("441900", "440100", "429004", "620200"), (Table.CityOf("441900"), Table.CityOf("440106"), Table.CityOf("429004"), Table.CityOf("620201")));
+        Assert.Equal(("441900", "429004", "440100", "110000"),
+            (EnterpriseMonitoring.MonitoringCity("441900"), EnterpriseMonitoring.MonitoringCity("429004"), EnterpriseMonitoring.MonitoringCity("440106"), EnterpriseMonitoring.MonitoringCity("110105")));
+        Assert.Equal(("150", "170", "140", "110", null), (EnterpriseMonitoring.OwnershipCategory("159"), EnterpriseMonitoring.OwnershipCategory("170"),
+            EnterpriseMonitoring.OwnershipCategory("149"), EnterpriseMonitoring.OwnershipCategory("110"), EnterpriseMonitoring.OwnershipCategory("180")));
+        Assert.Equal(16, EnterpriseMonitoring.OwnershipCategories.Count);
+    }
 }

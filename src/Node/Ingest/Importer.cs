@@ -80,6 +80,10 @@ internal sealed class Importer(IStaging store, RecordValidator validator, ILogge
         try
         {
             using var staging = store.BeginStaging();
+            // Where each enterprise report of this export was first accepted: a second identical row
+            // is the export's fault and is listed (DOMAIN.md); a report re-delivered by a later export
+            // still changes nothing.
+            var reportsSeen = new Dictionary<string, (string File, long Line)>(StringComparer.Ordinal);
             using (var rejects = new RejectsWriter(rejectsPath))
             {
                 string? currentFile = null;
@@ -99,7 +103,7 @@ internal sealed class Importer(IStaging store, RecordValidator validator, ILogge
                             IngestLog.FileStarted(logger, Path.GetFileName(batch.Path), batch.Dataset.Name);
                         }
                         stop.Token.ThrowIfCancellationRequested();
-                        WriteBatch(batch, staging, rejects, counts!);
+                        WriteBatch(batch, staging, rejects, counts!, reportsSeen);
                         progress?.Report(new ImportProgress(Path.GetFileName(batch.Path), counts!.Read, counts.Rejected));
                     }
                 }
@@ -136,7 +140,8 @@ internal sealed class Importer(IStaging store, RecordValidator validator, ILogge
         IngestLog.FileDone(logger, Path.GetFileName(path), counts.Read, counts.Accepted, counts.Changed, counts.Rejected);
     }
 
-    private static void WriteBatch(Batch batch, IStagingTransaction staging, RejectsWriter rejects, DatasetCounts counts)
+    private static void WriteBatch(Batch batch, IStagingTransaction staging, RejectsWriter rejects, DatasetCounts counts,
+        Dictionary<string, (string File, long Line)> reportsSeen)
     {
         var dataset = batch.Dataset;
         foreach (var item in batch.Items)
@@ -145,6 +150,17 @@ internal sealed class Importer(IStaging store, RecordValidator validator, ILogge
             if (item.Values is not null)
             {
                 RecordValidator.CheckAgainstStaged(dataset, item.Values, staging, item.Errors);
+            }
+            if (dataset == Dataset.EnterpriseReports && item.Values is not null && item.Errors.Count == 0)
+            {
+                if (reportsSeen.TryGetValue(item.Values[0], out var first))
+                {
+                    item.Errors.Add(("report_id", $"duplicate row: the same report as {Path.GetFileName(first.File)} line {first.Line}; an export lists each report once"));
+                }
+                else
+                {
+                    reportsSeen[item.Values[0]] = (item.Record.File, item.Record.Line);
+                }
             }
             if (item.Errors.Count > 0 || item.Values is null)
             {

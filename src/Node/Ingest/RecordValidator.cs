@@ -263,10 +263,14 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
                 errors.Add(("survey_month", $"is {month}, after the enterprise left the sample in {left}"));
             }
         }
-        var baselineMonth = PreviousMonth(joined);
-        if (!HasError(errors, "baseline_month") && values[r.IndexOf("baseline_month")] != baselineMonth)
+        // The baseline (建档期) is the head count at the end of the month the enterprise joined
+        // (152号: chosen and baselined by the end of December, first survey month January). A report
+        // stored under the earlier reading (the month before) is kept as it is: the same row again
+        // changes nothing, and sealed periods keep their digests.
+        var identicalToStored = staging.Find(r, values[0]) is { } stored && SameExceptValidity(stored, values, r.ValidColumn);
+        if (!HasError(errors, "baseline_month") && values[r.IndexOf("baseline_month")] != joined && !identicalToStored)
         {
-            errors.Add(("baseline_month", $"is {values[r.IndexOf("baseline_month")]}; the baseline (建档期) is the end of the month before the enterprise joined: {baselineMonth}"));
+            errors.Add(("baseline_month", $"is {values[r.IndexOf("baseline_month")]}; the baseline (建档期) is the end of the month the enterprise joined: {joined}"));
         }
         if (!HasError(errors, "baseline_count") && values[r.IndexOf("baseline_count")] != entry[e.IndexOf("baseline_count")])
         {
@@ -296,7 +300,6 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
         return true;
     }
 
-    private static string PreviousMonth(string month) => EnterpriseMonitoring.TryParseMonth(month, out _) ? EnterpriseMonitoring.ShiftMonth(month, -1) : "";
 
     private void ValidatePerson(Row row)
     {

@@ -30,9 +30,10 @@ public sealed class MonitoringOptions
         foreach (var (code, population) in CityPopulation)
         {
             var division = DivisionTable.Default.Find(code);
-            if (division is null || (division.Level != DivisionLevel.Prefecture && !(division.Level == DivisionLevel.Province && EnterpriseMonitoring.IsMunicipality(code))))
+            // A monitoring city, by the table: what EnterpriseMonitoring.MonitoringCity gives for its counties.
+            if (division is null || (division.Level == DivisionLevel.Province ? !EnterpriseMonitoring.IsMunicipality(code) : EnterpriseMonitoring.MonitoringCity(code) != code))
             {
-                yield return $"Monitoring:CityPopulation:{code}: not a GB/T 2260 city (a prefecture PPCC00, or a municipality 110000, 120000, 310000, 500000)";
+                yield return $"Monitoring:CityPopulation:{code}: not a GB/T 2260 city (a prefecture, a county-level unit directly under its province such as 429004, or a municipality 110000, 120000, 310000, 500000)";
             }
             if (population <= 0)
             {

@@ -42,9 +42,29 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
     /// <summary>Today in Beijing: the day deadlines and dates are counted in.</summary>
     public DateOnly Today => BeijingTime.Date(time.GetUtcNow());
 
-    /// <summary>The prefecture-level city a county belongs to (a city-level code stays itself).</summary>
-    public static string CityOf(string division) =>
-        DivisionTable.Default.Find(division) is { PrefectureCode: { } prefecture } ? prefecture : division;
+    /// <summary>The city a county-level unit belongs to, by the GB/T 2260 table (a city-level code stays itself).</summary>
+    public static string CityOf(string division) => DivisionTable.Default.CityOf(division) ?? division;
+
+    /// <summary>
+    /// A parent records the cities a child said it serves (in the first message of the applications
+    /// stream): each must be a city of the table inside the child's jurisdiction, or the link stops
+    /// with why. A child that says nothing (an older version) leaves what it said before.
+    /// </summary>
+    public void ChildServes(ChildOptions child, Jurisdiction jurisdiction, IReadOnlyCollection<string> cities)
+    {
+        if (cities.Count == 0)
+        {
+            return;
+        }
+        foreach (var city in cities)
+        {
+            if (DivisionTable.Default.Find(city) is null || CityOf(city) != city || !jurisdiction.Contains(city))
+            {
+                throw new InvalidOperationException($"the child {child.Id} ({child.DivisionCode}) says it serves '{city}', which is not a city of the GB/T 2260 table inside its jurisdiction");
+            }
+        }
+        journal.SetServed(child.Id, cities);
+    }
 
     public (ApplicationRecord Application, bool Duplicate) Submit(SubmitApplicationRequest request)
     {
@@ -57,7 +77,8 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
         }
         Field(PlaceTypes.Contains(request.PlaceType), "place_type", $"must be one of {string.Join(", ", PlaceTypes)}");
         Field(Categories.Contains(request.Category), "category", $"must be one of {string.Join(", ", Categories)}");
-        if (DivisionTable.Default.Find(request.PlaceDivision) is not { Level: DivisionLevel.County })
+        // By the table: a county, or a prefecture-level city without counties (东莞 441900).
+        if (DivisionTable.Default.Find(request.PlaceDivision) is not { IsCountyLevelUnit: true })
         {
             throw RequestFields.Invalid($"place_division must be a county-level GB/T 2260 code, got '{request.PlaceDivision}'");
         }
@@ -68,18 +89,25 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
         lock (_writes)
         {
             var today = Today;
+            var received = EventDay(request.ReceivedOn, "received_on", today);
             var city = CityOf(request.PlaceDivision);
+            // No node, no application: one no city node covers would wait for a decision forever.
+            if (!Served(request.PlaceDivision, city))
+            {
+                throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                    $"no node serves {request.PlaceDivision} ({CityName(request.PlaceDivision)}): no city node below this one covers it, so no office could decide the application"));
+            }
             if (journal.FindPendingApplication(citizen) is { } pending && (request.PlatformReference.Length == 0 || pending.PlatformReference != request.PlatformReference))
             {
                 throw new RpcException(new Status(StatusCode.AlreadyExists, $"this person already has application {pending.ApplicationId} waiting for a decision"));
             }
             // One valid registration nationwide: registered in another city, refused here at once.
-            var elsewhere = RegisteredCityElsewhere(citizen, city, today);
+            var elsewhere = RegisteredCityElsewhere(citizen, city, today) ?? RegisteredCityElsewhere(citizen, city, received);
             var refusal = elsewhere is null ? "" : $"already registered in {CityName(elsewhere)} (R-18)";
             var result = journal.Submit(request.PlatformReference, seq => new ApplicationRecord(
-                $"A{today:yyyyMMdd}{seq:D8}", citizen, name, request.PlaceType, request.PlaceDivision, request.Category, request.PlatformReference,
-                today, city, _calendar.Deadline(today, options.Value.DecisionWorkingDays),
-                refusal.Length == 0 ? ApplicationRecord.Pending : ApplicationRecord.Refused, refusal.Length == 0 ? null : today, refusal, "", null, null));
+                $"A{received:yyyyMMdd}{seq:D8}", citizen, name, request.PlaceType, request.PlaceDivision, request.Category, request.PlatformReference,
+                received, city, _calendar.Deadline(received, options.Value.DecisionWorkingDays),
+                refusal.Length == 0 ? ApplicationRecord.Pending : ApplicationRecord.Refused, refusal.Length == 0 ? null : received, refusal, "", null, null));
             if (result.Duplicate && result.Application.CitizenId != citizen)
             {
                 throw new RpcException(new Status(StatusCode.AlreadyExists, $"platform_reference '{request.PlatformReference}' was used for another application"));
@@ -93,7 +121,7 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
         }
     }
 
-    public ApplicationRecord Decide(string applicationId, bool accept, string refusalReason)
+    public ApplicationRecord Decide(string applicationId, bool accept, string refusalReason, string decidedOn = "")
     {
         RequireCity();
         if (!accept && refusalReason.Trim().Length is 0 or > 200)
@@ -103,31 +131,43 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
         lock (_writes)
         {
             var application = OwnApplication(applicationId);
-            Require(application.Status == ApplicationRecord.Pending, $"application {applicationId} is already {application.Status}");
             var today = Today;
+            var day = EventDay(decidedOn, "decided_on", today);
+            if (application.Status != ApplicationRecord.Pending)
+            {
+                // Delivery is idempotent: the same decision again is answered as recorded.
+                var same = (application.Status == ApplicationRecord.Accepted) == accept && (accept || application.RefusalReason == refusalReason.Trim())
+                    && (decidedOn.Length == 0 || application.DecidedOn == day);
+                Require(same, $"application {applicationId} was already {application.Status} on {application.DecidedOn:yyyy-MM-dd}; this decision " +
+                    $"({(accept ? "accept" : "refuse")}{(decidedOn.Length == 0 ? "" : $" on {day:yyyy-MM-dd}")}) differs from the one recorded");
+                return application;
+            }
+            Field(day >= application.ReceivedOn, "decided_on", $"{day:yyyy-MM-dd} is before the application's receipt ({application.ReceivedOn:yyyy-MM-dd})");
             if (!accept)
             {
-                var refused = application with { Status = ApplicationRecord.Refused, DecidedOn = today, RefusalReason = refusalReason.Trim() };
+                var refused = application with { Status = ApplicationRecord.Refused, DecidedOn = day, RefusalReason = refusalReason.Trim() };
                 Record(refused, null);
                 RegistrationLog.ApplicationDecided(logger, applicationId, refused.Status, "");
                 return refused;
             }
+            // An online registration starts on the day it is accepted: inside a sealed period it would change it (R-4).
+            AfterSealed(day, "decided_on");
             // R-18: the person's open registration in this city (made here, or imported from the
             // local system's export) absorbs the application; otherwise the application opens one.
             var existing = OpenRegistrationHere(application.CitizenId, today);
             var registration = existing is null
-                ? new RegistrationRecord(OnlinePrefix + application.ApplicationId[1..], application.CitizenId, application.Category, today, null, "",
+                ? new RegistrationRecord(OnlinePrefix + application.ApplicationId[1..], application.CitizenId, application.Category, day, null, "",
                     application.PlaceDivision, "online", [application.ApplicationId], identity.Id)
                 : existing with
                 {
-                    RegisterDate = Min(existing.RegisterDate, today),
+                    RegisterDate = Min(existing.RegisterDate, day),
                     Sources = AddSource(existing.Sources, "online"),
                     ApplicationIds = [.. existing.ApplicationIds, application.ApplicationId],
                 };
             var accepted = application with
             {
-                Status = ApplicationRecord.Accepted, DecidedOn = today, RegistrationId = registration.RegistrationId,
-                ContactDue = _calendar.Deadline(today, options.Value.ContactWorkingDays),
+                Status = ApplicationRecord.Accepted, DecidedOn = day, RegistrationId = registration.RegistrationId,
+                ContactDue = _calendar.Deadline(day, options.Value.ContactWorkingDays),
             };
             Record(accepted, registration);
             RegistrationLog.ApplicationDecided(logger, applicationId, accepted.Status, registration.RegistrationId);
@@ -135,15 +175,23 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
         }
     }
 
-    public ApplicationRecord Contact(string applicationId)
+    public ApplicationRecord Contact(string applicationId, string contactedOn = "")
     {
         RequireCity();
         lock (_writes)
         {
             var application = OwnApplication(applicationId);
+            var day = EventDay(contactedOn, "contacted_on", Today);
             Require(application.Status == ApplicationRecord.Accepted, $"application {applicationId} is {application.Status}: only an accepted application's worker is contacted");
-            Require(application.ContactedOn is null, $"application {applicationId}'s worker was contacted on {application.ContactedOn:yyyy-MM-dd}");
-            var contacted = application with { ContactedOn = Today };
+            if (application.ContactedOn is { } recorded)
+            {
+                // The same contact again is answered as recorded; another day is refused.
+                Require(contactedOn.Length == 0 || recorded == day,
+                    $"application {applicationId}'s worker was contacted on {recorded:yyyy-MM-dd}, not {day:yyyy-MM-dd}");
+                return application;
+            }
+            Field(day >= application.DecidedOn, "contacted_on", $"{day:yyyy-MM-dd} is before the decision ({application.DecidedOn:yyyy-MM-dd})");
+            var contacted = application with { ContactedOn = day };
             Record(contacted, null);
             return contacted;
         }
@@ -163,14 +211,21 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
         lock (_writes)
         {
             var today = Today;
-            var start = request.RegisterDate.Length == 0 ? today : RequestFields.ParseDate(request.RegisterDate, "register_date");
-            Field(start <= today, "register_date", $"is after today ({today:yyyy-MM-dd})");
-            AfterSealed(start, "register_date");
+            var start = EventDay(request.RegisterDate, "register_date", today);
             if (journal.FindRegistration(identity.Id, id) is { } known)
             {
+                // The same registration again is answered as recorded; the same id with other content is refused.
                 Require(known.CitizenId == citizen, $"registration {id} is already recorded for another person");
+                if (known.RegistrationId == id)
+                {
+                    Require(known.Category == request.Category, $"registration {id} is already recorded with category {known.Category}, not {request.Category}");
+                    Require(known.HandlingDivision == request.HandlingDivision, $"registration {id} is already recorded at {known.HandlingDivision}, not {request.HandlingDivision}");
+                    Require(request.RegisterDate.Length == 0 || known.ApplicationIds.Count > 0 || known.RegisterDate == start,
+                        $"registration {id} is already recorded from {known.RegisterDate:yyyy-MM-dd}, not {start:yyyy-MM-dd}");
+                }
                 return (known, known.RegistrationId != id);
             }
+            AfterSealed(start, "register_date");
             // Validity runs up to, not including, the exit day: a registration dated back into an
             // ended one would make two valid on the same days.
             if (journal.RegistrationsOf(citizen).FirstOrDefault(r => r.Origin == identity.Id && r.CancelDate is { } exit && exit > start) is { } ended)
@@ -205,11 +260,16 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
         lock (_writes)
         {
             var today = Today;
-            var date = request.ExitDate.Length == 0 ? today : RequestFields.ParseDate(request.ExitDate, "exit_date");
+            var date = EventDay(request.ExitDate, "exit_date", today);
             var registration = journal.FindRegistration(identity.Id, id) ?? StagedRegistration(id)
                 ?? throw new RpcException(new Status(StatusCode.NotFound, $"registration {id} is not held by this city"));
-            Require(registration.CancelDate is null, $"registration {registration.RegistrationId} was already cancelled on {registration.CancelDate:yyyy-MM-dd}");
-            Field(date <= today, "exit_date", $"is after today ({today:yyyy-MM-dd})");
+            if (registration.CancelDate is { } cancelled)
+            {
+                // The same exit again (a retry after a lost answer) is answered as recorded; another is refused with why.
+                Require(registration.CancelReason == reason && (request.ExitDate.Length == 0 || cancelled == date),
+                    $"registration {registration.RegistrationId} was already cancelled on {cancelled:yyyy-MM-dd} ({registration.CancelReason}); this exit ({reason}, {date:yyyy-MM-dd}) differs");
+                return registration;
+            }
             Field(date >= registration.RegisterDate, "exit_date", $"is before the registration's start ({registration.RegisterDate:yyyy-MM-dd})");
             AfterSealed(date, "exit_date");
             var exited = registration with { CancelDate = date, CancelReason = reason };
@@ -322,6 +382,29 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
     }
 
     // ---- helpers ------------------------------------------------------------------------------
+
+    // Whether a city node serves the county: a child has said it serves the county's city. Refused
+    // when no child's jurisdiction holds the county, or the child that holds it has said which
+    // cities it serves and this is not one; a child that has not said yet (first start, before its
+    // applications stream opened) is taken at its word later — the application waits for it.
+    private bool Served(string county, string city)
+    {
+        if (journal.ServingChild(city) is not null)
+        {
+            return true;
+        }
+        var child = identity.Children.FirstOrDefault(c => DivisionTable.Default.JurisdictionOf(c.DivisionCode).Contains(county));
+        return child is not null && !journal.HasServed(child.Id);
+    }
+
+    // The day an event happened at the office, given by the caller (empty = today, Beijing): a late
+    // upload keeps its real day, but never one in the future.
+    private static DateOnly EventDay(string text, string field, DateOnly today)
+    {
+        var day = text.Length == 0 ? today : RequestFields.ParseDate(text, field);
+        Field(day <= today, field, $"{day:yyyy-MM-dd} is after today ({today:yyyy-MM-dd}, Beijing)");
+        return day;
+    }
 
     // A sealed period never changes (R-4): a registration or exit dated inside one is refused.
     private void AfterSealed(DateOnly date, string field)

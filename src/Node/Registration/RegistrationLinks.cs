@@ -103,10 +103,11 @@ internal sealed class RegistrationLinks : BackgroundService
             // This node's applications went back in time (its journal restored from a backup).
             throw new InvalidOperationException($"the child's cursor {cursor} is ahead of this node's applications (head {desk.Journal.ApplicationHead()}): was this node's registration journal restored from a backup? See docs/registration.md, \"Restoring\".");
         }
+        var jurisdiction = DivisionTable.Default.JurisdictionOf(child.DivisionCode);
+        desk.ChildServes(child, jurisdiction, call.ResponseStream.Current.Serves);
         state.ApplicationsConnected = true;
         Interlocked.Increment(ref state.Connections);
         RegistrationLog.LinkConnected(logger, child.Id, "applications", cursor);
-        var jurisdiction = DivisionTable.Default.JurisdictionOf(child.DivisionCode);
         // The child's acknowledgements: read so the stream flows; the end of them is the end of the link.
         var acknowledged = DrainAsync(call.ResponseStream, stop);
         while (true)

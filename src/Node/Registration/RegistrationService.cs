@@ -25,10 +25,10 @@ internal sealed class RegistrationService(RegistrationDesk desk, FeedCheck check
     }
 
     public override Task<ApplicationResponse> DecideApplication(DecideApplicationRequest request, ServerCallContext context) =>
-        Task.FromResult(new ApplicationResponse { Application = RegistrationMessages.ToMessage(desk.Decide(request.ApplicationId, request.Accept, request.RefusalReason), desk.Today) });
+        Task.FromResult(new ApplicationResponse { Application = RegistrationMessages.ToMessage(desk.Decide(request.ApplicationId, request.Accept, request.RefusalReason, request.DecidedOn), desk.Today) });
 
     public override Task<ApplicationResponse> RecordContact(RecordContactRequest request, ServerCallContext context) =>
-        Task.FromResult(new ApplicationResponse { Application = RegistrationMessages.ToMessage(desk.Contact(request.ApplicationId), desk.Today) });
+        Task.FromResult(new ApplicationResponse { Application = RegistrationMessages.ToMessage(desk.Contact(request.ApplicationId, request.ContactedOn), desk.Today) });
 
     public override Task<RegistrationResponse> RegisterLocally(RegisterLocallyRequest request, ServerCallContext context)
     {
@@ -67,7 +67,10 @@ internal sealed class RegistrationService(RegistrationDesk desk, FeedCheck check
     public override async Task DeliverApplications(IAsyncStreamReader<ApplicationDelivery> requestStream, IServerStreamWriter<ApplicationCursor> responseStream, ServerCallContext context)
     {
         var cursor = desk.Journal.ParentCursor();
-        await responseStream.WriteAsync(new ApplicationCursor { AfterSeq = cursor.Seq, Epoch = cursor.Epoch }, context.CancellationToken);
+        // With it, the cities with a node here or below: the ministry refuses what no node serves.
+        var first = new ApplicationCursor { AfterSeq = cursor.Seq, Epoch = cursor.Epoch };
+        first.Serves.AddRange(identity.Level == Hosting.NodeLevel.City ? [identity.DivisionCode] : identity.Children.Select(c => c.DivisionCode));
+        await responseStream.WriteAsync(first, context.CancellationToken);
         var jurisdiction = DivisionTable.Default.JurisdictionOf(identity.DivisionCode);
         await foreach (var delivery in requestStream.ReadAllAsync(context.CancellationToken))
         {

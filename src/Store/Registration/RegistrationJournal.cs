@@ -224,6 +224,47 @@ public sealed class RegistrationJournal : IDisposable
     private const string DecisionOverdue = "(status = 'pending' AND decision_due < $today)";
     private const string ContactOverdue = "(status = 'accepted' AND contacted_on IS NULL AND contact_due < $today)";
 
+    // ---- which cities have a node below ------------------------------------------------------
+
+    /// <summary>Records the cities <paramref name="childId"/> said it serves (replacing what it said before).</summary>
+    public void SetServed(string childId, IReadOnlyCollection<string> cities)
+    {
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            using (var delete = Command(transaction, "DELETE FROM served WHERE child_id = $c", ("$c", childId)))
+            {
+                delete.ExecuteNonQuery();
+            }
+            foreach (var city in cities)
+            {
+                using var insert = Command(transaction, "INSERT OR IGNORE INTO served (child_id, city_division) VALUES ($c, $d)", ("$c", childId), ("$d", city));
+                insert.ExecuteNonQuery();
+            }
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>The child that serves <paramref name="cityDivision"/>, as the children last said, or null.</summary>
+    public string? ServingChild(string cityDivision)
+    {
+        lock (_gate)
+        {
+            using var command = Command(null, "SELECT child_id FROM served WHERE city_division = $d ORDER BY child_id LIMIT 1", ("$d", cityDivision));
+            return command.ExecuteScalar() as string;
+        }
+    }
+
+    /// <summary>Whether <paramref name="childId"/> has said which cities it serves.</summary>
+    public bool HasServed(string childId)
+    {
+        lock (_gate)
+        {
+            using var command = Command(null, "SELECT 1 FROM served WHERE child_id = $c LIMIT 1", ("$c", childId));
+            return command.ExecuteScalar() is not null;
+        }
+    }
+
     // ---- registrations ------------------------------------------------------------------------
 
     /// <summary>
@@ -607,5 +648,6 @@ public sealed class RegistrationJournal : IDisposable
         CREATE TRIGGER IF NOT EXISTS feed_append_only_delete BEFORE DELETE ON feed
           BEGIN SELECT RAISE(ABORT, 'the change feed is append-only'); END;
         CREATE TABLE IF NOT EXISTS cursors (link TEXT PRIMARY KEY, value INTEGER NOT NULL, epoch TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS served (child_id TEXT NOT NULL, city_division TEXT NOT NULL, PRIMARY KEY (child_id, city_division)) WITHOUT ROWID;
         """;
 }

@@ -82,7 +82,7 @@ public sealed class EnterpriseImportTests : IDisposable
         string left = "", string reason = "") => $"{code},某某制造有限公司,440106,{industry},{size},{ownership},{joined},{baseline},{left},{reason},440106,1";
 
     private static string Report(string code, string month, int baseline, int current, string change = "", string pct = "", string type = "",
-        string r1 = "", string r2 = "", string r3 = "", string baselineMonth = "2026-05", string id = "") =>
+        string r1 = "", string r2 = "", string r3 = "", string baselineMonth = "2026-06", string id = "") =>
         $"{(id.Length > 0 ? id : code + "-" + month)},{code},{month},{baselineMonth},{baseline},{current},{change},{pct},{type},{r1},{r2},{r3},150,3,{Math.Max(0, baseline - current) + 3},440106,1";
 
     [Fact]
@@ -170,7 +170,37 @@ public sealed class EnterpriseImportTests : IDisposable
         Assert.Contains((10, "baseline_count", "is 700; the sample entry's baseline is 800"), rejects);
         Assert.Contains((11, "credit_code", "names no enterprise of this city's sample; import it in enterprises first"), rejects);
         Assert.Contains((12, "report_id", $"is 'X'; a report's id is its credit code and survey month: {Code(1)}-2026-05"), rejects);
-        Assert.Contains((12, "baseline_month", "is 2026-04; the baseline (建档期) is the end of the month before the enterprise joined: 2026-05"), rejects);
+        Assert.Contains((12, "baseline_month", "is 2026-04; the baseline (建档期) is the end of the month the enterprise joined: 2026-06"), rejects);
+    }
+
+    [Fact]
+    public void ADuplicateRowInOneExport_IsListed_AReportStoredUnderTheOldBaselineMonth_IsKept_AndCategoryOwnershipIsAccepted()
+    {
+        // 150 有限责任公司 and 170 私营 are categories of the form's 16 types: accepted like their sub-types.
+        var enterprises = Write("enterprises.csv", EnterprisesHeader, Entry(Code(1), ownership: "150"), Entry(Code(2), ownership: "170"), Entry(Code(3), ownership: "140"));
+        Assert.Equal(3L, Import(enterprises).Datasets["enterprises"].Accepted);
+        // A store filled under the earlier reading holds a report whose baseline month is the month
+        // before joining; it stays as it is (its sealed periods keep their digests), and the same row
+        // delivered again changes nothing.
+        var old = Report(Code(2), "2026-09", 200, 200, change: "0", pct: "0.00", baselineMonth: "2026-05").Split(',');
+        using (var staging = _store.Staging.BeginStaging())
+        {
+            staging.Upsert(Dataset.EnterpriseReports, old);
+            staging.Commit();
+        }
+        var reports = Write("enterprise_reports.csv", ReportsHeader,
+            Report(Code(1), "2026-09", 200, 190, type: "other"),
+            Report(Code(1), "2026-09", 200, 190, type: "other"),   // the same row twice in one export
+            Report(Code(2), "2026-09", 200, 200, baselineMonth: "2026-05"),
+            Report(Code(2), "2026-10", 200, 200, baselineMonth: "2026-05"));
+        var result = Import(reports);
+        Assert.Equal((2L, 2L, 1L), (result.Datasets["enterprise_reports"].Accepted, result.Datasets["enterprise_reports"].Rejected, result.Datasets["enterprise_reports"].Changed));
+        var rejects = Rejects("enterprise_reports.csv");
+        Assert.Contains((3, "report_id", "duplicate row: the same report as enterprise_reports.csv line 2; an export lists each report once"), rejects);
+        Assert.Contains((5, "baseline_month", "is 2026-05; the baseline (建档期) is the end of the month the enterprise joined: 2026-06"), rejects);
+        // Delivered again in a later export, the report changes nothing and is not a duplicate row.
+        var again = Import(Write("enterprise_reports-2.csv", ReportsHeader, Report(Code(1), "2026-09", 200, 190, type: "other")));
+        Assert.Equal((1L, 0L, 0L), (again.Datasets["enterprise_reports"].Accepted, again.Datasets["enterprise_reports"].Rejected, again.Datasets["enterprise_reports"].Changed));
     }
 
     [Fact]
@@ -226,8 +256,8 @@ public sealed class EnterpriseImportTests : IDisposable
         var entries = Write("enterprises.jsonl",
             $$"""{"credit_code":"{{Code(1)}}","name":"某某制造有限公司","division":"440106","industry":"C13","size_class":"medium","ownership":"173","joined_month":"2026-06","baseline_count":"200","handling_division":"440106","valid":true}""");
         var reports = Write("enterprise_reports.jsonl",
-            $$"""{"report_id":"{{Code(1)}}-2026-10","credit_code":"{{Code(1)}}","survey_month":"2026-10","baseline_month":"2026-05","baseline_count":200,"current_count":180,"reduction_type":"economic_layoff","reason_1":"04","contracted":170,"separated":22,"handling_division":"440106","valid":true}""",
-            $$"""{"report_id":"{{Code(1)}}-2026-09","credit_code":"{{Code(1)}}","survey_month":"2026-09","baseline_month":"2026-05","baseline_count":200,"current_count":1.5e2,"contracted":170,"hired":2,"separated":22,"handling_division":"440106","valid":true}""");
+            $$"""{"report_id":"{{Code(1)}}-2026-10","credit_code":"{{Code(1)}}","survey_month":"2026-10","baseline_month":"2026-06","baseline_count":200,"current_count":180,"reduction_type":"economic_layoff","reason_1":"04","contracted":170,"separated":22,"handling_division":"440106","valid":true}""",
+            $$"""{"report_id":"{{Code(1)}}-2026-09","credit_code":"{{Code(1)}}","survey_month":"2026-09","baseline_month":"2026-06","baseline_count":200,"current_count":1.5e2,"contracted":170,"hired":2,"separated":22,"handling_division":"440106","valid":true}""");
 
         var result = Import(entries, reports);
 

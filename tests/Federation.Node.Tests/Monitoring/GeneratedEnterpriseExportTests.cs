@@ -28,7 +28,8 @@ public sealed class GeneratedEnterpriseExportTests : IDisposable
     {
         var export = Path.Combine(_directory.Path, "export");
         var summary = EnterpriseGenerator.Generate(new EnterpriseOptions { CityCode = "440100", Enterprises = 200, Seed = 3, DefectRate = 0.08 }, export);
-        Assert.Equal(8, summary.DefectsByKind.Count);
+        Assert.Equal(9, summary.DefectsByKind.Count);
+        Assert.True(summary.DefectsByKind["duplicate_row"] > 0);
 
         using var store = FederationStore.Open(new StoreOptions { Path = _directory.File("city.db"), NodeId = "city-440100" });
         var result = Import(store, export, _directory.File("rejects.csv"));
@@ -39,6 +40,10 @@ public sealed class GeneratedEnterpriseExportTests : IDisposable
         Assert.Equal(summary.Defects, defects.Count);
         Assert.Equal(defects.Order(StringComparer.Ordinal), rejected.Order(StringComparer.Ordinal));
         Assert.Equal(summary.TotalRows - summary.Defects, result.Accepted);
+        // The form's 16 types: category codes 150 有限责任公司 and 170 私营 are accepted like the sub-types.
+        var ownership = store.Staging.ReadStaged(Dataset.Enterprises).Select(e => e[5]).ToHashSet();
+        Assert.Superset(new HashSet<string> { "150", "170", "174" }, ownership);
+        Assert.Contains(File.ReadAllLines(_directory.File("rejects.csv")), l => l.Contains("duplicate row: the same report as enterprise_reports.csv line", StringComparison.Ordinal));
 
         var period = store.Periods.Seal(new DateOnly(2026, 10, 31), SealedAt);
         Assert.Equal(200, period.Counts["enterprises"]);

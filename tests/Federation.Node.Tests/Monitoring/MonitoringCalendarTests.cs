@@ -41,7 +41,7 @@ public sealed class MonitoringCalendarTests
 
         Assert.Equal(
         [
-            "Monitoring:CityPopulation:440106: not a GB/T 2260 city (a prefecture PPCC00, or a municipality 110000, 120000, 310000, 500000)",
+            "Monitoring:CityPopulation:440106: not a GB/T 2260 city (a prefecture, a county-level unit directly under its province such as 429004, or a municipality 110000, 120000, 310000, 500000)",
             "Monitoring:CityPopulation:440100: the population must be positive, got 0",
             "Monitoring:CityDeadlineDay: 31 is not a day every month has (1–28)",
             "Monitoring:DeadlineOverrides:2026-9: not a survey month YYYY-MM",

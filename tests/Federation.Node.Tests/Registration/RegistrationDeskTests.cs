@@ -48,6 +48,8 @@ public sealed class RegistrationDeskTests : IDisposable
         _ministryJournal = RegistrationJournal.Open(RegistrationJournal.PathFor(_ministryStore.Path));
         _city = Desk(_cityJournal, _cityStore, "city-440100", "city", "440100");
         _ministry = Desk(_ministryJournal, _ministryStore, "ministry", "ministry", "000000");
+        // As a province's applications stream would tell the ministry: Guangzhou and Shenzhen have a node.
+        _ministryJournal.SetServed("province-440000", ["440100", "440300"]);
     }
 
     public void Dispose()
@@ -96,8 +98,91 @@ public sealed class RegistrationDeskTests : IDisposable
         _city.Contact(application.ApplicationId);
         FeedUp();
         Assert.Equal([new CityBacklogCount("440100", 0, 0, 0)], _ministry.Journal.Backlog(_ministry.Today));
-        var again = Assert.Throws<RpcException>(() => _city.Contact(application.ApplicationId));
+        // The same contact again is answered as recorded; another day is refused.
+        Assert.Equal(new DateOnly(2026, 10, 20), _city.Contact(application.ApplicationId).ContactedOn);
+        var again = Assert.Throws<RpcException>(() => _city.Contact(application.ApplicationId, "2026-10-19"));
         Assert.Equal(StatusCode.FailedPrecondition, again.StatusCode);
+    }
+
+    [Fact]
+    public void Places_AreCheckedByTheTable_AndAnApplicationNoNodeServes_IsRefused_NamingTheCounty()
+    {
+        // 东莞 has no counties: the city is its own county-level unit. No node serves it yet: refused, named.
+        var dongguan = Citizen("441900", "19910101", "123");
+        var noNode = Assert.Throws<RpcException>(() => _ministry.Submit(Request(dongguan, "441900", "dg-1")));
+        Assert.Equal(StatusCode.FailedPrecondition, noNode.StatusCode);
+        Assert.StartsWith("no node serves 441900 (东莞市)", noNode.Status.Detail, StringComparison.Ordinal);
+        Assert.Empty(_ministryJournal.ApplicationsAfter(0, 10));
+        // Once a node serves it, the application is Dongguan's.
+        _ministryJournal.SetServed("province-440000", ["440100", "440300", "441900"]);
+        var application = _ministry.Submit(Request(dongguan, "441900", "dg-1")).Application;
+        Assert.Equal((ApplicationRecord.Pending, "441900"), (application.Status, application.CityDivision));
+        // 嘉峪关 620200 is county-level too; 仙桃 429004 (under its province) is its own city.
+        _ministryJournal.SetServed("province-620000", ["620200"]);
+        _ministryJournal.SetServed("province-420000", ["429004"]);
+        Assert.Equal("620200", _ministry.Submit(Request(Citizen("620200", "19880808", "111"), "620200", "jyg-1")).Application.CityDivision);
+        Assert.Equal("429004", _ministry.Submit(Request(Citizen("429004", "19880808", "222"), "429004", "xt-1")).Application.CityDivision);
+        // A prefecture with counties is not a county-level unit.
+        var prefecture = Assert.Throws<RpcException>(() => _ministry.Submit(Request(Citizen("440106", "19770707", "333"), "440100", "gz-x")));
+        Assert.Contains("place_division must be a county-level GB/T 2260 code", prefecture.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(
+            ["441900", "442000", "460400", "620200"],
+            DivisionTable.Default.All.Where(d => d.WithoutCounties).Select(d => d.Code).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Events_CarryTheirOwnDay_Bounded_AndDeadlinesRunFromThem()
+    {
+        // Uploaded on Wednesday 30 September, received by the platform on Monday 28: due on the 3rd
+        // working day after the 28th (29, 30, then 8 October after the holiday).
+        var application = _ministry.Submit(Request(Worker, "440106", "ref-late").With(r => r.ReceivedOn = "2026-09-28")).Application;
+        Assert.Equal((new DateOnly(2026, 9, 28), new DateOnly(2026, 10, 8)), (application.ReceivedOn, application.DecisionDue));
+        Assert.StartsWith("A20260928", application.ApplicationId, StringComparison.Ordinal);
+        var future = Assert.Throws<RpcException>(() => _ministry.Submit(Request(Citizen("440103", "19850505", "222"), "440106", "ref-f").With(r => r.ReceivedOn = "2026-10-01")));
+        Assert.Contains("received_on 2026-10-01 is after today (2026-09-30, Beijing)", future.Status.Detail, StringComparison.Ordinal);
+        Deliver();
+
+        var early = Assert.Throws<RpcException>(() => _city.Decide(application.ApplicationId, accept: true, "", "2026-09-27"));
+        Assert.Contains("decided_on 2026-09-27 is before the application's receipt (2026-09-28)", early.Status.Detail, StringComparison.Ordinal);
+        // Decided on the 29th: the registration starts that day, contact is due by the 5th working day after (30, 8, 9, 10, 12).
+        var decided = _city.Decide(application.ApplicationId, accept: true, "", "2026-09-29");
+        Assert.Equal((new DateOnly(2026, 9, 29), new DateOnly(2026, 10, 12)), (decided.DecidedOn, decided.ContactDue));
+        Assert.Equal(new DateOnly(2026, 9, 29), _cityJournal.FindRegistration("city-440100", decided.RegistrationId)!.RegisterDate);
+        Assert.Contains("contacted_on 2026-09-28 is before the decision (2026-09-29)",
+            Assert.Throws<RpcException>(() => _city.Contact(application.ApplicationId, "2026-09-28")).Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(new DateOnly(2026, 9, 29), _city.Contact(application.ApplicationId, "2026-09-29").ContactedOn);
+        // An exit dated before the day of upload, after the start, keeps its day.
+        var exited = _city.Exit(new RecordExitRequest { RegistrationId = decided.RegistrationId, Reason = "pension", ExitDate = "2026-09-29" });
+        Assert.Equal(new DateOnly(2026, 9, 29), exited.CancelDate);
+        FeedUp();
+        Assert.Equal(new DateOnly(2026, 9, 29), _ministryJournal.FindApplication(application.ApplicationId)!.ContactedOn);
+    }
+
+    [Fact]
+    public void Delivery_IsIdempotent_TheSameEventAgainIsAnsweredAsRecorded_OtherContentIsRefused()
+    {
+        var application = Submit(Worker, "ref-1");
+        Deliver();
+        var decided = _city.Decide(application.ApplicationId, accept: true, "");
+        var head = _cityJournal.FeedHead();
+        Assert.Equal(decided, _city.Decide(application.ApplicationId, accept: true, ""));
+        Assert.Equal(decided, _city.Decide(application.ApplicationId, accept: true, "", "2026-09-30"));
+        var otherDecision = Assert.Throws<RpcException>(() => _city.Decide(application.ApplicationId, accept: false, "不符合条件"));
+        Assert.Equal(StatusCode.FailedPrecondition, otherDecision.StatusCode);
+        Assert.Contains("was already accepted on 2026-09-30; this decision (refuse) differs from the one recorded", otherDecision.Status.Detail, StringComparison.Ordinal);
+
+        var exit = new RecordExitRequest { RegistrationId = decided.RegistrationId, Reason = "被用人单位录用" };
+        var exited = _city.Exit(exit);
+        Assert.Equal(RegistrationMessages.ToMessage(exited), RegistrationMessages.ToMessage(_city.Exit(exit)));
+        Assert.Equal(RegistrationMessages.ToMessage(exited), RegistrationMessages.ToMessage(_city.Exit(new RecordExitRequest { RegistrationId = decided.RegistrationId, Reason = "employed", ExitDate = "2026-09-30" })));
+        var otherExit = Assert.Throws<RpcException>(() => _city.Exit(new RecordExitRequest { RegistrationId = decided.RegistrationId, Reason = "pension" }));
+        Assert.Contains("was already cancelled on 2026-09-30 (employed); this exit (pension, 2026-09-30) differs", otherExit.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(head + 1, _cityJournal.FeedHead()); // the exit, once
+
+        var local = new RegisterLocallyRequest { RegistrationId = "GZ-L-9", CitizenId = Citizen("440103", "19850505", "222"), Category = "other", HandlingDivision = "440103" };
+        Assert.Equal(RegistrationMessages.ToMessage(_city.RegisterLocally(local).Registration), RegistrationMessages.ToMessage(_city.RegisterLocally(local).Registration));
+        var otherCategory = Assert.Throws<RpcException>(() => _city.RegisterLocally(local.Clone().With(r => r.Category = "new_entrant")));
+        Assert.Contains("registration GZ-L-9 is already recorded with category other, not new_entrant", otherCategory.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -164,7 +249,9 @@ public sealed class RegistrationDeskTests : IDisposable
         Assert.Contains("before the registration's start", early.Status.Detail, StringComparison.Ordinal);
         var exited = _city.Exit(new RecordExitRequest { RegistrationId = "GZ-1", Reason = "退休" });
         Assert.Equal((new DateOnly(2026, 9, 30), "pension"), (exited.CancelDate, exited.CancelReason));
-        Assert.Equal(StatusCode.FailedPrecondition, Assert.Throws<RpcException>(() => _city.Exit(new RecordExitRequest { RegistrationId = "GZ-1", Reason = "pension" })).StatusCode);
+        // The same exit again is answered as recorded; another exit is refused.
+        Assert.Equal(new DateOnly(2026, 9, 30), _city.Exit(new RecordExitRequest { RegistrationId = "GZ-1", Reason = "pension" }).CancelDate);
+        Assert.Equal(StatusCode.FailedPrecondition, Assert.Throws<RpcException>(() => _city.Exit(new RecordExitRequest { RegistrationId = "GZ-1", Reason = "employed" })).StatusCode);
         Assert.Equal(StatusCode.NotFound, Assert.Throws<RpcException>(() => _city.Exit(new RecordExitRequest { RegistrationId = "GZ-404", Reason = "pension" })).StatusCode);
         // Validity runs up to, not including, the exit day.
         Assert.False(exited.OpenOn(new DateOnly(2026, 9, 30)));
