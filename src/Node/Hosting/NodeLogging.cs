@@ -27,6 +27,10 @@ internal static class NodeLogging
             // verification logs already say what failed and what the node did about it.
             .MinimumLevel.Override("Grpc", LogEventLevel.Warning)
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
+            // The health check service logs every Unhealthy result at Error; "lifecycle" is
+            // unhealthy only while the node stops as asked (SIGTERM), which is no error: the
+            // node logs its stopping itself (issue 22). Every other check's Error stays.
+            .Filter.ByExcluding(IsStoppingLifecycleCheck)
             .Enrich.FromLogContext()
             .Enrich.WithProperty("NodeId", config.Node.Id)
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {NodeId} {Message:lj}{NewLine}{Exception}",
@@ -37,4 +41,9 @@ internal static class NodeLogging
             .ReadFrom.Configuration(config.Configuration, new ConfigurationReaderOptions(
                 typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(FileLoggerConfigurationExtensions).Assembly));
     }
+
+    private static bool IsStoppingLifecycleCheck(LogEvent entry) =>
+        entry.Properties.TryGetValue("SourceContext", out var source) && source is ScalarValue { Value: "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService" }
+        && entry.Properties.TryGetValue("HealthCheckName", out var name) && name is ScalarValue { Value: NodeHealth.Lifecycle }
+        && entry.Properties.TryGetValue("HealthStatus", out var status) && status is ScalarValue { Value: Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy };
 }

@@ -81,7 +81,7 @@ internal sealed class RegistrationLinks : BackgroundService
             }
             catch (Exception ex) when (!stop.IsCancellationRequested)
             {
-                var reason = ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
+                var reason = ex is RpcException rpc ? Exchange.ChildFailure.Describe(rpc) : ex.Message;
                 state.LastError = $"{direction}: {reason}";
                 state.LastErrorAt = time.GetUtcNow();
                 // A link that had connected since the last failure starts its back-off again.
