@@ -15,10 +15,16 @@ namespace Federation.Node.Hosting;
 /// </summary>
 internal static class NodeLogging
 {
-    public static LoggerConfiguration Configure(LoggerConfiguration logger, NodeConfiguration config)
+    /// <param name="console">Whether to write to the console too (the demo runs the node's commands in-process and prints its own lines).</param>
+    public static LoggerConfiguration Configure(LoggerConfiguration logger, NodeConfiguration config, bool console = true)
     {
         var log = config.Log;
         System.IO.Directory.CreateDirectory(log.Directory);
+        if (console)
+        {
+            logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {NodeId} {Message:lj}{NewLine}{Exception}",
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        }
         return logger
             .MinimumLevel.Is(Enum.Parse<LogEventLevel>(log.MinimumLevel, ignoreCase: true))
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
@@ -33,8 +39,6 @@ internal static class NodeLogging
             .Filter.ByExcluding(IsStoppingLifecycleCheck)
             .Enrich.FromLogContext()
             .Enrich.WithProperty("NodeId", config.Node.Id)
-            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {NodeId} {Message:lj}{NewLine}{Exception}",
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture)
             .WriteTo.File(new RenderedCompactJsonFormatter(), Path.Combine(log.Directory, $"{config.Node.Id}-.log"),
                 rollingInterval: RollingInterval.Day, retainedFileCountLimit: log.RetainedDays, shared: true)
             // Named assemblies, not a scan: works the same in a trimmed or single-file publish.
