@@ -15,7 +15,8 @@ namespace Federation.Node.Hosting;
 /// </summary>
 internal static class NodeLogging
 {
-    /// <param name="console">Whether to write to the console too (the demo runs the node's commands in-process and prints its own lines).</param>
+    // console: false leaves the console to the caller (the demo runs the node's commands
+    // in-process and prints its own lines); the file log is always written.
     public static LoggerConfiguration Configure(LoggerConfiguration logger, NodeConfiguration config, bool console = true)
     {
         var log = config.Log;
