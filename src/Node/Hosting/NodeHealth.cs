@@ -22,6 +22,9 @@ internal static class NodeHealth
     public const string Lifecycle = "lifecycle";
     public const string Store = "store";
     public const string Uploads = "uploads";
+    public const string Accounts = "accounts";
+    public const string AuditTrail = "audit";
+    public const string RegistrationJournal = "registration";
 
     internal static readonly TimeSpan PublishPeriod = TimeSpan.FromSeconds(10);
 
@@ -35,6 +38,11 @@ internal static class NodeHealth
         [Protocol.V1.Verification.Descriptor.FullName] = [Lifecycle, Store],
         [Protocol.V1.Exchange.Descriptor.FullName] = [Lifecycle, Store],
         [Protocol.V1.Ingest.Descriptor.FullName] = [Lifecycle, Store, Uploads],
+        // Every other service the node maps (issue 22: reflection lists them, so health must know
+        // them), each with the store it reads and writes.
+        [Protocol.V1.Registration.Descriptor.FullName] = [Lifecycle, RegistrationJournal],
+        [Protocol.V1.Accounts.Descriptor.FullName] = [Lifecycle, Accounts],
+        [Protocol.V1.Audit.Descriptor.FullName] = [Lifecycle, AuditTrail],
     };
 
     public static void Add(IServiceCollection services)
@@ -49,7 +57,10 @@ internal static class NodeHealth
             })
             .AddCheck<LifecycleHealthCheck>(Lifecycle)
             .AddCheck<StoreHealthCheck>(Store)
-            .AddCheck<UploadsHealthCheck>(Uploads);
+            .AddCheck<UploadsHealthCheck>(Uploads)
+            .AddCheck<ServiceStoreHealthChecks.Accounts>(Accounts)
+            .AddCheck<ServiceStoreHealthChecks.Audit>(AuditTrail)
+            .AddCheck<ServiceStoreHealthChecks.Registration>(RegistrationJournal);
         var packagePublisher = services.Single(d => d.ServiceType == typeof(IHealthCheckPublisher)
             && d.ImplementationType?.Assembly == typeof(Grpc.AspNetCore.HealthChecks.GrpcHealthChecksOptions).Assembly);
         services.Remove(packagePublisher);
