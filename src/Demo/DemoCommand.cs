@@ -88,6 +88,7 @@ internal static class DemoCommand
             }
             Console.WriteLine($"Demo stores (fresh): {Relative(Path.GetDirectoryName(root.Store.Path)!)}");
 
+            Console.WriteLine($"Generating synthetic exports for {cities.Count} cities ({persons:N0} persons, {EnterprisesPerCity} enterprises each)…");
             var exports = GenerateExports(cities, persons, runDirectory, period);
             var moved = new List<string>();
             foreach (var province in configs.Where(c => c.Node.ParsedLevel == NodeLevel.Province))
@@ -98,6 +99,7 @@ internal static class DemoCommand
                     moved.AddRange(CrossRegion.AddMovedWorkers(exports[pair[0].Node.Id], exports[pair[1].Node.Id], pair[1].Node.DivisionCode, MovedWorkersPerProvince));
                 }
             }
+            Console.WriteLine("Importing and sealing each city's export…");
             foreach (var city in cities)
             {
                 await ImportAndSealAsync(city, exports[city.Node.Id], period, cancellationToken);
@@ -108,6 +110,7 @@ internal static class DemoCommand
             foreach (var config in configs.OrderBy(c => c.Node.ParsedLevel))
             {
                 var readyFile = Path.Combine(runDirectory, config.Node.Id + ".ready.json");
+                Console.WriteLine($"  starting {config.Node.Id}…");
                 var node = DemoNode.Start(config.Node.Id, config.Path, readyFile, overrides.GetValueOrDefault(config.Node.Id));
                 nodes.Add(node);
                 addresses[config.Node.Id] = await node.WaitReadyAsync(readyFile, TimeSpan.FromSeconds(60), cancellationToken);
@@ -118,6 +121,7 @@ internal static class DemoCommand
             var channels = addresses.ToDictionary(a => a.Key, a => pki.Channel(a.Value), StringComparer.Ordinal);
             using var closeChannels = new Disposables(channels.Values);
             Protocol.V1.Admin.AdminClient Admin(string id) => new(channels[id]);
+            Console.WriteLine("Pulling up the tree: each province its cities, then the ministry its provinces…");
             foreach (var level in new[] { NodeLevel.Province, NodeLevel.Ministry })
             {
                 foreach (var parent in configs.Where(c => c.Node.ParsedLevel == level))
@@ -137,17 +141,20 @@ internal static class DemoCommand
             var ministry = addresses[root.Node.Id];
             Console.WriteLine();
             Console.WriteLine("Try it (another terminal):");
-            // fedctl reads the node and the credentials from these: the commands below run as printed.
+            // fedctl reads the node and the credentials from these: the commands below run as printed
+            // (tests/Federation.Tests/Node/DocumentedCommandsTests runs every one of them).
             Console.WriteLine($"  export FEDCTL_NODE={ministry} FEDCTL_CA={Relative(pki.CaPath)} FEDCTL_CERT={Relative(pki.OperatorCertificate)} FEDCTL_KEY={Relative(pki.OperatorKey)}");
-            Console.WriteLine("  dotnet run --project src/Fedctl -- status");
-            Console.WriteLine("  dotnet run --project src/Fedctl -- findings");
-            Console.WriteLine($"  dotnet run --project src/Fedctl -- stats --period {period:yyyy-MM-dd}");
-            Console.WriteLine($"  dotnet run --project src/Fedctl -- enterprises --month {new Federation.Store.Period(period).LastCompleteMonth}");
-            Console.WriteLine($"  dotnet run --project src/Fedctl -- report --quarter {quarter} --employed-total {SampleEmployedTotal}   (the quarterly report: HTML and a spreadsheet)");
-            Console.WriteLine("  dotnet run --project src/Fedctl -- registration applications   (the registration service: each city's backlog, what is overdue)");
-            Console.WriteLine("  dotnet run --project src/Fedctl -- audit");
-            Console.WriteLine("  dotnet run --project src/Fedctl -- check <certificate number> --name <name>   (the public check: needs no account)");
-            Console.WriteLine($"  buf curl --cacert {Relative(pki.CaPath)} --cert {Relative(pki.OperatorCertificate)} --key {Relative(pki.OperatorKey)} --list-methods {ministry}");
+            Console.WriteLine($"  alias fedctl='{FedctlCommand()}'");
+            Console.WriteLine("  fedctl status");
+            Console.WriteLine("  fedctl findings");
+            Console.WriteLine($"  fedctl stats --period {period:yyyy-MM-dd}");
+            Console.WriteLine($"  fedctl enterprises --month {new Federation.Store.Period(period).LastCompleteMonth}");
+            Console.WriteLine($"  fedctl report --quarter {quarter} --employed-total {SampleEmployedTotal}   # the quarterly report: HTML and a spreadsheet");
+            Console.WriteLine("  fedctl registration applications   # the registration service: each city's backlog, what is overdue");
+            Console.WriteLine("  fedctl audit");
+            Console.WriteLine("  fedctl check <certificate number> --name <name>   # the public check: needs no account");
+            // buf curl speaks Connect unless told otherwise; the node speaks gRPC.
+            Console.WriteLine($"  buf curl --protocol grpc --cacert {Relative(pki.CaPath)} --cert {Relative(pki.OperatorCertificate)} --key {Relative(pki.OperatorKey)} --list-methods {ministry}");
             if (exitAfterSummary)
             {
                 return 0;
@@ -230,7 +237,9 @@ internal static class DemoCommand
     private static async Task ImportAndSealAsync(NodeConfiguration city, string export, DateOnly period, CancellationToken cancellationToken)
     {
         // Through the node's composition root, as its own ingest command does.
-        await using var services = NodeServices.BuildForCommand(city);
+        // The node's own log of the import and the seal goes to its file; the demo prints one line
+        // per city below (issue 22: the seal was printed twice, by the log and by the demo).
+        await using var services = NodeServices.BuildForCommand(city, consoleLog: false);
         var store = services.GetRequiredService<IStaging>();
         var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf(city.Node.DivisionCode), DivisionTable.Default, DateOnly.FromDateTime(DateTime.Now));
         var rejects = Path.Combine(city.Ingest.RejectsDirectory, $"rejects-demo-{DateTime.Now:yyyyMMdd-HHmmss}.csv");
@@ -363,6 +372,23 @@ internal static class DemoCommand
             }
         }
         return null;
+    }
+
+    // The fedctl the solution built beside the demo (no build per call, unlike dotnet run); the
+    // dotnet run form when the demo runs from somewhere else.
+    private static string FedctlCommand()
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        // <repo>/src/Demo/bin/<Configuration>/<TargetFramework>/ → <repo>/src/Fedctl/bin/<Configuration>/<TargetFramework>/fedctl.dll
+        if (output.Parent?.Parent?.Parent?.Parent is { } src)
+        {
+            var fedctl = Path.Combine(src.FullName, "Fedctl", "bin", output.Parent.Name, output.Name, "fedctl.dll");
+            if (File.Exists(fedctl))
+            {
+                return $"dotnet {Relative(fedctl)}";
+            }
+        }
+        return "dotnet run --project src/Fedctl --";
     }
 
     private static string Relative(string path) => Path.GetRelativePath(Directory.GetCurrentDirectory(), path);

@@ -67,7 +67,8 @@ internal static class SqliteMigrations
     /// with the origin, so every sealed and received period is first checked against its version-1
     /// digest (a damaged store is refused, not migrated), then its manifest gets the digest of the
     /// same records in the version-2 form; the version-1 digest is kept in <c>meta</c>
-    /// (<c>v1_digest:&lt;period&gt;</c>, <c>v1_digest:&lt;child&gt;:&lt;period&gt;</c>). Transfers in
+    /// (<c>v1_digest:&lt;period&gt;</c>, <c>v1_digest:&lt;child&gt;:&lt;period&gt;</c>), and a child
+    /// link whose last pull was that period gets the new digest too. Transfers in
     /// progress are dropped (the next pull starts them over).
     /// </summary>
     private static void V1ToV2(SqliteConnection connection, string ownerId)
@@ -122,8 +123,13 @@ internal static class SqliteMigrations
         foreach (var (child, period, digest) in receivedDigests)
         {
             Run(connection, "INSERT INTO meta (key, value) VALUES ($key, $digest)", ("$key", $"v1_digest:{child}:{period}"), ("$digest", digest));
+            var migrated = FederationStore.ComputeReceivedDigest(connection, child, period, Dataset.UpTo(2));
             Run(connection, "UPDATE child_manifests SET digest = $digest WHERE child_id = $child AND period = $period",
-                ("$digest", FederationStore.ComputeReceivedDigest(connection, child, period, Dataset.UpTo(2))), ("$child", child), ("$period", period));
+                ("$digest", migrated), ("$child", child), ("$period", period));
+            // The link's last pull names the same snapshot: it shows the migrated digest at once,
+            // not the version-1 one until the next pull (issue 22).
+            Run(connection, "UPDATE child_links SET digest = $digest WHERE child_id = $child AND period = $period AND digest = $old",
+                ("$digest", migrated), ("$child", child), ("$period", period), ("$old", digest));
         }
     }
 

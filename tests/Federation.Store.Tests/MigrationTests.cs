@@ -115,6 +115,10 @@ public sealed class MigrationTests : IDisposable
         Assert.Equal((October, city.Periods.GetManifest(October)!.Digest), (received.AsOf, received.Digest));
         Assert.Equal(V1CityDigest, Scalar(province.Path, "SELECT value FROM meta WHERE key = 'v1_digest:city-440100:2026-10-31'"));
         Assert.Equal("[\"city-440100\"]", Scalar(province.Path, "SELECT origins FROM child_manifests"));
+        // The link's last pull shows the migrated digest at once, not the version-1 one (issue 22).
+        var link = Assert.Single(province.Links.ListChildLinks());
+        Assert.Equal(("city-440100", received.Digest), (link.ChildId, link.Digest));
+        Assert.NotEqual(V1CityDigest, link.Digest);
         var own = Assert.Single(province.Periods.ListManifests());
         Assert.Equal(own.Digest, province.Periods.RecomputeDigest(October));
     }

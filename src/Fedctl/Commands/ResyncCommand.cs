@@ -61,13 +61,17 @@ internal static class ResyncCommand
         }
         else
         {
+            // To a log or a pipe: a line when something moved, not the same line every poll.
+            var last = "";
             while (operation.State == OperationState.Running)
             {
                 await Task.Delay(PollEvery, cancellationToken);
                 operation = await client.GetOperationAsync(operation.Id, cancellationToken);
-                if (!output.Json)
+                var line = string.Join("; ", operation.Children.Select(c => $"{c.ChildId} {c.State} {c.Records:N0}/{c.TotalRecords:N0}"));
+                if (!output.Json && line != last)
                 {
-                    Console.Error.WriteLine(string.Join("; ", operation.Children.Select(c => $"{c.ChildId} {c.State} {c.Records:N0}/{c.TotalRecords:N0}")));
+                    Console.Error.WriteLine(line);
+                    last = line;
                 }
             }
         }

@@ -10,11 +10,15 @@ namespace Federation.Node.Exchange;
 
 /// <summary>
 /// The gRPC clients a parent uses to call its children — pulls, routed verification and the
-/// statistics check alike. One named client per child and service through
-/// <c>Grpc.Net.ClientFactory</c>; every client of a child shares that child's settings: its
-/// address, the node's client certificate and the deployment CA for an https child, HTTP/2
-/// keep-alive pings, extra connections when one connection's stream limit is reached, and a
-/// reconnect back-off short enough that a child that comes back is reachable at once.
+/// statistics check alike. One named client per child through <c>Grpc.Net.ClientFactory</c>, so
+/// one channel per child: every service's client of a child calls through that channel's
+/// invoker and shares its connection state, its address, the node's client certificate and the
+/// deployment CA for an https child, HTTP/2 keep-alive pings, extra connections when one
+/// connection's stream limit is reached, and a reconnect back-off short enough that a child that
+/// comes back is reachable at once. One channel matters when a child returns: with a channel per
+/// service, the pull's channel could reconnect while the verification channel was still waiting
+/// out its back-off, and a routed verification was answered from the cache although the child
+/// was reachable (issue 22).
 /// </summary>
 // The factory is resolved on first use: a node without children registers no client, and then
 // the factory does not exist.
@@ -53,18 +57,20 @@ internal sealed class ChildClients(IServiceProvider services)
 
     internal static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
-    public Protocol.V1.Exchange.ExchangeClient Exchange(ChildOptions child) => Create<Protocol.V1.Exchange.ExchangeClient>(child);
+    public Protocol.V1.Exchange.ExchangeClient Exchange(ChildOptions child) => Create(child, static invoker => new Protocol.V1.Exchange.ExchangeClient(invoker));
 
-    public Protocol.V1.Verification.VerificationClient Verification(ChildOptions child) => Create<Protocol.V1.Verification.VerificationClient>(child);
+    public Protocol.V1.Verification.VerificationClient Verification(ChildOptions child) => Create(child, static invoker => new Protocol.V1.Verification.VerificationClient(invoker));
 
-    public Protocol.V1.Statistics.StatisticsClient Statistics(ChildOptions child) => Create<Protocol.V1.Statistics.StatisticsClient>(child);
+    public Protocol.V1.Statistics.StatisticsClient Statistics(ChildOptions child) => Create(child, static invoker => new Protocol.V1.Statistics.StatisticsClient(invoker));
 
-    public Protocol.V1.Registration.RegistrationClient Registration(ChildOptions child) => Create<Protocol.V1.Registration.RegistrationClient>(child);
+    public Protocol.V1.Registration.RegistrationClient Registration(ChildOptions child) => Create(child, static invoker => new Protocol.V1.Registration.RegistrationClient(invoker));
 
-    private TClient Create<TClient>(ChildOptions child) where TClient : class =>
-        (TClient)_clients.GetOrAdd(Name<TClient>(child.Id), static (name, services) => services.GetRequiredService<GrpcClientFactory>().CreateClient<TClient>(name), services);
+    /// <summary>The one channel's invoker of a child (the factory makes it on first use and keeps it).</summary>
+    internal CallInvoker Invoker(ChildOptions child) =>
+        services.GetRequiredService<GrpcClientFactory>().CreateClient<ChildChannel>(child.Id).Invoker;
 
-    internal static string Name<TClient>(string childId) => $"{childId}/{typeof(TClient).Name}";
+    private TClient Create<TClient>(ChildOptions child, Func<CallInvoker, TClient> create) where TClient : class =>
+        (TClient)_clients.GetOrAdd($"{child.Id}/{typeof(TClient).Name}", _ => create(Invoker(child)));
 
     /// <summary>Registers the named clients of every configured child.</summary>
     public static void Register(IServiceCollection services, IReadOnlyList<ChildOptions> children, ChildTlsSettings tls, int maxReceiveMessageSize)
@@ -74,15 +80,12 @@ internal sealed class ChildClients(IServiceProvider services)
         var credentials = new Lazy<ChildCredentials>(() => new ChildCredentials(tls.LoadClientCertificate(), tls.LoadAuthority()));
         foreach (var child in children)
         {
-            Add<Protocol.V1.Exchange.ExchangeClient>(services, child, credentials, maxReceiveMessageSize);
-            Add<Protocol.V1.Verification.VerificationClient>(services, child, credentials, maxReceiveMessageSize);
-            Add<Protocol.V1.Statistics.StatisticsClient>(services, child, credentials, maxReceiveMessageSize);
-            Add<Protocol.V1.Registration.RegistrationClient>(services, child, credentials, maxReceiveMessageSize);
+            Add(services, child, credentials, maxReceiveMessageSize);
         }
     }
 
-    private static void Add<TClient>(IServiceCollection services, ChildOptions child, Lazy<ChildCredentials> tls, int maxReceiveMessageSize) where TClient : class =>
-        services.AddGrpcClient<TClient>(Name<TClient>(child.Id), options => options.Address = new Uri(child.Address))
+    private static void Add(IServiceCollection services, ChildOptions child, Lazy<ChildCredentials> tls, int maxReceiveMessageSize) =>
+        services.AddGrpcClient<ChildChannel>(child.Id, options => options.Address = new Uri(child.Address))
             .ConfigurePrimaryHttpMessageHandler(provider => CreateHandler(child, tls, provider.GetRequiredService<Security.RevocationList>(),
                 provider.GetRequiredService<ILogger<ChildClients>>()))
             .ConfigureChannel(channel =>
@@ -142,6 +145,15 @@ internal sealed class ChildClients(IServiceProvider services)
         }
         return handler;
     }
+}
+
+/// <summary>
+/// The factory's client type for a child: it only hands over the invoker of the child's one
+/// channel, from which <see cref="ChildClients"/> makes each service's client.
+/// </summary>
+internal sealed class ChildChannel(CallInvoker invoker)
+{
+    public CallInvoker Invoker { get; } = invoker;
 }
 
 /// <summary>

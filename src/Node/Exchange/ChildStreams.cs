@@ -52,5 +52,5 @@ internal static class ChildStreams
     }
 
     /// <summary>What went wrong, for status and the log: a call's status and detail, or the exception's message.</summary>
-    public static string Reason(Exception ex) => ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
+    public static string Reason(Exception ex) => ex is RpcException rpc ? ChildFailure.Describe(rpc) : ex.Message;
 }

@@ -23,6 +23,9 @@ internal static class NodeHealth
     public const string Store = "store";
     public const string Uploads = "uploads";
     public const string AuditWitness = "audit-witness";
+    public const string Accounts = "accounts";
+    public const string AuditTrail = "audit";
+    public const string RegistrationJournal = "registration";
 
     internal static readonly TimeSpan PublishPeriod = TimeSpan.FromSeconds(10);
 
@@ -39,6 +42,11 @@ internal static class NodeHealth
         // A parent's witness of its children's audit chains: NOT_SERVING while a break no auditor
         // has acknowledged stands. Its own name, not part of the node's: the node still answers.
         [AuditWitness] = [Lifecycle, AuditWitness],
+        // Every other service the node maps (issue 22: reflection lists them, so health must know
+        // them), each with the store it reads and writes.
+        [Protocol.V1.Registration.Descriptor.FullName] = [Lifecycle, RegistrationJournal],
+        [Protocol.V1.Accounts.Descriptor.FullName] = [Lifecycle, Accounts],
+        [Protocol.V1.Audit.Descriptor.FullName] = [Lifecycle, AuditTrail],
     };
 
     public static void Add(IServiceCollection services)
@@ -54,7 +62,10 @@ internal static class NodeHealth
             .AddCheck<LifecycleHealthCheck>(Lifecycle)
             .AddCheck<StoreHealthCheck>(Store)
             .AddCheck<UploadsHealthCheck>(Uploads)
-            .AddCheck<AuditWitnessHealthCheck>(AuditWitness);
+            .AddCheck<AuditWitnessHealthCheck>(AuditWitness)
+            .AddCheck<ServiceStoreHealthChecks.Accounts>(Accounts)
+            .AddCheck<ServiceStoreHealthChecks.Audit>(AuditTrail)
+            .AddCheck<ServiceStoreHealthChecks.Registration>(RegistrationJournal);
         var packagePublisher = services.Single(d => d.ServiceType == typeof(IHealthCheckPublisher)
             && d.ImplementationType?.Assembly == typeof(Grpc.AspNetCore.HealthChecks.GrpcHealthChecksOptions).Assembly);
         services.Remove(packagePublisher);

@@ -19,9 +19,10 @@ namespace Federation.Node.Hosting;
 internal static class NodeHost
 {
     // grpc-dotnet 2.85 publishes EventCounters, not meters; every gRPC call is measured by
-    // ASP.NET Core's http.server.request.duration (route = the gRPC method, with its gRPC status)
-    // and every call to a child by System.Net.Http's http.client.request.duration. Kestrel's meter
-    // counts connections. They are exported beside our own.
+    // ASP.NET Core's http.server.request.duration, which GrpcCallMetrics tags with the gRPC method
+    // and status, and every call to a child by System.Net.Http's http.client.request.duration.
+    // Kestrel's meter counts connections. They are exported beside our own, with the process's and
+    // the runtime's (OpenTelemetry.Instrumentation.Process and .Runtime).
     private static readonly string[] ExportedMeters =
         [NodeMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http"];
 
@@ -81,7 +82,11 @@ internal static class NodeHost
         }
         if (config.Server.MetricsListen is not null)
         {
-            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ExportedMeters).AddPrometheusExporter());
+            // Without otel_scope_* labels on every series: each metric's name already says whose it is.
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ExportedMeters)
+                .AddRuntimeInstrumentation()
+                .AddProcessInstrumentation()
+                .AddPrometheusExporter(options => options.ScopeInfoEnabled = false));
         }
 
         var app = builder.Build();
@@ -91,6 +96,7 @@ internal static class NodeHost
             app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
                 context.Request.Path == "/metrics" && context.Connection.LocalPort == metricsEndpoint?.IPEndPoint?.Port);
         }
+        app.UseGrpcCallMetrics();
         app.MapGrpcService<AdminService>();
         app.MapGrpcService<Statistics.StatisticsService>();
         app.MapGrpcService<Ingest.IngestService>();

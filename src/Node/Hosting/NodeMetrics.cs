@@ -50,14 +50,14 @@ internal sealed class NodeMetrics
 
         // Child links and the store are read when Prometheus scrapes, not kept in memory: the
         // store is the truth, and `pull` run beside the daemon updates it too.
-        meter.CreateObservableGauge("federation.child.last_success", () => Links(links, identity, link =>
+        meter.CreateObservableGauge("federation.child.last_success_timestamp", () => Links(links, identity, link =>
             link.LastSuccessAt is { } at ? at.ToUnixTimeSeconds() : 0), "s", "Unix time of each child's last successful pull (0: never).");
         meter.CreateObservableGauge("federation.child.lag", () => Links(links, identity, link =>
             link.LastSuccessAt is { } at ? (time.GetUtcNow() - at).TotalSeconds : double.NaN), "s", "Seconds since each child's last successful pull.");
         meter.CreateObservableGauge("federation.child.stale", () => Links(links, identity, link => link.Stale ? 1 : 0), "1",
             "1 when the last pull from the child failed and the node serves its last good snapshot.");
         meter.CreateObservableGauge("federation.store.size", () => StoreSize(files), "By", "Size of the store's files (database and write-ahead log).");
-        meter.CreateObservableGauge("federation.store.sealed_period", () => LatestSealed(store), "s",
+        meter.CreateObservableGauge("federation.store.sealed_period_timestamp", () => LatestSealed(store), "s",
             "The as-of date of the latest sealed period, as Unix time of its midnight UTC (0: none).");
     }
 

@@ -89,11 +89,11 @@ internal static class NodeServices
         services.AddSingleton(provider => provider.GetRequiredService<Federation.Store.INodeStore>().Signatures);
     }
 
-    public static ServiceProvider BuildForCommand(NodeConfiguration config)
+    public static ServiceProvider BuildForCommand(NodeConfiguration config, bool consoleLog = true)
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSerilog((_, logger) => NodeLogging.Configure(logger, config));
+        services.AddSerilog((_, logger) => NodeLogging.Configure(logger, config, consoleLog));
         services.AddFederationNode(config);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

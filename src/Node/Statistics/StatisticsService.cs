@@ -178,7 +178,7 @@ internal sealed class StatisticsService(ISealedPeriods store, IChildTransfers ch
         }
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            child.ReportedError = $"{ex.StatusCode}: {ex.Status.Detail}";
+            child.ReportedError = Exchange.ChildFailure.Describe(ex);
         }
     }
 

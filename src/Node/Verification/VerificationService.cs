@@ -174,7 +174,7 @@ internal sealed class VerificationService(IHolderLookups store, NodeIdentity ide
         // Connection failures arrive as UNAVAILABLE (the channel maps them).
         catch (RpcException ex) when (!context.CancellationToken.IsCancellationRequested && ex.StatusCode is not (StatusCode.InvalidArgument or StatusCode.NotFound))
         {
-            failure = $"{ex.StatusCode}: {ex.Status.Detail}";
+            failure = Exchange.ChildFailure.Describe(ex);
         }
         if (cached() is { } records)
         {

@@ -36,6 +36,11 @@ public sealed class DemoTests
         Assert.Matches($@"(?m)^ministry +ministry +{period} +[\d,]+ +6 ", output);
         Assert.Matches(@"route ministry → province-\d+ → city-\d+ \(2 hops\), live", output);
         Assert.Contains("records at city-", output, StringComparison.Ordinal);
+        // Each city's seal is printed once (issue 22: the node's in-process log printed it too).
+        foreach (var city in new[] { "city-440100", "city-440300", "city-320100", "city-320200" })
+        {
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(output, $@"(?im)^.*\b{city}\b.*\bsealed\b.*$"));
+        }
         Assert.True(File.Exists(Path.Combine(directory.Path, "data", "demo", "ministry.db")), "the demo's stores belong beside its tree");
         // The registration service: down, decided, back up, and an exit the same day; R-17's refusal.
         Assert.Matches(@"submitted at ministry: application A\d{16}, ", output);

@@ -1,6 +1,7 @@
 using Federation.Testing;
 using Grpc.Core;
 using Grpc.Health.V1;
+using System.Text.RegularExpressions;
 using Xunit;
 
 namespace Federation.Tests.Node;
@@ -11,9 +12,6 @@ namespace Federation.Tests.Node;
 /// </summary>
 public sealed class HealthAndMetricsTests
 {
-    private static readonly string[] Services =
-        ["", "federation.v1.Admin", "federation.v1.Statistics", "federation.v1.Verification", "federation.v1.Exchange", "federation.v1.Ingest"];
-
     [Fact]
     public async Task EveryService_HasItsOwnStatus_AndAStoreThatDoesNotAnswer_TakesDownOnlyWhatNeedsIt()
     {
@@ -22,7 +20,13 @@ public sealed class HealthAndMetricsTests
         using var channel = node.Channel();
         var health = new Health.HealthClient(channel);
 
-        foreach (var service in Services)
+        // Every service reflection lists (issue 22: Accounts, Audit and Registration had none) and
+        // the node as a whole; reflection itself and health are the tools, not services with a status.
+        var services = await ReflectedServicesAsync(channel);
+        Assert.Contains("federation.v1.Registration", services);
+        Assert.Contains("federation.v1.Accounts", services);
+        Assert.Contains("federation.v1.Audit", services);
+        foreach (var service in services.Where(s => !s.StartsWith("grpc.", StringComparison.Ordinal)).Prepend(""))
         {
             Assert.Equal((service, HealthCheckResponse.Types.ServingStatus.Serving), (service, await StatusAsync(health, service)));
         }
@@ -58,6 +62,9 @@ public sealed class HealthAndMetricsTests
         Assert.True(await watch.ResponseStream.MoveNext(CancellationToken.None), "the watch ended without a NOT_SERVING");
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, watch.ResponseStream.Current.Status);
         Assert.Equal(0, await node.Process.WaitForExitAsync());
+        // A stop asked for is no error: nothing at Error level (issue 22: the health check
+        // service logged the stopping node's "lifecycle" check as Unhealthy at Error).
+        Assert.DoesNotContain(" ERR] ", node.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -75,9 +82,31 @@ public sealed class HealthAndMetricsTests
         var answer = await client.VerifyCertificateAsync(new Protocol.V1.VerifyCertificateRequest { CertificateNumber = "4401061019000001" },
             deadline: DateTime.UtcNow.AddSeconds(30));
         Assert.False(answer.Found);
+        // A refused call (no account): HTTP 200 like every gRPC answer, UNAUTHENTICATED (16) in gRPC.
+        using var anonymous = node.Channel(account: null);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => new Protocol.V1.Admin.AdminClient(anonymous)
+            .GetNodeStatusAsync(new Protocol.V1.GetNodeStatusRequest(), deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
 
+        // The server records a call's metrics as the call ends, which may be just after the client
+        // has its answer: scrape until both calls are there (or fail with the last scrape).
         using var http = new HttpClient();
+        const string RefusedCall = @"(?m)^http_server_request_duration_seconds_count\{(?=[^}]*rpc_grpc_status_code=""16"")(?=[^}]*rpc_method=""GetNodeStatus"")(?=[^}]*rpc_service=""federation\.v1\.Admin"")(?=[^}]*rpc_system=""grpc"")[^}]*\} 1\b";
+        const string AnsweredCall = @"(?m)^http_server_request_duration_seconds_count\{(?=[^}]*rpc_grpc_status_code=""0"")(?=[^}]*rpc_method=""VerifyCertificate"")[^}]*\} 1\b";
         var text = await http.GetStringAsync(node.Metrics).DefaultTimeout();
+        for (var attempt = 0; attempt < 50 && !(Regex.IsMatch(text, RefusedCall) && Regex.IsMatch(text, AnsweredCall)); attempt++)
+        {
+            await Task.Delay(200);
+            text = await http.GetStringAsync(node.Metrics).DefaultTimeout();
+        }
+        Assert.Matches(RefusedCall, text);
+        Assert.Matches(AnsweredCall, text);
+        // Process and runtime (the instrumentation packages), Unix times as _timestamp_seconds, no scope labels.
+        Assert.Contains("process_cpu_time_seconds_total", text, StringComparison.Ordinal);
+        Assert.Contains("dotnet_gc_collections_total", text, StringComparison.Ordinal);
+        Assert.Contains("dotnet_thread_pool_thread_count", text, StringComparison.Ordinal);
+        Assert.Contains("federation_store_sealed_period_timestamp_seconds", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("otel_scope_name", text, StringComparison.Ordinal);
 
         Assert.Contains("federation_store_size_bytes", text, StringComparison.Ordinal);
         Assert.Contains("federation_verification_answers_total{", text, StringComparison.Ordinal);
@@ -95,6 +124,15 @@ public sealed class HealthAndMetricsTests
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         }).DefaultTimeout();
         Assert.Equal(System.Net.HttpStatusCode.NotFound, onGrpcPort.StatusCode);
+    }
+
+    private static async Task<List<string>> ReflectedServicesAsync(Grpc.Net.Client.GrpcChannel channel)
+    {
+        using var call = new Grpc.Reflection.V1.ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo(deadline: DateTime.UtcNow.AddSeconds(30));
+        await call.RequestStream.WriteAsync(new Grpc.Reflection.V1.ServerReflectionRequest { ListServices = "" });
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        return [.. call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name)];
     }
 
     private static async Task<HealthCheckResponse.Types.ServingStatus> StatusAsync(Health.HealthClient health, string service) =>

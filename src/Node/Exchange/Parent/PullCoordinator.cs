@@ -29,7 +29,7 @@ internal sealed class PullCoordinator(IChildTransfers store, IChildLinks links, 
         }
         catch (Exception ex) when (ex is RpcException or StoreException)
         {
-            var reason = ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
+            var reason = ex is RpcException rpc ? ChildFailure.Describe(rpc) : ex.Message;
             ExchangeLog.PullFailed(logger, child.Id, reason);
             links.RecordPullFailure(child.Id, reason, time.GetUtcNow());
             metrics.PullFailed(child.Id, ex is RpcException failed ? failed.StatusCode.ToString() : "Store");
