@@ -116,6 +116,8 @@ internal static class NodeHost
         var authority = config.SecurityPaths.CaPath is { } ca ? Federation.Shared.CertificateAuthority.LoadPem(ca) : null;
         Security.CallerAuthenticator.Register(services, authority);
         services.AddSingleton<Security.CallerAuthenticator>();
+        services.AddSingleton(provider => new Security.CallerProofVerifier(provider.GetRequiredService<Security.RevocationList>(), authority,
+            provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Security.SecurityOptions>>(), provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Security.AuditTrail>();
         services.AddHostedService(provider => provider.GetRequiredService<Security.AuditTrail>());
         services.AddSingleton<Security.SecurityInterceptor>();

@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Federation.Shared;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace Federation.Node.Security;
+
+/// <summary>A caller's proof as it travels with a call: the header value and the signer's certificate (DER).</summary>
+/// <param name="Value">The <see cref="CallerProof.Header"/> value, passed on unchanged.</param>
+/// <param name="Certificate">The signer's certificate, DER, passed on unchanged.</param>
+/// <param name="Thumbprint">SHA-256 of <paramref name="Certificate"/>, hex (the audit names the certificate by it).</param>
+internal sealed record CallerSignature(string Value, byte[] Certificate, string Thumbprint);
+
+/// <summary>
+/// Checks a caller's proof (<see cref="CallerProof"/>): one ECDSA verification per call. At the
+/// entry node the signer must be the certificate the caller authenticated with over TLS; at a node
+/// a call is forwarded to, the certificate travels in the call and is checked here against the
+/// deployment CA (chain, validity, once per certificate per 5 minutes), the CRL (every call) and
+/// the account named in <c>federation-on-behalf-of</c>. Either way the signature must be over this
+/// call's method, this request's bytes and the entry node, dated within
+/// <see cref="SecurityOptions.CallerClockSkew"/> of this node's clock. Refusals are
+/// UNAUTHENTICATED and say which check failed, never anything of the request.
+/// </summary>
+internal sealed class CallerProofVerifier(RevocationList revocations, X509Certificate2? authority, IOptions<SecurityOptions> options, TimeProvider time)
+{
+    private static readonly TimeSpan ChainCacheLifetime = TimeSpan.FromMinutes(5);
+    private const int ChainCacheSize = 4096;
+
+    // Certificates whose chain to the CA was built, by thumbprint, until when that result is reused.
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _chains = new(StringComparer.Ordinal);
+
+    /// <summary>Whether the call carries a proof at all.</summary>
+    public static bool IsPresent(ServerCallContext context) => context.RequestHeaders.GetValue(CallerProof.Header) is not null;
+
+    /// <summary>
+    /// At the entry node: the proof of a caller who authenticated with <paramref name="presented"/>,
+    /// for this call addressed to this node (<paramref name="entryNode"/>).
+    /// </summary>
+    public CallerSignature VerifyAtEntry(ServerCallContext context, byte[] requestSha256, X509Certificate2 presented, string entryNode)
+    {
+        var (value, der) = Headers(context);
+        if (!der.AsSpan().SequenceEqual(presented.RawData))
+        {
+            throw Refused("the caller's signature must be made with the certificate the call is authenticated with (the TLS client certificate)");
+        }
+        Check(presented, value, context.Method, requestSha256, entryNode);
+        return new CallerSignature(value, der, Convert.ToHexString(SHA256.HashData(der)));
+    }
+
+    /// <summary>
+    /// At a node a call was forwarded to: the proof that <paramref name="account"/> asked for this
+    /// call at <paramref name="entryNode"/>, as <c>federation-on-behalf-of</c> asserts.
+    /// </summary>
+    public CallerSignature VerifyForwarded(ServerCallContext context, byte[] requestSha256, string account, string entryNode)
+    {
+        if (!IsPresent(context))
+        {
+            throw Refused($"a forwarded call must carry its original caller's signature ({CallerProof.Header}); a node cannot call on behalf of an account that did not sign the request");
+        }
+        var (value, der) = Headers(context);
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509CertificateLoader.LoadCertificate(der);
+        }
+        catch (CryptographicException)
+        {
+            throw Refused($"{CallerProof.CertificateHeader} is not a DER certificate");
+        }
+        using (certificate)
+        {
+            var thumbprint = Convert.ToHexString(SHA256.HashData(der));
+            if (CertificateIdentity.Read(certificate, out _) is not { Kind: IdentityKind.Account } identity || identity.Id != account)
+            {
+                throw Refused($"the caller's certificate does not name account {account}, for whom the call is made");
+            }
+            if (!ChainsToAuthority(certificate, thumbprint))
+            {
+                throw Refused("the caller's certificate was not accepted: it is not from this deployment's CA, or it is expired or not yet valid");
+            }
+            if (revocations.IsRevoked(certificate))
+            {
+                throw Refused("the caller's certificate has been revoked");
+            }
+            Check(certificate, value, context.Method, requestSha256, entryNode);
+            return new CallerSignature(value, der, thumbprint);
+        }
+    }
+
+    private static (string Value, byte[] Certificate) Headers(ServerCallContext context)
+    {
+        var value = context.RequestHeaders.GetValue(CallerProof.Header)!;
+        var der = context.RequestHeaders.GetValueBytes(CallerProof.CertificateHeader);
+        if (der is null || der.Length == 0)
+        {
+            throw Refused($"a signed call carries the signer's certificate ({CallerProof.CertificateHeader})");
+        }
+        return (value, der);
+    }
+
+    private void Check(X509Certificate2 certificate, string value, string method, byte[] requestSha256, string entryNode)
+    {
+        if (!CallerProof.TryParse(value, out var signedAt, out var signature, out var problem))
+        {
+            throw Refused(problem!);
+        }
+        var skew = options.Value.CallerClockSkew;
+        var now = time.GetUtcNow();
+        if (signedAt < now - skew || signedAt > now + skew)
+        {
+            throw Refused($"the caller's signature is dated {signedAt:yyyy-MM-ddTHH:mm:ssZ}, more than {skew.TotalMinutes:0.#} min from this node's clock ({now:yyyy-MM-ddTHH:mm:ssZ}): a clock is wrong, or the signed request is being replayed");
+        }
+        using var key = certificate.GetECDsaPublicKey()
+            ?? throw Refused("the caller's certificate has no ECDSA key (the deployment's certificates are ECDSA P-256)");
+        if (!CallerProof.Verify(key, signature, method, requestSha256, signedAt, entryNode))
+        {
+            throw Refused($"the caller's signature does not verify for this call: it was made for another method, request or entry node than {method} entered at {entryNode}, or it was altered");
+        }
+    }
+
+    private bool ChainsToAuthority(X509Certificate2 certificate, string thumbprint)
+    {
+        if (authority is null)
+        {
+            return false;
+        }
+        var now = time.GetUtcNow();
+        if (_chains.TryGetValue(thumbprint, out var until) && until > now && certificate.NotAfter > now.UtcDateTime)
+        {
+            return true;
+        }
+        if (!CertificateAuthority.Issued(authority, certificate))
+        {
+            return false;
+        }
+        if (_chains.Count >= ChainCacheSize)
+        {
+            _chains.Clear();
+        }
+        _chains[thumbprint] = now + ChainCacheLifetime;
+        return true;
+    }
+
+    private static RpcException Refused(string why) => new(new Status(StatusCode.Unauthenticated, why));
+}
