@@ -17,7 +17,7 @@ internal sealed record CallerSignature(string Value, byte[] Certificate, string 
 /// Checks a caller's proof (<see cref="CallerProof"/>): one ECDSA verification per call. At the
 /// entry node the signer must be the certificate the caller authenticated with over TLS; at a node
 /// a call is forwarded to, the certificate travels in the call and is checked here against the
-/// deployment CA (chain, validity, once per certificate per 5 minutes), the CRL (every call) and
+/// deployment CA (parsed, chain and validity checked once per certificate per 5 minutes), the CRL (every call) and
 /// the account named in <c>federation-on-behalf-of</c>. Either way the signature must be over this
 /// call's method, this request's bytes and the entry node, dated within
 /// <see cref="SecurityOptions.CallerClockSkew"/> of this node's clock. Refusals are
@@ -25,11 +25,11 @@ internal sealed record CallerSignature(string Value, byte[] Certificate, string 
 /// </summary>
 internal sealed class CallerProofVerifier(RevocationList revocations, X509Certificate2? authority, IOptions<SecurityOptions> options, TimeProvider time)
 {
-    private static readonly TimeSpan ChainCacheLifetime = TimeSpan.FromMinutes(5);
-    private const int ChainCacheSize = 4096;
+    private static readonly TimeSpan KnownCacheLifetime = TimeSpan.FromMinutes(5);
+    private const int KnownCacheSize = 4096;
 
-    // Certificates whose chain to the CA was built, by thumbprint, until when that result is reused.
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _chains = new(StringComparer.Ordinal);
+    // Account certificates that chained to the CA, by thumbprint, until when that result is reused.
+    private readonly ConcurrentDictionary<string, KnownCertificate> _known = new(StringComparer.Ordinal);
 
     /// <summary>Whether the call carries a proof at all.</summary>
     public static bool IsPresent(ServerCallContext context) => context.RequestHeaders.GetValue(CallerProof.Header) is not null;
@@ -45,7 +45,9 @@ internal sealed class CallerProofVerifier(RevocationList revocations, X509Certif
         {
             throw Refused("the caller's signature must be made with the certificate the call is authenticated with (the TLS client certificate)");
         }
-        Check(presented, value, context.Method, requestSha256, entryNode);
+        using var key = presented.GetECDsaPublicKey()
+            ?? throw Refused("the caller's certificate has no ECDSA key (the deployment's certificates are ECDSA P-256)");
+        Check(key, value, context.Method, requestSha256, entryNode);
         return new CallerSignature(value, der, Convert.ToHexString(SHA256.HashData(der)));
     }
 
@@ -60,6 +62,32 @@ internal sealed class CallerProofVerifier(RevocationList revocations, X509Certif
             throw Refused($"a forwarded call must carry its original caller's signature ({CallerProof.Header}); a node cannot call on behalf of an account that did not sign the request");
         }
         var (value, der) = Headers(context);
+        var thumbprint = Convert.ToHexString(SHA256.HashData(der));
+        var known = Known(der, thumbprint);
+        if (known.Account != account)
+        {
+            throw Refused($"the caller's certificate does not name account {account}, for whom the call is made");
+        }
+        if (revocations.IsRevoked(known.Certificate))
+        {
+            throw Refused("the caller's certificate has been revoked");
+        }
+        // A key object per call: one ECDsa instance is not documented as safe to share between threads.
+        using var key = known.Certificate.GetECDsaPublicKey()!;
+        Check(key, value, context.Method, requestSha256, entryNode);
+        return new CallerSignature(value, der, thumbprint);
+    }
+
+    // A certificate of an account of the deployment CA, parsed and its chain built at most once per
+    // 5 minutes (parsing alone costs more than the signature's verification); only certificates
+    // that passed are kept, so a stranger cannot fill the cache.
+    private KnownCertificate Known(byte[] der, string thumbprint)
+    {
+        var now = time.GetUtcNow();
+        if (_known.TryGetValue(thumbprint, out var known) && known.Until > now && known.Certificate.NotAfter.ToUniversalTime() > now.UtcDateTime)
+        {
+            return known;
+        }
         X509Certificate2 certificate;
         try
         {
@@ -69,25 +97,35 @@ internal sealed class CallerProofVerifier(RevocationList revocations, X509Certif
         {
             throw Refused($"{CallerProof.CertificateHeader} is not a DER certificate");
         }
-        using (certificate)
+        if (CertificateIdentity.Read(certificate, out _) is not { Kind: IdentityKind.Account } identity)
         {
-            var thumbprint = Convert.ToHexString(SHA256.HashData(der));
-            if (CertificateIdentity.Read(certificate, out _) is not { Kind: IdentityKind.Account } identity || identity.Id != account)
-            {
-                throw Refused($"the caller's certificate does not name account {account}, for whom the call is made");
-            }
-            if (!ChainsToAuthority(certificate, thumbprint))
-            {
-                throw Refused("the caller's certificate was not accepted: it is not from this deployment's CA, or it is expired or not yet valid");
-            }
-            if (revocations.IsRevoked(certificate))
-            {
-                throw Refused("the caller's certificate has been revoked");
-            }
-            Check(certificate, value, context.Method, requestSha256, entryNode);
-            return new CallerSignature(value, der, thumbprint);
+            certificate.Dispose();
+            throw Refused("the caller's certificate names no account");
         }
+        if (authority is null || !CertificateAuthority.Issued(authority, certificate))
+        {
+            certificate.Dispose();
+            throw Refused("the caller's certificate was not accepted: it is not from this deployment's CA, or it is expired or not yet valid");
+        }
+        using (var key = certificate.GetECDsaPublicKey())
+        {
+            if (key is null)
+            {
+                certificate.Dispose();
+                throw Refused("the caller's certificate has no ECDSA key (the deployment's certificates are ECDSA P-256)");
+            }
+        }
+        if (_known.Count >= KnownCacheSize)
+        {
+            // Entries still in use by another call are left to the garbage collector, not disposed.
+            _known.Clear();
+        }
+        known = new KnownCertificate(certificate, identity.Id, now + KnownCacheLifetime);
+        _known[thumbprint] = known;
+        return known;
     }
+
+    private sealed record KnownCertificate(X509Certificate2 Certificate, string Account, DateTimeOffset Until);
 
     private static (string Value, byte[] Certificate) Headers(ServerCallContext context)
     {
@@ -100,7 +138,7 @@ internal sealed class CallerProofVerifier(RevocationList revocations, X509Certif
         return (value, der);
     }
 
-    private void Check(X509Certificate2 certificate, string value, string method, byte[] requestSha256, string entryNode)
+    private void Check(ECDsa key, string value, string method, byte[] requestSha256, string entryNode)
     {
         if (!CallerProof.TryParse(value, out var signedAt, out var signature, out var problem))
         {
@@ -112,35 +150,10 @@ internal sealed class CallerProofVerifier(RevocationList revocations, X509Certif
         {
             throw Refused($"the caller's signature is dated {signedAt:yyyy-MM-ddTHH:mm:ssZ}, more than {skew.TotalMinutes:0.#} min from this node's clock ({now:yyyy-MM-ddTHH:mm:ssZ}): a clock is wrong, or the signed request is being replayed");
         }
-        using var key = certificate.GetECDsaPublicKey()
-            ?? throw Refused("the caller's certificate has no ECDSA key (the deployment's certificates are ECDSA P-256)");
         if (!CallerProof.Verify(key, signature, method, requestSha256, signedAt, entryNode))
         {
             throw Refused($"the caller's signature does not verify for this call: it was made for another method, request or entry node than {method} entered at {entryNode}, or it was altered");
         }
-    }
-
-    private bool ChainsToAuthority(X509Certificate2 certificate, string thumbprint)
-    {
-        if (authority is null)
-        {
-            return false;
-        }
-        var now = time.GetUtcNow();
-        if (_chains.TryGetValue(thumbprint, out var until) && until > now && certificate.NotAfter > now.UtcDateTime)
-        {
-            return true;
-        }
-        if (!CertificateAuthority.Issued(authority, certificate))
-        {
-            return false;
-        }
-        if (_chains.Count >= ChainCacheSize)
-        {
-            _chains.Clear();
-        }
-        _chains[thumbprint] = now + ChainCacheLifetime;
-        return true;
     }
 
     private static RpcException Refused(string why) => new(new Status(StatusCode.Unauthenticated, why));
