@@ -29,6 +29,9 @@ public sealed class FederationClient : IDisposable
     private readonly ResiliencePipeline _retry;
     private readonly System.Security.Cryptography.ECDsa? _signer;
     private volatile string? _entryNode;
+    // Whether the health check that opens the TLS connection was made: once, even when the node's
+    // certificate names no node (then nothing is signed).
+    private volatile bool _primed;
 
     /// <summary>Creates a client for the node at <see cref="FederationClientOptions.Address"/>.</summary>
     public FederationClient(FederationClientOptions options)
@@ -52,7 +55,9 @@ public sealed class FederationClient : IDisposable
         {
             handler.SslOptions.ClientCertificates = [options.ClientCertificate];
         }
-        _signer = options.ClientCertificate?.GetECDsaPrivateKey();
+        // Only over TLS: the node's certificate names the node a signature is addressed to (and a
+        // client certificate is presented over TLS only).
+        _signer = address.Scheme == Uri.UriSchemeHttps ? options.ClientCertificate?.GetECDsaPrivateKey() : null;
         var validate = options.ServerCertificateAuthority is { } authority ? Federation.Shared.CertificateAuthority.TrustOnly(authority) : null;
         if (validate is not null || _signer is not null)
         {
@@ -417,8 +422,9 @@ public sealed class FederationClient : IDisposable
         {
             return await CallIdempotentAsync(operation, call, cancellationToken).ConfigureAwait(false);
         }
-        if (_entryNode is null)
+        if (_entryNode is null && !_primed)
         {
+            _primed = true;
             // The first call opens the TLS connection that tells which node this is; health is open to anyone.
             try
             {

@@ -83,6 +83,9 @@ internal static class NodeHost
         }
 
         var app = builder.Build();
+        // The first forwarded call after a start would otherwise pay for the signature check's
+        // first use of the crypto library and the JIT, within a parent's per-hop deadline.
+        app.Services.GetRequiredService<Security.CallerProofVerifier>().WarmUp();
         if (config.Server.MetricsListen is not null)
         {
             // Only on the metrics port: the gRPC endpoint never answers /metrics.
