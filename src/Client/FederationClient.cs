@@ -27,6 +27,11 @@ public sealed class FederationClient : IDisposable
     private readonly GrpcChannel _channel;
     private readonly Metadata? _headers;
     private readonly ResiliencePipeline _retry;
+    private readonly System.Security.Cryptography.ECDsa? _signer;
+    private volatile string? _entryNode;
+    // Whether the health check that opens the TLS connection was made: once, even when the node's
+    // certificate names no node (then nothing is signed).
+    private volatile bool _primed;
 
     /// <summary>Creates a client for the node at <see cref="FederationClientOptions.Address"/>.</summary>
     public FederationClient(FederationClientOptions options)
@@ -50,9 +55,22 @@ public sealed class FederationClient : IDisposable
         {
             handler.SslOptions.ClientCertificates = [options.ClientCertificate];
         }
-        if (options.ServerCertificateAuthority is { } authority)
+        // Only over TLS: the node's certificate names the node a signature is addressed to (and a
+        // client certificate is presented over TLS only).
+        _signer = address.Scheme == Uri.UriSchemeHttps ? options.ClientCertificate?.GetECDsaPrivateKey() : null;
+        var validate = options.ServerCertificateAuthority is { } authority ? Federation.Shared.CertificateAuthority.TrustOnly(authority) : null;
+        if (validate is not null || _signer is not null)
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = Federation.Shared.CertificateAuthority.TrustOnly(authority);
+            handler.SslOptions.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
+            {
+                var trusted = validate?.Invoke(sender, certificate, chain, errors) ?? errors == System.Net.Security.SslPolicyErrors.None;
+                // The node a signed call is addressed to: the one its TLS certificate names.
+                if (trusted && certificate is X509Certificate2 server && Federation.Shared.CertificateIdentity.Read(server, out _) is { Kind: Federation.Shared.IdentityKind.Node } node)
+                {
+                    _entryNode = node.Id;
+                }
+                return trusted;
+            };
         }
         _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
@@ -160,9 +178,9 @@ public sealed class FederationClient : IDisposable
     /// </summary>
     public Task<VerifyResponse> VerifyCertificateAsync(string certificateNumber, CancellationToken cancellationToken = default)
     {
-        var number = CheckCertificate(certificateNumber);
-        return CallIdempotentAsync("verify certificate", options => new Verification.VerificationClient(_channel)
-            .VerifyCertificateAsync(new VerifyCertificateRequest { CertificateNumber = number }, options).ResponseAsync, cancellationToken);
+        var request = new VerifyCertificateRequest { CertificateNumber = CheckCertificate(certificateNumber) };
+        return CallSignedAsync("verify certificate", Verification.Descriptor.FindMethodByName("VerifyCertificate"), request,
+            options => new Verification.VerificationClient(_channel).VerifyCertificateAsync(request, options).ResponseAsync, cancellationToken);
     }
 
     /// <summary>
@@ -175,8 +193,9 @@ public sealed class FederationClient : IDisposable
         {
             throw new ArgumentException($"citizen ID: {error}", nameof(citizenId));
         }
-        return CallIdempotentAsync("verify person", options => new Verification.VerificationClient(_channel)
-            .VerifyPersonAsync(new VerifyPersonRequest { CitizenId = id.Value }, options).ResponseAsync, cancellationToken);
+        var request = new VerifyPersonRequest { CitizenId = id.Value };
+        return CallSignedAsync("verify person", Verification.Descriptor.FindMethodByName("VerifyPerson"), request,
+            options => new Verification.VerificationClient(_channel).VerifyPersonAsync(request, options).ResponseAsync, cancellationToken);
     }
 
     /// <summary>The public authenticity check (真伪查验): whether the certificate is genuine, in force and held by <paramref name="name"/>.</summary>
@@ -396,7 +415,11 @@ public sealed class FederationClient : IDisposable
     private Accounts.AccountsClient Accounts => new(_channel);
 
     /// <inheritdoc />
-    public void Dispose() => _channel.Dispose();
+    public void Dispose()
+    {
+        _channel.Dispose();
+        _signer?.Dispose();
+    }
 
     private async Task<T> CallOnceAsync<T>(string operation, Func<CallOptions, Task<T>> call, CancellationToken cancellationToken)
     {
@@ -408,6 +431,50 @@ public sealed class FederationClient : IDisposable
         {
             throw new FederationException(operation, Address, ex);
         }
+    }
+
+    // A call a node may forward to a child (a verification): signed with the key of the client
+    // certificate, when it has an ECDSA one, over the method, the request's bytes, the time and the
+    // node addressed (named by its TLS certificate), so that the node answering it can check that
+    // this caller asked (docs/security.md, "Callers proven end to end"). Each attempt is signed anew.
+    private async Task<T> CallSignedAsync<T>(string operation, Google.Protobuf.Reflection.MethodDescriptor method, IMessage request,
+        Func<CallOptions, Task<T>> call, CancellationToken cancellationToken)
+    {
+        if (_signer is null)
+        {
+            return await CallIdempotentAsync(operation, call, cancellationToken).ConfigureAwait(false);
+        }
+        if (_entryNode is null && !_primed)
+        {
+            _primed = true;
+            // The first call opens the TLS connection that tells which node this is; health is open to anyone.
+            try
+            {
+                await CheckHealthAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (FederationException)
+            {
+                // Unreachable or refused: the call below fails the same way, with its own message.
+            }
+        }
+        var path = $"/{method.Service.FullName}/{method.Name}";
+        var digest = System.Security.Cryptography.SHA256.HashData(request.ToByteArray());
+        var certificate = _options.ClientCertificate!.RawData;
+        return await CallIdempotentAsync(operation, options =>
+        {
+            if (_entryNode is not { } entry)
+            {
+                return call(options);
+            }
+            var headers = new Metadata();
+            foreach (var header in _headers ?? [])
+            {
+                headers.Add(header);
+            }
+            headers.Add(Federation.Shared.CallerProof.Header, Federation.Shared.CallerProof.Sign(_signer, path, digest, DateTimeOffset.UtcNow, entry));
+            headers.Add(Federation.Shared.CallerProof.CertificateHeader, certificate);
+            return call(options.WithHeaders(headers));
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<T> CallIdempotentAsync<T>(string operation, Func<CallOptions, Task<T>> call, CancellationToken cancellationToken)

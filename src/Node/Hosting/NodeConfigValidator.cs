@@ -193,6 +193,10 @@ internal static partial class NodeConfigValidator
         {
             yield return $"Security:PublicCheckPerMinute ({security.PublicCheckPerMinute}) and Security:PublicCheckBurst ({security.PublicCheckBurst}) must be between 1 and 1000000.";
         }
+        if (security.CallerClockSkew < TimeSpan.FromSeconds(1) || security.CallerClockSkew > TimeSpan.FromHours(1))
+        {
+            yield return $"Security:CallerClockSkew ({security.CallerClockSkew}) must be between 00:00:01 and 01:00:00.";
+        }
     }
 
     private static bool IsLoopback(string host) =>

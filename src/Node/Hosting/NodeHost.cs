@@ -90,6 +90,9 @@ internal static class NodeHost
         }
 
         var app = builder.Build();
+        // The first forwarded call after a start would otherwise pay for the signature check's
+        // first use of the crypto library and the JIT, within a parent's per-hop deadline.
+        app.Services.GetRequiredService<Security.CallerProofVerifier>().WarmUp();
         if (config.Server.MetricsListen is not null)
         {
             // Only on the metrics port: the gRPC endpoint never answers /metrics.
@@ -124,6 +127,8 @@ internal static class NodeHost
         var authority = config.SecurityPaths.CaPath is { } ca ? Federation.Shared.CertificateAuthority.LoadPem(ca) : null;
         Security.CallerAuthenticator.Register(services, authority);
         services.AddSingleton<Security.CallerAuthenticator>();
+        services.AddSingleton(provider => new Security.CallerProofVerifier(provider.GetRequiredService<Security.RevocationList>(), authority,
+            provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Security.SecurityOptions>>(), provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Security.AuditTrail>();
         services.AddHostedService(provider => provider.GetRequiredService<Security.AuditTrail>());
         services.AddSingleton<Security.SecurityInterceptor>();

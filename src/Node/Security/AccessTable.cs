@@ -46,7 +46,7 @@ internal enum ScopeRule
 /// <param name="Scope">Over what the role must be granted.</param>
 /// <param name="Anonymous">Anyone may call, authenticated or not.</param>
 /// <param name="Parent">The configured parent node may call, as itself.</param>
-/// <param name="Forwarded">The configured parent may call on behalf of its own caller, whose roles are then checked here.</param>
+/// <param name="Forwarded">The configured parent may call on behalf of its own caller who signed the call (docs/security.md, "Callers proven end to end"), whose roles are then checked here.</param>
 /// <param name="Audited">Each call is written to the audit log.</param>
 internal sealed record AccessRule(string[] Roles, ScopeRule Scope, bool Anonymous = false, bool Parent = false, bool Forwarded = false, bool Audited = true);
 

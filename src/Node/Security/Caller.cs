@@ -25,6 +25,20 @@ internal sealed record Caller(CallerKind Kind, string Id, string? DivisionCode, 
     /// <summary>The original caller's grants, as the forwarding node asserted them.</summary>
     public IReadOnlyList<(string Role, string Scope)> ForwardedGrants { get; init; } = [];
 
+    /// <summary>
+    /// The original caller's signature of this call, verified here (docs/security.md, "Callers proven
+    /// end to end"): at the entry node, a caller who signed; at a node the call was forwarded to, always.
+    /// </summary>
+    public CallerSignature? Signature { get; init; }
+
+    /// <summary>
+    /// How the audit log names the original caller of a forwarded call: <c>&lt;account&gt;@&lt;node&gt;</c>,
+    /// then the certificate whose signature proved it (<c>signed:</c> and the first 16 hex digits of
+    /// its SHA-256, or <c>unproven</c> for a refused call) and the grants the forwarding node asserted.
+    /// </summary>
+    public string AuditOnBehalfOf => OnBehalfOf is null ? ""
+        : $"{OnBehalfOf} {(Signature is { } signature ? "signed:" + signature.Thumbprint[..16] : "unproven")} grants:{Federation.Node.Security.OnBehalfOf.FormatGrants(ForwardedGrants)}";
+
     /// <summary>Credentials presented and refused: who they claimed to be (the caller stays anonymous).</summary>
     public string? Refused { get; init; }
 
@@ -75,21 +89,33 @@ internal static class OnBehalfOf
         code == Federation.Standards.Jurisdiction.NationalCode || (code.Length == 6 && Federation.Standards.DivisionTable.Default.Find(code) is not null);
 
     /// <summary>
-    /// The headers for calling a child on behalf of <paramref name="caller"/> (this node's own
-    /// caller, or the one its parent forwarded), or none when the call is not made for an account.
+    /// How a node calls a child's <paramref name="childMethod"/> for the call it is serving
+    /// (<paramref name="callerMethod"/>, from <paramref name="caller"/>): on behalf of the original
+    /// caller — the headers, with the caller's signature passed on unchanged — only when the caller
+    /// signed this very method; otherwise as this node itself when the child serves its parent that
+    /// method (<c>Headers</c> null), else not at all (<c>NotForwarded</c> says why): an API token or a
+    /// client that does not sign is trusted by its entry node only, which may not lend it to a child.
     /// </summary>
-    public static Grpc.Core.Metadata? For(Caller? caller, string thisNodeId)
+    public static (Grpc.Core.Metadata? Headers, string? NotForwarded) For(Caller? caller, string thisNodeId, string callerMethod, string childMethod)
     {
-        if (caller is null)
+        if (caller is null || caller.Kind == CallerKind.Anonymous || (caller.Kind == CallerKind.Node && caller.OnBehalfOf is null))
         {
-            return null;
+            return (null, null);
         }
-        if (caller.OnBehalfOf is { } original)
+        if (caller.Signature is { } signature && callerMethod == childMethod)
         {
-            return new Grpc.Core.Metadata { { Header, original }, { GrantsHeader, FormatGrants(caller.ForwardedGrants) } };
+            var original = caller.OnBehalfOf ?? $"{caller.Id}@{thisNodeId}";
+            var grants = caller.OnBehalfOf is null ? caller.Grants : caller.ForwardedGrants;
+            return (new Grpc.Core.Metadata
+            {
+                { Header, original },
+                { GrantsHeader, FormatGrants(grants) },
+                { Federation.Shared.CallerProof.Header, signature.Value },
+                { Federation.Shared.CallerProof.CertificateHeader, signature.Certificate },
+            }, null);
         }
-        return caller.Kind == CallerKind.Account
-            ? new Grpc.Core.Metadata { { Header, $"{caller.Id}@{thisNodeId}" }, { GrantsHeader, FormatGrants(caller.Grants) } }
-            : null;
+        return AccessTable.Rules.TryGetValue(childMethod, out var rule) && rule.Parent
+            ? (null, null)
+            : (null, $"the call is not signed by its caller (an API token, or a client that does not sign), so {thisNodeId} does not forward it on the caller's behalf");
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using System.Threading.RateLimiting;
 using Federation.Node.Hosting;
 using Federation.Protocol.V1;
@@ -19,6 +20,7 @@ namespace Federation.Node.Security;
 internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
 {
     private readonly CallerAuthenticator _authenticator;
+    private readonly CallerProofVerifier _proofs;
     private readonly AuditTrail _audit;
     private readonly NodeIdentity _node;
     private readonly string? _parentId;
@@ -27,10 +29,11 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
     private readonly PartitionedRateLimiter<IPAddress> _publicChecks;
     private readonly ILogger<SecurityInterceptor> _logger;
 
-    public SecurityInterceptor(CallerAuthenticator authenticator, AuditTrail audit, NodeIdentity node, NodeOptions options,
+    public SecurityInterceptor(CallerAuthenticator authenticator, CallerProofVerifier proofs, AuditTrail audit, NodeIdentity node, NodeOptions options,
         IOptions<SecurityOptions> security, TimeProvider time, ILogger<SecurityInterceptor> logger)
     {
         _authenticator = authenticator;
+        _proofs = proofs;
         _audit = audit;
         _node = node;
         _parentId = string.IsNullOrWhiteSpace(options.ParentId) ? null : options.ParentId;
@@ -89,7 +92,7 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
                 throw new RpcException(new Status(StatusCode.PermissionDenied, $"{method} is not in this node's authorisation table; nobody may call it"));
             }
             caller = await _authenticator.AuthenticateAsync(context);
-            caller = Authorise(rule, caller, context, subjectDivision);
+            caller = Authorise(rule, caller, context, subjectDivision, request);
             context.UserState[Caller.UserStateKey] = caller;
             return await call();
         }
@@ -124,13 +127,13 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
         {
             if ((rule is null || rule.Audited))
             {
-                await _audit.AppendAsync(new AuditEntry(_time.GetUtcNow(), caller.AuditName, caller.OnBehalfOf ?? "", method,
+                await _audit.AppendAsync(new AuditEntry(_time.GetUtcNow(), caller.AuditName, caller.AuditOnBehalfOf, method,
                     Mask(subject), _audit.SubjectKey(Unmarked(subject)), outcome.ToString(), _node.Id));
             }
         }
     }
 
-    private Caller Authorise(AccessRule rule, Caller caller, ServerCallContext context, string? subjectDivision)
+    private Caller Authorise(AccessRule rule, Caller caller, ServerCallContext context, string? subjectDivision, object? request)
     {
         if (rule.Anonymous)
         {
@@ -157,13 +160,17 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
                 }
                 var grants = OnBehalfOf.ParseGrants(context.RequestHeaders.GetValue(OnBehalfOf.GrantsHeader) ?? "")
                     ?? throw new RpcException(new Status(StatusCode.Unauthenticated, $"the forwarded call's {OnBehalfOf.GrantsHeader} header is malformed"));
-                if (forwarded.Length is 0 or > 200 || !forwarded.Contains('@', StringComparison.Ordinal))
+                var at = forwarded.LastIndexOf('@');
+                if (forwarded.Length is 0 or > 200 || at <= 0 || at == forwarded.Length - 1 || forwarded.Contains(' ', StringComparison.Ordinal))
                 {
                     throw new RpcException(new Status(StatusCode.Unauthenticated, $"the forwarded call's {OnBehalfOf.Header} header must be <account>@<node>"));
                 }
                 caller = caller with { OnBehalfOf = forwarded, ForwardedGrants = grants };
                 try
                 {
+                    // The parent vouches for the grants, but only the caller's own signature of this
+                    // very call proves that the caller exists and asked (docs/security.md).
+                    caller = caller with { Signature = _proofs.VerifyForwarded(context, RequestDigest(request), forwarded[..at], forwarded[(at + 1)..]) };
                     CheckGrants(rule, grants, context, subjectDivision, forwarded);
                 }
                 catch (RpcException denied)
@@ -178,9 +185,30 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
                     throw Denied($"only {_node.Id}'s parent node may call on behalf of someone else");
                 }
                 CheckGrants(rule, caller.Grants, context, subjectDivision, "account " + caller.Id);
-                return caller;
+                return rule.Forwarded && CallerProofVerifier.IsPresent(context) ? caller with { Signature = VerifyAtEntry(caller, context, request) } : caller;
         }
     }
+
+    // A caller who signed a call that may be forwarded: checked here too, so that a bad signature is
+    // refused where it entered rather than passed on.
+    private CallerSignature VerifyAtEntry(Caller caller, ServerCallContext context, object? request)
+    {
+        var certificate = context.GetHttpContext().Connection.ClientCertificate;
+        try
+        {
+            return certificate is null
+                ? throw new RpcException(new Status(StatusCode.Unauthenticated, "a signed call is made with the client certificate that signs it, not with an API token"))
+                : _proofs.VerifyAtEntry(context, RequestDigest(request), certificate, _node.Id);
+        }
+        catch (RpcException refused)
+        {
+            throw new CredentialsRefusedException(refused.Status.Detail, "account:" + caller.Id);
+        }
+    }
+
+    // SHA-256 of the request message's bytes, as the caller signed them (a forwarded request is passed on unchanged).
+    private static byte[] RequestDigest(object? request) =>
+        SHA256.HashData(request is Google.Protobuf.IMessage message ? Google.Protobuf.MessageExtensions.ToByteArray(message) : []);
 
     private void CheckGrants(AccessRule rule, IReadOnlyList<(string Role, string Scope)> grants, ServerCallContext context, string? subjectDivision, string who)
     {

@@ -45,4 +45,12 @@ internal sealed class SecurityOptions
 
     /// <summary>How many of them it may make at once before the per-minute rate applies (default 10).</summary>
     public int PublicCheckBurst { get; set; } = 10;
+
+    /// <summary>
+    /// How far the time in a caller's signature may be from this node's clock, either way, before
+    /// the signature is refused (docs/security.md, "Callers proven end to end"): the clocks of the
+    /// caller and of every node on the route must agree within it, and a signed request seen on the
+    /// route can be replayed within it. Between 1 second and 1 hour; defaults to 5 minutes.
+    /// </summary>
+    public TimeSpan CallerClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 }

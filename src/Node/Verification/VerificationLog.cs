@@ -8,4 +8,8 @@ internal static partial class VerificationLog
 
     [LoggerMessage(2301, LogLevel.Warning, "Answered from {ChildId}'s snapshot of {Period}: the child did not answer ({Reason})", EventName = "AnsweredFromCache")]
     public static partial void AnsweredFromCache(ILogger logger, string childId, string period, string reason);
+
+    // 2610–2619: callers proven end to end (docs/security.md).
+    [LoggerMessage(2610, LogLevel.Information, "Did not ask {ChildId} for a caller who did not sign the call (a token or a client that does not sign); answered from this node's copy, if any", EventName = "UnsignedCallNotForwarded")]
+    public static partial void UnsignedCallNotForwarded(ILogger logger, string childId);
 }

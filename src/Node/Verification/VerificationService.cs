@@ -25,7 +25,7 @@ internal sealed class VerificationService(IHolderLookups store, NodeIdentity ide
         [.. identity.Children.Select(c => (c, DivisionTable.Default.JurisdictionOf(c.DivisionCode)))];
 
     public override Task<VerifyResponse> VerifyCertificate(VerifyCertificateRequest request, ServerCallContext context) =>
-        MeasuredAsync("VerifyCertificate", () => VerifyCertificateAsync(ParseCertificate(request.CertificateNumber), context));
+        MeasuredAsync("VerifyCertificate", () => VerifyCertificateAsync(ParseCertificate(request.CertificateNumber), request, context));
 
     public override Task<VerifyResponse> VerifyPerson(VerifyPersonRequest request, ServerCallContext context) =>
         MeasuredAsync("VerifyPerson", () => VerifyPersonAsync(request, context));
@@ -62,7 +62,7 @@ internal sealed class VerificationService(IHolderLookups store, NodeIdentity ide
         var holding = store.ChildrenHolding(citizen);
         var targets = holding.Count > 0 ? _children.Where(c => holding.Contains(c.Child.Id)).Select(c => c.Child).ToList() : _children.Select(c => c.Child).ToList();
         var answers = await Task.WhenAll(targets.Select(child => AskAsync(child, context,
-            (client, deadline, headers) => client.VerifyPersonAsync(request, headers, deadline, cancellationToken: context.CancellationToken).ResponseAsync,
+            VerifyPersonMethod, (client, deadline, headers) => client.VerifyPersonAsync(request, headers, deadline, cancellationToken: context.CancellationToken).ResponseAsync,
             () => store.FindCachedHolder(child.Id, citizen))));
         parts.AddRange(answers.Where(a => a.Answer is not null).Select(a => a.Answer!));
         // Neither reachable nor cached: the answer may be missing that child's records.
@@ -81,7 +81,7 @@ internal sealed class VerificationService(IHolderLookups store, NodeIdentity ide
         {
             throw RequestFields.Invalid("name: required — the holder's name as printed on the certificate");
         }
-        var answer = await MeasuredAsync("PublicCheck", () => VerifyCertificateAsync(number, context));
+        var answer = await MeasuredAsync("PublicCheck", () => VerifyCertificateAsync(number, new VerifyCertificateRequest { CertificateNumber = number.Value }, context));
         var certificate = answer.Found ? answer.Holder.Certificates.FirstOrDefault(c => c.Certificate.CertificateNumber == number.Value) : null;
         // Minimal disclosure: whether the number, in force, belongs to someone of that name —
         // nothing about who, where or why not. A "no" is the same whatever the reason: a wrong
@@ -95,7 +95,9 @@ internal sealed class VerificationService(IHolderLookups store, NodeIdentity ide
         };
     }
 
-    private async Task<VerifyResponse> VerifyCertificateAsync(CertificateNumber number, ServerCallContext context)
+    // `request` is what a child is asked: the caller's own request, unchanged, so that the caller's
+    // signature of its bytes verifies there too.
+    private async Task<VerifyResponse> VerifyCertificateAsync(CertificateNumber number, VerifyCertificateRequest request, ServerCallContext context)
     {
         var issuer = number.IssuerCode;
         if (issuer is not null && !_jurisdiction.Contains(issuer))
@@ -104,12 +106,11 @@ internal sealed class VerificationService(IHolderLookups store, NodeIdentity ide
                 $"certificate {number.Value} was issued in {issuer}, outside {identity.Id}'s jurisdiction ({identity.DivisionCode}); ask a node above it, such as the ministry"));
         }
         var owner = issuer is null ? default : _children.FirstOrDefault(c => c.Jurisdiction.Contains(issuer));
-        var request = new VerifyCertificateRequest { CertificateNumber = number.Value };
         VerifyResponse response;
         if (owner.Child is { } child)
         {
             var (_, answer, failure) = await AskAsync(child, context,
-                (client, deadline, headers) => client.VerifyCertificateAsync(request, headers, deadline, cancellationToken: context.CancellationToken).ResponseAsync,
+                VerifyCertificateMethod, (client, deadline, headers) => client.VerifyCertificateAsync(request, headers, deadline, cancellationToken: context.CancellationToken).ResponseAsync,
                 () => store.FindCachedCertificateHolder(child.Id, number.Value) is { } holder ? store.FindCachedHolder(child.Id, holder) : null);
             response = answer ?? (failure is null ? Combine([])
                 : throw new RpcException(new Status(StatusCode.Unavailable,
@@ -123,7 +124,7 @@ internal sealed class VerificationService(IHolderLookups store, NodeIdentity ide
         {
             // A legacy number does not say where it was issued: ask every child.
             var answers = await Task.WhenAll(_children.Select(c => AskAsync(c.Child, context,
-                (client, deadline, headers) => client.VerifyCertificateAsync(request, headers, deadline, cancellationToken: context.CancellationToken).ResponseAsync,
+                VerifyCertificateMethod, (client, deadline, headers) => client.VerifyCertificateAsync(request, headers, deadline, cancellationToken: context.CancellationToken).ResponseAsync,
                 () => store.FindCachedCertificateHolder(c.Child.Id, number.Value) is { } holder ? store.FindCachedHolder(c.Child.Id, holder) : null)));
             response = Combine([.. answers.Where(a => a.Answer is { Found: true }).Select(a => a.Answer!)]);
             response.Provenance.Unanswered.AddRange(answers.Where(a => a.Failure is not null).Select(a => $"{a.Child.Id}: {a.Failure}"));
@@ -141,9 +142,19 @@ internal sealed class VerificationService(IHolderLookups store, NodeIdentity ide
     /// per-hop timeout). On failure, answers from the cached copy when it holds the record. The
     /// answer's routes get this node in front.
     /// </summary>
-    private async Task<(ChildOptions Child, VerifyResponse? Answer, string? Failure)> AskAsync(ChildOptions child, ServerCallContext context,
+    private async Task<(ChildOptions Child, VerifyResponse? Answer, string? Failure)> AskAsync(ChildOptions child, ServerCallContext context, string childMethod,
         Func<Protocol.V1.Verification.VerificationClient, DateTime, Grpc.Core.Metadata?, Task<VerifyResponse>> call, Func<HolderRecords?> cached)
     {
+        // The child authorises and audits the call for the original caller when that caller signed
+        // it (on-behalf-of), else for this node itself where it may ask as itself; a call from a
+        // caller who did not sign, which this node may not make as itself, is answered from its copy.
+        var caller = context.UserState.TryGetValue(Security.Caller.UserStateKey, out var state) ? state as Security.Caller : null;
+        var (headers, notForwarded) = Security.OnBehalfOf.For(caller, identity.Id, context.Method, childMethod);
+        if (notForwarded is not null)
+        {
+            VerificationLog.UnsignedCallNotForwarded(logger, child.Id);
+            return FromCopy(child, cached, $"{child.Id} was not asked: {notForwarded}", notForwarded, logAsFailure: false);
+        }
         var now = time.GetUtcNow().UtcDateTime;
         var timeout = options.Value.VerificationTimeout;
         var deadline = now + timeout;
@@ -160,9 +171,7 @@ internal sealed class VerificationService(IHolderLookups store, NodeIdentity ide
         string failure;
         try
         {
-            // The child authorises and audits the call for the original caller (on-behalf-of).
-            var caller = context.UserState.TryGetValue(Security.Caller.UserStateKey, out var state) ? state as Security.Caller : null;
-            var answer = await call(clients.Verification(child), deadline, Security.OnBehalfOf.For(caller, identity.Id));
+            var answer = await call(clients.Verification(child), deadline, headers);
             foreach (var source in answer.Provenance.Sources)
             {
                 source.Route.Insert(0, identity.Id);
@@ -176,15 +185,27 @@ internal sealed class VerificationService(IHolderLookups store, NodeIdentity ide
         {
             failure = Exchange.ChildFailure.Describe(ex);
         }
+        return FromCopy(child, cached, $"{child.Id} did not answer: {failure}", failure, logAsFailure: true);
+    }
+
+    private (ChildOptions Child, VerifyResponse? Answer, string? Failure) FromCopy(ChildOptions child, Func<HolderRecords?> cached, string reason, string failure,
+        bool logAsFailure)
+    {
         if (cached() is { } records)
         {
-            VerificationLog.AnsweredFromCache(logger, child.Id, records.CachedPeriod?.ToString() ?? "", failure);
+            if (logAsFailure)
+            {
+                VerificationLog.AnsweredFromCache(logger, child.Id, records.CachedPeriod?.ToString() ?? "", failure);
+            }
             var response = Answer(records);
-            response.Provenance.Sources[0].Reason = $"{child.Id} did not answer: {failure}";
+            response.Provenance.Sources[0].Reason = reason;
             return (child, response, null);
         }
         return (child, null, failure);
     }
+
+    private const string VerifyCertificateMethod = "/federation.v1.Verification/VerifyCertificate";
+    private const string VerifyPersonMethod = "/federation.v1.Verification/VerifyPerson";
 
     private VerifyResponse Answer(HolderRecords records)
     {

@@ -79,10 +79,11 @@ public sealed class TreeTests
             Assert.Equal(2, person.Provenance.Sources.Count);
 
             // The city that owns the record authorised and audited the call for the ministry's
-            // caller, forwarded by its parent (on-behalf-of), with the citizen ID masked.
+            // caller, forwarded by its parent (on-behalf-of) with the caller's signature, with the citizen ID masked.
             var forwarded = (await guangzhouClient.ReadAuditAsync(limit: 1000, account: TestPki.Tester)).Records
                 .Last(r => r.Method == "/federation.v1.Verification/VerifyPerson");
-            Assert.Equal(("node:province-440000", "tester@ministry", "OK", "city-440100"), (forwarded.Principal, forwarded.OnBehalfOf, forwarded.Outcome, forwarded.Node));
+            Assert.Equal(("node:province-440000", "OK", "city-440100"), (forwarded.Principal, forwarded.Outcome, forwarded.Node));
+            Assert.StartsWith("tester@ministry signed:", forwarded.OnBehalfOf, StringComparison.Ordinal);
             Assert.DoesNotContain(moved, forwarded.Subject, StringComparison.Ordinal);
 
             // Guangzhou hangs (stopped, its connection open): the deadline travels down less a
