@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Federation.Client;
 using Federation.DataGen;
 using Federation.Protocol.V1;
 using Federation.Testing;
@@ -77,22 +78,27 @@ public sealed class TamperedChildTests
                 refused = await Tree.ResyncAsync(provinceClient);
             }
             await Tree.ResyncAsync(ministryClient);
+            string provinceMetrics;
             using (var http = new HttpClient())
             {
-                Assert.Matches("federation_child_transfers_refused_total\\{[^}]*child=\"city-440300\"[^}]*reason=\"jurisdiction\"[^}]*\\} 1",
-                    await http.GetStringAsync(province.Metrics).DefaultTimeout());
+                provinceMetrics = await http.GetStringAsync(province.Metrics).DefaultTimeout();
             }
 
             // Assert: the city and the province go down; the ministry has only its copy, which
             // never held the forgery: no "genuine", under the holder's name or any other.
             await city.DisposeAsync();
             await province.DisposeAsync();
-            var verify = await Assert.ThrowsAsync<RpcException>(() => ministryClient.VerifyCertificateAsync(Forged));
-            Assert.Equal(StatusCode.Unavailable, verify.StatusCode);
-            var check = await Assert.ThrowsAsync<RpcException>(() => ministryClient.PublicCheckAsync(Forged, holder["name"]));
-            Assert.Equal(StatusCode.Unavailable, check.StatusCode);
+            PublicCheckResponse? answer = null;
+            var check = await Record.ExceptionAsync(async () => answer = await ministryClient.PublicCheckAsync(Forged, holder["name"]));
+            Assert.False(answer?.Genuine ?? false, "the ministry answered the forged certificate genuine, from its copy");
+            Assert.Equal(StatusCode.Unavailable, Assert.IsType<RpcException>(Assert.IsType<FederationException>(check).InnerException).StatusCode);
+            VerifyResponse? verified = null;
+            var verify = await Record.ExceptionAsync(async () => verified = await ministryClient.VerifyCertificateAsync(Forged));
+            Assert.False(verified?.Found ?? false, "the ministry answered the forged certificate from its copy");
+            Assert.Contains("ministry has no copy of this one", Assert.IsType<RpcException>(Assert.IsType<FederationException>(verify).InnerException).Message, StringComparison.Ordinal);
 
-            // The refusal: the transfer failed, saying which record (masked) and why.
+            // The refusal: the transfer failed, saying which record (masked) and why, and counted.
+            Assert.Matches("federation_child_transfers_refused_total\\{[^}]*child=\"city-440300\"[^}]*reason=\"jurisdiction\"[^}]*\\} 1", provinceMetrics);
             var link = Assert.Single(refused.Children);
             Assert.Equal("failed", link.State);
             Assert.Contains($"city-440300's period {TamperedPeriod} refused at receipt: certificates record {ForgedMasked}: issuing_division is 440112, outside the jurisdiction of city-440300 (440300)",
@@ -112,7 +118,10 @@ public sealed class TamperedChildTests
             Assert.Equal(0, await CountAsync(provinceStore,
                 $"SELECT (SELECT count(*) FROM transfers) + (SELECT count(*) FROM c_certificates WHERE period = '{TamperedPeriod}') + (SELECT count(*) FROM c_persons WHERE period = '{TamperedPeriod}')"));
             var logs = string.Join('\n', Directory.GetFiles(directory.Path, "province-440000-*.log", SearchOption.AllDirectories).Select(File.ReadAllText));
-            Assert.Contains($"period {TamperedPeriod} at receipt: certificates record {ForgedMasked}: issuing_division is 440112", logs, StringComparison.Ordinal);
+            // Compact JSON lines: the event and its properties.
+            Assert.Contains("\"EventId\":{\"Id\":2230,\"Name\":\"TransferRefused\"}", logs, StringComparison.Ordinal);
+            Assert.Contains($"\"MaskedKey\":\"{ForgedMasked}\"", logs, StringComparison.Ordinal);
+            Assert.Contains("\"Field\":\"issuing_division\"", logs, StringComparison.Ordinal);
             Assert.DoesNotContain(Forged, logs, StringComparison.Ordinal);
             Assert.DoesNotContain(holder["citizen_id"], logs, StringComparison.Ordinal);
         }
