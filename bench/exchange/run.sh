@@ -24,7 +24,9 @@ records=$(grep -oE 'Sealed period 2026-10-31: [0-9,]+ records' "$work/seal.txt" 
 
 dotnet "$node_dll" -c "$work/city.json" --ready-file "$work/city.ready" > "$work/city.out" 2>&1 &
 city_pid=$!
-for _ in $(seq 100); do [ -f "$work/city.ready" ] && break; sleep 0.1; done
+# Up to 2 minutes: on a shared, loaded machine the city can take well over 10 s to start.
+for _ in $(seq 1200); do [ -f "$work/city.ready" ] && break; sleep 0.1; done
+[ -f "$work/city.ready" ] || { cat "$work/city.out" >&2; exit 1; }
 address=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$work/city.ready")
 cat > "$work/province.json" <<JSON
 { "Node": { "Id": "province-440000", "Level": "province", "DivisionCode": "440000" }, "Server": { "Listen": "http://127.0.0.1:0" },

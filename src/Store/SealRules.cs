@@ -21,15 +21,14 @@ public static class SealRules
     /// </param>
     internal static string? DatedAfterProblem(string period, Func<Dataset, string, string, (long Count, string? Latest)> countAfter)
     {
-        // A survey month holds what happened by the month's end: it belongs to periods from that day on.
-        var lastCompleteMonth = Period.Parse(period).LastCompleteMonth;
+        var asOf = Period.Parse(period);
         var found = new List<string>();
         var latest = "";
         foreach (var dataset in Dataset.All)
         {
             foreach (var column in DateColumns(dataset))
             {
-                var (count, max) = countAfter(dataset, column, column == "survey_month" ? lastCompleteMonth : period);
+                var (count, max) = countAfter(dataset, column, Bound(asOf, column));
                 if (count > 0)
                 {
                     found.Add($"{dataset.Name}.{column}: {count} (latest {max})");
@@ -41,6 +40,24 @@ public static class SealRules
         return found.Count == 0 ? null
             : $"Period {period} cannot be sealed: staged records are dated after it — {string.Join("; ", found)}. " +
               $"A period holds what had happened by its date; seal as of {latest} or later, or correct the dates at the source.";
+    }
+
+    /// <summary>
+    /// The latest value a record's date or month <paramref name="column"/> may hold in the period:
+    /// its date, or for a survey month the period's last complete month (a survey month holds what
+    /// happened by the month's end: it belongs to periods from that day on).
+    /// </summary>
+    internal static string Bound(Period period, string column) => column == "survey_month" ? period.LastCompleteMonth : period.ToString();
+
+    /// <summary>
+    /// One record's value of a date or month column against the period, as sealing judges the staged
+    /// data (<see cref="DatedAfterProblem"/>) and a parent a received record: the bound it passes
+    /// when it is after the period, else null.
+    /// </summary>
+    internal static string? DatedAfter(Period period, string column, string value)
+    {
+        var bound = Bound(period, column);
+        return value.Length > 0 && string.CompareOrdinal(value, bound) > 0 ? bound : null;
     }
 
     // A month (YYYY-MM, enterprise monitoring) is over on its last day; a date is itself.

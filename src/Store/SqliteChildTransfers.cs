@@ -207,6 +207,10 @@ public sealed class SqliteChildTransfers : IChildTransfers
         });
     }
 
+    /// <inheritdoc />
+    public void AbandonTransfer(string childId, Period period) =>
+        _db.WithWriteTransaction(transaction => DiscardTransfer(transaction, childId, period));
+
     private void DiscardTransfer(SqliteTransaction transaction, string childId, Period period)
     {
         foreach (var dataset in Dataset.All)

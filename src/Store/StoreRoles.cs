@@ -140,6 +140,12 @@ public interface IChildTransfers
     /// <summary>A digest primed with the rows of the transfer stored so far.</summary>
     TransferDigest OpenTransferDigest(string childId, Period period);
 
+    /// <summary>
+    /// Deletes a transfer in progress and every row it received, so that nothing of it is resumed
+    /// into a commit (a received record was refused); the child's committed snapshots stay.
+    /// </summary>
+    void AbandonTransfer(string childId, Period period);
+
     /// <summary>Verifies the received snapshot against the child's manifest and commits it, atomically.</summary>
     Manifest CommitTransfer(string childId, Manifest expected, DateTimeOffset now, TransferDigest? received = null);
 

@@ -20,6 +20,10 @@ internal static partial class ExchangeLog
     [LoggerMessage(2220, LogLevel.Error, "{ChildId}'s audit chain does not agree with what this node witnessed before: {Problem}", EventName = "AuditWitnessBroken")]
     public static partial void AuditWitnessBroken(ILogger logger, string childId, string problem);
 
+    // Ids 2230–2239: what a parent refuses of what its children send.
+    [LoggerMessage(2230, LogLevel.Error, "Refused {ChildId}'s period {Period} at receipt: {Dataset} record {MaskedKey}: {Field} {Reason}; nothing of the transfer was kept, the previous period stays", EventName = "TransferRefused")]
+    public static partial void TransferRefused(ILogger logger, string childId, Period period, string dataset, string maskedKey, string field, string reason);
+
     [LoggerMessage(2203, LogLevel.Warning, "Pulling {ChildId} failed: {Reason}", EventName = "PullFailed")]
     public static partial void PullFailed(ILogger logger, string childId, string reason);
 

@@ -18,6 +18,7 @@ internal sealed class NodeMetrics
     private readonly Counter<long> _pulledRecords;
     private readonly Counter<long> _pulledBytes;
     private readonly Counter<long> _pullFailures;
+    private readonly Counter<long> _refusedTransfers;
     private readonly Counter<long> _verificationAnswers;
     private readonly Histogram<double> _verificationDuration;
     private readonly Counter<long> _importRows;
@@ -31,6 +32,8 @@ internal sealed class NodeMetrics
         _pulledRecords = meter.CreateCounter<long>("federation.child.pulled.records", "{record}", "Records received from each child (committed pulls).");
         _pulledBytes = meter.CreateCounter<long>("federation.child.pulled.bytes", "By", "Snapshot bytes received from each child (committed pulls).");
         _pullFailures = meter.CreateCounter<long>("federation.child.pull.failures", "{failure}", "Failed pulls per child, by gRPC status of the failure.");
+        _refusedTransfers = meter.CreateCounter<long>("federation.child.transfers.refused", "{transfer}",
+            "Child snapshots refused at receipt because a record failed the parent's check, per child, by reason (jurisdiction, after_period, validation).");
         _verificationAnswers = meter.CreateCounter<long>("federation.verification.answers", "{answer}", "Verification answers by method, freshness (live, cached, not_found) and hops.");
         _verificationDuration = meter.CreateHistogram<double>("federation.verification.duration", "s", "Time to answer a verification, by method, freshness and hops.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
@@ -70,6 +73,9 @@ internal sealed class NodeMetrics
 
     public void PullFailed(string childId, string status) =>
         _pullFailures.Add(1, new KeyValuePair<string, object?>("child", childId), new KeyValuePair<string, object?>("status", status));
+
+    public void TransferRefused(string childId, string reason) =>
+        _refusedTransfers.Add(1, new KeyValuePair<string, object?>("child", childId), new KeyValuePair<string, object?>("reason", reason));
 
     public void VerificationAnswered(string method, string freshness, int hops, TimeSpan elapsed)
     {

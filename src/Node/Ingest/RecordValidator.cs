@@ -9,10 +9,17 @@ namespace Federation.Node.Ingest;
 /// what is already staged (<see cref="CheckAgainstStaged"/>), and turns it into the store's column values. Rules (R-2: reject invalid data, corrected at source):
 /// required fields; code tables; GB 11643 / GB 32100 checksums; the person exists; dates real, in
 /// order and not in the future; the handling division known and inside this node's
-/// jurisdiction; one valid certificate per person; no unemployment registration that begins
+/// jurisdiction (a certificate's issuing county too: it is held by the node that covers the county
+/// its number routes to); one valid certificate per person; no unemployment registration that begins
 /// while the same person's employment registration is still open.
+/// <para>
+/// A parent runs the same rules on every record a child sends it (<see cref="ValidateReceived"/>,
+/// docs/security.md "Node-to-node trust"): made with the child's jurisdiction and, for
+/// <paramref name="today"/>, the period's date, with <paramref name="receivedFrom"/> naming the child
+/// and <paramref name="bound"/> what the date is ("the period"; "today" for a registration-feed change).
+/// </para>
 /// </summary>
-internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable divisions, DateOnly today)
+internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable divisions, DateOnly today, string? receivedFrom = null, string bound = "the period")
 {
     private static readonly HashSet<string> EmploymentForms = ["unit", "self", "flexible"];
     private static readonly HashSet<string> UnemployedCategories = ["new_entrant", "employment_to_unemployment", "other"];
@@ -30,7 +37,7 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
             errors.Add(("(row)", rowError));
             return null;
         }
-        var row = new Row(dataset, record, errors);
+        var row = new Row(dataset, record, errors, receivedFrom, bound);
         switch (dataset.Name)
         {
             case "persons":
@@ -87,6 +94,41 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
         row.HandlingDivision(jurisdiction, divisions);
         row.ValidFlag();
         return row.Values;
+    }
+
+    /// <summary>
+    /// The row checks of <see cref="Validate"/> for a record as a child sent it (values in the
+    /// dataset's column order, valid as 1/0): besides those, the values must be exactly what import
+    /// stores (normalised: a sealed record was), and no date may be after the period (every date and
+    /// month column, as sealing requires: <see cref="SealRules.DatedAfter"/>). Returns whether the
+    /// record passed; <paramref name="errors"/> says why not.
+    /// </summary>
+    public bool ValidateReceived(Dataset dataset, IReadOnlyList<string> values, Dictionary<string, string> fields, List<(string Field, string Reason)> errors)
+    {
+        fields.Clear();
+        for (var i = 0; i < values.Count; i++)
+        {
+            fields[dataset.Columns[i]] = values[i];
+        }
+        var normalised = Validate(dataset, new SourceRecord(receivedFrom ?? "", 0, fields), errors);
+        for (var i = 0; normalised is not null && i < values.Count; i++)
+        {
+            var column = dataset.Columns[i];
+            if (!HasError(errors, column) && normalised[i] != values[i])
+            {
+                // No value in the reason: it may be a name or an ID number.
+                errors.Add((column, "is not in the form import stores (it would be normalised); a sealed record always is"));
+            }
+        }
+        foreach (var column in SealRules.DateColumns(dataset))
+        {
+            var index = dataset.IndexOf(column);
+            if (!HasError(errors, column) && SealRules.DatedAfter(new Period(today), column, values[index]) is { } limit)
+            {
+                errors.Add((column, Row.After(values[index], limit, bound)));
+            }
+        }
+        return errors.Count == 0;
     }
 
     /// <summary>
@@ -357,6 +399,12 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
         {
             row.Fail("issuing_division", $"is {issuing}, but the certificate number's first six digits name the issuer {issuer}");
         }
+        // …and a certificate is held by the node that covers its issuing county, where verification
+        // routes it: one filed elsewhere would be answered, from a parent's copy, as if its issuer had.
+        else
+        {
+            row.InsideJurisdiction("issuing_division", jurisdiction);
+        }
     }
 
     private void ValidateEmployment(Row row)
@@ -381,7 +429,7 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
     }
 
     /// <summary>One row being validated: raw fields in, normalized values and errors out.</summary>
-    private sealed class Row(Dataset dataset, SourceRecord record, List<(string Field, string Reason)> errors)
+    private sealed class Row(Dataset dataset, SourceRecord record, List<(string Field, string Reason)> errors, string? receivedFrom, string bound)
     {
         public string[] Values { get; } = new string[dataset.Columns.Count];
 
@@ -482,11 +530,19 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
             }
             if (today is { } limit && date > limit)
             {
-                Fail(field, $"is {value}, in the future (today is {limit:yyyy-MM-dd})");
+                Fail(field, After(value, limit));
                 return null;
             }
             return date;
         }
+
+        // Import bounds dates by today; a parent bounds a child's records by their period (a feed change by today).
+        private string After(string value, DateOnly limit) => receivedFrom is null
+            ? $"is {value}, in the future (today is {limit:yyyy-MM-dd})"
+            : After(value, limit.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), bound);
+
+        public static string After(string value, string limit, string bound) =>
+            $"is {value}, after {bound} {limit}; a record holds what had happened by then";
 
         public void NotBefore(string field, DateOnly? value, string otherField, DateOnly? other)
         {
@@ -541,12 +597,14 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
             }
             if (today is { } limit && string.CompareOrdinal(value, limit.ToString("yyyy-MM", CultureInfo.InvariantCulture)) > 0)
             {
-                Fail(field, $"is {value}, in the future (today is {limit:yyyy-MM-dd})");
+                Fail(field, After(value, limit));
                 return null;
             }
             if (ended && today is { } now && string.CompareOrdinal(value, new Period(now).LastCompleteMonth) > 0)
             {
-                Fail(field, $"is {value}, a month not over yet (today is {now:yyyy-MM-dd}); a month is reported after its end");
+                Fail(field, receivedFrom is null
+                    ? $"is {value}, a month not over yet (today is {now:yyyy-MM-dd}); a month is reported after its end"
+                    : $"is {value}, a month not over by {bound} {now:yyyy-MM-dd}; a month is reported after its end");
                 return null;
             }
             return value;
@@ -711,9 +769,21 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
             {
                 Fail("handling_division", $"is '{value}', not a GB/T 2260 division code");
             }
-            else if (!jurisdiction.Contains(value))
+            else
             {
-                Fail("handling_division", $"is {value}, outside this node's jurisdiction {jurisdiction.Code}");
+                InsideJurisdiction("handling_division", jurisdiction);
+            }
+        }
+
+        /// <summary>A known division code (checked before) inside the jurisdiction: this node's at import, the sending child's at receipt.</summary>
+        public void InsideJurisdiction(string field, Jurisdiction jurisdiction)
+        {
+            var value = Raw(field);
+            if (value.Length > 0 && !errors.Exists(e => e.Field == field) && !jurisdiction.Contains(value))
+            {
+                Fail(field, receivedFrom is null
+                    ? $"is {value}, outside this node's jurisdiction {jurisdiction.Code}"
+                    : $"is {value}, outside the jurisdiction of {receivedFrom} ({jurisdiction.Code})");
             }
         }
 

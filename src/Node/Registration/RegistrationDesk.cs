@@ -331,6 +331,7 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
                 || journal.FindApplication(application.ApplicationId) is { } stored && !jurisdiction.Contains(stored.PlaceDivision)) ? $"application {application.ApplicationId} is not in its jurisdiction"
             : registration is not null && (!jurisdiction.Contains(registration.HandlingDivision)
                 || journal.FindRegistration(change.Origin, registration.RegistrationId) is { } known && !jurisdiction.Contains(known.HandlingDivision)) ? $"registration {registration.RegistrationId} is not in its jurisdiction"
+            : registration is not null ? ReceivedRegistrationProblem(child, jurisdiction, registration)
             : null;
         if (outside is not null)
         {
@@ -431,6 +432,23 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
         signals.Feed.Signal();
     }
 
+    // A registration from a child's feed is an unemployment record as import would take it: the same
+    // validator (RecordValidator), with the child's jurisdiction and, as the latest day, tomorrow in
+    // Beijing: the child dated the event by its own clock, and a clock a little ahead at midnight
+    // must not stop the link.
+    private string? ReceivedRegistrationProblem(ChildOptions child, Federation.Standards.Jurisdiction jurisdiction, RegistrationRecord registration)
+    {
+        var errors = new List<(string Field, string Reason)>();
+        var validator = new Ingest.RecordValidator(jurisdiction, DivisionTable.Default, Today.AddDays(1), receivedFrom: child.Id, bound: "tomorrow (Beijing)");
+        return validator.ValidateReceived(Dataset.Unemployment, UnemploymentRow(registration), new Dictionary<string, string>(StringComparer.Ordinal), errors) ? null
+            : $"registration {registration.RegistrationId} fails import's rules: {string.Join("; ", errors.Select(e => $"{e.Field} {e.Reason}"))}";
+    }
+
+    /// <summary>A registration as the unemployment record a snapshot holds (values in <see cref="Dataset.Unemployment"/>'s column order).</summary>
+    private static string[] UnemploymentRow(RegistrationRecord registration) =>
+        [registration.RegistrationId, registration.CitizenId, registration.Category, RegistrationMessages.Day(registration.RegisterDate),
+         RegistrationMessages.Day(registration.CancelDate), registration.CancelReason, registration.HandlingDivision, "1"];
+
     private static void Stage(IStagingTransaction transaction, RegistrationRecord registration, ApplicationRecord? application)
     {
         if (application is not null && transaction.PersonValidity(registration.CitizenId) is null && CitizenId.TryParse(registration.CitizenId, out var id, out _))
@@ -440,9 +458,7 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
             transaction.Upsert(Dataset.Persons, [id.Value, application.Name, id.Sex == Sex.Male ? "1" : "2", id.BirthDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 household, "", registration.HandlingDivision, "1"]);
         }
-        transaction.Upsert(Dataset.Unemployment, [registration.RegistrationId, registration.CitizenId, registration.Category,
-            RegistrationMessages.Day(registration.RegisterDate), RegistrationMessages.Day(registration.CancelDate), registration.CancelReason,
-            registration.HandlingDivision, "1"]);
+        transaction.Upsert(Dataset.Unemployment, UnemploymentRow(registration));
     }
 
     // The person's registration in this city that is valid on the day: one the service holds, else

@@ -190,6 +190,10 @@ public sealed class PostgresChildTransfers : IChildTransfers
         }
     }
 
+    /// <inheritdoc />
+    public void AbandonTransfer(string childId, Period period) =>
+        _db.WithWriteTransaction((connection, transaction) => DiscardTransfer(connection, transaction, childId, period));
+
     private static void DiscardTransfer(NpgsqlConnection connection, NpgsqlTransaction transaction, string childId, Period period)
     {
         foreach (var dataset in Dataset.All)

@@ -170,6 +170,22 @@ public sealed class ImporterTests : IDisposable
         Assert.Equal(["4401831012000001"], _store.Staging.ReadStaged(Dataset.Certificates).Select(r => r[0]));
     }
 
+    // Issue 20: a certificate is held by the node that covers its issuing county, where
+    // verification routes its number; one filed in another city is refused at import as it is at a parent.
+    [Fact]
+    public void Import_CertificateIssuedInAnotherCity_IsRejectedForJurisdiction()
+    {
+        var persons = Write("persons.csv", PersonsHeader, $"{Woman},张三,2,1949-12-31,110105,2,440106,1");
+        var certificates = Write("certificates.csv", CertificatesHeader,
+            $"4401061016000003,{Woman},2016-03-01,440106,2017-03-01,440106,1",
+            $"4403031016000004,{Woman},2016-03-01,440303,,440106,1");          // issued by Shenzhen's 罗湖区
+
+        var result = Import(persons, certificates);
+
+        Assert.Equal((1, 1), (result.Datasets["certificates"].Accepted, result.Datasets["certificates"].Rejected));
+        Assert.Equal(["certificates.csv,3,certificates,4403031016000004,issuing_division,\"is 440303, outside this node's jurisdiction 440100\""], RejectLines());
+    }
+
     // Issue 11 item 10: production systems' words for exit reasons are stored as the standard
     // code; reasons R-17 forbids, and domestic moves, are refused with why.
     [Fact]

@@ -10,7 +10,8 @@ namespace Federation.Node.Exchange.Parent;
 /// <summary>
 /// Pulls one child's sealed period snapshot into this (parent) node's store: asks for the
 /// manifest, resumes a transfer of the same snapshot from its durable cursor (or starts one),
-/// stores each batch as it arrives, and commits only when counts and digest match the manifest.
+/// checks every record of each batch before storing it (<see cref="ReceiptCheck"/>: one refused
+/// record abandons the whole transfer), and commits only when counts and digest match the manifest.
 /// A snapshot already received with the same digest is not pulled again.
 /// </summary>
 internal sealed class ChildPuller(IChildTransfers store, ChildClients clients, Signing.SignedPeriodCheck signatures, ILogger logger, TimeProvider time)
@@ -65,6 +66,7 @@ internal sealed class ChildPuller(IChildTransfers store, ChildClients clients, S
         // The digest is computed as the records arrive (a resumed transfer first re-reads what it
         // stored), so committing needs no second pass over the rows.
         using var digest = store.OpenTransferDigest(child.Id, manifest.AsOf);
+        var check = new ReceiptCheck(child, manifest.Period);
         using var call = client.StreamSnapshot(request, cancellationToken: cancellationToken);
         var ended = false;
         // Received batches wait here, packed (a child that sends records one by one has them
@@ -109,10 +111,13 @@ internal sealed class ChildPuller(IChildTransfers store, ChildClients clients, S
                         pendingDataset = dataset;
                         if (chunk.Records.Records.Count > 0)
                         {
-                            pendingPacked.Add(PackedRecords.Pack(dataset, chunk.Records.Records.Select(r => new OriginRecord(r.Origin, r.Values)), child.Id));
+                            var packed = PackedRecords.Pack(dataset, chunk.Records.Records.Select(r => new OriginRecord(r.Origin, r.Values)), child.Id);
+                            check.Check(dataset, packed.Span);
+                            pendingPacked.Add(packed);
                         }
                         if (chunk.Records.PackedRecords > 0)
                         {
+                            check.Check(dataset, chunk.Records.Packed.Span);
                             pendingPacked.Add(chunk.Records.Packed.Memory);
                         }
                         var arrived = chunk.Records.Records.Count + chunk.Records.PackedRecords;
@@ -129,6 +134,16 @@ internal sealed class ChildPuller(IChildTransfers store, ChildClients clients, S
                         break;
                 }
             }
+        }
+        catch (RecordRefusedException refused)
+        {
+            // Nothing of a refused transfer is kept, not even the batches stored before the bad
+            // record, so no later pull resumes it into a commit: the child's previous period stays.
+            pendingPacked.Clear();
+            pendingDataset = null;
+            store.AbandonTransfer(child.Id, manifest.Period);
+            ExchangeLog.TransferRefused(logger, child.Id, manifest.Period, refused.Dataset, refused.MaskedKey, refused.Field, refused.Reason);
+            throw;
         }
         finally
         {

@@ -27,12 +27,16 @@ internal sealed class PullCoordinator(IChildTransfers store, IChildLinks links, 
             SealCompletePeriods();
             return result;
         }
-        catch (Exception ex) when (ex is RpcException or StoreException)
+        catch (Exception ex) when (ex is RpcException or StoreException or RecordRefusedException)
         {
             var reason = ex is RpcException rpc ? ChildFailure.Describe(rpc) : ex.Message;
             ExchangeLog.PullFailed(logger, child.Id, reason);
             links.RecordPullFailure(child.Id, reason, time.GetUtcNow());
-            metrics.PullFailed(child.Id, ex is RpcException failed ? failed.StatusCode.ToString() : "Store");
+            metrics.PullFailed(child.Id, ex switch { RpcException failed => failed.StatusCode.ToString(), RecordRefusedException => "Refused", _ => "Store" });
+            if (ex is RecordRefusedException refused)
+            {
+                metrics.TransferRefused(child.Id, refused.Kind);
+            }
             throw new PullFailedException(reason, ex);
         }
         finally

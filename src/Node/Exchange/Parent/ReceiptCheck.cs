@@ -1,0 +1,105 @@
+using System.Text;
+using Federation.Node.Hosting;
+using Federation.Node.Ingest;
+using Federation.Standards;
+using Federation.Store;
+
+namespace Federation.Node.Exchange.Parent;
+
+/// <summary>
+/// Checks every record a child sends before any of it is stored (docs/security.md, "Node-to-node
+/// trust"): a child's word is taken for nothing, so a record must be one this node's own rules would
+/// have accepted from the child — inside the child's jurisdiction (handling division, and a
+/// certificate's issuing county), valid by the same <see cref="RecordValidator"/> import runs, in the
+/// form import stores it, and dated on or before the period. The first record that is not refuses the
+/// whole transfer (<see cref="RecordRefusedException"/>).
+/// </summary>
+internal sealed class ReceiptCheck
+{
+    private readonly string _childId;
+    private readonly Jurisdiction _jurisdiction;
+    private readonly DivisionTable _divisions;
+    private readonly Period _period;
+    private readonly RecordValidator _validator;
+    private readonly List<(string Field, string Reason)> _errors = [];
+    private readonly Dictionary<string, string> _fields = new(StringComparer.Ordinal);
+
+    public ReceiptCheck(ChildOptions child, Period period, DivisionTable? divisions = null)
+        : this(child.Id, (divisions ?? DivisionTable.Default).JurisdictionOf(child.DivisionCode), period, divisions ?? DivisionTable.Default)
+    {
+    }
+
+    public ReceiptCheck(string childId, Jurisdiction jurisdiction, Period period, DivisionTable divisions)
+    {
+        _childId = childId;
+        _jurisdiction = jurisdiction;
+        _divisions = divisions;
+        _period = period;
+        // "Today" for the validator is the period's date: nothing in it may be dated later.
+        _validator = new RecordValidator(jurisdiction, divisions, period.AsOf, receivedFrom: childId);
+    }
+
+    /// <summary>Checks each record of a packed batch (<see cref="PackedRecords"/>); returns how many there were, or throws at the first refused one.</summary>
+    public long Check(Dataset dataset, ReadOnlySpan<byte> packed)
+    {
+        var values = new string[dataset.Columns.Count];
+        return PackedRecords.ForEachRecord(packed, dataset, _childId, (line, fields) =>
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = Encoding.UTF8.GetString(line[fields[i + 1]]);
+            }
+            Check(dataset, values);
+        });
+    }
+
+    /// <summary>Checks one record (values in the dataset's column order, valid as 1/0); throws when it is refused.</summary>
+    public void Check(Dataset dataset, IReadOnlyList<string> values)
+    {
+        if (_validator.ValidateReceived(dataset, values, _fields, _errors))
+        {
+            return;
+        }
+        var (field, reason) = _errors[0];
+        var index = dataset.IndexOf(field);
+        var kind = Kind(dataset, field, index < 0 ? "" : values[index]);
+        var more = _errors.Count > 1 ? $" (and {_errors.Count - 1} more problem{(_errors.Count > 2 ? "s" : "")} in the record)" : "";
+        throw new RecordRefusedException(_childId, _period, dataset.Name, CitizenId.Mask(values[0]), field, reason + more, kind);
+    }
+
+    // What kind of refusal, for the metric: outside the child's jurisdiction, dated after the
+    // period, or any other rule of import's validation.
+    private string Kind(Dataset dataset, string field, string value) =>
+        field is "handling_division" or "issuing_division" && _divisions.Find(value) is not null && !_jurisdiction.Contains(value) ? RecordRefusedException.Jurisdiction
+        : SealRules.DateColumns(dataset).Contains(field) && SealRules.DatedAfter(_period, field, value) is not null ? RecordRefusedException.AfterPeriod
+        : RecordRefusedException.Validation;
+}
+
+/// <summary>
+/// A child's transfer refused because of one record: which child, period and dataset, the record's
+/// key masked, the field and why — nothing of the record's content. The message says it all and is
+/// what the child's link shows.
+/// </summary>
+internal sealed class RecordRefusedException(string childId, Period period, string dataset, string maskedKey, string field, string reason, string kind)
+    : Exception($"{childId}'s period {period} refused at receipt: {dataset} record {maskedKey}: {field} {reason}. " +
+        "Nothing of this transfer was kept; the child's previous period stays in use until it seals a corrected one.")
+{
+    public const string Jurisdiction = "jurisdiction";
+    public const string AfterPeriod = "after_period";
+    public const string Validation = "validation";
+
+    public string ChildId { get; } = childId;
+
+    public Period Period { get; } = period;
+
+    public string Dataset { get; } = dataset;
+
+    public string MaskedKey { get; } = maskedKey;
+
+    public string Field { get; } = field;
+
+    public string Reason { get; } = reason;
+
+    /// <summary><see cref="Jurisdiction"/>, <see cref="AfterPeriod"/> or <see cref="Validation"/>.</summary>
+    public string Kind { get; } = kind;
+}
