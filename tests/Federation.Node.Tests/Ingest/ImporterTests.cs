@@ -142,7 +142,32 @@ public sealed class ImporterTests : IDisposable
         var result = Import(persons, certificates);
 
         Assert.Equal(2, result.Datasets["certificates"].Accepted);
-        Assert.Contains(RejectLines(), l => l.Contains("already holds valid certificate 4401061015000001", StringComparison.Ordinal));
+        Assert.Contains(RejectLines(), l => l.Contains($"already holds valid certificate {CitizenId.Mask("4401061015000001")}", StringComparison.Ordinal));
+    }
+
+    // Issue 20 item 6: the rejects report masks certificate numbers as docs/security.md says — in
+    // the key column and in the reasons — as it does citizen IDs.
+    [Fact]
+    public void Rejects_CertificateNumbers_AreMaskedInKeyAndReason()
+    {
+        // Arrange
+        var persons = Write("persons.csv", PersonsHeader, $"{Woman},张三,2,1949-12-31,110105,2,440106,1");
+        var certificates = Write("certificates.csv", CertificatesHeader,
+            $"4401061015000001,{Woman},2015-03-01,440106,,440106,1",
+            $"4401061016000002,{Woman},2016-03-01,440106,,440106,1",
+            $"4401061017000003,{Woman},2017-03-01,440199,,440106,1");
+
+        // Act
+        Import(persons, certificates);
+
+        // Assert
+        var text = File.ReadAllText(_directory.File("rejects.csv"));
+        Assert.Contains($"certificates.csv,3,certificates,{CitizenId.Mask("4401061016000002")},certificate_number,", text, StringComparison.Ordinal);
+        Assert.Contains($"certificates.csv,4,certificates,{CitizenId.Mask("4401061017000003")},", text, StringComparison.Ordinal);
+        foreach (var number in new[] { "4401061015000001", "4401061016000002", "4401061017000003", Woman })
+        {
+            Assert.DoesNotContain(number, text, StringComparison.Ordinal);
+        }
     }
 
     // Issue 11 item 7: division codes against the table, retired ones by the record's date; and a
