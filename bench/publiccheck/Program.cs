@@ -28,11 +28,11 @@ var work = Path.GetFullPath(args[2]);
 Directory.CreateDirectory(work);
 const string Period = "2026-10-31";
 
-// The checks are the point: no rate limit in the way, and the log quiet (as in production).
+// The checks are the point: no rate limit in the way; the log at the production default.
 JsonObject Extra(JsonArray? children) => new()
 {
     ["Security"] = new JsonObject { ["CrlPath"] = TestPki.For(work).CrlPath, ["PublicCheckPerMinute"] = 1_000_000, ["PublicCheckBurst"] = 1_000_000 },
-    ["Log"] = new JsonObject { ["Directory"] = "logs", ["MinimumLevel"] = "Warning" },
+    ["Log"] = new JsonObject { ["Directory"] = "logs", ["MinimumLevel"] = "Information" },
     ["Exchange"] = new JsonObject { ["Enabled"] = false },
     ["Children"] = children ?? [],
 };

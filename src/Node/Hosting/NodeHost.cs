@@ -58,6 +58,9 @@ internal static class NodeHost
         });
 
         builder.Services.AddFederationNode(config);
+        // Streams are told to end when the node starts stopping (SecurityInterceptor), so the
+        // server drains in moments; whatever still runs after this is cut off.
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = config.Server.ShutdownTimeout);
         AddSecurity(builder.Services, config);
         builder.Services.AddGrpc(options =>
         {
@@ -116,6 +119,8 @@ internal static class NodeHost
         var authority = config.SecurityPaths.CaPath is { } ca ? Federation.Shared.CertificateAuthority.LoadPem(ca) : null;
         Security.CallerAuthenticator.Register(services, authority);
         services.AddSingleton<Security.CallerAuthenticator>();
+        services.AddSingleton<Security.AuthenticationThrottle>();
+        services.AddSingleton<Verification.PublicCheckRule>();
         services.AddSingleton<Security.AuditTrail>();
         services.AddHostedService(provider => provider.GetRequiredService<Security.AuditTrail>());
         services.AddSingleton<Security.SecurityInterceptor>();

@@ -8,4 +8,8 @@ internal static partial class VerificationLog
 
     [LoggerMessage(2301, LogLevel.Warning, "Answered from {ChildId}'s snapshot of {Period}: the child did not answer ({Reason})", EventName = "AnsweredFromCache")]
     public static partial void AnsweredFromCache(ILogger logger, string childId, string period, string reason);
+
+    // Issue 20's range (2620–2639): nothing about the number or its answer, only that the copy served.
+    [LoggerMessage(2622, LogLevel.Warning, "Public check answered from the copy of {ChildId}'s snapshot: the child did not answer ({Reason})", EventName = "PublicCheckFromCache")]
+    public static partial void PublicCheckFromCache(ILogger logger, string childId, string reason);
 }
