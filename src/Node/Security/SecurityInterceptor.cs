@@ -86,8 +86,8 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
             return true;
         }, stream: true);
 
-    // A server-streaming or duplex call (stream) gets a context that also ends when the node
-    // starts stopping; an anonymous one counts against its address's streams.
+    // A server-streaming or duplex call (stream) ends when the node starts stopping; an
+    // anonymous one counts against its address's streams.
     private async Task<TResponse> GuardAsync<TRequest, TResponse>(TRequest? request, ServerCallContext context, Func<ServerCallContext, Task<TResponse>> call, bool stream)
     {
         var method = context.Method;
@@ -114,15 +114,22 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
             {
                 anonymousStream = EnterAnonymousStream(client);
             }
-            using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, _stopping);
-            try
+            // A stream ends when the node starts stopping: a moment after (a watcher gets its
+            // NOT_SERVING first) it is reset, the client sees it end and reconnects — to this node
+            // once it is back, or to another — so the server drains in moments instead of waiting
+            // out Server:ShutdownTimeout for callers that never hang up. (The call's own
+            // cancellation token cannot be swapped: the service is activated from its HttpContext.)
+            var end = new StreamEnd(context.GetHttpContext(), _time);
+            using (_stopping.Register(static state => ((StreamEnd)state!).AbortSoon(), end))
             {
-                return await call(new StoppingCallContext(context, ending.Token));
-            }
-            catch (Exception ex) when (_stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested
-                && ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
-            {
-                throw new RpcException(new Status(StatusCode.Unavailable, $"{_node.Id} is stopping; connect again once it is back (or to another node)"));
+                try
+                {
+                    return await call(context);
+                }
+                finally
+                {
+                    end.Done();
+                }
             }
         }
         catch (CredentialsRefusedException ex)
@@ -384,6 +391,40 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
 
     [LoggerMessage(EventId = 2621, Level = LogLevel.Warning, Message = "Anonymous streams capped for a client address")]
     private static partial void LogStreamsCapped(ILogger logger);
+}
+
+/// <summary>
+/// Resets a stream a moment after the node starts stopping, unless the call has ended by then
+/// (its HttpContext may then serve another request, so it is never touched after).
+/// </summary>
+internal sealed class StreamEnd(Microsoft.AspNetCore.Http.HttpContext http, TimeProvider time)
+{
+    internal static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _gate = new();
+    private bool _done;
+
+    public void Done()
+    {
+        lock (_gate)
+        {
+            _done = true;
+        }
+    }
+
+    public void AbortSoon() => _ = AbortAfterGraceAsync();
+
+    private async Task AbortAfterGraceAsync()
+    {
+        await Task.Delay(Grace, time);
+        lock (_gate)
+        {
+            if (!_done)
+            {
+                http.Abort();
+            }
+        }
+    }
 }
 
 /// <summary>Token sign-ins refused while the caller's address is locked out (RESOURCE_EXHAUSTED).</summary>

@@ -189,8 +189,8 @@ public sealed class ImporterTests : IDisposable
         Assert.Equal((1, 2), (result.Datasets["certificates"].Accepted, result.Datasets["certificates"].Rejected));
         Assert.Equal([
             $"persons.csv,3,persons,{CitizenId.Mask(Man)},household_division,\"is '999999', not a GB/T 2260 division code\"",
-            "certificates.csv,3,certificates,4401831020000002,issuing_division,\"is 440183 (增城市), a retired GB/T 2260 code: no table lists it from 2015-09-30, and the record is dated 2020-03-01; use the code of the division that took it over\"",
-            "certificates.csv,4,certificates,4401061016000003,issuing_division,\"is 440105, but the certificate number's first six digits name the issuer 440106\"",
+            $"certificates.csv,3,certificates,{CitizenId.Mask("4401831020000002")},issuing_division,\"is 440183 (增城市), a retired GB/T 2260 code: no table lists it from 2015-09-30, and the record is dated 2020-03-01; use the code of the division that took it over\"",
+            $"certificates.csv,4,certificates,{CitizenId.Mask("4401061016000003")},issuing_division,\"is 440105, but the certificate number's first six digits name the issuer 440106\"",
         ], RejectLines());
         Assert.Equal(["4401831012000001"], _store.Staging.ReadStaged(Dataset.Certificates).Select(r => r[0]));
     }

@@ -111,7 +111,7 @@ public sealed class AccountsAndAuditTests
             var created = await FedctlProcess.RunAsync(node, "accounts", "create", id, "--name", "Zhao Lei", "--post", "desk", "--certificate", pem, "--role", "verifier");
             var made = await FedctlProcess.RunAsync(node, "accounts", "create", id, "--name", "Zhao Lei", "--post", "desk", "--role", "verifier");
             var bound = await FedctlProcess.RunAsync(node, "accounts", "bind", id, "--certificate", pem);
-            await using var local = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "accounts", "add", "--config", config, "--id", id + ".local",
+            await using var local = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "accounts", "add", "--config", config, "--id", id,
                 "--name", "Zhao Lei", "--post", "desk", "--certificate", pem, "--role", "verifier"]);
             var localExit = await local.WaitForExitAsync();
 
