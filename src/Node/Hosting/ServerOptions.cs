@@ -30,8 +30,8 @@ internal sealed class ServerOptions
 
     /// <summary>
     /// How long the node waits, once told to stop (SIGTERM), for calls still running to finish
-    /// before it cuts them off (default 00:00:04). Streams are told to end at once (UNAVAILABLE),
-    /// so a node stops in about a second unless a unary call or an upload is still running.
+    /// before it cuts them off (default 00:00:04). Streams are reset a second after the stop
+    /// begins (SecurityInterceptor), so they never hold the node up.
     /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(4);
 }

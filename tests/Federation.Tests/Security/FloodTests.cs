@@ -16,7 +16,7 @@ namespace Federation.Tests.Security;
 /// watches are capped per address; a node holding open streams — its parent's registration links,
 /// health watches — stops soon after SIGTERM.
 /// </summary>
-public sealed class FloodTests
+public sealed class FloodTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static JsonObject Security(TestPki pki, JsonObject settings)
     {
@@ -159,6 +159,8 @@ public sealed class FloodTests
         city.Signal("TERM");
         var exitCode = await city.Process.WaitForExitAsync(TimeSpan.FromMinutes(1));
         clock.Stop();
+
+        output.WriteLine($"the city stopped {clock.Elapsed.TotalSeconds:F2} s after SIGTERM");
 
         // Assert: it used to wait out the host's 30 s for the streams; the issue asks for 5 s, and
         // a busy CI machine gets some headroom on top
