@@ -100,7 +100,10 @@ public sealed class NodeProcess : IAsyncDisposable
                     ["CertificatePath"] = certificate, ["KeyPath"] = Path.ChangeExtension(certificate, ".key"), ["ClientCaPath"] = pki.CaPath,
                 },
             },
-            ["Security"] = new JsonObject { ["CrlPath"] = pki.CrlPath },
+            // Every test calls from loopback, many of them with refused credentials on purpose (the
+            // authorisation matrix): failed sign-ins are not throttled here unless a test says so
+            // (the flood tests); everything else is as in production.
+            ["Security"] = new JsonObject { ["CrlPath"] = pki.CrlPath, ["FailedSignInsFree"] = 1_000_000, ["FailedSignInsBeforeLockout"] = 0 },
             ["Log"] = new JsonObject { ["Directory"] = "logs", ["MinimumLevel"] = "Debug" },
         };
         if (extra is not null)

@@ -197,6 +197,25 @@ internal static partial class NodeConfigValidator
         {
             yield return $"Security:CallerClockSkew ({security.CallerClockSkew}) must be between 00:00:01 and 01:00:00.";
         }
+        foreach (var (setting, value, max) in new[]
+        {
+            ("PublicCheckMinimumTime", security.PublicCheckMinimumTime, TimeSpan.FromSeconds(5)),
+            ("FailedSignInDelay", security.FailedSignInDelay, TimeSpan.FromMinutes(1)),
+            ("FailedSignInMaxDelay", security.FailedSignInMaxDelay, TimeSpan.FromMinutes(1)),
+            ("FailedSignInLockout", security.FailedSignInLockout, TimeSpan.FromDays(1)),
+            ("FailedSignInWindow", security.FailedSignInWindow, TimeSpan.FromDays(1)),
+            ("AuditRefusalWindow", security.AuditRefusalWindow, TimeSpan.FromHours(1)),
+        })
+        {
+            if (value < TimeSpan.Zero || value > max)
+            {
+                yield return $"Security:{setting} ({value}) must be between 00:00:00 and {max}.";
+            }
+        }
+        if (security.FailedSignInsFree < 0 || security.FailedSignInsBeforeLockout < 0 || security.AnonymousStreamsPerAddress < 1)
+        {
+            yield return $"Security:FailedSignInsFree ({security.FailedSignInsFree}) and Security:FailedSignInsBeforeLockout ({security.FailedSignInsBeforeLockout}) must be 0 or more, Security:AnonymousStreamsPerAddress ({security.AnonymousStreamsPerAddress}) 1 or more.";
+        }
     }
 
     private static bool IsLoopback(string host) =>

@@ -7,10 +7,12 @@ namespace Federation.Node.Hosting;
 
 /// <summary>
 /// grpc.health.v1 for every service the node serves, driven by ASP.NET Core health checks
-/// (<c>Grpc.AspNetCore.HealthChecks</c>): <c>Check</c> runs the checks a service depends on at
-/// each call; <c>Watch</c> gets the published results (once before the node says it is ready,
-/// then every <see cref="PublishPeriod"/>) and NOT_SERVING at once when the node starts
-/// shutting down. The package's own publisher is replaced by <see cref="Publisher"/>: a
+/// (<c>Grpc.AspNetCore.HealthChecks</c>): <c>Check</c> and <c>Watch</c> both answer from the
+/// published results (once before the node says it is ready, then every
+/// <see cref="PublishPeriod"/>) and NOT_SERVING at once when the node starts shutting down.
+/// <c>Check</c> is anonymous: running the checks per call (a file written and deleted in the
+/// spool, a store read) let anyone load a node's disk at will, so it reads the package's cache
+/// (<c>UseHealthChecksCache</c>) instead — a failure shows within one period. The package's own publisher is replaced by <see cref="Publisher"/>: a
 /// publish whose checks ran just before shutdown could otherwise land just after it and turn
 /// a watcher's NOT_SERVING back into SERVING for good (seen on a busy CI machine). Whether a parent's children are
 /// reachable is deliberately no check: a parent answers from its copies when they are not.
@@ -53,6 +55,8 @@ internal static class NodeHealth
     {
         services.AddGrpcHealthChecks(options =>
             {
+                // Check answers from the last published results, never by running the checks.
+                options.UseHealthChecksCache = true;
                 options.Services.Clear();
                 foreach (var (service, checks) in Services)
                 {

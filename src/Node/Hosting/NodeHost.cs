@@ -59,6 +59,9 @@ internal static class NodeHost
         });
 
         builder.Services.AddFederationNode(config);
+        // Streams are told to end when the node starts stopping (SecurityInterceptor), so the
+        // server drains in moments; whatever still runs after this is cut off.
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = config.Server.ShutdownTimeout);
         AddSecurity(builder.Services, config);
         builder.Services.AddGrpc(options =>
         {
@@ -129,6 +132,8 @@ internal static class NodeHost
         services.AddSingleton<Security.CallerAuthenticator>();
         services.AddSingleton(provider => new Security.CallerProofVerifier(provider.GetRequiredService<Security.RevocationList>(), authority,
             provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Security.SecurityOptions>>(), provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Security.AuthenticationThrottle>();
+        services.AddSingleton<Verification.PublicCheckRule>();
         services.AddSingleton<Security.AuditTrail>();
         services.AddHostedService(provider => provider.GetRequiredService<Security.AuditTrail>());
         services.AddSingleton<Security.SecurityInterceptor>();

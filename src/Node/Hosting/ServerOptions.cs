@@ -27,6 +27,13 @@ internal sealed class ServerOptions
     /// The example configs set it; bind it to loopback or a monitoring network only.
     /// </summary>
     public string? MetricsListen { get; set; }
+
+    /// <summary>
+    /// How long the node waits, once told to stop (SIGTERM), for calls still running to finish
+    /// before it cuts them off (default 00:00:04). Streams are reset a second after the stop
+    /// begins (SecurityInterceptor), so they never hold the node up.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(4);
 }
 
 /// <summary>TLS for the node's endpoint.</summary>

@@ -166,7 +166,8 @@ internal sealed class Importer(IStaging store, RecordValidator validator, ILogge
             {
                 counts.Rejected++;
                 var key = item.Record.Fields.TryGetValue(dataset.KeyColumn, out var k) ? k : "";
-                if (dataset.KeyColumn == "citizen_id")
+                // Citizen IDs and certificate numbers are personal: masked (docs/security.md).
+                if (dataset.KeyColumn is "citizen_id" or "certificate_number")
                 {
                     key = CitizenId.Mask(key);
                 }

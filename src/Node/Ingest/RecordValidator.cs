@@ -167,7 +167,7 @@ internal sealed class RecordValidator(Jurisdiction jurisdiction, DivisionTable d
         if (dataset == Dataset.Certificates && valid && values[dataset.IndexOf("cancel_date")].Length == 0 && !HasError(errors, "certificate_number") &&
             staging.OtherValidCertificate(citizen, values[0]) is { } other)
         {
-            errors.Add(("certificate_number", $"the person already holds valid certificate {other}; cancel it first (one valid certificate per person)"));
+            errors.Add(("certificate_number", $"the person already holds valid certificate {CitizenId.Mask(other)}; cancel it first (one valid certificate per person)"));
         }
         else if (dataset == Dataset.Unemployment && valid && !HasError(errors, "register_date"))
         {

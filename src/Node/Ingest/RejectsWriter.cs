@@ -5,7 +5,7 @@ namespace Federation.Node.Ingest;
 /// <summary>
 /// The rejects report: a UTF-8 CSV (with BOM, so spreadsheet tools read it right) of
 /// file, line, dataset, key, field, reason — one line per problem, so a row with two bad fields
-/// appears twice. Citizen IDs in the key column are masked.
+/// appears twice. Citizen IDs and certificate numbers in the key column (and in reasons) are masked.
 /// </summary>
 internal sealed class RejectsWriter : IDisposable
 {

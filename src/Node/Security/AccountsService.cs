@@ -11,7 +11,7 @@ using Grpc.Core;
 namespace Federation.Node.Security;
 
 /// <summary><c>federation.v1.Accounts</c>: administrators manage this node's personal accounts (R-19).</summary>
-internal sealed partial class AccountsService(AccountStore accounts, NodeIdentity node, TimeProvider time) : Protocol.V1.Accounts.AccountsBase
+internal sealed partial class AccountsService(AccountStore accounts, NodeIdentity node, RevocationList revocations, TimeProvider time) : Protocol.V1.Accounts.AccountsBase
 {
     public override Task<ListAccountsResponse> ListAccounts(ListAccountsRequest request, ServerCallContext context)
     {
@@ -145,8 +145,10 @@ internal sealed partial class AccountsService(AccountStore accounts, NodeIdentit
     internal static string CheckIdOrThrow(string id) =>
         AccountId().IsMatch(id) ? id : throw new ArgumentException($"account id '{id}' must be 1–64 letters, digits, '.', '-' or '_'");
 
-    // The certificate must be from this deployment's CA's hands and name this very account.
-    private static string CertificateFor(string id, string pem)
+    // The certificate must be from this deployment's CA's hands, name this very account and be
+    // usable now: binding one that is expired, not yet valid or revoked is refused at once rather
+    // than leaving an account that cannot sign in.
+    private string CertificateFor(string id, string pem)
     {
         X509Certificate2 certificate;
         try
@@ -164,8 +166,35 @@ internal sealed partial class AccountsService(AccountStore accounts, NodeIdentit
             {
                 throw Invalid($"the certificate does not name account {id}: {problem ?? $"it names {identity!.Kind.ToString().ToLowerInvariant()} {identity.Id}"}");
             }
+            if (UnusableProblem(certificate, time.GetUtcNow(), revocations) is { } unusable)
+            {
+                throw Invalid($"certificate_pem: {unusable}");
+            }
             return CallerAuthenticator.Thumbprint(certificate);
         }
+    }
+
+    /// <summary>
+    /// Why a certificate cannot be bound to an account now (expired, not yet valid, revoked by the
+    /// deployment's CRL), or null; the same words for fedctl and for the node's <c>accounts add</c>.
+    /// </summary>
+    internal static string? UnusableProblem(X509Certificate2 certificate, DateTimeOffset now, RevocationList revocations)
+    {
+        var notBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero);
+        var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+        if (now < notBefore)
+        {
+            return $"the certificate is not valid yet (valid from {notBefore:yyyy-MM-dd HH:mm:ss} UTC); bind it once it is, or issue one valid now (pki account)";
+        }
+        if (now > notAfter)
+        {
+            return $"the certificate expired on {notAfter:yyyy-MM-dd HH:mm:ss} UTC; issue a new one (pki account) and bind that";
+        }
+        if (revocations.IsRevoked(certificate))
+        {
+            return $"the certificate (serial {Pki.SerialHex(certificate)}) has been revoked by the CA's revocation list; issue a new one (pki account) and bind that";
+        }
+        return null;
     }
 
     private static string By(ServerCallContext context) =>

@@ -107,6 +107,13 @@ internal static class SecurityCommands
                 Console.Error.WriteLine($"{certificatePath} does not name account {id}{(problem is null ? "" : ": " + problem)}.");
                 return 1;
             }
+            using var authority = config.SecurityPaths.CaPath is { } ca ? CertificateAuthority.LoadPem(ca) : null;
+            var revocations = new RevocationList(config.SecurityPaths, authority, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<RevocationList>.Instance);
+            if (AccountsService.UnusableProblem(certificate, DateTimeOffset.UtcNow, revocations) is { } unusable)
+            {
+                Console.Error.WriteLine($"{certificatePath}: {unusable}.");
+                return 1;
+            }
             thumbprint = CallerAuthenticator.Thumbprint(certificate);
         }
         var grants = new List<(string Role, string Scope)>();

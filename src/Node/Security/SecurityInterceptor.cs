@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Threading.RateLimiting;
@@ -15,7 +16,10 @@ namespace Federation.Node.Security;
 /// Every call the node serves passes here first: authentication (<see cref="CallerAuthenticator"/>),
 /// authorisation against <see cref="AccessTable"/> (deny by default), the public check's rate
 /// limit, and the audit entry — written whatever the outcome, refusals included, before the
-/// answer leaves. Refusals say what is missing and disclose nothing about the data.
+/// answer leaves (repeated refusals counted, <see cref="AuditTrail.AppendRefusalAsync"/>).
+/// Refusals say what is missing and disclose nothing about the data. Floods are bounded here:
+/// failed sign-ins per address (<see cref="AuthenticationThrottle"/>), anonymous streams per
+/// address; and every stream is told to end when the node starts stopping.
 /// </summary>
 internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
 {
@@ -27,14 +31,21 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
     private readonly TimeProvider _time;
     private readonly Jurisdiction _nodeJurisdiction;
     private readonly PartitionedRateLimiter<IPAddress> _publicChecks;
+    private readonly AuthenticationThrottle _signIns;
+    private readonly int _anonymousStreamsPerAddress;
+    private readonly ConcurrentDictionary<string, int> _anonymousStreams = new(StringComparer.Ordinal);
+    private readonly CancellationToken _stopping;
     private readonly ILogger<SecurityInterceptor> _logger;
 
-    public SecurityInterceptor(CallerAuthenticator authenticator, CallerProofVerifier proofs, AuditTrail audit, NodeIdentity node, NodeOptions options,
-        IOptions<SecurityOptions> security, TimeProvider time, ILogger<SecurityInterceptor> logger)
+    public SecurityInterceptor(CallerAuthenticator authenticator, CallerProofVerifier proofs, AuditTrail audit, AuthenticationThrottle signIns, NodeIdentity node, NodeOptions options,
+        IOptions<SecurityOptions> security, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<SecurityInterceptor> logger)
     {
         _authenticator = authenticator;
         _proofs = proofs;
         _audit = audit;
+        _signIns = signIns;
+        _anonymousStreamsPerAddress = security.Value.AnonymousStreamsPerAddress;
+        _stopping = lifetime.ApplicationStopping;
         _node = node;
         _parentId = string.IsNullOrWhiteSpace(options.ParentId) ? null : options.ParentId;
         _time = time;
@@ -56,49 +67,83 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation) =>
-        await GuardAsync(request, context, () => continuation(request, context));
+        await GuardAsync(request, context, _ => continuation(request, context), stream: false);
 
     public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
         ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
-        await GuardAsync<object, TResponse>(null, context, () => continuation(requestStream, context));
+        await GuardAsync<object, TResponse>(null, context, _ => continuation(requestStream, context), stream: false);
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
         ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
-        await GuardAsync<TRequest, bool>(request, context, async () =>
+        await GuardAsync<TRequest, bool>(request, context, async call =>
         {
-            await continuation(request, responseStream, context);
+            await continuation(request, responseStream, call);
             return true;
-        });
+        }, stream: true);
 
     public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
         IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
-        await GuardAsync<object, bool>(null, context, async () =>
+        await GuardAsync<object, bool>(null, context, async call =>
         {
-            await continuation(requestStream, responseStream, context);
+            await continuation(requestStream, responseStream, call);
             return true;
-        });
+        }, stream: true);
 
-    private async Task<TResponse> GuardAsync<TRequest, TResponse>(TRequest? request, ServerCallContext context, Func<Task<TResponse>> call)
+    // A server-streaming or duplex call (stream) ends when the node starts stopping; an
+    // anonymous one counts against its address's streams.
+    private async Task<TResponse> GuardAsync<TRequest, TResponse>(TRequest? request, ServerCallContext context, Func<ServerCallContext, Task<TResponse>> call, bool stream)
     {
         var method = context.Method;
         var rule = AccessTable.Rules.GetValueOrDefault(method);
         var caller = Caller.Anonymous;
         var (subject, subjectDivision) = Subject(request);
         var outcome = StatusCode.OK;
+        var client = ClientKey(context.GetHttpContext().Connection.RemoteIpAddress ?? IPAddress.None);
+        var anonymousStream = false;
         try
         {
             if (rule is null)
             {
                 throw new RpcException(new Status(StatusCode.PermissionDenied, $"{method} is not in this node's authorisation table; nobody may call it"));
             }
-            caller = await _authenticator.AuthenticateAsync(context);
+            caller = await AuthenticateAsync(context, client);
             caller = Authorise(rule, caller, context, subjectDivision, request);
             context.UserState[Caller.UserStateKey] = caller;
-            return await call();
+            if (!stream)
+            {
+                return await call(context);
+            }
+            if (caller.Kind == CallerKind.Anonymous)
+            {
+                anonymousStream = EnterAnonymousStream(client);
+            }
+            // A stream ends when the node starts stopping: a moment after (a watcher gets its
+            // NOT_SERVING first) it is reset, the client sees it end and reconnects — to this node
+            // once it is back, or to another — so the server drains in moments instead of waiting
+            // out Server:ShutdownTimeout for callers that never hang up. (The call's own
+            // cancellation token cannot be swapped: the service is activated from its HttpContext.)
+            var end = new StreamEnd(context.GetHttpContext(), _time);
+            using (_stopping.Register(static state => ((StreamEnd)state!).AbortSoon(), end))
+            {
+                try
+                {
+                    return await call(context);
+                }
+                finally
+                {
+                    end.Done();
+                }
+            }
         }
         catch (CredentialsRefusedException ex)
         {
             caller = Caller.Anonymous with { Refused = ex.Claimed };
+            outcome = ex.StatusCode;
+            throw;
+        }
+        catch (SignInLockedException ex)
+        {
+            caller = Caller.Anonymous with { Refused = "token" };
             outcome = ex.StatusCode;
             throw;
         }
@@ -125,11 +170,68 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
         }
         finally
         {
-            if ((rule is null || rule.Audited))
+            if (anonymousStream)
             {
-                await _audit.AppendAsync(new AuditEntry(_time.GetUtcNow(), caller.AuditName, caller.AuditOnBehalfOf, method,
-                    Mask(subject), _audit.SubjectKey(Unmarked(subject)), outcome.ToString(), _node.Id));
+                LeaveAnonymousStream(client);
             }
+            if (rule is null || rule.Audited)
+            {
+                var entry = new AuditEntry(_time.GetUtcNow(), caller.AuditName, caller.AuditOnBehalfOf, method,
+                    Mask(subject), _audit.SubjectKey(Unmarked(subject)), outcome.ToString(), _node.Id);
+                // A refusal like one just written is counted, not written again (a flood cannot fill the disk).
+                await (outcome is StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.ResourceExhausted
+                    ? _audit.AppendRefusalAsync(entry)
+                    : _audit.AppendAsync(entry));
+            }
+        }
+    }
+
+    // Failed sign-ins cost the address a growing delay, then a lockout of token sign-ins (a token
+    // can be guessed; a certificate cannot, so one that checks out still passes).
+    private async Task<Caller> AuthenticateAsync(ServerCallContext context, string client)
+    {
+        if (context.RequestHeaders.GetValue("authorization") is not null && _signIns.LockedUntil(client) is { } until)
+        {
+            throw new SignInLockedException($"too many failed sign-ins from this address; token sign-ins from it are refused until {until.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC");
+        }
+        try
+        {
+            return await _authenticator.AuthenticateAsync(context);
+        }
+        catch (CredentialsRefusedException)
+        {
+            var (delay, locked) = _signIns.Failed(client);
+            if (locked)
+            {
+                LogSignInsLocked(_logger);
+            }
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, _time, context.CancellationToken);
+            }
+            throw;
+        }
+    }
+
+    private bool EnterAnonymousStream(string client)
+    {
+        var open = _anonymousStreams.AddOrUpdate(client, 1, static (_, n) => n + 1);
+        if (open > _anonymousStreamsPerAddress)
+        {
+            LeaveAnonymousStream(client);
+            LogStreamsCapped(_logger);
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"this address already holds {_anonymousStreamsPerAddress} open anonymous streams (watches) at this node; close one first"));
+        }
+        return true;
+    }
+
+    private void LeaveAnonymousStream(string client)
+    {
+        // Removed at zero so that addresses seen once do not accumulate.
+        if (_anonymousStreams.AddOrUpdate(client, 0, static (_, n) => n - 1) <= 0)
+        {
+            _anonymousStreams.TryRemove(new KeyValuePair<string, int>(client, 0));
         }
     }
 
@@ -137,7 +239,8 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
     {
         if (rule.Anonymous)
         {
-            if (context.Method == "/federation.v1.Verification/PublicCheck")
+            // The parent routes its callers' checks down and limits them where they enter.
+            if (context.Method == "/federation.v1.Verification/PublicCheck" && !(caller.Kind == CallerKind.Node && caller.Id == _parentId))
             {
                 LimitPublicChecks(context);
             }
@@ -260,7 +363,7 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
 
     // One client: an IPv4 address, or an IPv6 /64 (one subscriber's network: a client could
     // otherwise take a new address for every check).
-    private static string ClientKey(IPAddress address)
+    internal static string ClientKey(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6)
         {
@@ -311,7 +414,50 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
 
     [LoggerMessage(EventId = 2603, Level = LogLevel.Warning, Message = "Public authenticity checks rate-limited for a client address")]
     private static partial void LogRateLimited(ILogger logger);
+
+    [LoggerMessage(EventId = 2620, Level = LogLevel.Warning, Message = "Token sign-ins locked out for a client address after repeated failed sign-ins")]
+    private static partial void LogSignInsLocked(ILogger logger);
+
+    [LoggerMessage(EventId = 2621, Level = LogLevel.Warning, Message = "Anonymous streams capped for a client address")]
+    private static partial void LogStreamsCapped(ILogger logger);
 }
+
+/// <summary>
+/// Resets a stream a moment after the node starts stopping, unless the call has ended by then
+/// (its HttpContext may then serve another request, so it is never touched after).
+/// </summary>
+internal sealed class StreamEnd(Microsoft.AspNetCore.Http.HttpContext http, TimeProvider time)
+{
+    internal static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _gate = new();
+    private bool _done;
+
+    public void Done()
+    {
+        lock (_gate)
+        {
+            _done = true;
+        }
+    }
+
+    public void AbortSoon() => _ = AbortAfterGraceAsync();
+
+    private async Task AbortAfterGraceAsync()
+    {
+        await Task.Delay(Grace, time);
+        lock (_gate)
+        {
+            if (!_done)
+            {
+                http.Abort();
+            }
+        }
+    }
+}
+
+/// <summary>Token sign-ins refused while the caller's address is locked out (RESOURCE_EXHAUSTED).</summary>
+internal sealed class SignInLockedException(string why) : RpcException(new Status(StatusCode.ResourceExhausted, why));
 
 /// <summary>A forwarded call refused for its original caller: carries that caller for the audit entry.</summary>
 internal sealed class ForwardedCallRefusedException(Status status, Caller caller) : RpcException(status)

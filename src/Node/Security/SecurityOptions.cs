@@ -53,4 +53,42 @@ internal sealed class SecurityOptions
     /// route can be replayed within it. Between 1 second and 1 hour; defaults to 5 minutes.
     /// </summary>
     public TimeSpan CallerClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The public check answers no sooner than this after it arrives, at the node the caller
+    /// asked (default 00:00:00.025, 25 ms): on top of the same work on every path, a floor that
+    /// hides what little time a held number's records still cost. Zero: no floor.
+    /// </summary>
+    public TimeSpan PublicCheckMinimumTime { get; set; } = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>Failed sign-ins (refused token or certificate) an address may make before each costs a delay (default 5).</summary>
+    public int FailedSignInsFree { get; set; } = 5;
+
+    /// <summary>The delay of the first failed sign-in past the free ones, doubling with each (default 00:00:00.250).</summary>
+    public TimeSpan FailedSignInDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The longest such delay (default 00:00:04).</summary>
+    public TimeSpan FailedSignInMaxDelay { get; set; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>
+    /// Failed sign-ins from an address that lock its token sign-ins out for
+    /// <see cref="FailedSignInLockout"/> (default 20; 0: never locked out).
+    /// </summary>
+    public int FailedSignInsBeforeLockout { get; set; } = 20;
+
+    /// <summary>How long a lockout lasts (default 00:02:00).</summary>
+    public TimeSpan FailedSignInLockout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>A failed sign-in is forgotten this long after an address's last one (default 00:15:00).</summary>
+    public TimeSpan FailedSignInWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Repeated refusals of one kind (principal, method, outcome) within this window are written
+    /// to the audit log as the first one plus one counted entry (default 00:01:00; zero: every
+    /// refusal is an entry of its own).
+    /// </summary>
+    public TimeSpan AuditRefusalWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Open anonymous streams (health watches, reflection) one client address may hold at once (default 8).</summary>
+    public int AnonymousStreamsPerAddress { get; set; } = 8;
 }

@@ -12,4 +12,8 @@ internal static partial class VerificationLog
     // 2610–2619: callers proven end to end (docs/security.md).
     [LoggerMessage(2610, LogLevel.Information, "Did not ask {ChildId} for a caller who did not sign the call (a token or a client that does not sign); answered from this node's copy, if any", EventName = "UnsignedCallNotForwarded")]
     public static partial void UnsignedCallNotForwarded(ILogger logger, string childId);
+
+    // Issue 20's range (2620–2639): nothing about the number or its answer, only that the copy served.
+    [LoggerMessage(2622, LogLevel.Warning, "Public check answered from the copy of {ChildId}'s snapshot: the child did not answer ({Reason})", EventName = "PublicCheckFromCache")]
+    public static partial void PublicCheckFromCache(ILogger logger, string childId, string reason);
 }

@@ -17,8 +17,9 @@ namespace Federation.Node.Verification;
 /// is too slow, the parent answers from its copy of the child's last snapshot and says so
 /// (<see cref="Freshness.Cached"/>, the period and the reason).
 /// </summary>
-internal sealed class VerificationService(IHolderLookups store, NodeIdentity identity, Exchange.ChildClients clients, IOptions<ExchangeOptions> options,
-    NodeMetrics metrics, TimeProvider time, ILogger<VerificationService> logger) : Protocol.V1.Verification.VerificationBase
+internal sealed partial class VerificationService(IHolderLookups store, NodeIdentity identity, Exchange.ChildClients clients, IOptions<ExchangeOptions> options,
+    IOptions<Security.SecurityOptions> security, PublicCheckRule publicCheck, NodeMetrics metrics, TimeProvider time, ILogger<VerificationService> logger)
+    : Protocol.V1.Verification.VerificationBase
 {
     private readonly Jurisdiction _jurisdiction = DivisionTable.Default.JurisdictionOf(identity.DivisionCode);
     private readonly IReadOnlyList<(ChildOptions Child, Jurisdiction Jurisdiction)> _children =
@@ -73,48 +74,18 @@ internal sealed class VerificationService(IHolderLookups store, NodeIdentity ide
         return response;
     }
 
-    public override async Task<PublicCheckResponse> PublicCheck(PublicCheckRequest request, ServerCallContext context)
-    {
-        var number = ParseCertificate(request.CertificateNumber);
-        var name = request.Name.Trim();
-        if (name.Length == 0)
-        {
-            throw RequestFields.Invalid("name: required — the holder's name as printed on the certificate");
-        }
-        var answer = await MeasuredAsync("PublicCheck", () => VerifyCertificateAsync(number, new VerifyCertificateRequest { CertificateNumber = number.Value }, context));
-        var certificate = answer.Found ? answer.Holder.Certificates.FirstOrDefault(c => c.Certificate.CertificateNumber == number.Value) : null;
-        // Minimal disclosure: whether the number, in force, belongs to someone of that name —
-        // nothing about who, where or why not. A "no" is the same whatever the reason: a wrong
-        // name and an unknown number must not be told apart (no name oracle), so a "no" carries
-        // no freshness either (a cached record would otherwise show that the number exists).
-        var genuine = certificate is { State: CertificateState.Valid } && answer.Holder.Person is { } person && person.Name == name;
-        return new PublicCheckResponse
-        {
-            Genuine = genuine,
-            Freshness = genuine ? answer.Provenance.Sources.Select(s => s.Freshness).DefaultIfEmpty(Freshness.Live).Max() : Freshness.Unspecified,
-        };
-    }
-
     // `request` is what a child is asked: the caller's own request, unchanged, so that the caller's
     // signature of its bytes verifies there too.
     private async Task<VerifyResponse> VerifyCertificateAsync(CertificateNumber number, VerifyCertificateRequest request, ServerCallContext context)
     {
-        var issuer = number.IssuerCode;
-        if (issuer is not null && !_jurisdiction.Contains(issuer))
-        {
-            throw new RpcException(new Status(StatusCode.NotFound,
-                $"certificate {number.Value} was issued in {issuer}, outside {identity.Id}'s jurisdiction ({identity.DivisionCode}); ask a node above it, such as the ministry"));
-        }
-        var owner = issuer is null ? default : _children.FirstOrDefault(c => c.Jurisdiction.Contains(issuer));
+        var (issuer, owner) = Route(number);
         VerifyResponse response;
         if (owner.Child is { } child)
         {
             var (_, answer, failure) = await AskAsync(child, context,
                 VerifyCertificateMethod, (client, deadline, headers) => client.VerifyCertificateAsync(request, headers, deadline, cancellationToken: context.CancellationToken).ResponseAsync,
                 () => store.FindCachedCertificateHolder(child.Id, number.Value) is { } holder ? store.FindCachedHolder(child.Id, holder) : null);
-            response = answer ?? (failure is null ? Combine([])
-                : throw new RpcException(new Status(StatusCode.Unavailable,
-                    $"{child.Id}, which holds the certificates issued in {issuer}, cannot be reached ({failure}) and {identity.Id} has no copy of this one; try again later")));
+            response = answer ?? (failure is null ? Combine([]) : throw NoCopy(child, issuer!, failure));
         }
         else if (store.FindStagedCertificateHolder(number.Value) is { } citizen && store.FindStagedHolder(citizen) is { } own)
         {
@@ -137,6 +108,41 @@ internal sealed class VerificationService(IHolderLookups store, NodeIdentity ide
         return response;
     }
 
+    // Which child covers the number's issuing county (none: this node answers, or a legacy number
+    // asks every child); a number issued outside this node's jurisdiction is refused. The route
+    // depends on the number's county alone, never on whether it exists.
+    private (string? Issuer, (ChildOptions Child, Jurisdiction Jurisdiction) Owner) Route(CertificateNumber number)
+    {
+        var issuer = number.IssuerCode;
+        if (issuer is not null && !_jurisdiction.Contains(issuer))
+        {
+            throw new RpcException(new Status(StatusCode.NotFound,
+                $"certificate {CitizenId.Mask(number.Value)} was issued in {issuer}, outside {identity.Id}'s jurisdiction ({identity.DivisionCode}); ask a node above it, such as the ministry"));
+        }
+        return (issuer, issuer is null ? default : _children.FirstOrDefault(c => c.Jurisdiction.Contains(issuer)));
+    }
+
+    private RpcException NoCopy(ChildOptions child, string issuer, string failure) => new(new Status(StatusCode.Unavailable,
+        $"{child.Id}, which holds the certificates issued in {issuer}, cannot be reached ({failure}) and {identity.Id} has no copy of this one; try again later"));
+
+    // A hop's deadline: the caller's, less a fifth of what is left (at most 200 ms) to answer from
+    // the cache if the child is slow, and at most the configured per-hop timeout.
+    private DateTime HopDeadline(ServerCallContext context)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var deadline = now + options.Value.VerificationTimeout;
+        if (context.Deadline != DateTime.MaxValue)
+        {
+            var remaining = context.Deadline - now;
+            var reserve = TimeSpan.FromTicks(Math.Min(remaining.Ticks / 5, TimeSpan.FromMilliseconds(200).Ticks));
+            if (context.Deadline - reserve < deadline)
+            {
+                deadline = context.Deadline - reserve;
+            }
+        }
+        return deadline;
+    }
+
     /// <summary>
     /// Asks a child, within the caller's deadline less a reserve (and at most the configured
     /// per-hop timeout). On failure, answers from the cached copy when it holds the record. The
@@ -155,19 +161,7 @@ internal sealed class VerificationService(IHolderLookups store, NodeIdentity ide
             VerificationLog.UnsignedCallNotForwarded(logger, child.Id);
             return FromCopy(child, cached, $"{child.Id} was not asked: {notForwarded}", notForwarded, logAsFailure: false);
         }
-        var now = time.GetUtcNow().UtcDateTime;
-        var timeout = options.Value.VerificationTimeout;
-        var deadline = now + timeout;
-        if (context.Deadline != DateTime.MaxValue)
-        {
-            var remaining = context.Deadline - now;
-            // Keep a fifth of what is left (at most 200 ms) to answer from the cache if the child is slow.
-            var reserve = TimeSpan.FromTicks(Math.Min(remaining.Ticks / 5, TimeSpan.FromMilliseconds(200).Ticks));
-            if (context.Deadline - reserve < deadline)
-            {
-                deadline = context.Deadline - reserve;
-            }
-        }
+        var deadline = HopDeadline(context);
         string failure;
         try
         {

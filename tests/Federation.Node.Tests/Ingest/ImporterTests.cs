@@ -142,7 +142,32 @@ public sealed class ImporterTests : IDisposable
         var result = Import(persons, certificates);
 
         Assert.Equal(2, result.Datasets["certificates"].Accepted);
-        Assert.Contains(RejectLines(), l => l.Contains("already holds valid certificate 4401061015000001", StringComparison.Ordinal));
+        Assert.Contains(RejectLines(), l => l.Contains($"already holds valid certificate {CitizenId.Mask("4401061015000001")}", StringComparison.Ordinal));
+    }
+
+    // Issue 20 item 6: the rejects report masks certificate numbers as docs/security.md says — in
+    // the key column and in the reasons — as it does citizen IDs.
+    [Fact]
+    public void Rejects_CertificateNumbers_AreMaskedInKeyAndReason()
+    {
+        // Arrange
+        var persons = Write("persons.csv", PersonsHeader, $"{Woman},张三,2,1949-12-31,110105,2,440106,1");
+        var certificates = Write("certificates.csv", CertificatesHeader,
+            $"4401061015000001,{Woman},2015-03-01,440106,,440106,1",
+            $"4401061016000002,{Woman},2016-03-01,440106,,440106,1",
+            $"4401061017000003,{Woman},2017-03-01,440199,,440106,1");
+
+        // Act
+        Import(persons, certificates);
+
+        // Assert
+        var text = File.ReadAllText(_directory.File("rejects.csv"));
+        Assert.Contains($"certificates.csv,3,certificates,{CitizenId.Mask("4401061016000002")},certificate_number,", text, StringComparison.Ordinal);
+        Assert.Contains($"certificates.csv,4,certificates,{CitizenId.Mask("4401061017000003")},", text, StringComparison.Ordinal);
+        foreach (var number in new[] { "4401061015000001", "4401061016000002", "4401061017000003", Woman })
+        {
+            Assert.DoesNotContain(number, text, StringComparison.Ordinal);
+        }
     }
 
     // Issue 11 item 7: division codes against the table, retired ones by the record's date; and a
@@ -164,8 +189,8 @@ public sealed class ImporterTests : IDisposable
         Assert.Equal((1, 2), (result.Datasets["certificates"].Accepted, result.Datasets["certificates"].Rejected));
         Assert.Equal([
             $"persons.csv,3,persons,{CitizenId.Mask(Man)},household_division,\"is '999999', not a GB/T 2260 division code\"",
-            "certificates.csv,3,certificates,4401831020000002,issuing_division,\"is 440183 (增城市), a retired GB/T 2260 code: no table lists it from 2015-09-30, and the record is dated 2020-03-01; use the code of the division that took it over\"",
-            "certificates.csv,4,certificates,4401061016000003,issuing_division,\"is 440105, but the certificate number's first six digits name the issuer 440106\"",
+            $"certificates.csv,3,certificates,{CitizenId.Mask("4401831020000002")},issuing_division,\"is 440183 (增城市), a retired GB/T 2260 code: no table lists it from 2015-09-30, and the record is dated 2020-03-01; use the code of the division that took it over\"",
+            $"certificates.csv,4,certificates,{CitizenId.Mask("4401061016000003")},issuing_division,\"is 440105, but the certificate number's first six digits name the issuer 440106\"",
         ], RejectLines());
         Assert.Equal(["4401831012000001"], _store.Staging.ReadStaged(Dataset.Certificates).Select(r => r[0]));
     }

@@ -41,9 +41,50 @@ public sealed class HealthAndMetricsTests
         {
             File.Move(file, Path.Combine(directory.File("moved"), Path.GetFileName(file)));
         }
+        // Check answers from the published results: the change shows at the next publish (10 s).
+        using (var watch = health.Watch(new HealthCheckRequest { Service = "federation.v1.Verification" }, deadline: DateTime.UtcNow.AddSeconds(60)))
+        {
+            while (await watch.ResponseStream.MoveNext(CancellationToken.None) && watch.ResponseStream.Current.Status != HealthCheckResponse.Types.ServingStatus.NotServing)
+            {
+            }
+        }
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, await StatusAsync(health, "federation.v1.Verification"));
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, await StatusAsync(health, ""));
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await StatusAsync(health, "federation.v1.Admin"));
+    }
+
+    // Issue 20 item 6: an anonymous Check runs no check — it reads the last published results —
+    // so a flood of them writes nothing (each used to write and delete a file in the upload
+    // spool, and read the store).
+    [Fact]
+    public async Task Check_AnswersFromThePublishedResults_AndWritesNothingPerCall()
+    {
+        // Arrange
+        using var directory = new TempDirectory();
+        await using var node = await NodeProcess.StartAsync(directory.Path, "city-440100", "city", "440100");
+        using var channel = node.Channel();
+        var health = new Health.HealthClient(channel);
+        var spool = Path.Combine(directory.Path, "data", "uploads");
+        Directory.CreateDirectory(spool);
+        var probes = 0;
+        using var watcher = new FileSystemWatcher(spool) { IncludeSubdirectories = false };
+        watcher.Created += (_, e) =>
+        {
+            if (e.Name?.StartsWith(".health-", StringComparison.Ordinal) == true)
+            {
+                Interlocked.Increment(ref probes);
+            }
+        };
+        watcher.EnableRaisingEvents = true;
+
+        // Act
+        for (var i = 0; i < 300; i++)
+        {
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await StatusAsync(health, i % 2 == 0 ? "" : "federation.v1.Ingest"));
+        }
+
+        // Assert: at most the publisher's own runs (one every 10 s), not one per call
+        Assert.True(Volatile.Read(ref probes) <= 3, $"{probes} spool probes were written during 300 checks");
     }
 
     [Fact]

@@ -87,6 +87,47 @@ public sealed class AccountsAndAuditTests
         Assert.Matches(@"entry \d+: edited", tampered);
     }
 
+    // Issue 20 item 6: a certificate that cannot sign in now — expired, not yet valid, revoked — is
+    // refused when it is bound, through fedctl (create, bind) and the node's own `accounts add`,
+    // with a message that says which and what to do; a good one binds.
+    [Fact]
+    public async Task BindingACertificate_ExpiredNotYetValidOrRevoked_IsRefusedWithTheReason()
+    {
+        // Arrange
+        using var directory = new TempDirectory();
+        var config = await Exchange.Tree.PrepareCityAsync(directory.Path, "440100", 10, 17);
+        await using var node = await NodeProcess.StartAsync(config, "city-440100");
+        var now = DateTimeOffset.UtcNow;
+        var expired = node.Pki.Account("old.cert", now.AddDays(-400), TimeSpan.FromDays(30));
+        var future = node.Pki.Account("future.cert", now.AddDays(2), TimeSpan.FromDays(30));
+        var revoked = node.Pki.Account("gone.cert");
+        node.Pki.Revoke("gone.cert");
+        var good = node.Pki.Account("good.cert");
+        (string Id, string Pem, string Why)[] cases = [("old.cert", expired, "the certificate expired on"), ("future.cert", future, "the certificate is not valid yet"), ("gone.cert", revoked, "has been revoked")];
+
+        foreach (var (id, pem, why) in cases)
+        {
+            // Act: create an account with it; bind it to an account made without one; add it on the node's machine
+            var created = await FedctlProcess.RunAsync(node, "accounts", "create", id, "--name", "Zhao Lei", "--post", "desk", "--certificate", pem, "--role", "verifier");
+            var made = await FedctlProcess.RunAsync(node, "accounts", "create", id, "--name", "Zhao Lei", "--post", "desk", "--role", "verifier");
+            var bound = await FedctlProcess.RunAsync(node, "accounts", "bind", id, "--certificate", pem);
+            await using var local = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "accounts", "add", "--config", config, "--id", id,
+                "--name", "Zhao Lei", "--post", "desk", "--certificate", pem, "--role", "verifier"]);
+            var localExit = await local.WaitForExitAsync();
+
+            // Assert
+            Assert.True(created.ExitCode == 1, created.Output);
+            Assert.Contains(why, created.Output, StringComparison.Ordinal);
+            Assert.True(made.ExitCode == 0, made.Output);
+            Assert.True(bound.ExitCode == 1, bound.Output);
+            Assert.Contains(why, bound.Output, StringComparison.Ordinal);
+            Assert.True(localExit == 1, local.Output);
+            Assert.Contains(why, local.Output, StringComparison.Ordinal);
+        }
+        var fine = await FedctlProcess.RunAsync(node, "accounts", "create", "good.cert", "--name", "Zhao Lei", "--post", "desk", "--certificate", good, "--role", "verifier");
+        Assert.True(fine.ExitCode == 0, fine.Output);
+    }
+
     private static async Task<string> RunAsync(int expectedExitCode, string program, params string[] arguments)
     {
         await using var process = ExternalProcess.Start(program, arguments);
