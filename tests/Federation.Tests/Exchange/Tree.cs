@@ -29,7 +29,7 @@ internal static class Tree
         NodeProcess.StartAsync(directory, id, level, code, new JsonObject
         {
             ["Children"] = new JsonArray([.. children.Select(c => (JsonNode)new JsonObject { ["Id"] = c.Id, ["DivisionCode"] = c.Code, ["Address"] = c.Address.ToString() })]),
-            ["Exchange"] = new JsonObject { ["Enabled"] = false, ["VerificationTimeout"] = "00:00:01" },
+            ["Exchange"] = new JsonObject { ["Enabled"] = false, ["VerificationTimeout"] = "00:00:02" },
         });
 
     /// <summary>A client of <paramref name="node"/> signed in as <paramref name="account"/> (default: the harness's tester).</summary>

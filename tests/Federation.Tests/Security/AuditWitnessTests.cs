@@ -56,8 +56,8 @@ public sealed class AuditWitnessTests(ITestOutputHelper output)
         Assert.True(broken.Break.ChildSeq < cutFrom, $"the child's head at the finding was {broken.Break.ChildSeq}");
         Assert.Contains($"were cut off its end", broken.Break.Problem, StringComparison.Ordinal);
         // Health: the witness is NOT_SERVING, the node itself still serves.
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, await HealthAsync(province, "audit-witness"));
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await HealthAsync(province, ""));
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, await HealthAsync(province, "audit-witness", HealthCheckResponse.Types.ServingStatus.NotServing));
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await HealthAsync(province, "", HealthCheckResponse.Types.ServingStatus.Serving));
         Assert.Matches($"federation_audit_witness_broken\\{{[^}}]*child=\"{CityId}\"[^}}]*\\}} 1", await MetricsAsync(province));
         var status = await FedctlProcess.RunAsync(province, "status");
         Assert.Contains("AUDIT CHAIN BROKEN (cut", status.Output, StringComparison.Ordinal);
@@ -81,7 +81,7 @@ public sealed class AuditWitnessTests(ITestOutputHelper output)
         var afterRestart = await WaitForWitnessAsync(province, w => w.Connected, "the restarted province to reconnect");
         Assert.Equal(broken.Break, afterRestart.Break);
         Assert.Equal(witnessed.WitnessedSeq, afterRestart.WitnessedSeq);
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, await HealthAsync(province, "audit-witness"));
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, await HealthAsync(province, "audit-witness", HealthCheckResponse.Types.ServingStatus.NotServing));
 
         // Only an auditor, with a reason, closes it; the acknowledgement is audited.
         using (var operatorChannel = province.Channel("operator"))
@@ -103,7 +103,7 @@ public sealed class AuditWitnessTests(ITestOutputHelper output)
         // The break leaves status, health and metrics; the city's head as it now is becomes the baseline.
         var rebaselined = await WaitForWitnessAsync(province, w => w.Break is null && w.Connected && w.WitnessedSeq > 0, "the province to take the new baseline");
         Assert.Equal(CityHashAt(directory, rebaselined.WitnessedSeq), rebaselined.WitnessedHash);
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await HealthAsync(province, "audit-witness"));
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await HealthAsync(province, "audit-witness", HealthCheckResponse.Types.ServingStatus.Serving));
         Assert.Matches($"federation_audit_witness_broken\\{{[^}}]*child=\"{CityId}\"[^}}]*\\}} 0", await MetricsAsync(province));
         using (var channel = province.Channel())
         {
@@ -227,10 +227,30 @@ public sealed class AuditWitnessTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<HealthCheckResponse.Types.ServingStatus> HealthAsync(NodeProcess node, string service)
+    // Health/Check answers from the last published results (a new one every NodeHealth's publish
+    // period, 10 s), so a change shows within a period: ask until it does, for a bounded time.
+    private static async Task<HealthCheckResponse.Types.ServingStatus> HealthAsync(NodeProcess node, string service, HealthCheckResponse.Types.ServingStatus expected)
     {
         using var channel = node.Channel(account: null);
-        return (await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest { Service = service }, deadline: DateTime.UtcNow.AddSeconds(30))).Status;
+        var client = new Health.HealthClient(channel);
+        var until = DateTime.UtcNow.AddSeconds(60);
+        var status = HealthCheckResponse.Types.ServingStatus.Unknown;
+        while (true)
+        {
+            try
+            {
+                status = (await client.CheckAsync(new HealthCheckRequest { Service = service }, deadline: DateTime.UtcNow.AddSeconds(30))).Status;
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+            {
+                // Not published yet (a node that has just started).
+            }
+            if (status == expected || DateTime.UtcNow > until)
+            {
+                return status;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
     }
 
     private static async Task<string> MetricsAsync(NodeProcess node)
