@@ -9,7 +9,8 @@ namespace Federation.Tests.Interop;
 /// The agency guides' examples (examples/python, examples/node; issue 22) run as written against a
 /// real city holding imported records, over mutual TLS with an agency's account certificate of
 /// the deployment CA: VerifyPerson finds the worker live at the city, PublicCheck says genuine,
-/// and a malformed citizen ID ends with INVALID_ARGUMENT's message and exit code 6.
+/// a malformed citizen ID ends with INVALID_ARGUMENT's message and exit code 6, and a verifier of
+/// another city with PERMISSION_DENIED's and exit code 4.
 /// </summary>
 public sealed class AgencyExamplesTests(AgencyExamplesTests.CityFixture fixture) : IClassFixture<AgencyExamplesTests.CityFixture>
 {
@@ -57,17 +58,28 @@ public sealed class AgencyExamplesTests(AgencyExamplesTests.CityFixture fixture)
         Assert.DoesNotContain("PublicCheck:", client.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Python_VerifierOfAnotherCity_PermissionDeniedExitCode()
+    {
+        await using var client = Python(fixture.CitizenId, CityFixture.OtherCityAgency);
+        var exitCode = await client.WaitForExitAsync();
+
+        Assert.True(exitCode == 4, $"expected exit 4, got {exitCode}:\n{client.Output}");
+        Assert.Contains("error PERMISSION_DENIED: 无权限", client.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.HolderName, client.Output, StringComparison.Ordinal);
+    }
+
     // The guides' commands: the files in the environment, the target as the node's certificate names it.
-    private Dictionary<string, string> Environment() => new()
+    private Dictionary<string, string> Environment(string account = CityFixture.Agency) => new()
     {
         ["FEDERATION_CA"] = fixture.City.Pki.CaPath,
-        ["FEDERATION_CERT"] = Path.Combine(fixture.City.Pki.Directory, CityFixture.Agency + ".pem"),
-        ["FEDERATION_KEY"] = Path.Combine(fixture.City.Pki.Directory, CityFixture.Agency + ".key"),
+        ["FEDERATION_CERT"] = Path.Combine(fixture.City.Pki.Directory, account + ".pem"),
+        ["FEDERATION_KEY"] = Path.Combine(fixture.City.Pki.Directory, account + ".key"),
     };
 
-    private ExternalProcess Python(string citizenId) => ExternalProcess.Start(Peers.Python,
+    private ExternalProcess Python(string citizenId, string account = CityFixture.Agency) => ExternalProcess.Start(Peers.Python,
         [Path.Combine(Peers.Examples, "python", "agency_client.py"), "--target", fixture.Target, "--citizen-id", citizenId,
-         "--certificate", fixture.Certificate, "--name", fixture.HolderName], environment: Environment());
+         "--certificate", fixture.Certificate, "--name", fixture.HolderName], environment: Environment(account));
 
     private ExternalProcess Node(string citizenId) => ExternalProcess.Start(Peers.ExampleNode,
         [Path.Combine(Peers.Examples, "node", "agency_client.js"), fixture.Target, citizenId, fixture.Certificate, fixture.HolderName],
@@ -85,6 +97,9 @@ public sealed class AgencyExamplesTests(AgencyExamplesTests.CityFixture fixture)
     public sealed class CityFixture : IAsyncLifetime
     {
         public const string Agency = "agency-440100";
+
+        /// <summary>A verifier over Shenzhen (440300) only, with an account at this city.</summary>
+        public const string OtherCityAgency = "agency-440300";
 
         private readonly TempDirectory _directory = new();
 
@@ -106,7 +121,9 @@ public sealed class AgencyExamplesTests(AgencyExamplesTests.CityFixture fixture)
                 CitizenId = certificate["citizen_id"];
                 HolderName = ExportFiles.ReadRows(export, "persons").First(p => p["citizen_id"] == CitizenId)["name"];
             });
-            TestPki.For(_directory.Path).AddAccount(_directory.File("data/city-440100.db"), Agency, [("verifier", "440100")]);
+            var pki = TestPki.For(_directory.Path);
+            pki.AddAccount(_directory.File("data/city-440100.db"), Agency, [("verifier", "440100")]);
+            pki.AddAccount(_directory.File("data/city-440100.db"), OtherCityAgency, [("verifier", "440300")]);
             City = await NodeProcess.StartAsync(config, "city-440100");
         }
 
