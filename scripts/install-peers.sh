@@ -4,7 +4,9 @@
 #     grpc_python_plugin (to generate the Python stubs), nghttp2-client (h2load, for bench/),
 #     sqlite3 (for the store's baselines), postgresql (the server the PostgreSQL store's tests start
 #     a throwaway cluster of, with initdb/pg_ctl), chromium (renders the quarterly report headless);
-#   - npm (tests/peers/node): @grpc/grpc-js, @grpc/proto-loader, @bufbuild/buf (buf curl).
+#   - npm (tests/peers/node): @grpc/grpc-js, @grpc/proto-loader, @bufbuild/buf (buf curl);
+#   - npm (examples/node, the agency guide's Node example): @grpc/grpc-js, @grpc/proto-loader.
+# The Python example (examples/python) needs only the Debian packages above.
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +35,11 @@ if [ ! -x tests/peers/node/node_modules/.bin/buf ] || [ ! -d tests/peers/node/no
   # npm install, not npm ci: the lock file carries no registry addresses and omits other
   # platforms' optional binaries of @bufbuild/buf, which npm ci refuses as "out of sync".
   (cd tests/peers/node && npm install --no-audit --no-fund --loglevel=error)
+fi
+
+if [ ! -d examples/node/node_modules/@grpc/grpc-js ] || [ ! -d examples/node/node_modules/@grpc/proto-loader ]; then
+  echo "install-peers: npm install in examples/node (the agency guide's Node example)"
+  (cd examples/node && npm install --no-audit --no-fund --loglevel=error)
 fi
 
 # Fail here, with a clear message, rather than in the middle of the tests.

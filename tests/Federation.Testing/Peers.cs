@@ -21,6 +21,23 @@ public static class Peers
     /// <summary>The npm peers' directory (node_modules with @grpc/grpc-js, @grpc/proto-loader, @bufbuild/buf).</summary>
     public static string NodePeers => Path.Combine(RepoPaths.Root, "tests", "peers", "node");
 
+    /// <summary>The agency examples' directory (examples/python, examples/node, …).</summary>
+    public static string Examples => Path.Combine(RepoPaths.Root, "examples");
+
+    /// <summary>The <c>node</c> executable, with the Node example's packages installed under examples/node.</summary>
+    public static string ExampleNode
+    {
+        get
+        {
+            var grpcJs = Path.Combine(Examples, "node", "node_modules", "@grpc", "grpc-js", "package.json");
+            if (!File.Exists(grpcJs))
+            {
+                throw new PeerMissingException($"@grpc/grpc-js is not installed in {Path.Combine(Examples, "node")}. {InstallHint}");
+            }
+            return Which("node") ?? throw new PeerMissingException($"node is not on PATH. Install Node.js (apt-get install -y nodejs). {InstallHint}");
+        }
+    }
+
     /// <summary>The <c>buf</c> binary from npm's @bufbuild/buf.</summary>
     public static string Buf
     {
