@@ -145,7 +145,7 @@ internal static class QuarterlyReportHtml
         return html.ToString();
     }
 
-    private static string ExitReasonName(string code) => code switch
+    internal static string ExitReasonName(string code) => code switch
     {
         "pension" => "享受基本养老保险待遇",
         "employed" => "被用人单位录用",

@@ -74,6 +74,8 @@ public sealed partial class ReportTests(ReportTests.MonitoredCity city) : IClass
         var headline = MiniExcelLibs.MiniExcel.Query(xlsx, useHeaderRow: true, sheetName: "主要指标").Cast<IDictionary<string, object>>().ToList();
         Assert.Equal(quarter.NewUrbanEmployment, Convert.ToInt64(headline[0]["本季度"], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(quarter.RegisteredUnemployed, Convert.ToInt64(headline[3]["本季度"], System.Globalization.CultureInfo.InvariantCulture));
+        var flows = MiniExcelLibs.MiniExcel.Query(xlsx, useHeaderRow: true, sheetName: "失业登记流入流出").Cast<IDictionary<string, object>>().Select(r => (string)r["项目"]).ToList();
+        Assert.All(flows, item => Assert.DoesNotMatch("[a-z]", item));
         var monitoring = MiniExcelLibs.MiniExcel.Query(xlsx, useHeaderRow: true, sheetName: "企业用工监测").Cast<IDictionary<string, object>>().ToList();
         Assert.Equal(["2026-07", "2026-08", "2026-09"], monitoring.Select(r => (string)r["月份"]));
 
