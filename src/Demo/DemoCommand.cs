@@ -136,7 +136,8 @@ internal static class DemoCommand
             await DemoRegistration.RunAsync(id => channels[id], root.Node.Id,
                 cities[0], configs.Single(c => c.Node.Children.Any(child => child.Id == cities[0].Node.Id)).Node.Id, cancellationToken);
             var quarter = period.Month <= 3 ? $"{period.Year - 1}Q4" : $"{period.Year}Q{(period.Month - 1) / 3}";
-            await WriteSampleReportAsync(pki, addresses[root.Node.Id], quarter, runDirectory, cancellationToken);
+            var employedTotal = SampleEmployedTotal(cities.Count, persons);
+            await WriteSampleReportAsync(pki, addresses[root.Node.Id], quarter, employedTotal, runDirectory, cancellationToken);
 
             var ministry = addresses[root.Node.Id];
             Console.WriteLine();
@@ -149,7 +150,7 @@ internal static class DemoCommand
             Console.WriteLine("  fedctl findings");
             Console.WriteLine($"  fedctl stats --period {period:yyyy-MM-dd}");
             Console.WriteLine($"  fedctl enterprises --month {new Federation.Store.Period(period).LastCompleteMonth}");
-            Console.WriteLine($"  fedctl report --quarter {quarter} --employed-total {SampleEmployedTotal}   # the quarterly report: HTML and a spreadsheet");
+            Console.WriteLine($"  fedctl report --quarter {quarter} --employed-total {employedTotal}   # the quarterly report (Chinese; --lang en for English captions): HTML and a spreadsheet");
             Console.WriteLine("  fedctl registration applications   # the registration service: each city's backlog, what is overdue");
             Console.WriteLine("  fedctl audit");
             Console.WriteLine("  fedctl check <certificate number> --name <name>   # the public check: needs no account");
@@ -287,11 +288,14 @@ internal static class DemoCommand
 
     private const int EnterprisesPerCity = 250;
 
-    // The statistics bureau's employed total is an input of R-14; the demo's is made up.
-    private const long SampleEmployedTotal = 60_000_000;
+    // The statistics bureau's employed total is an input of R-14. The demo's tree holds only its
+    // synthetic people, so its "employed total" is theirs: every person of every city's export.
+    // (A national figure such as 60,000,000 against a few thousand registered unemployed made the
+    // sample report's rate read 0.00 %.)
+    private static long SampleEmployedTotal(int cities, int persons) => (long)cities * persons;
 
     // The ministry's quarterly report, written with fedctl report's own code.
-    private static async Task WriteSampleReportAsync(DemoPki pki, string ministry, string quarterText, string runDirectory, CancellationToken cancellationToken)
+    private static async Task WriteSampleReportAsync(DemoPki pki, string ministry, string quarterText, long employedTotal, string runDirectory, CancellationToken cancellationToken)
     {
         using var client = new Federation.Client.FederationClient(new Federation.Client.FederationClientOptions
         {
@@ -300,8 +304,8 @@ internal static class DemoCommand
             ClientCertificate = Federation.Client.FederationClient.LoadClientCertificate(pki.OperatorCertificate, pki.OperatorKey),
         });
         var quarter = fedctl::Federation.Fedctl.Report.Quarter.Parse(quarterText);
-        var data = await fedctl::Federation.Fedctl.Report.QuarterlyReportData.GatherAsync(client, quarter, null, SampleEmployedTotal, TimeProvider.System, cancellationToken);
-        var (html, xlsx) = await fedctl::Federation.Fedctl.Commands.ReportCommand.WriteAsync(data, Path.Combine(runDirectory, $"report-{data.NodeId}-{quarter}.html"), null, cancellationToken);
+        var data = await fedctl::Federation.Fedctl.Report.QuarterlyReportData.GatherAsync(client, quarter, null, employedTotal, TimeProvider.System, cancellationToken);
+        var (html, xlsx) = await fedctl::Federation.Fedctl.Commands.ReportCommand.WriteAsync(data, Path.Combine(runDirectory, $"report-{data.NodeId}-{quarter}.html"), null, english: false, cancellationToken);
         Console.WriteLine();
         Console.WriteLine($"Quarterly report {quarter} of {data.NodeId} from sealed period {data.Period}: {Relative(html)} (and {Path.GetFileName(xlsx)} beside it)");
     }

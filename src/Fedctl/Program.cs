@@ -70,14 +70,16 @@ enterprises.SetAction((parse, ct) => RunAsync(parse, (client, output) => Enterpr
 
 var quarterOption = new Option<string>("--quarter") { Description = "The quarter, e.g. 2026Q3; it must be covered by a sealed period.", Required = true };
 var reportEmployedOption = new Option<long>("--employed-total") { Description = "Employed total from the statistics bureau, for the unemployment rate (R-14)." };
+var langOption = new Option<string>("--lang") { Description = "The report's language: zh (default; its readers') or en (captions and notes in English).", DefaultValueFactory = _ => "zh" };
+langOption.AcceptOnlyFromAmong("zh", "en");
 var outOption = new Option<string?>("--out") { Description = "The HTML file (default report-<node>-<quarter>.html here)." };
 var xlsxOption = new Option<string?>("--xlsx") { Description = "The spreadsheet of the report's tables (default: the HTML file's name with .xlsx)." };
 var report = new Command("report", "The quarterly employment-situation and data-analysis report (seed 001 §三(二)): a self-contained HTML file with charts, and its tables as a spreadsheet, from a sealed period.")
 {
-    quarterOption, divisionOption, reportEmployedOption, outOption, xlsxOption,
+    quarterOption, divisionOption, reportEmployedOption, outOption, xlsxOption, langOption,
 };
 report.SetAction((parse, ct) => RunAsync(parse, (client, output) => ReportCommand.RunAsync(client, output, parse.GetValue(quarterOption)!, parse.GetValue(divisionOption),
-    parse.GetValue(reportEmployedOption), parse.GetValue(outOption), parse.GetValue(xlsxOption), ct)));
+    parse.GetValue(reportEmployedOption), parse.GetValue(outOption), parse.GetValue(xlsxOption), parse.GetValue(langOption) == "en", ct)));
 
 var pathsArgument = new Argument<string[]>("paths") { Description = "Export files (persons.csv, employment.jsonl, …) or directories holding them.", Arity = ArgumentArity.OneOrMore };
 var sealOption = new Option<string?>("--seal") { Description = "After importing, seal the period as of this date (YYYY-MM-DD)." };

@@ -8,7 +8,7 @@ namespace Federation.Fedctl.Commands;
 internal static class ReportCommand
 {
     public static async Task<int> RunAsync(FederationClient client, Output output, string quarterText, string? division, long employedTotal, string? htmlPath, string? xlsxPath,
-        CancellationToken cancellationToken)
+        bool english, CancellationToken cancellationToken)
     {
         Quarter quarter;
         try
@@ -30,7 +30,7 @@ internal static class ReportCommand
             Console.Error.WriteLine(ex.Message);
             return ExitCodes.Negative;
         }
-        var (html, xlsx) = await WriteAsync(data, htmlPath, xlsxPath, cancellationToken);
+        var (html, xlsx) = await WriteAsync(data, htmlPath, xlsxPath, english, cancellationToken);
         output.Console.WriteLine($"{quarter} report of {data.NodeId} ({data.Division} {data.DivisionName}) from sealed period {data.Period}:");
         output.Console.WriteLine($"  {html}");
         output.Console.WriteLine($"  {xlsx}");
@@ -41,11 +41,12 @@ internal static class ReportCommand
     /// Writes the report's HTML and spreadsheet (default names <c>report-&lt;node&gt;-&lt;quarter&gt;.html</c> /
     /// <c>.xlsx</c> in the current directory); returns their full paths. The demo writes its sample report with it.
     /// </summary>
-    public static async Task<(string Html, string Xlsx)> WriteAsync(QuarterlyReportData data, string? htmlPath, string? xlsxPath, CancellationToken cancellationToken)
+    public static async Task<(string Html, string Xlsx)> WriteAsync(QuarterlyReportData data, string? htmlPath, string? xlsxPath, bool english,
+        CancellationToken cancellationToken)
     {
         var html = Path.GetFullPath(htmlPath ?? $"report-{data.NodeId}-{data.Quarter}.html");
         var xlsx = Path.GetFullPath(xlsxPath ?? Path.ChangeExtension(html, ".xlsx"));
-        await File.WriteAllTextAsync(html, QuarterlyReportHtml.Render(data), new System.Text.UTF8Encoding(false), cancellationToken);
+        await File.WriteAllTextAsync(html, QuarterlyReportHtml.Render(data, english), new System.Text.UTF8Encoding(false), cancellationToken);
         QuarterlyReportWorkbook.Write(data, xlsx);
         return (html, xlsx);
     }

@@ -26,8 +26,13 @@ internal static class QuarterlyReportHtml
         ("registered_unemployed", "登记失业人员 (R-13)", i => i.RegisteredUnemployed),
     ];
 
-    public static string Render(QuarterlyReportData data)
+    /// <summary>
+    /// The report in Chinese (its readers' language), or with <paramref name="english"/> its captions
+    /// and notes in English (the indicator names and table headings stay the official Chinese ones).
+    /// </summary>
+    public static string Render(QuarterlyReportData data, bool english = false)
     {
+        string T(string chinese, string inEnglish) => english ? inEnglish : chinese;
         var html = new StringBuilder();
         var title = $"{data.DivisionName}{data.Quarter.Chinese}就业形势和数据分析报告";
         html.Append(CultureInfo.InvariantCulture, $"""
@@ -41,7 +46,7 @@ internal static class QuarterlyReportHtml
             </style></head><body>
             <h1 id="title">{E(title)}</h1>
             <p class="note">{E(data.NodeId)} · {E(data.Division)} {E(data.DivisionName)} · {E(data.Quarter.ToString())} ({Iso(data.Quarter.First)} … {Iso(data.Quarter.Last)}) ·
-            from sealed period {E(data.Period)}, digest <code>{E(data.Digest)}</code> · generated {data.GeneratedAt:yyyy-MM-dd HH:mm zzz}</p>
+            {T("数据来自封存期", "from sealed period")} {E(data.Period)}{T("，摘要", ", digest")} <code>{E(data.Digest)}</code> · {T("生成于", "generated")} {data.GeneratedAt:yyyy-MM-dd HH:mm zzz}</p>
 
             """);
 
@@ -55,7 +60,8 @@ internal static class QuarterlyReportHtml
             html.Append("</tr>\n");
         }
         var rate = data.QuarterFigures.RegisteredUnemploymentRate;
-        html.Append(CultureInfo.InvariantCulture, $"<tr data-indicator=\"registered_unemployment_rate\"><td>城镇登记失业率 (R-14)</td><td class=\"n\" data-scope=\"quarter\" data-value=\"{E(rate)}\">{(rate.Length > 0 ? E(rate) + " %" : "—")}</td><td colspan=\"3\" class=\"note\">{(data.EmployedTotal > 0 ? $"employed total {data.EmployedTotal:N0} (statistics bureau)" : "give --employed-total for the rate")}</td></tr>\n</table>\n");
+        var (shown, rateNote) = Rate(rate, data.QuarterFigures.RegisteredUnemployed, data.EmployedTotal, english);
+        html.Append(CultureInfo.InvariantCulture, $"<tr data-indicator=\"registered_unemployment_rate\"><td>城镇登记失业率 (R-14)</td><td class=\"n\" data-scope=\"quarter\" data-value=\"{E(rate)}\">{E(shown)}</td><td colspan=\"3\" class=\"note\" id=\"rate-note\">{E(rateNote)}</td></tr>\n</table>\n");
 
         // Unemployment inflow and outflow, and the exits by reason (R-17).
         var q = data.QuarterFigures;
@@ -91,7 +97,7 @@ internal static class QuarterlyReportHtml
             html.Append("</table>\n");
             var ranked = data.Areas.OrderByDescending(a => a.Figures.RegisteredUnemployed).ThenBy(a => a.Code, StringComparer.Ordinal).ToList();
             html.Append("<figure>").Append(Svg(RankedBars("登记失业人员（季度末）按地区", ranked.Select(a => (a.Name, (double)a.Figures.RegisteredUnemployed)).ToList()), 720, 60 + 28 * ranked.Count))
-                .Append("<figcaption class=\"note\">Registered unemployed at the quarter's end by area, ranked.</figcaption></figure>\n");
+                .Append(CultureInfo.InvariantCulture, $"<figcaption class=\"note\">{T("季度末登记失业人员，按地区由多到少排列。", "Registered unemployed at the quarter's end by area, ranked.")}</figcaption></figure>\n");
         }
 
         // 3. The last eight quarters.
@@ -110,13 +116,13 @@ internal static class QuarterlyReportHtml
             }
             html.Append("</tr>\n");
         }
-        html.Append("</table>\n<figure>").Append(Svg(TrendChart(data), 720, 320)).Append("<figcaption class=\"note\">New urban employment in the quarter and registered unemployed at its end.</figcaption></figure>\n");
+        html.Append("</table>\n<figure>").Append(TrendChart(data)).Append(CultureInfo.InvariantCulture, $"<figcaption class=\"note\">{T("各季度城镇新增就业人数及季度末登记失业人数。", "New urban employment in the quarter and registered unemployed at its end.")}</figcaption></figure>\n");
 
         // 4. Enterprise monitoring.
         html.Append("<h2>四、企业用工定点监测</h2>\n");
         if (data.Monitoring.Count == 0)
         {
-            html.Append("<p class=\"note\">No monitored enterprise reported in the quarter's months in this period.</p>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"note\">{T("本封存期内没有监测企业报送本季度各月数据。", "No monitored enterprise reported in the quarter's months in this period.")}</p>\n");
         }
         else
         {
@@ -131,13 +137,15 @@ internal static class QuarterlyReportHtml
             var industries = last.ByIndustry.Where(g => g.ChangePct.Length > 0).Select(g => ($"{g.Key} {g.Label}", double.Parse(g.ChangePct, CultureInfo.InvariantCulture)))
                 .OrderBy(g => g.Item2).ToList();
             html.Append("<figure>").Append(Svg(RankedBars($"{last.Month} 分行业用工增减幅度 (%)", industries), 720, 60 + 28 * industries.Count))
-                .Append(CultureInfo.InvariantCulture, $"<figcaption class=\"note\">Head count change against the baseline by GB/T 4754 section, {E(last.Month)}; {last.EarlyWarnings.Count} enterprises on the early-warning list.</figcaption></figure>\n");
+                .Append(english
+                    ? FormattableString.Invariant($"<figcaption class=\"note\">Head count change against the baseline by GB/T 4754 section, {E(last.Month)}; {last.EarlyWarnings.Count} enterprises on the early-warning list.</figcaption></figure>\n")
+                    : FormattableString.Invariant($"<figcaption class=\"note\">{E(last.Month)} 各行业门类（GB/T 4754）调查期人数较建档期的增减幅度；{last.EarlyWarnings.Count} 家企业列入预警名单。</figcaption></figure>\n"));
         }
-        html.Append("<p class=\"note\">Figures from the sealed period named above (R-4: it never changes); the same figures are in the report's spreadsheet.</p>\n</body></html>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"note\">{T("以上数据均取自文首所列封存期（R-4：封存后不再改变）；同样的数据见本报告的电子表格。", "Figures from the sealed period named above (R-4: it never changes); the same figures are in the report's spreadsheet.")}</p>\n</body></html>\n");
         return html.ToString();
     }
 
-    private static string ExitReasonName(string code) => code switch
+    internal static string ExitReasonName(string code) => code switch
     {
         "pension" => "享受基本养老保险待遇",
         "employed" => "被用人单位录用",
@@ -155,36 +163,89 @@ internal static class QuarterlyReportHtml
     private static string Change(long now, long before) =>
         before == 0 ? "—" : ((now - before) * 100m / before).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + " %";
 
+    /// <summary>
+    /// R-14 as shown, and its note. The node rounds the rate to 2 decimals (DOMAIN R-14): a rate
+    /// below 0.005 % would read "0.00 %" although people are registered unemployed, so it is shown
+    /// as "&lt; 0.01 %" with the unrounded figure in the note instead.
+    /// </summary>
+    private static (string Shown, string Note) Rate(string rate, long registeredUnemployed, long employedTotal, bool english)
+    {
+        if (rate.Length == 0 || employedTotal <= 0)
+        {
+            return ("—", english ? "give --employed-total for the rate" : "需提供从业人员总数（--employed-total）方可计算失业率");
+        }
+        var basis = english ? FormattableString.Invariant($"employed total {employedTotal:N0} (statistics bureau)") : FormattableString.Invariant($"从业人员总数 {employedTotal:N0}（统计部门）");
+        if (registeredUnemployed > 0 && decimal.Parse(rate, CultureInfo.InvariantCulture) == 0m)
+        {
+            var exact = registeredUnemployed * 100m / (employedTotal + registeredUnemployed);
+            var digits = Math.Max(3, 2 - (int)Math.Floor(Math.Log10((double)exact)));
+            var precise = exact.ToString("0." + new string('#', digits), CultureInfo.InvariantCulture);
+            return ("< 0.01 %", english
+                ? FormattableString.Invariant($"{basis}; {registeredUnemployed:N0} registered unemployed make {precise} %, which rounds to 0.00 % — check the employed total is this area's")
+                : FormattableString.Invariant($"{basis}；登记失业 {registeredUnemployed:N0} 人，失业率约 {precise} %，按两位小数修约为 0.00 %——请核对从业人员总数是否为本地区的"));
+        }
+        return (rate + " %", basis);
+    }
+
     private static string E(string text) => WebUtility.HtmlEncode(text);
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static PlotModel TrendChart(QuarterlyReportData data)
+    // The trend chart's series and their colours (the legend below the chart names them).
+    private static readonly (string Title, OxyColor Color, Func<Indicators, long> Value)[] TrendSeries =
+    [
+        ("城镇新增就业", OxyColor.FromRgb(0x1f, 0x77, 0xb4), i => i.NewUrbanEmployment),
+        ("登记失业人员", OxyColor.FromRgb(0xd6, 0x27, 0x28), i => i.RegisteredUnemployed),
+    ];
+
+    private const int TrendWidth = 720, TrendHeight = 320, LegendFontSize = 12, LegendMarker = 24, LegendGap = 6, LegendSpacing = 32;
+
+    private static string TrendChart(QuarterlyReportData data)
     {
-        var model = new PlotModel { Title = "近八个季度走势", DefaultFont = "sans-serif" };
+        // Room below the plot for the legend, which is drawn here rather than by OxyPlot: OxyPlot
+        // measures text without the browser's fonts and placed the second marker over the first
+        // Chinese label.
+        var model = new PlotModel { Title = "近八个季度走势", DefaultFont = "sans-serif", IsLegendVisible = false, Padding = new OxyThickness(8, 8, 8, 8 + 2 * LegendFontSize) };
         var labels = data.Trend.Select(t => t.Quarter.ToString()).ToList();
         model.Axes.Add(new CategoryAxis { Position = AxisPosition.Bottom, ItemsSource = labels });
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Minimum = 0, MinimumPadding = 0, MaximumPadding = 0.1 });
-        model.Legends.Add(new OxyPlot.Legends.Legend
+        foreach (var (title, color, value) in TrendSeries)
         {
-            LegendPlacement = OxyPlot.Legends.LegendPlacement.Outside,
-            LegendPosition = OxyPlot.Legends.LegendPosition.BottomCenter,
-            LegendOrientation = OxyPlot.Legends.LegendOrientation.Horizontal,
-            // OxyPlot measures text without the browser's fonts: give CJK labels room.
-            LegendItemSpacing = 48,
-            LegendSymbolLength = 24,
-        });
-        foreach (var (title, value) in new (string, Func<Indicators, long>)[] { ("城镇新增就业", i => i.NewUrbanEmployment), ("登记失业人员", i => i.RegisteredUnemployed) })
-        {
-            var series = new LineSeries { Title = title, MarkerType = MarkerType.Circle };
+            var series = new LineSeries { Title = title, Color = color, MarkerFill = color, MarkerType = MarkerType.Circle };
             for (var i = 0; i < data.Trend.Count; i++)
             {
                 series.Points.Add(new DataPoint(i, value(data.Trend[i].Figures)));
             }
             model.Series.Add(series);
         }
-        return model;
+        var svg = Svg(model, TrendWidth, TrendHeight);
+        var end = svg.LastIndexOf("</svg>", StringComparison.Ordinal);
+        return svg[..end] + Legend(TrendSeries.Select(s => (s.Title, s.Color)).ToList(), TrendWidth, TrendHeight - LegendFontSize) + svg[end..];
     }
+
+    /// <summary>
+    /// A horizontal legend centred at <paramref name="baseline"/>: each item a colour swatch and
+    /// its label, the next item placed after the label's estimated width (a CJK character about
+    /// the font size wide, other characters about 0.6 of it), so no item overlaps another.
+    /// </summary>
+    private static string Legend(List<(string Label, OxyColor Color)> items, int width, int baseline)
+    {
+        var widths = items.Select(i => LegendMarker + LegendGap + TextWidth(i.Label, LegendFontSize)).ToList();
+        var x = (width - (widths.Sum() + LegendSpacing * (items.Count - 1))) / 2;
+        var svg = new StringBuilder("<g class=\"legend\">");
+        for (var i = 0; i < items.Count; i++)
+        {
+            var (label, color) = items[i];
+            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"legend-item\"><rect x=\"{x:0.#}\" y=\"{baseline - LegendFontSize + 2}\" width=\"{LegendMarker}\" height=\"{LegendFontSize - 4}\" fill=\"#{color.R:x2}{color.G:x2}{color.B:x2}\"/>")
+                .Append(CultureInfo.InvariantCulture, $"<text x=\"{x + LegendMarker + LegendGap:0.#}\" y=\"{baseline}\" font-family=\"sans-serif\" font-size=\"{LegendFontSize}\">{E(label)}</text></g>");
+            x += widths[i] + LegendSpacing;
+        }
+        return svg.Append("</g>").ToString();
+    }
+
+    /// <summary>A label's estimated width: CJK (and other wide) characters the font size, others 0.6 of it.</summary>
+    internal static double TextWidth(string text, double fontSize) =>
+        text.Sum(c => c >= '\u2E80' ? fontSize : 0.6 * fontSize);
 
     private static PlotModel RankedBars(string title, IReadOnlyList<(string Label, double Value)> bars)
     {

@@ -16,7 +16,7 @@ internal static class QuarterlyReportWorkbook
             ["失业登记流入流出"] = new List<Dictionary<string, object>> { Row(("项目", "新登记失业（流入）"), ("人次", data.QuarterFigures.UnemploymentInflow)),
                 Row(("项目", "其中：网上申请"), ("人次", data.QuarterFigures.UnemploymentInflowOnline)),
                 Row(("项目", "其中：经办机构登记"), ("人次", data.QuarterFigures.UnemploymentInflow - data.QuarterFigures.UnemploymentInflowOnline)), Row(("项目", "注销失业登记（流出）"), ("人次", data.QuarterFigures.UnemploymentOutflow)) }
-                .Concat(data.QuarterFigures.ExitReasons.Select(r => Row(("项目", "注销原因 " + r.Reason), ("人次", r.Registrations)))).ToList(),
+                .Concat(data.QuarterFigures.ExitReasons.Select(r => Row(("项目", "注销原因：" + QuarterlyReportHtml.ExitReasonName(r.Reason)), ("人次", r.Registrations)))).ToList(),
             ["分地区"] = data.Areas.Select(a => Row(("地区代码", a.Code), ("地区", a.Name), ("城镇新增就业", a.Figures.NewUrbanEmployment),
                 ("失业人员再就业", a.Figures.ReemployedUnemployed), ("就业困难人员就业", a.Figures.HardToEmployEmployed), ("登记失业人员", a.Figures.RegisteredUnemployed))).ToList(),
             ["近八个季度"] = data.Trend.Select(t => Row(("季度", t.Quarter.ToString()), ("城镇新增就业", t.Figures.NewUrbanEmployment),
