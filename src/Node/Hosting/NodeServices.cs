@@ -41,7 +41,9 @@ internal static class NodeServices
             config.SecurityPaths.CaPath is { } ca ? Federation.Shared.CertificateAuthority.LoadPem(ca) : null,
             provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<Security.RevocationList>>()));
         services.AddSingleton(provider => Federation.Store.Security.AccountStore.Open(config.SecurityPaths.DatabasePath, provider.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(_ => Federation.Store.Security.AuditLog.Open(config.SecurityPaths.DatabasePath));
+        // Chained with the tree's algorithm (Security:Crypto); an existing log chained otherwise is refused, naming the file.
+        services.AddSingleton(_ => Federation.Store.Security.AuditLog.Open(config.SecurityPaths.DatabasePath,
+            Federation.Store.DigestAlgorithms.ForCrypto(config.Security.National)));
         services.AddSingleton(_ => Federation.Store.Security.AuditWitnesses.Open(config.SecurityPaths.DatabasePath));
         services.AddOptions<ExchangeOptions>().Bind(config.Configuration.GetSection(ExchangeOptions.Section));
         // Checked when the daemon starts (ValidateOnStart) and, in a command, at first use.

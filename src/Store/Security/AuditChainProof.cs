@@ -21,10 +21,14 @@ public static class AuditChainProof
     /// Checks <paramref name="entries"/> (those after <paramref name="witnessed"/>, oldest first,
     /// possibly only the first page of them) and the child's <paramref name="childHead"/> against
     /// <paramref name="witnessed"/>.
+    /// <paramref name="algorithm"/> is this tree's (<c>Security:Crypto</c>): every hash the child sends
+    /// must say it is of that algorithm (SM3 hashes are written <c>sm3:</c>…), and the parent recomputes
+    /// with it — never with an algorithm the child picks.
     /// </summary>
-    /// <exception cref="AuditProofException">The update is malformed (a child not following the protocol); it proves nothing.</exception>
-    public static ChainCheck Check(AuditHead witnessed, IReadOnlyList<ChainedAuditEntry> entries, AuditHead childHead)
+    /// <exception cref="AuditProofException">The update is malformed (a child not following the protocol, or chaining with another algorithm); it proves nothing.</exception>
+    public static ChainCheck Check(AuditHead witnessed, IReadOnlyList<ChainedAuditEntry> entries, AuditHead childHead, DigestAlgorithm algorithm = DigestAlgorithm.Sha256)
     {
+        RequireAlgorithm(childHead, algorithm);
         if (childHead.Seq < witnessed.Seq)
         {
             return Broken("cut", childHead.Seq + 1,
@@ -55,7 +59,7 @@ public static class AuditChainProof
                         $"entry {entry.Seq} links to {Short(entry.Prev)}, not to entry {witnessed.Seq} as witnessed ({Short(witnessed.Hash)}): the history up to entry {witnessed.Seq} was rewritten")
                     : Broken("broken", entry.Seq, $"entry {entry.Seq} does not link to entry {entry.Seq - 1}");
             }
-            if (AuditLog.HashOf(entry.Seq, entry.Entry, prev) != entry.Hash)
+            if (AuditLog.HashOf(entry.Seq, entry.Entry, prev, algorithm) != entry.Hash)
             {
                 return Broken("edited", entry.Seq, $"entry {entry.Seq}'s content does not match its hash");
             }
@@ -74,6 +78,22 @@ public static class AuditChainProof
         return new ChainCheck(new AuditHead(last.Seq, last.Hash), null);
 
         ChainCheck Broken(string kind, long seq, string detail) => new(witnessed, new AuditProblem(seq, kind, detail));
+    }
+
+    /// <summary>
+    /// Refuses a head (and so a child) whose hash is of another algorithm than this tree's: a parent
+    /// cannot witness a chain it would have to recompute with an algorithm it was not configured for.
+    /// The empty chain's head (<see cref="AuditLog.Genesis"/>) belongs to either.
+    /// </summary>
+    /// <exception cref="AuditProofException">The head's hash is of another algorithm.</exception>
+    public static void RequireAlgorithm(AuditHead head, DigestAlgorithm algorithm)
+    {
+        if (head.Seq > 0 && DigestAlgorithms.Of(head.Hash) != algorithm)
+        {
+            throw new AuditProofException(
+                $"the child's audit chain is hashed with {DigestAlgorithms.Of(head.Hash).Title()}, but this tree uses {algorithm.Title()} (Security:Crypto): " +
+                "every node of a tree has the same Security:Crypto");
+        }
     }
 
     /// <summary>The first 16 characters of a hash and an ellipsis: enough to tell two apart in a message.</summary>

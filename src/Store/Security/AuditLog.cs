@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
 
@@ -19,8 +18,8 @@ public sealed record AuditHead(long Seq, string Hash);
 public sealed record AuditProblem(long Seq, string Kind, string Detail);
 
 /// <summary>
-/// The append-only, hash-chained audit log (R-20): each entry's hash is SHA-256 over the previous
-/// entry's hash and the entry's fields, so editing, deleting, inserting or reordering any entry
+/// The append-only, hash-chained audit log (R-20): each entry's hash is SHA-256 (or SM3, see
+/// <see cref="Algorithm"/>) over the previous entry's hash and the entry's fields, so editing, deleting, inserting or reordering any entry
 /// breaks the chain at that entry. Cutting entries off the end leaves a valid shorter chain, and so
 /// does a chain recomputed from scratch: the parent's live witness (<see cref="AuditChainProof"/>,
 /// <see cref="AuditWitnesses"/>) catches those. Appends come in batches, one transaction each.
@@ -37,9 +36,75 @@ public sealed class AuditLog : IDisposable
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
 
-    private AuditLog(SqliteConnection connection) => _connection = connection;
+    private AuditLog(SqliteConnection connection, DigestAlgorithm algorithm)
+    {
+        _connection = connection;
+        Algorithm = algorithm;
+    }
 
-    public static AuditLog Open(string path) => new(SecurityDatabase.Open(path, durable: false));
+    /// <summary>
+    /// The hash the chain is computed with, fixed when the log is created (the security database's
+    /// meta <c>audit_hash</c>): SHA-256, or SM3 (hashes <c>sm3:</c>…) under <c>Security:Crypto = national</c>.
+    /// A log created before the option has SHA-256.
+    /// </summary>
+    public DigestAlgorithm Algorithm { get; }
+
+    /// <summary>Opens the log with whatever algorithm it was created with (offline tools: verification, backups).</summary>
+    public static AuditLog Open(string path) => Open(path, expected: null);
+
+    /// <summary>
+    /// Opens the log of a node configured for <paramref name="expected"/>: a new log is created with it;
+    /// an existing log chained with another algorithm is refused, naming the file (a chain cannot change
+    /// its hash midway, and its parent's witness holds it to the tree's setting).
+    /// </summary>
+    public static AuditLog Open(string path, DigestAlgorithm? expected)
+    {
+        var connection = SecurityDatabase.Open(path, durable: false);
+        try
+        {
+            var algorithm = RecordedAlgorithm(connection, path, expected ?? DigestAlgorithm.Sha256);
+            if (expected is { } wanted && wanted != algorithm)
+            {
+                throw new StoreException(
+                    $"{path}: its audit log is chained with {algorithm.Title()}, but Security:Crypto selects {wanted.Title()} " +
+                    $"(Security:Crypto = {(wanted == DigestAlgorithm.Sm3 ? "national" : "standard")}). An audit log keeps the algorithm it was created with: " +
+                    $"set Security:Crypto back to {(algorithm == DigestAlgorithm.Sm3 ? "national" : "standard")}, or, to switch, back this node's security database up and start it with a new one (docs/security.md, \"National cryptography\").");
+            }
+            return new AuditLog(connection, algorithm);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The recorded algorithm; recorded now as <paramref name="forNew"/> when the log has none yet (SHA-256 when it already holds entries).</summary>
+    private static DigestAlgorithm RecordedAlgorithm(SqliteConnection connection, string path, DigestAlgorithm forNew)
+    {
+        using var transaction = connection.BeginTransaction();
+        using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "SELECT value FROM meta WHERE key = 'audit_hash'";
+        if (read.ExecuteScalar() is string recorded)
+        {
+            return DigestAlgorithms.Parse(recorded)
+                ?? throw new StoreException($"{path}: its audit log names the hash algorithm '{recorded}', which this node does not know (sha256 or sm3).");
+        }
+        using var any = connection.CreateCommand();
+        any.Transaction = transaction;
+        any.CommandText = "SELECT EXISTS (SELECT 1 FROM audit)";
+        var algorithm = Convert.ToInt64(any.ExecuteScalar(), CultureInfo.InvariantCulture) != 0 ? DigestAlgorithm.Sha256 : forNew;
+        using var write = connection.CreateCommand();
+        write.Transaction = transaction;
+        // OR IGNORE: another connection may have recorded it meanwhile; what is recorded wins.
+        write.CommandText = "INSERT OR IGNORE INTO meta (key, value) VALUES ('audit_hash', $value)";
+        write.Parameters.AddWithValue("$value", algorithm.Name());
+        write.ExecuteNonQuery();
+        var stored = DigestAlgorithms.Parse(read.ExecuteScalar() as string) ?? algorithm;
+        transaction.Commit();
+        return stored;
+    }
 
     /// <summary>Appends <paramref name="entries"/> in order, in one transaction; returns the new head.</summary>
     public AuditHead Append(IReadOnlyList<AuditEntry> entries)
@@ -58,7 +123,7 @@ public sealed class AuditLog : IDisposable
             foreach (var entry in entries)
             {
                 seq++;
-                var hash = HashOf(seq, entry, prev);
+                var hash = HashOf(seq, entry, prev, Algorithm);
                 object[] values = [seq, SecurityDatabase.Iso(entry.At), entry.Principal, entry.OnBehalfOf, entry.Method, entry.Subject, entry.SubjectKey, entry.Outcome, entry.Node, prev, hash];
                 for (var i = 0; i < values.Length; i++)
                 {
@@ -147,7 +212,7 @@ public sealed class AuditLog : IDisposable
                             ? new AuditProblem(entry.Seq - 1, "inserted", $"entry {entry.Seq} was written after entry {linked}: what stands between them was inserted")
                             : new AuditProblem(entry.Seq, "reordered", $"entry {entry.Seq} was written after entry {linked}, not after entry {entry.Seq - 1}: entries were reordered"));
                 }
-                if (HashOf(entry.Seq, entry.Entry, entry.Prev) != entry.Hash)
+                if (HashOf(entry.Seq, entry.Entry, entry.Prev, Algorithm) != entry.Hash)
                 {
                     problems.Add(new AuditProblem(entry.Seq, "edited", $"entry {entry.Seq}'s content does not match its hash"));
                 }
@@ -159,10 +224,11 @@ public sealed class AuditLog : IDisposable
     }
 
     /// <summary>
-    /// SHA-256 over the previous hash, the entry's number and each field, each field prefixed with
-    /// its length so that no two different entries serialise alike.
+    /// SHA-256 (or SM3) over the previous hash, the entry's number and each field, each field prefixed
+    /// with its length so that no two different entries serialise alike. An SM3 hash is written
+    /// <c>sm3:</c> and its hex (<see cref="DigestAlgorithms"/>).
     /// </summary>
-    public static string HashOf(long seq, AuditEntry entry, string prev)
+    public static string HashOf(long seq, AuditEntry entry, string prev, DigestAlgorithm algorithm = DigestAlgorithm.Sha256)
     {
         var text = new StringBuilder();
         foreach (var field in new[] { prev, seq.ToString(CultureInfo.InvariantCulture), SecurityDatabase.Iso(entry.At), entry.Principal, entry.OnBehalfOf,
@@ -170,7 +236,7 @@ public sealed class AuditLog : IDisposable
         {
             text.Append(field.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(field);
         }
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()))).ToLowerInvariant();
+        return algorithm.Digest(Encoding.UTF8.GetBytes(text.ToString()));
     }
 
     private AuditHead ReadHead(SqliteTransaction? transaction)

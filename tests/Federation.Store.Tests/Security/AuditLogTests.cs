@@ -170,6 +170,119 @@ public sealed class AuditLogTests : IDisposable
         Assert.Equal((4L, "edited"), (edited.Break!.Seq, edited.Break.Kind));
     }
 
+    // The same serialisation AuditLog.HashOf documents, written out here as the test's own oracle.
+    private static byte[] Serialised(long seq, AuditEntry entry, string prev) =>
+        System.Text.Encoding.UTF8.GetBytes(string.Concat(new[] { prev, seq.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                SecurityDatabase.Iso(entry.At), entry.Principal, entry.OnBehalfOf, entry.Method, entry.Subject, entry.SubjectKey, entry.Outcome, entry.Node }
+            .Select(field => $"{field.Length}:{field}")));
+
+    private static string BouncyCastleSm3(byte[] data)
+    {
+        var sm3 = new Org.BouncyCastle.Crypto.Digests.SM3Digest();
+        sm3.BlockUpdate(data, 0, data.Length);
+        var hash = new byte[32];
+        sm3.DoFinal(hash, 0);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    [Fact]
+    public void ANationalLog_ChainsWithSm3_OverTheSameBytes_AndAStandardLogIsUnchanged()
+    {
+        // GB/T 32905 Appendix A, example 1, through the store's helper.
+        Assert.Equal("sm3:66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0", DigestAlgorithm.Sm3.Digest("abc"u8));
+
+        using var national = AuditLog.Open(_directory.File("national.security.db"), DigestAlgorithm.Sm3);
+        using var standard = AuditLog.Open(_path, DigestAlgorithm.Sha256);
+        Assert.Equal((DigestAlgorithm.Sm3, DigestAlgorithm.Sha256), (national.Algorithm, standard.Algorithm));
+        national.Append([.. Enumerable.Range(1, 5).Select(Entry)]);
+        standard.Append([.. Enumerable.Range(1, 5).Select(Entry)]);
+        foreach (var entry in national.Read(0, 100))
+        {
+            Assert.Equal("sm3:" + BouncyCastleSm3(Serialised(entry.Seq, entry.Entry, entry.Prev)), entry.Hash);
+        }
+        foreach (var entry in standard.Read(0, 100))
+        {
+            // SHA-256, bare hex, as before the option existed.
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Serialised(entry.Seq, entry.Entry, entry.Prev))), entry.Hash);
+        }
+        Assert.Empty(national.Verify());
+    }
+
+    [Fact]
+    public void AnSm3Chain_FindsTampering_AndItsWitnessFindsARewrite_RecomputingWithSm3()
+    {
+        var path = _directory.File("national.security.db");
+        AuditHead witnessed;
+        using (var log = AuditLog.Open(path, DigestAlgorithm.Sm3))
+        {
+            log.Append([.. Enumerable.Range(1, 10).Select(Entry)]);
+            witnessed = log.Head();
+            log.Append([Entry(11), Entry(12)]);
+            Assert.Equal(new ChainCheck(log.Head(), null), AuditChainProof.Check(witnessed, log.Read(10, 100), log.Head(), DigestAlgorithm.Sm3));
+        }
+        TamperAt(path, "UPDATE audit SET principal = 'account:someone-else' WHERE seq = 4");
+        using (var log = AuditLog.Open(path))
+        {
+            Assert.Equal(DigestAlgorithm.Sm3, log.Algorithm);
+            Assert.Equal((4L, "edited"), (log.Verify()[0].Seq, log.Verify()[0].Kind));
+            // Entry 11 edited after the witness saw 10: the parent's SM3 arithmetic finds it.
+            var entries = log.Read(10, 100).ToList();
+            entries[0] = entries[0] with { Entry = entries[0].Entry with { Outcome = "PermissionDenied" } };
+            Assert.Equal((11L, "edited"), (AuditChainProof.Check(witnessed, entries, log.Head(), DigestAlgorithm.Sm3).Break!.Seq,
+                AuditChainProof.Check(witnessed, entries, log.Head(), DigestAlgorithm.Sm3).Break!.Kind));
+            // Cut: a valid shorter chain, a break for the witness.
+            TamperAt(path, "DELETE FROM audit WHERE seq > 8");
+            Assert.Equal((9L, "cut"), (AuditChainProof.Check(witnessed, [], log.Head(), DigestAlgorithm.Sm3).Break!.Seq,
+                AuditChainProof.Check(witnessed, [], log.Head(), DigestAlgorithm.Sm3).Break!.Kind));
+        }
+    }
+
+    [Fact]
+    public void TheWitness_RefusesAChildChainingWithAnotherAlgorithm_AsProvingNothing()
+    {
+        using var child = AuditLog.Open(_directory.File("national.security.db"), DigestAlgorithm.Sm3);
+        child.Append([.. Enumerable.Range(1, 3).Select(Entry)]);
+        var head = child.Head();
+        // A standard parent (and a national parent a standard child): refused with the reason, not taken as a break.
+        var refused = Assert.Throws<AuditProofException>(() => AuditChainProof.Check(new AuditHead(0, AuditLog.Genesis), child.Read(0, 100), head, DigestAlgorithm.Sha256));
+        Assert.Contains("hashed with SM3, but this tree uses SHA-256 (Security:Crypto)", refused.Message, StringComparison.Ordinal);
+        using var standard = WriteTen();
+        Assert.Throws<AuditProofException>(() => AuditChainProof.RequireAlgorithm(standard.Head(), DigestAlgorithm.Sm3));
+        // The empty chain belongs to either.
+        AuditChainProof.RequireAlgorithm(new AuditHead(0, AuditLog.Genesis), DigestAlgorithm.Sm3);
+    }
+
+    [Fact]
+    public void ALogKeepsTheAlgorithmItWasCreatedWith_AndRefusesAnotherNamingTheFile()
+    {
+        // A log from before the option (entries, nothing recorded) is SHA-256.
+        using (WriteTen())
+        {
+        }
+        using (var connection = Open())
+        {
+            Execute(connection, "DELETE FROM meta WHERE key = 'audit_hash'");
+        }
+        var toNational = Assert.Throws<StoreException>(() => AuditLog.Open(_path, DigestAlgorithm.Sm3));
+        Assert.Contains(_path, toNational.Message, StringComparison.Ordinal);
+        Assert.Contains("chained with SHA-256, but Security:Crypto selects SM3", toNational.Message, StringComparison.Ordinal);
+        Assert.Contains("set Security:Crypto back to standard", toNational.Message, StringComparison.Ordinal);
+        using (var reopened = AuditLog.Open(_path, DigestAlgorithm.Sha256))
+        {
+            Assert.Empty(reopened.Verify());
+        }
+
+        // A new national log stays SM3, whatever opens it later.
+        var national = _directory.File("national.security.db");
+        using (AuditLog.Open(national, DigestAlgorithm.Sm3))
+        {
+        }
+        var toStandard = Assert.Throws<StoreException>(() => AuditLog.Open(national, DigestAlgorithm.Sha256));
+        Assert.Contains("chained with SM3, but Security:Crypto selects SHA-256", toStandard.Message, StringComparison.Ordinal);
+        using var offline = AuditLog.Open(national);
+        Assert.Equal(DigestAlgorithm.Sm3, offline.Algorithm);
+    }
+
     [Fact]
     public void TheWitnessBook_KeepsABreakOpen_AcrossRestarts_UntilAnAuditorAcknowledgesIt()
     {
@@ -254,9 +367,12 @@ public sealed class AuditLogTests : IDisposable
 
     // Writes behind the log's back, as someone with the file would: the append-only triggers
     // dropped first (opening the log creates them again).
-    private void Tamper(string sql)
+    private void Tamper(string sql) => TamperAt(_path, sql);
+
+    private static void TamperAt(string path, string sql)
     {
-        using var connection = Open();
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
         Execute(connection, "DROP TRIGGER IF EXISTS audit_append_only_update; DROP TRIGGER IF EXISTS audit_append_only_delete;");
         Execute(connection, sql);
     }

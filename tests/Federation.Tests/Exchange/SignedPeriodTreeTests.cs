@@ -144,6 +144,54 @@ public sealed class SignedPeriodTreeTests
         Assert.All(statements, s => Assert.Contains("\nalgorithm sm2-sm3\n", s, StringComparison.Ordinal));
         var verified = await RunAsync(0, Fedctl, "periods", "verify", bundle, "--ca", pki.CaPath);
         Assert.Contains("All 2 signatures good", verified, StringComparison.Ordinal);
+
+        // The audit chains are SM3 (hashes "sm3:…"): the city's verifies whole, and the national
+        // province witnesses it live, recomputing every entry with SM3.
+        var cityAudit = await RunAsync(0, NodeProcess.NodeDll, "audit", "verify", "--config", cityConfig);
+        Assert.Matches("Audit log of city-440100 intact: [1-9][0-9]* entries, head sm3:[0-9a-f]{64}\\.", cityAudit);
+        await using var province = await NodeProcess.StartAsync(provinceConfig, "province-440000");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Federation.Protocol.V1.AuditWitnessStatus witness;
+        while (true)
+        {
+            using (var channel = province.Channel())
+            {
+                var status = await new Federation.Protocol.V1.Admin.AdminClient(channel).GetNodeStatusAsync(new Federation.Protocol.V1.GetNodeStatusRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
+                witness = Assert.Single(status.Children).AuditWitness;
+            }
+            if ((witness.Connected && witness.WitnessedSeq > 0) || clock.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                break;
+            }
+            await Task.Delay(100);
+        }
+        Assert.True(witness.Connected && witness.WitnessedSeq > 0, $"the national province did not witness the city's chain within 60 s: {witness}");
+        Assert.Null(witness.Break);
+        Assert.Matches("^sm3:[0-9a-f]{64}$", witness.WitnessedHash);
+    }
+
+    [Fact]
+    public async Task NationalCrypto_ANodeRefusesToStart_WhenItsAuditLogIsChainedWithTheOtherAlgorithm()
+    {
+        // Arrange: a national city that has run once, so its audit log is created SM3
+        using var directory = new TempDirectory();
+        var pki = TestPki.For(directory.Path);
+        await RunAsync(0, NodeProcess.NodeDll, "pki", "node", "--dir", pki.Directory, "--id", "city-440100", "--division", "440100", "--crypto", "national");
+        var config = await NodeProcess.WriteConfigAsync(directory.Path, "city-440100", "city", "440100",
+            new JsonObject { ["Security"] = new JsonObject { ["CrlPath"] = pki.CrlPath, ["Crypto"] = "national" } });
+        await using (await NodeProcess.StartAsync(config, "city-440100"))
+        {
+        }
+
+        // Act: started again on the standard setting
+        await NodeProcess.EditConfigAsync(config, c => c["Security"]!["Crypto"] = "standard");
+        await using var refused = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "--config", config]);
+        var exitCode = await refused.WaitForExitAsync();
+
+        // Assert: it does not start, naming the file and the way back
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("city-440100.security.db: its audit log is chained with SM3, but Security:Crypto selects SHA-256", refused.Output, StringComparison.Ordinal);
+        Assert.Contains("set Security:Crypto back to national", refused.Output, StringComparison.Ordinal);
     }
 
     private static string Fedctl => RepoPaths.ProjectOutput("src/Fedctl", "fedctl.dll");

@@ -39,12 +39,15 @@ internal sealed partial class AuditWitnessService : BackgroundService
     private readonly NodeIdentity identity;
     private readonly ChildClients clients;
     private readonly AuditWitnesses book;
+    private readonly Federation.Store.DigestAlgorithm algorithm;
     private readonly TimeProvider time;
     private readonly ILogger<AuditWitnessService> logger;
     private readonly Counter<long> breaksFound;
 
-    public AuditWitnessService(NodeIdentity identity, ChildClients clients, AuditWitnesses book, TimeProvider time, ILogger<AuditWitnessService> logger, IMeterFactory meters)
+    public AuditWitnessService(NodeIdentity identity, ChildClients clients, AuditWitnesses book, AuditLog ownLog, TimeProvider time, ILogger<AuditWitnessService> logger, IMeterFactory meters)
     {
+        // The tree's algorithm is this node's own log's (Security:Crypto, checked when the log opened).
+        algorithm = ownLog.Algorithm;
         this.identity = identity;
         this.clients = clients;
         this.book = book;
@@ -132,6 +135,7 @@ internal sealed partial class AuditWitnessService : BackgroundService
                 throw new AuditProofException($"the child sent {update.Entries.Count} entries in one update; at most {Child.ExchangeService.MaxAuditEntriesPerUpdate} are allowed");
             }
             var childHead = new AuditHead(update.HeadSeq, update.HeadHash);
+            AuditChainProof.RequireAlgorithm(childHead, algorithm);
             var now = time.GetUtcNow();
             if (witnessed is null)
             {
@@ -153,7 +157,7 @@ internal sealed partial class AuditWitnessService : BackgroundService
             {
                 throw new AuditProofException($"the child's entries follow entry {update.AfterSeq}, but this node witnessed up to {witnessed.Seq}");
             }
-            var check = AuditChainProof.Check(witnessed, [.. update.Entries.Select(Security.AuditService.FromRecord)], childHead);
+            var check = AuditChainProof.Check(witnessed, [.. update.Entries.Select(Security.AuditService.FromRecord)], childHead, algorithm);
             if (check.Break is { } problem)
             {
                 var (found, isNew) = book.RecordBreak(child.Id, problem, witnessed, childHead, now);
