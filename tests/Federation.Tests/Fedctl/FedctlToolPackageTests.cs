@@ -9,6 +9,7 @@ namespace Federation.Tests.Fedctl;
 /// -o artifacts</c>, then <c>dotnet tool install --add-source artifacts Federation.Fedctl</c> — run as
 /// written, except into a tool path of its own rather than <c>--global</c> (the test must not change
 /// the machine's tools). Offline: the local package is the only source it needs.
+/// </summary>
 /// <remarks>It runs alone: <c>dotnet pack</c> rebuilds src/Fedctl's Release output, which other tests run fedctl from.</remarks>
 [Collection(RunsAlone.Name)]
 public sealed class FedctlToolPackageTests
