@@ -140,13 +140,30 @@ public sealed class NodeProcess : IAsyncDisposable
         _ => null,
     };
 
+    /// <summary>
+    /// How long a node may take to listen. A node starts in about 2 s on a quiet machine; on a
+    /// busy 2-core CI machine (builds and other tests beside it) 30 s was seen to run out, so the
+    /// bound is generous: it only decides how long a genuinely broken start takes to fail.
+    /// </summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+
     /// <summary>Starts a node from an existing config; waits until it listens.</summary>
     public static async Task<NodeProcess> StartAsync(string configPath, string id)
     {
         var readyFile = Path.Combine(Path.GetDirectoryName(configPath)!, $"{id}.ready.json");
         File.Delete(readyFile);
         var process = ExternalProcess.Start("dotnet", [NodeDll, "--config", configPath, "--ready-file", readyFile]);
-        await process.WaitForLineAsync($@"Node {System.Text.RegularExpressions.Regex.Escape(id)} \(.*\) version .* listening on");
+        try
+        {
+            await process.WaitForLineAsync($@"Node {System.Text.RegularExpressions.Regex.Escape(id)} \(.*\) version .* listening on", StartTimeout);
+        }
+        catch
+        {
+            // A node that did not come up in time must not keep running (holding its port and
+            // files) under the next test.
+            await process.DisposeAsync();
+            throw;
+        }
         using var ready = JsonDocument.Parse(await File.ReadAllTextAsync(readyFile));
         var address = ready.RootElement.GetProperty("addresses")[0].GetString()!;
         var metrics = ready.RootElement.GetProperty("metrics").EnumerateArray().Select(m => new Uri(m.GetString()!)).FirstOrDefault();
