@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Federation.Testing;
 using Xunit;
 
 namespace Federation.Store.Tests;
@@ -231,4 +232,5 @@ public sealed class ChildTransferTestsOnSqlite() : ChildTransferTests(new Sqlite
 
 // On PostgreSQL the same refusal is the triggers' (PostgresStoreTests).
 [Collection(PostgresServer.Collection)]
+[Trait(Tier.Needs, Tier.PostgreSql)]
 public sealed class ChildTransferTestsOnPostgres(PostgresServer server) : ChildTransferTests(new PostgresBackend(server.Cluster));

@@ -160,4 +160,5 @@ public abstract class MergeSealTests(StoreBackend backend) : IDisposable
 public sealed class MergeSealTestsOnSqlite() : MergeSealTests(new SqliteBackend());
 
 [Collection(PostgresServer.Collection)]
+[Trait(Tier.Needs, Tier.PostgreSql)]
 public sealed class MergeSealTestsOnPostgres(PostgresServer server) : MergeSealTests(new PostgresBackend(server.Cluster));

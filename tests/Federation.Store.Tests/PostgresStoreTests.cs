@@ -11,6 +11,7 @@ namespace Federation.Store.Tests;
 /// same refusals, and sealed data immutable in the database itself.
 /// </summary>
 [Collection(PostgresServer.Collection)]
+[Trait(Tier.Needs, Tier.PostgreSql)]
 public sealed class PostgresStoreTests(PostgresServer server) : IDisposable
 {
     private static readonly DateOnly October = new(2026, 10, 31);

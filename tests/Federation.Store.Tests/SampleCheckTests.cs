@@ -114,4 +114,5 @@ public abstract class SampleCheckTests(StoreBackend backend) : IDisposable
 public sealed class SampleCheckTestsOnSqlite() : SampleCheckTests(new SqliteBackend());
 
 [Collection(PostgresServer.Collection)]
+[Trait(Tier.Needs, Tier.PostgreSql)]
 public sealed class SampleCheckTestsOnPostgres(PostgresServer server) : SampleCheckTests(new PostgresBackend(server.Cluster));

@@ -1,3 +1,4 @@
+using Federation.Testing;
 using Xunit;
 
 namespace Federation.Store.Tests;
@@ -150,4 +151,5 @@ public abstract class SealedPeriodTests(StoreBackend backend) : IDisposable
 public sealed class SealedPeriodTestsOnSqlite() : SealedPeriodTests(new SqliteBackend());
 
 [Collection(PostgresServer.Collection)]
+[Trait(Tier.Needs, Tier.PostgreSql)]
 public sealed class SealedPeriodTestsOnPostgres(PostgresServer server) : SealedPeriodTests(new PostgresBackend(server.Cluster));

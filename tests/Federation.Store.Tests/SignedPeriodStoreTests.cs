@@ -1,4 +1,5 @@
 using System.Text;
+using Federation.Testing;
 using Xunit;
 
 namespace Federation.Store.Tests;
@@ -123,6 +124,7 @@ public sealed class SignedPeriodStoreTestsOnSqlite() : SignedPeriodStoreTests(ne
 }
 
 [Collection(PostgresServer.Collection)]
+[Trait(Tier.Needs, Tier.PostgreSql)]
 public sealed class SignedPeriodStoreTestsOnPostgres(PostgresServer server) : SignedPeriodStoreTests(new PostgresBackend(server.Cluster))
 {
     [Fact]

@@ -134,14 +134,8 @@ public sealed class MonthlyBackupsTests : IDisposable
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 600 && !condition(); i++)
-        {
-            await Task.Delay(50);
-        }
-        Assert.True(condition(), "the scheduler did not get there within 30 s");
-    }
+    private static Task WaitUntilAsync(Func<bool> condition) =>
+        Poll.UntilAsync(condition, TimeSpan.FromSeconds(30), "the scheduler got there", TimeSpan.FromMilliseconds(50));
 
     /// <summary>Keeps the events logged, with their structured values.</summary>
     private sealed class EventLog<T> : Microsoft.Extensions.Logging.ILogger<T>

@@ -38,13 +38,7 @@ public sealed class FederatedStatisticsTests
                 ["Exchange"] = new JsonObject { ["Enabled"] = false },
             });
             using var client = Tree.Client(province);
-            var operation = await client.TriggerResyncAsync();
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (operation.State == OperationState.Running && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-                operation = await client.GetOperationAsync(operation.Id);
-            }
+            var operation = await Tree.ResyncAsync(client);
             Assert.Equal(["committed", "committed", "failed"], operation.Children.Select(c => c.State));
 
             // Act

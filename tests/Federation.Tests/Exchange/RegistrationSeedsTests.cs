@@ -149,27 +149,7 @@ public sealed class RegistrationSeedsTests
         }
     }
 
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what) where T : class
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"{what}: not within {Patience.TotalSeconds} s");
-            await Task.Delay(100);
-        }
-    }
+    private static Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what) where T : class => Poll.ForAsync(probe, Patience, what);
 
-    private static async Task EventuallyAsync(Func<Task<bool?>> probe, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (await probe() != true)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what}: not within {Patience.TotalSeconds} s");
-            await Task.Delay(100);
-        }
-    }
+    private static async Task EventuallyAsync(Func<Task<bool?>> probe, string what) => await Poll.UntilAsync(probe, answer => answer == true, Patience, what);
 }

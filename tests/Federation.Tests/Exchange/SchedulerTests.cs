@@ -39,20 +39,7 @@ public sealed class SchedulerTests
     }
 
     // Bounded polling of a real daemon's status: the daemon's own clock drives the pulls.
-    private static async Task<ChildNode> WaitForAsync(Admin.AdminClient admin, Func<ChildNode, bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        ChildNode? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            var status = await admin.GetNodeStatusAsync(new GetNodeStatusRequest()).ResponseAsync.DefaultTimeout();
-            last = status.Children.Single();
-            if (condition(last))
-            {
-                return last;
-            }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"Waited 30 s for {what}; the child link is {last}.");
-    }
+    private static Task<ChildNode> WaitForAsync(Admin.AdminClient admin, Func<ChildNode, bool> condition, string what) =>
+        Poll.UntilAsync(async () => (await admin.GetNodeStatusAsync(new GetNodeStatusRequest()).ResponseAsync.DefaultTimeout()).Children.Single(),
+            condition, TimeSpan.FromSeconds(30), what, TimeSpan.FromMilliseconds(200));
 }

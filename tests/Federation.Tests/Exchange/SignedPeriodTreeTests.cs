@@ -150,22 +150,12 @@ public sealed class SignedPeriodTreeTests
         var cityAudit = await RunAsync(0, NodeProcess.NodeDll, "audit", "verify", "--config", cityConfig);
         Assert.Matches("Audit log of city-440100 intact: [1-9][0-9]* entries, head sm3:[0-9a-f]{64}\\.", cityAudit);
         await using var province = await NodeProcess.StartAsync(provinceConfig, "province-440000");
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        Federation.Protocol.V1.AuditWitnessStatus witness;
-        while (true)
+        var witness = await Poll.UntilAsync(async () =>
         {
-            using (var channel = province.Channel())
-            {
-                var status = await new Federation.Protocol.V1.Admin.AdminClient(channel).GetNodeStatusAsync(new Federation.Protocol.V1.GetNodeStatusRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
-                witness = Assert.Single(status.Children).AuditWitness;
-            }
-            if ((witness.Connected && witness.WitnessedSeq > 0) || clock.Elapsed > TimeSpan.FromSeconds(60))
-            {
-                break;
-            }
-            await Task.Delay(100);
-        }
-        Assert.True(witness.Connected && witness.WitnessedSeq > 0, $"the national province did not witness the city's chain within 60 s: {witness}");
+            using var channel = province.Channel();
+            var status = await new Federation.Protocol.V1.Admin.AdminClient(channel).GetNodeStatusAsync(new Federation.Protocol.V1.GetNodeStatusRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
+            return Assert.Single(status.Children).AuditWitness;
+        }, witness => witness.Connected && witness.WitnessedSeq > 0, TimeSpan.FromSeconds(60), "the national province witnessed the city's chain");
         Assert.Null(witness.Break);
         Assert.Matches("^sm3:[0-9a-f]{64}$", witness.WitnessedHash);
     }

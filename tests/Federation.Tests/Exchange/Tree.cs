@@ -49,14 +49,11 @@ internal static class Tree
     public static async Task<Operation> ResyncAsync(FederationClient client, Action<Operation>? observe = null)
     {
         var operation = await client.TriggerResyncAsync();
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (operation.State == OperationState.Running)
+        return operation.State != OperationState.Running ? operation : await Poll.UntilAsync(async () =>
         {
-            Assert.True(DateTime.UtcNow < deadline, "the resync did not finish within 2 minutes");
-            await Task.Delay(50);
-            operation = await client.GetOperationAsync(operation.Id);
-            observe?.Invoke(operation);
-        }
-        return operation;
+            var now = await client.GetOperationAsync(operation.Id);
+            observe?.Invoke(now);
+            return now;
+        }, now => now.State != OperationState.Running, TimeSpan.FromMinutes(2), "the resync finished", TimeSpan.FromMilliseconds(50));
     }
 }

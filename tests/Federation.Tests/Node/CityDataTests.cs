@@ -58,11 +58,7 @@ public sealed class CityDataTests
         // passed), verified, with its report; the restore drill passes on it and changes nothing.
         var month = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
         var monthly = Path.Combine(directory.Path, "data", "backups", $"city-440300-{month}");
-        for (var i = 0; i < 300 && !File.Exists(monthly + ".json"); i++)
-        {
-            await Task.Delay(100);
-        }
-        Assert.True(File.Exists(monthly + ".json"), $"no monthly backup report {monthly}.json");
+        await Poll.UntilAsync(() => File.Exists(monthly + ".json"), TimeSpan.FromSeconds(30), $"the monthly backup report {monthly}.json");
         Assert.Contains("\"Period\": \"2026-10-31\"", await File.ReadAllTextAsync(monthly + ".json"), StringComparison.Ordinal);
         await using (var drill = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "restore", "--verify", "--config", config, monthly + ".db"]))
         {

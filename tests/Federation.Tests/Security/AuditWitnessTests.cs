@@ -212,20 +212,8 @@ public sealed class AuditWitnessTests(ITestOutputHelper output)
         return Assert.Single(status.Children).AuditWitness;
     }
 
-    private static async Task<AuditWitnessStatus> WaitForWitnessAsync(NodeProcess province, Func<AuditWitnessStatus, bool> condition, string what)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var witness = await WitnessAsync(province);
-            if (condition(witness))
-            {
-                return witness;
-            }
-            Assert.True(deadline.Elapsed < Patience, $"waited {Patience.TotalSeconds} s for {what}; the witness is {witness}");
-            await Task.Delay(100);
-        }
-    }
+    private static Task<AuditWitnessStatus> WaitForWitnessAsync(NodeProcess province, Func<AuditWitnessStatus, bool> condition, string what) =>
+        Poll.UntilAsync(() => WitnessAsync(province), condition, Patience, what);
 
     // Health/Check answers from the last published results (a new one every NodeHealth's publish
     // period, 10 s), so a change shows within a period: ask until it does, for a bounded time.
@@ -233,24 +221,17 @@ public sealed class AuditWitnessTests(ITestOutputHelper output)
     {
         using var channel = node.Channel(account: null);
         var client = new Health.HealthClient(channel);
-        var until = DateTime.UtcNow.AddSeconds(60);
-        var status = HealthCheckResponse.Types.ServingStatus.Unknown;
-        while (true)
+        return await Poll.UntilAsync(async () =>
         {
             try
             {
-                status = (await client.CheckAsync(new HealthCheckRequest { Service = service }, deadline: DateTime.UtcNow.AddSeconds(30))).Status;
+                return (await client.CheckAsync(new HealthCheckRequest { Service = service }, deadline: DateTime.UtcNow.AddSeconds(30))).Status;
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
             {
-                // Not published yet (a node that has just started).
+                return HealthCheckResponse.Types.ServingStatus.Unknown; // not published yet (a node that has just started)
             }
-            if (status == expected || DateTime.UtcNow > until)
-            {
-                return status;
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(250));
-        }
+        }, status => status == expected, TimeSpan.FromSeconds(60), $"health of '{service}' {expected}", TimeSpan.FromMilliseconds(250));
     }
 
     private static async Task<string> MetricsAsync(NodeProcess node)

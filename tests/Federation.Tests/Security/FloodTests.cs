@@ -106,28 +106,26 @@ public sealed class FloodTests(Xunit.Abstractions.ITestOutputHelper output)
         using var asTester = Watch(new Health.HealthClient(node.Channel()));
         var testerServed = await asTester.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout();
         open[0].Dispose(); // the client cancels one: its place is free again
-        AsyncServerStreamingCall<HealthCheckResponse>? again = null;
-        for (var attempt = 0; attempt < 50 && again is null; attempt++)
+        var again = await Poll.ForAsync<AsyncServerStreamingCall<HealthCheckResponse>>(async () =>
         {
             var watch = Watch(health);
             try
             {
                 Assert.True(await watch.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
-                again = watch;
+                return watch;
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.ResourceExhausted)
             {
                 watch.Dispose(); // the server has not seen the cancellation yet
-                await Task.Delay(100);
+                return null;
             }
-        }
+        }, TimeSpan.FromSeconds(10), "an anonymous watch served again once one was cancelled");
 
         // Assert
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
         Assert.Contains("3 open anonymous streams", refused.Status.Detail, StringComparison.Ordinal);
         Assert.True(testerServed);
-        Assert.NotNull(again);
-        foreach (var watch in open.Skip(1).Append(again!))
+        foreach (var watch in open.Skip(1).Append(again))
         {
             watch.Dispose();
         }
@@ -142,12 +140,8 @@ public sealed class FloodTests(Xunit.Abstractions.ITestOutputHelper output)
         await using var province = await Exchange.Tree.StartParentAsync(directory.Path, "province-440000", "province", "440000", ("city-440100", "440100", city.Address));
         using (var client = Exchange.Tree.Client(province))
         {
-            var deadline = DateTime.UtcNow.AddMinutes(1);
-            while (!((await client.GetNodeStatusAsync()).Registration.Links is { Count: > 0 } links && links.All(l => l.ApplicationsConnected)))
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the province's registration links to the city did not connect within a minute");
-                await Task.Delay(100);
-            }
+            await Poll.UntilAsync(() => client.GetNodeStatusAsync(), status => status.Registration.Links is { Count: > 0 } links && links.All(l => l.ApplicationsConnected),
+                TimeSpan.FromMinutes(1), "the province's registration links to the city connected");
         }
         using var anonymous = new Health.HealthClient(city.Channel(account: null)).Watch(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddMinutes(2));
         using var tester = new Health.HealthClient(city.Channel()).Watch(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddMinutes(2));
