@@ -126,6 +126,27 @@ public sealed class RegistrationIndexTests : IDisposable
     }
 
     [Fact]
+    public void AnApplicationAcceptedAfterThePersonRegisteredInAnotherCity_IsRefusedAtTheDecision()
+    {
+        using var gzLink = _guangzhou.Signals.ParentStreamOpen();
+        using var dgLink = _dongguan.Signals.ParentStreamOpen();
+        var application = _ministry.Desk.Submit(new SubmitApplicationRequest
+        {
+            CitizenId = Person, Name = "陈晓明", PlaceType = "residence", PlaceDivision = "440106", Category = "other", PlatformReference = "NP-2",
+        }).Application;
+        Assert.Equal(ApplicationRecord.Pending, application.Status);
+        var (seq, pending) = _ministry.Journal.ApplicationsAfter(0, 10).Single();
+        _guangzhou.Desk.ReceiveFromParent(new ApplicationDelivery { Seq = seq, Application = RegistrationMessages.ToMessage(pending), Epoch = _ministry.Journal.Epoch });
+        // Before Guangzhou decides, the person registers at Dongguan's office.
+        _dongguan.Desk.RegisterLocally(Local("DG-L-1", Person, "441900"));
+        Sync();
+        var refused = Assert.Throws<RpcException>(() => _guangzhou.Desk.Decide(application.ApplicationId, accept: true, ""));
+        Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
+        Assert.StartsWith("already registered in 东莞市 (R-18)", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(ApplicationRecord.Refused, _guangzhou.Desk.Decide(application.ApplicationId, accept: false, "already registered in 东莞市 (R-18)").Status);
+    }
+
+    [Fact]
     public void WhatAParentSends_IsCheckedAsFromAStranger()
     {
         var key = ByteString.CopyFrom(new byte[32]);
