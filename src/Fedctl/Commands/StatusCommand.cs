@@ -52,6 +52,16 @@ internal static class StatusCommand
                 table.AddRow("  link", (up ? "" : "[yellow]") + Markup.Escape($"{link.ChildId}: {(up ? "connected" : "NOT CONNECTED")}, feed cursor {link.ChangesCursor:N0}"
                     + (link.LastError.Length > 0 ? $"; last error {link.LastErrorAt.ToDateTimeOffset().ToLocalTime():yyyy-MM-dd HH:mm:ss}: {link.LastError}" : "")) + (up ? "" : "[/]"));
             }
+            if (status.Level != Federation.Protocol.V1.NodeLevel.Ministry)
+            {
+                table.AddRow("  parent", registration.ParentConnected
+                    ? Markup.Escape($"connected; index: {registration.IndexPeople:N0} registered in other cities")
+                    : $"[yellow]NOT CONNECTED: local registrations are accepted provisionally (R-18); index as of the last contact, {registration.IndexPeople:N0} registered in other cities[/]");
+            }
+            foreach (var flagged in registration.DoubleRegistrations)
+            {
+                table.AddRow("  registered twice", "[red]" + Markup.Escape($"{string.Join(", ", flagged.Registrations)} (cities {string.Join(", ", flagged.CityDivisions)}): one person, R-18") + "[/]");
+            }
             if (registration.FeedCheck is { } check)
             {
                 table.AddRow("  feed check", check.Agree

@@ -176,6 +176,15 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
             result.ValidToday[origin] = count;
         }
         result.Backlog.AddRange(Registration.RegistrationService.Backlog(journal, today));
+        result.ParentConnected = registrations.ParentConnected;
+        result.IndexPeople = journal.IndexPeople();
+        foreach (var people in journal.DoubleRegistrations())
+        {
+            var flagged = new DoubleRegistration();
+            flagged.Registrations.AddRange(people.Select(r => $"{r.Origin}/{r.RegistrationId}"));
+            flagged.CityDivisions.AddRange(people.Select(r => Registration.RegistrationDesk.CityOf(r.HandlingDivision)));
+            result.DoubleRegistrations.Add(flagged);
+        }
         foreach (var child in identity.Children)
         {
             var link = new RegistrationLink { ChildId = child.Id, ChangesCursor = journal.ChildCursor(child.Id).Seq };

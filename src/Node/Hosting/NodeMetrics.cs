@@ -24,6 +24,7 @@ internal sealed class NodeMetrics
     private readonly Counter<long> _importRows;
     private readonly Counter<long> _registrationChanges;
     private readonly Histogram<double> _registrationDelay;
+    private readonly Counter<long> _registrationProvisional;
 
     public NodeMetrics(IMeterFactory meters, ISealedPeriods store, IChildLinks links, IStoreMaintenance files, NodeIdentity identity, TimeProvider time,
         Federation.Store.Registration.RegistrationJournal registrations)
@@ -43,6 +44,10 @@ internal sealed class NodeMetrics
         _registrationDelay = meter.CreateHistogram<double>("federation.registration.delay", "s",
             "From a change's recording at its city to its commit here, per child (clocks of different machines: NTP-synchronised).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600, 86400] });
+        _registrationProvisional = meter.CreateCounter<long>("federation.registration.provisional", "{registration}",
+            "Local registrations a city accepted provisionally, with no stream from its parent open (R-18).");
+        meter.CreateObservableGauge("federation.registration.double", () => (long)registrations.DoubleRegistrations().Count, "{person}",
+            "People validly registered in two or more cities as this node knows them through the feed (R-18): each is listed in status.");
         // On this node's clock, from the journal at each scrape.
         meter.CreateObservableGauge("federation.registration.overdue", () => registrations.Backlog(Federation.Standards.BeijingTime.Date(time.GetUtcNow()))
             .SelectMany(c => new[]
@@ -89,6 +94,8 @@ internal sealed class NodeMetrics
         _importRows.Add(accepted, new KeyValuePair<string, object?>("dataset", dataset), new KeyValuePair<string, object?>("outcome", "accepted"));
         _importRows.Add(rejected, new KeyValuePair<string, object?>("dataset", dataset), new KeyValuePair<string, object?>("outcome", "rejected"));
     }
+
+    public void RegistrationProvisional() => _registrationProvisional.Add(1);
 
     public void RegistrationChangeReceived(string childId, bool applied, TimeSpan delay)
     {

@@ -54,7 +54,16 @@ internal static class NodeServices
             .ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Registration.RegistrationOptions>, Registration.RegistrationOptionsValidator>();
         // The registration service's journal: a SQLite file of its own beside the store, whichever database the store is.
-        services.AddSingleton(_ => Federation.Store.Registration.RegistrationJournal.Open(config.RegistrationJournalPath));
+        services.AddSingleton(provider =>
+        {
+            var journal = Federation.Store.Registration.RegistrationJournal.Open(config.RegistrationJournalPath);
+            // The ministry keeps the national index of valid registrations; the nodes below receive it.
+            if (provider.GetRequiredService<NodeIdentity>().Level == NodeLevel.Ministry)
+            {
+                journal.KeepNationalIndex();
+            }
+            return journal;
+        });
         services.AddSingleton<Registration.RegistrationSignals>();
         services.AddSingleton<Registration.RegistrationDesk>();
         services.AddSingleton<Registration.FeedCheck>();

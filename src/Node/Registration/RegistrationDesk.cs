@@ -3,6 +3,7 @@ using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store;
 using Federation.Store.Registration;
+using Federation.Store.Security;
 using Google.Protobuf;
 using Grpc.Core;
 using NodeLevel = Federation.Node.Hosting.NodeLevel;
@@ -101,9 +102,11 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
             {
                 throw new RpcException(new Status(StatusCode.AlreadyExists, $"this person already has application {pending.ApplicationId} waiting for a decision"));
             }
-            // One valid registration nationwide: registered in another city, refused here at once.
-            var elsewhere = RegisteredCityElsewhere(citizen, city, today) ?? RegisteredCityElsewhere(citizen, city, received);
-            var refusal = elsewhere is null ? "" : $"already registered in {CityName(elsewhere)} (R-18)";
+            // One valid registration nationwide: registered in another city, refused here at once — by
+            // the index, the rule a city applies at entry; then by what only the ministry holds (the
+            // cities' exports in its copy of their snapshots, a registration valid on a back-dated receipt).
+            var elsewhere = HeldElsewhere(citizen, city) ?? RegisteredCityElsewhere(citizen, city, today) ?? RegisteredCityElsewhere(citizen, city, received);
+            var refusal = elsewhere is null ? "" : AlreadyRegistered(elsewhere);
             var result = journal.Submit(request.PlatformReference, seq => new ApplicationRecord(
                 $"A{received:yyyyMMdd}{seq:D8}", citizen, name, request.PlaceType, request.PlaceDivision, request.Category, request.PlatformReference,
                 received, city, _calendar.Deadline(received, options.Value.DecisionWorkingDays),
@@ -155,6 +158,12 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
             // the person's open registration in this city (made here, or imported from the
             // local system's export) absorbs the application; otherwise the application opens one.
             var existing = OpenRegistrationHere(application.CitizenId, today);
+            // R-18 at entry: registered in another city since the ministry received the application.
+            if (existing is null && HeldElsewhere(application.CitizenId, OwnCity) is { } elsewhere)
+            {
+                throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                    $"{AlreadyRegistered(elsewhere)}: the person was registered there after applying; refuse the application with this reason"));
+            }
             var registration = existing is null
                 ? new RegistrationRecord(OnlinePrefix + application.ApplicationId[1..], application.CitizenId, application.Category, day, null, "",
                     application.PlaceDivision, "online", [application.ApplicationId], identity.Id)
@@ -197,7 +206,12 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
         }
     }
 
-    public (RegistrationRecord Registration, bool Merged) RegisterLocally(RegisterLocallyRequest request)
+    /// <summary>
+    /// A local registration (R-18: one per person nationwide): refused when the index says the person
+    /// holds a valid registration in another city ("already registered in …"); accepted
+    /// <c>Provisional</c> when the index may be behind because no stream from the parent is open.
+    /// </summary>
+    public (RegistrationRecord Registration, bool Merged, bool Provisional) RegisterLocally(RegisterLocallyRequest request)
     {
         RequireCity();
         var id = request.RegistrationId.Trim();
@@ -223,7 +237,7 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
                     Require(request.RegisterDate.Length == 0 || known.ApplicationIds.Count > 0 || known.RegisterDate == start,
                         $"registration {id} is already recorded from {known.RegisterDate:yyyy-MM-dd}, not {start:yyyy-MM-dd}");
                 }
-                return (known, known.RegistrationId != id);
+                return (known, known.RegistrationId != id, false);
             }
             AfterSealed(start, "register_date");
             // Validity runs up to, not including, the exit day: a registration dated back into an
@@ -234,6 +248,16 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
                     $"register_date {start:yyyy-MM-dd} falls inside registration {ended.RegistrationId} ({ended.RegisterDate:yyyy-MM-dd} to {ended.CancelDate:yyyy-MM-dd}); a person holds one registration at a time (R-18)"));
             }
             var existing = OpenRegistrationHere(citizen, today);
+            // R-18 at entry: the index holds other cities' valid registrations by keyed hash (kept as of
+            // the last contact while the parent is away: a restart or a cut-off opens no window for them).
+            if (existing is null && HeldElsewhere(citizen, OwnCity) is { } elsewhere)
+            {
+                throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                    $"{AlreadyRegistered(elsewhere)}: a person holds one valid registration nationwide; it must end there (an exit) before one is made here"));
+            }
+            // Cut off from the parent, the index may miss a registration made elsewhere since: accepted
+            // provisionally, and a parent flags a double registration the day the feed brings it.
+            var provisional = existing is null && !signals.ParentConnected;
             var registration = existing is null
                 ? new RegistrationRecord(id, citizen, request.Category, start, null, "", request.HandlingDivision, "local", [], identity.Id)
                 : existing with { RegisterDate = Min(existing.RegisterDate, start), Sources = AddSource(existing.Sources, "local:" + id) };
@@ -244,7 +268,12 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
                 journal.AddAlias(identity.Id, id, registration.RegistrationId);
             }
             RegistrationLog.RegistrationChanged(logger, registration.RegistrationId, existing is null ? "registered locally" : $"local registration {id} joined it");
-            return (registration, existing is not null);
+            if (provisional)
+            {
+                RegistrationLog.AcceptedProvisionally(logger, registration.RegistrationId);
+                metrics?.RegistrationProvisional();
+            }
+            return (registration, existing is not null, provisional);
         }
     }
 
@@ -277,6 +306,73 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
             RegistrationLog.RegistrationChanged(logger, exited.RegistrationId, "exit: " + reason);
             return exited;
         }
+    }
+
+    /// <summary>Whether the parent's applications stream (and with it the index) is open now.</summary>
+    public bool ParentConnected => signals.ParentConnected;
+
+    /// <summary>
+    /// A child commits index entries its parent sent (a delivery without an application), checked
+    /// as from a stranger: a 32-byte key and person keys, increasing sequence numbers, each city a
+    /// city of the GB/T 2260 table — and never this city itself (the parent sends a city its own
+    /// people as free). A province passes them on. Returns how many changed here.
+    /// </summary>
+    public int ReceiveIndexFromParent(ApplicationDelivery delivery)
+    {
+        if (delivery.IndexKey.Length != KeyedHash.Bytes)
+        {
+            throw RequestFields.Invalid($"index_key must be {KeyedHash.Bytes} bytes, got {delivery.IndexKey.Length}");
+        }
+        var entries = new List<ReceivedIndexEntry>(delivery.Index.Count);
+        var last = 0L;
+        foreach (var entry in delivery.Index)
+        {
+            if (entry.PersonKey.Length != KeyedHash.Bytes)
+            {
+                throw RequestFields.Invalid($"index entry {entry.Seq}: person_key must be {KeyedHash.Bytes} bytes, got {entry.PersonKey.Length}");
+            }
+            if (entry.Seq <= last)
+            {
+                throw RequestFields.Invalid($"index entry {entry.Seq} comes after {last}: the sequence must increase");
+            }
+            if (entry.CityDivision.Length > 0 && (DivisionTable.Default.Find(entry.CityDivision) is null || CityOf(entry.CityDivision) != entry.CityDivision))
+            {
+                throw RequestFields.Invalid($"index entry {entry.Seq}: city_division '{entry.CityDivision}' is not a city of the GB/T 2260 table");
+            }
+            if (identity.Level == NodeLevel.City && entry.CityDivision == OwnCity)
+            {
+                throw RequestFields.Invalid($"index entry {entry.Seq} names this city {OwnCity} itself; a parent sends a city's own people as free");
+            }
+            last = entry.Seq;
+            entries.Add(new ReceivedIndexEntry(entry.Seq, entry.PersonKey.ToByteArray(), entry.CityDivision));
+        }
+        var changed = journal.ReceiveIndex(delivery.Epoch, delivery.IndexKey.ToByteArray(), entries);
+        if (changed > 0)
+        {
+            signals.Applications.Signal();
+        }
+        return changed;
+    }
+
+    /// <summary>
+    /// The index entries to send <paramref name="child"/> after <paramref name="afterSeq"/> (at most
+    /// <paramref name="limit"/>) as one delivery, or null when there are none (or no key yet). A city
+    /// child gets its own people as free: it needs to know only of other cities.
+    /// </summary>
+    public (ApplicationDelivery Delivery, long LastSeq)? IndexDelivery(ChildOptions child, long afterSeq, int limit)
+    {
+        var key = journal.IndexKey;
+        var entries = journal.IndexAfter(afterSeq, limit);
+        if (key is null || entries.Count == 0)
+        {
+            return null;
+        }
+        var delivery = new ApplicationDelivery { Epoch = journal.Epoch, IndexKey = ByteString.CopyFrom(key) };
+        delivery.Index.AddRange(entries.Select(e => new IndexEntry
+        {
+            PersonKey = ByteString.CopyFrom(e.PersonKey), CityDivision = e.CityDivision == child.DivisionCode ? "" : e.CityDivision, Seq = e.Seq,
+        }));
+        return (delivery, entries[^1].Seq);
     }
 
     /// <summary>A child commits an application its parent delivered; a province passes it on to its own children.</summary>
@@ -316,6 +412,9 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
         if (applied > 0)
         {
             signals.Feed.Signal();
+            // The index may have changed with the registrations: children are told as applications are.
+            signals.Applications.Signal();
+            FlagDoubleRegistrations(prepared.Where((_, i) => entries[i] is not null).Select(c => c.Registration));
         }
         return applied;
     }
@@ -383,6 +482,37 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
     }
 
     // ---- helpers ------------------------------------------------------------------------------
+
+    // This node's city (a city node's own code).
+    private string OwnCity => CityOf(identity.DivisionCode);
+
+    // R-18 at entry, the one rule for the ministry's applications and a city's registrations: the city
+    // (not <paramref name="city"/>) the index says holds the person's valid registration, or null.
+    private string? HeldElsewhere(string citizenId, string city) =>
+        journal.IndexedCity(citizenId) is { } held && held != city ? held : null;
+
+    // The refusal, as officials read it (an application's refusal reason, a registration's refusal).
+    private static string AlreadyRegistered(string city) => $"already registered in {CityName(city)} (R-18)";
+
+    // A parent flags, the day the feed brings it, a person now validly registered in two cities (an
+    // entry accepted provisionally while a city was cut off, or a race with the index): logged here,
+    // and listed in status and the metric federation_registration_double (docs/registration.md).
+    private void FlagDoubleRegistrations(IEnumerable<RegistrationRecord?> registrations)
+    {
+        foreach (var registration in registrations)
+        {
+            if (registration is not { CancelDate: null })
+            {
+                continue;
+            }
+            var open = journal.RegistrationsOf(registration.CitizenId).Where(r => r.CancelDate is null).ToList();
+            if (open.Select(r => r.Origin).Distinct(StringComparer.Ordinal).Count() > 1)
+            {
+                RegistrationLog.DoubleRegistration(logger, string.Join(", ", open.Select(r => $"{r.Origin}/{r.RegistrationId}")),
+                    string.Join(", ", open.Select(r => CityOf(r.HandlingDivision)).Distinct(StringComparer.Ordinal)));
+            }
+        }
+    }
 
     // Whether a city node serves the county: a child has said it serves the county's city. Refused
     // when no child's jurisdiction holds the county, or the child that holds it has said which

@@ -103,6 +103,11 @@ internal sealed class RegistrationLinks : BackgroundService
             // This node's applications went back in time (its journal restored from a backup).
             throw new InvalidOperationException($"the child's cursor {cursor} is ahead of this node's applications (head {desk.Journal.ApplicationHead()}): was this node's registration journal restored from a backup? See docs/registration.md, \"Restoring\".");
         }
+        var indexCursor = call.ResponseStream.Current.IndexAfterSeq;
+        if (indexCursor > desk.Journal.IndexHead())
+        {
+            throw new InvalidOperationException($"the child's index cursor {indexCursor} is ahead of this node's index (head {desk.Journal.IndexHead()}): was this node's registration journal restored from a backup? See docs/registration.md, \"Restoring\".");
+        }
         var jurisdiction = DivisionTable.Default.JurisdictionOf(child.DivisionCode);
         desk.ChildServes(child, jurisdiction, call.ResponseStream.Current.Serves);
         state.ApplicationsConnected = true;
@@ -123,7 +128,14 @@ internal sealed class RegistrationLinks : BackgroundService
                 }
                 cursor = seq;
             }
-            if (batch.Count < DeliveryBatch)
+            // The index of valid registrations rides the same stream, from the child's own cursor.
+            var index = desk.IndexDelivery(child, indexCursor, DeliveryBatch);
+            if (index is { } changes)
+            {
+                await call.RequestStream.WriteAsync(changes.Delivery, stop);
+                indexCursor = changes.LastSeq;
+            }
+            if (batch.Count < DeliveryBatch && (index is null || index.Value.Delivery.Index.Count < DeliveryBatch))
             {
                 if (await Task.WhenAny(next, acknowledged) == acknowledged)
                 {

@@ -24,4 +24,12 @@ internal static partial class RegistrationLog
 
     [LoggerMessage(2706, LogLevel.Error, "The registration feed disagrees with sealed period {Period}: {Differences} registration(s) differ, first {First}", EventName = "FeedDisagrees")]
     public static partial void FeedDisagrees(ILogger logger, string period, int differences, string first);
+
+    // R-18 at entry (2800–2819): registration ids and city codes only, never the person.
+
+    [LoggerMessage(2800, LogLevel.Warning, "Registration {RegistrationId} accepted provisionally: no stream from the parent is open, so the index of other cities' registrations may be behind; a parent flags it if the person is registered in another city too (R-18)", EventName = "AcceptedProvisionally")]
+    public static partial void AcceptedProvisionally(ILogger logger, string registrationId);
+
+    [LoggerMessage(2801, LogLevel.Warning, "One person validly registered in several cities ({Cities}): {Registrations}; one registration per person (R-18) — the office that registered last should check it", EventName = "DoubleRegistration")]
+    public static partial void DoubleRegistration(ILogger logger, string registrations, string cities);
 }

@@ -89,6 +89,31 @@ internal sealed class Pulse
 /// <summary>The registration service's two pulses: a new application to pass down, a new change in this node's feed.</summary>
 internal sealed class RegistrationSignals
 {
+    private int _parentStreams;
+
     public Pulse Applications { get; } = new();
     public Pulse Feed { get; } = new();
+
+    /// <summary>Whether a stream from the parent (applications and the index down) is open now.</summary>
+    public bool ParentConnected => Volatile.Read(ref _parentStreams) > 0;
+
+    /// <summary>Counts an open stream from the parent until the returned value is disposed.</summary>
+    public IDisposable ParentStreamOpen()
+    {
+        Interlocked.Increment(ref _parentStreams);
+        return new Closing(this);
+    }
+
+    private sealed class Closing(RegistrationSignals signals) : IDisposable
+    {
+        private int _closed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _closed, 1) == 0)
+            {
+                Interlocked.Decrement(ref signals._parentStreams);
+            }
+        }
+    }
 }

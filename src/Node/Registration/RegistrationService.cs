@@ -32,8 +32,8 @@ internal sealed class RegistrationService(RegistrationDesk desk, FeedCheck check
 
     public override Task<RegistrationResponse> RegisterLocally(RegisterLocallyRequest request, ServerCallContext context)
     {
-        var (registration, merged) = desk.RegisterLocally(request);
-        return Task.FromResult(new RegistrationResponse { Registration = RegistrationMessages.ToMessage(registration), Merged = merged });
+        var (registration, merged, provisional) = desk.RegisterLocally(request);
+        return Task.FromResult(new RegistrationResponse { Registration = RegistrationMessages.ToMessage(registration), Merged = merged, Provisional = provisional });
     }
 
     public override Task<RegistrationResponse> RecordExit(RecordExitRequest request, ServerCallContext context) =>
@@ -67,13 +67,31 @@ internal sealed class RegistrationService(RegistrationDesk desk, FeedCheck check
     public override async Task DeliverApplications(IAsyncStreamReader<ApplicationDelivery> requestStream, IServerStreamWriter<ApplicationCursor> responseStream, ServerCallContext context)
     {
         var cursor = desk.Journal.ParentCursor();
-        // With it, the cities with a node here or below: the ministry refuses what no node serves.
-        var first = new ApplicationCursor { AfterSeq = cursor.Seq, Epoch = cursor.Epoch };
+        var indexCursor = desk.Journal.ParentIndexCursor();
+        // With it, the cities with a node here or below: the ministry refuses what no node serves;
+        // and the position in the parent's index (the same epoch).
+        var first = new ApplicationCursor { AfterSeq = cursor.Seq, Epoch = cursor.Epoch.Length > 0 ? cursor.Epoch : indexCursor.Epoch, IndexAfterSeq = indexCursor.Seq };
         first.Serves.AddRange(identity.Level == Hosting.NodeLevel.City ? [identity.DivisionCode] : identity.Children.Select(c => c.DivisionCode));
         await responseStream.WriteAsync(first, context.CancellationToken);
         var jurisdiction = DivisionTable.Default.JurisdictionOf(identity.DivisionCode);
+        // While this stream is open the index is current: local registrations are not provisional.
+        using var open = signals.ParentStreamOpen();
         await foreach (var delivery in requestStream.ReadAllAsync(context.CancellationToken))
         {
+            if (delivery.Application is null && delivery.Index.Count > 0)
+            {
+                try
+                {
+                    desk.ReceiveIndexFromParent(delivery);
+                }
+                catch (Federation.Store.Registration.JournalEpochException ex)
+                {
+                    throw new RpcException(new Status(StatusCode.FailedPrecondition, ex.Message));
+                }
+                await responseStream.WriteAsync(new ApplicationCursor { AfterSeq = desk.Journal.ParentCursor().Seq, Epoch = delivery.Epoch, IndexAfterSeq = desk.Journal.ParentIndexCursor().Seq },
+                    context.CancellationToken);
+                continue;
+            }
             if (delivery.Application is null || !jurisdiction.Contains(delivery.Application.PlaceDivision))
             {
                 throw RequestFields.Invalid($"application {delivery.Application?.ApplicationId} at seq {delivery.Seq} is not for this node's jurisdiction {identity.DivisionCode}");

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Threading.Channels;
 using Federation.Store.Security;
 using Microsoft.Extensions.Options;
@@ -161,7 +159,7 @@ internal sealed partial class AuditTrail : BackgroundService
 
     /// <summary>The keyed hash under which a subject (citizen ID, certificate number, account id) is filed.</summary>
     public string SubjectKey(string subject) =>
-        subject.Length == 0 ? "" : Convert.ToHexString(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(subject.ToUpperInvariant()))).ToLowerInvariant();
+        subject.Length == 0 ? "" : Convert.ToHexStringLower(KeyedHash.Of(_key, subject));
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(WriteUntilCompleted, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -227,7 +225,7 @@ internal sealed partial class AuditTrail : BackgroundService
             var text = File.ReadAllText(path).Trim();
             return Convert.FromHexString(text);
         }
-        var key = RandomNumberGenerator.GetBytes(32);
+        var key = KeyedHash.NewKey();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         Federation.Shared.Pki.WriteOwnerOnly(path, Convert.ToHexString(key) + "\n");
         return key;

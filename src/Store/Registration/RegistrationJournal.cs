@@ -51,7 +51,7 @@ public sealed record CityBacklogCount(string CityDivision, long Pending, long De
 /// record of truth; the journal is what happens between two snapshots (checked against the next one,
 /// <see cref="RegistrationsOnOrBefore"/>).
 /// </summary>
-public sealed class RegistrationJournal : IDisposable
+public sealed partial class RegistrationJournal : IDisposable
 {
     private const string ParentCursorKey = "parent";
     private readonly SqliteConnection _connection;
@@ -61,6 +61,7 @@ public sealed class RegistrationJournal : IDisposable
     {
         _connection = connection;
         Epoch = epoch;
+        _indexKey = LoadIndexKey();
     }
 
     /// <summary>
@@ -79,6 +80,7 @@ public sealed class RegistrationJournal : IDisposable
         try
         {
             SecurityDatabase.Execute(connection, Schema);
+            SecurityDatabase.Execute(connection, IndexSchema);
             SecurityDatabase.Execute(connection, $"INSERT OR IGNORE INTO meta (key, value) VALUES ('epoch', '{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8))}')");
             using var epoch = connection.CreateCommand();
             epoch.CommandText = "SELECT value FROM meta WHERE key = 'epoch'";
@@ -518,6 +520,10 @@ public sealed class RegistrationJournal : IDisposable
                 ("$division", registration.HandlingDivision), ("$sources", registration.Sources),
                 ("$apps", string.Join(',', registration.ApplicationIds)), ("$origin", registration.Origin));
             upsert.ExecuteNonQuery();
+            if (_nationalIndex)
+            {
+                IndexPerson(transaction, registration.CitizenId);
+            }
         }
     }
 

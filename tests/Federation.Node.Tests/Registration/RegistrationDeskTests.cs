@@ -203,7 +203,7 @@ public sealed class RegistrationDeskTests : IDisposable
         Assert.Equal([application.ApplicationId], registration.ApplicationIds);
 
         // A local registration of the same person in the same city is the same registration again.
-        var (local, merged) = _city.RegisterLocally(new RegisterLocallyRequest { RegistrationId = "GZ-0099", CitizenId = Worker, Category = "other", HandlingDivision = "440106" });
+        var (local, merged, _) = _city.RegisterLocally(new RegisterLocallyRequest { RegistrationId = "GZ-0099", CitizenId = Worker, Category = "other", HandlingDivision = "440106" });
         Assert.True(merged);
         Assert.Equal(("GZ-0042", "local+online+local:GZ-0099"), (local.RegistrationId, local.Sources));
         FeedUp();
@@ -391,7 +391,7 @@ public sealed class RegistrationDeskTests : IDisposable
             staging.Commit();
         }
         _city.Exit(new RecordExitRequest { RegistrationId = "GZ-0042", Reason = "employed" });
-        var (fresh, merged) = _city.RegisterLocally(new RegisterLocallyRequest { RegistrationId = "GZ-0099", CitizenId = Worker, Category = "other", HandlingDivision = "440106" });
+        var (fresh, merged, _) = _city.RegisterLocally(new RegisterLocallyRequest { RegistrationId = "GZ-0099", CitizenId = Worker, Category = "other", HandlingDivision = "440106" });
         Assert.False(merged);
         Assert.Equal(new DateOnly(2026, 9, 30), _city.Journal.FindRegistration("city-440100", "GZ-0042")!.CancelDate);
         Assert.Equal("GZ-0099", fresh.RegistrationId);
