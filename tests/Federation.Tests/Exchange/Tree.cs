@@ -58,20 +58,8 @@ internal static class Tree
     }
 
     /// <summary>Probes until it returns a value (polling every 100 ms), failing with <paramref name="what"/> after <paramref name="patience"/> (default 90 s: a busy 2-core machine).</summary>
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what, TimeSpan? patience = null) where T : class
-    {
-        var limit = patience ?? TimeSpan.FromSeconds(90);
-        var deadline = DateTime.UtcNow + limit;
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"{what}: not within {limit.TotalSeconds} s");
-            await Task.Delay(100);
-        }
-    }
+    public static Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what, TimeSpan? patience = null) where T : class =>
+        Poll.ForAsync(probe, patience ?? TimeSpan.FromSeconds(90), what);
 
     /// <summary>Probes until the condition holds (see <see cref="EventuallyAsync{T}"/>).</summary>
     public static Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? patience = null) =>
