@@ -109,17 +109,7 @@ public sealed class FederationStore : INodeStore
     private static DigestAlgorithm OpenDigestAlgorithm(SqliteConnection connection, string path, DigestAlgorithm? expected)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
-        var algorithm = PeriodDigests.Open(path, expected, (sql, value) =>
-        {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = sql;
-            if (value is not null)
-            {
-                command.Parameters.AddWithValue("@value", value);
-            }
-            return command.ExecuteScalar();
-        });
+        var algorithm = PeriodDigests.Open(path, expected, connection, transaction);
         transaction.Commit();
         return algorithm;
     }

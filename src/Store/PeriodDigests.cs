@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace Federation.Store;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Federation.Store;
 /// (sealed or received periods, a transfer under way) is SHA-256, which every digest it holds is.
 /// A node configured otherwise than its store refuses to start, naming the store — the same rule
 /// as the audit log's (<see cref="Security.AuditLog"/>). The SQLite and PostgreSQL stores share
-/// this logic and its SQL; each runs it in its own transaction.
+/// this logic and its SQL; each runs it in a transaction of its own when it opens.
 /// </summary>
 public static class PeriodDigests
 {
@@ -15,24 +17,29 @@ public static class PeriodDigests
 
     /// <summary>
     /// Reads (recording it first when the store has none) the store's algorithm and checks it
-    /// against <paramref name="expected"/> (null: an offline tool, which takes whatever is recorded).
-    /// <paramref name="scalar"/> runs one statement, with the parameter <c>@value</c> when given,
-    /// on the caller's transaction and returns its single value.
+    /// against <paramref name="expected"/> (null: an offline tool, which takes whatever is recorded),
+    /// on <paramref name="transaction"/>.
     /// </summary>
     /// <exception cref="StoreException">The store's algorithm is unknown or not <paramref name="expected"/>.</exception>
-    internal static DigestAlgorithm Open(string where, DigestAlgorithm? expected, Func<string, string?, object?> scalar)
+    internal static DigestAlgorithm Open(string where, DigestAlgorithm? expected, DbConnection connection, DbTransaction transaction)
     {
-        const string Read = $"SELECT value FROM meta WHERE key = '{MetaKey}'";
-        if (scalar(Read, null) is not string)
+        object? Scalar(string sql, string? value)
         {
-            var holdsDigests = Convert.ToBoolean(scalar(
+            using var command = FindingsSql.Command(connection, transaction, sql, value is null ? [] : [("value", value)]);
+            return command.ExecuteScalar();
+        }
+
+        const string Read = $"SELECT value FROM meta WHERE key = '{MetaKey}'";
+        if (Scalar(Read, null) is not string)
+        {
+            var holdsDigests = Convert.ToBoolean(Scalar(
                 "SELECT EXISTS (SELECT 1 FROM manifests) OR EXISTS (SELECT 1 FROM child_manifests) OR EXISTS (SELECT 1 FROM transfers)", null),
                 System.Globalization.CultureInfo.InvariantCulture);
             var algorithm = holdsDigests ? DigestAlgorithm.Sha256 : expected ?? DigestAlgorithm.Sha256;
             // DO NOTHING: another process may have recorded it meanwhile; what is recorded wins.
-            scalar($"INSERT INTO meta (key, value) VALUES ('{MetaKey}', @value) ON CONFLICT (key) DO NOTHING", algorithm.Name());
+            Scalar($"INSERT INTO meta (key, value) VALUES ('{MetaKey}', @value) ON CONFLICT (key) DO NOTHING", algorithm.Name());
         }
-        var recorded = scalar(Read, null) as string;
+        var recorded = Scalar(Read, null) as string;
         var found = DigestAlgorithms.Parse(recorded)
             ?? throw new StoreException($"{where}: its periods name the digest algorithm '{recorded}', which this node does not know (sha256 or sm3).");
         if (expected is { } wanted && wanted != found)

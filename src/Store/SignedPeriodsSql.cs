@@ -14,7 +14,7 @@ internal static class SignedPeriodsSql
 
     public static IReadOnlyList<SignedPeriod> List(DbConnection connection)
     {
-        using var command = Command(connection, null, $"SELECT {Columns} FROM signed_periods ORDER BY node_id, period");
+        using var command = FindingsSql.Command(connection, null, $"SELECT {Columns} FROM signed_periods ORDER BY node_id, period");
         using var reader = command.ExecuteReader();
         var all = new List<SignedPeriod>();
         while (reader.Read())
@@ -26,8 +26,8 @@ internal static class SignedPeriodsSql
 
     public static SignedPeriod? Find(DbConnection connection, DbTransaction? transaction, string nodeId, Period period)
     {
-        using var command = Command(connection, transaction, $"SELECT {Columns} FROM signed_periods WHERE node_id = @node AND period = @period",
-            ("@node", nodeId), ("@period", period.ToString()));
+        using var command = FindingsSql.Command(connection, transaction, $"SELECT {Columns} FROM signed_periods WHERE node_id = @node AND period = @period",
+            ("node", nodeId), ("period", period.ToString()));
         using var reader = command.ExecuteReader();
         return reader.Read() ? Read(reader) : null;
     }
@@ -47,26 +47,11 @@ internal static class SignedPeriodsSql
             }
             return;
         }
-        using var command = Command(connection, transaction,
+        using var command = FindingsSql.Command(connection, transaction,
             $"INSERT INTO signed_periods ({Columns}, recorded_at) VALUES (@node, @period, @statement, @signature, @certificate, @from, @at)",
-            ("@node", period.NodeId), ("@period", period.Period.ToString()), ("@statement", period.Statement), ("@signature", period.Signature),
-            ("@certificate", period.Certificate), ("@from", period.ReceivedFrom), ("@at", FederationStore.Stamp(now)));
+            ("node", period.NodeId), ("period", period.Period.ToString()), ("statement", period.Statement), ("signature", period.Signature),
+            ("certificate", period.Certificate), ("from", period.ReceivedFrom), ("at", FederationStore.Stamp(now)));
         command.ExecuteNonQuery();
-    }
-
-    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-        return command;
     }
 
     private static SignedPeriod Read(DbDataReader reader) =>

@@ -31,15 +31,7 @@ internal static class PostgresSchema
         }
         Execute(connection, transaction, Create());
         Execute(connection, transaction, $"INSERT INTO meta (key, value) VALUES ('schema_version', '{PostgresStore.SchemaVersion}') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value");
-        var algorithm = PeriodDigests.Open(PostgresStore.Where(source.ConnectionString), digestAlgorithm, (sql, value) =>
-        {
-            using var command = new NpgsqlCommand(sql, connection, transaction);
-            if (value is not null)
-            {
-                command.Parameters.AddWithValue("value", value);
-            }
-            return command.ExecuteScalar();
-        });
+        var algorithm = PeriodDigests.Open(PostgresStore.Where(source.ConnectionString), digestAlgorithm, connection, transaction);
         transaction.Commit();
         return algorithm;
     }

@@ -194,24 +194,18 @@ public sealed class SignedPeriodTreeTests
     {
         // Arrange: a national city that has run once, so its audit log is created SM3
         using var directory = new TempDirectory();
-        var pki = TestPki.For(directory.Path);
-        await RunAsync(0, NodeProcess.NodeDll, "pki", "node", "--dir", pki.Directory, "--id", "city-440100", "--division", "440100", "--crypto", "national");
-        var config = await NodeProcess.WriteConfigAsync(directory.Path, "city-440100", "city", "440100",
-            new JsonObject { ["Security"] = new JsonObject { ["CrlPath"] = pki.CrlPath, ["Crypto"] = "national" } });
+        var config = await NationalCityAsync(directory);
         await using (await NodeProcess.StartAsync(config, "city-440100"))
         {
         }
 
         // Act: started again on the standard setting (with a new store: the audit log alone differs)
         await NewStoreAsync(directory, config, "city-440100");
-        await NodeProcess.EditConfigAsync(config, c => c["Security"]!["Crypto"] = "standard");
-        await using var refused = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "--config", config]);
-        var exitCode = await refused.WaitForExitAsync();
+        var refused = await StartRefusedAsync(config, "standard");
 
         // Assert: it does not start, naming the file and the way back
-        Assert.NotEqual(0, exitCode);
-        Assert.Contains("city-440100.security.db: its audit log is chained with SM3, but Security:Crypto selects SHA-256", refused.Output, StringComparison.Ordinal);
-        Assert.Contains("set Security:Crypto back to national", refused.Output, StringComparison.Ordinal);
+        Assert.Contains("city-440100.security.db: its audit log is chained with SM3, but Security:Crypto selects SHA-256", refused, StringComparison.Ordinal);
+        Assert.Contains("set Security:Crypto back to national", refused, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -220,10 +214,7 @@ public sealed class SignedPeriodTreeTests
         // Arrange: a national city with a sealed period (its store's digests are SM3), then a new
         // security database, so that the store alone differs from the setting
         using var directory = new TempDirectory();
-        var pki = TestPki.For(directory.Path);
-        await RunAsync(0, NodeProcess.NodeDll, "pki", "node", "--dir", pki.Directory, "--id", "city-440100", "--division", "440100", "--crypto", "national");
-        var config = await NodeProcess.WriteConfigAsync(directory.Path, "city-440100", "city", "440100",
-            new JsonObject { ["Security"] = new JsonObject { ["CrlPath"] = pki.CrlPath, ["Crypto"] = "national" } });
+        var config = await NationalCityAsync(directory);
         await RunAsync(0, NodeProcess.NodeDll, "seal", "--config", config, "--as-of", "2026-10-31");
         foreach (var file in Directory.GetFiles(directory.File("data"), "city-440100.security.db*"))
         {
@@ -231,15 +222,31 @@ public sealed class SignedPeriodTreeTests
         }
 
         // Act: started on the standard setting
-        await NodeProcess.EditConfigAsync(config, c => c["Security"]!["Crypto"] = "standard");
-        await using var refused = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "--config", config]);
-        var exitCode = await refused.WaitForExitAsync();
+        var refused = await StartRefusedAsync(config, "standard");
 
         // Assert: it does not start, naming the store and the way back
-        Assert.NotEqual(0, exitCode);
-        Assert.Contains(TestStore.Postgres ? "postgresql://" : "city-440100.db: its periods are digested with SM3", refused.Output, StringComparison.Ordinal);
-        Assert.Contains("its periods are digested with SM3, but Security:Crypto selects SHA-256 (Security:Crypto = standard)", refused.Output, StringComparison.Ordinal);
-        Assert.Contains("set Security:Crypto back to national", refused.Output, StringComparison.Ordinal);
+        Assert.Contains(TestStore.Postgres ? "postgresql://" : "city-440100.db: its periods are digested with SM3", refused, StringComparison.Ordinal);
+        Assert.Contains("its periods are digested with SM3, but Security:Crypto selects SHA-256 (Security:Crypto = standard)", refused, StringComparison.Ordinal);
+        Assert.Contains("set Security:Crypto back to national", refused, StringComparison.Ordinal);
+    }
+
+    // A national city-440100: its SM2 signing certificate issued, its config written.
+    private static async Task<string> NationalCityAsync(TempDirectory directory)
+    {
+        var pki = TestPki.For(directory.Path);
+        await RunAsync(0, NodeProcess.NodeDll, "pki", "node", "--dir", pki.Directory, "--id", "city-440100", "--division", "440100", "--crypto", "national");
+        return await NodeProcess.WriteConfigAsync(directory.Path, "city-440100", "city", "440100",
+            new JsonObject { ["Security"] = new JsonObject { ["CrlPath"] = pki.CrlPath, ["Crypto"] = "national" } });
+    }
+
+    // Starts the node on another Security:Crypto setting; it must refuse to start: its output.
+    private static async Task<string> StartRefusedAsync(string config, string crypto)
+    {
+        await NodeProcess.EditConfigAsync(config, c => c["Security"]!["Crypto"] = crypto);
+        await using var refused = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "--config", config]);
+        var exitCode = await refused.WaitForExitAsync();
+        Assert.True(exitCode != 0, $"the node started on Security:Crypto = {crypto}:\n{refused.Output}");
+        return refused.Output;
     }
 
     // A new, empty store for the node: its SQLite files deleted, or a new PostgreSQL database.
