@@ -57,7 +57,7 @@ IEnumerable<(Dataset Dataset, List<OriginRecord> Batch)> Snapshot()
 
 Manifest ChildManifest()
 {
-    using var digest = new TransferDigest();
+    using var digest = new TransferDigest(DigestAlgorithm.Sha256);
     foreach (var (dataset, batch) in Snapshot())
     {
         digest.AppendPacked(dataset, PackedRecords.Pack(dataset, batch, "bench").Span);
@@ -77,7 +77,7 @@ void Run(string name, object storeObject)
     var holders = (IHolderLookups)storeObject;
     var clock = Stopwatch.StartNew();
     transfers.BeginTransfer(Child, period, manifest.Digest, now);
-    using var received = new TransferDigest();
+    using var received = new TransferDigest(transfers.DigestAlgorithm);
     foreach (var group in Snapshot().Chunk(4))
     {
         // 4 batches per transaction, as the puller groups a stream's messages.

@@ -67,8 +67,13 @@ public sealed class FederationStore : INodeStore
 
     public string Path { get; }
 
-    /// <summary>Opens (creating if needed) the store at <paramref name="options"/>.Path and verifies its settings.</summary>
-    public static FederationStore Open(StoreOptions options)
+    /// <summary>
+    /// Opens (creating if needed) the store at <paramref name="options"/>.Path and verifies its
+    /// settings. <paramref name="digestAlgorithm"/>: the node's (Security:Crypto) — a new store
+    /// records it, an existing store of the other algorithm is refused, naming the file; null (offline
+    /// tools) takes whatever the store recorded (<see cref="PeriodDigests"/>).
+    /// </summary>
+    public static FederationStore Open(StoreOptions options, DigestAlgorithm? digestAlgorithm = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Path);
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(options.Path));
@@ -83,7 +88,11 @@ public sealed class FederationStore : INodeStore
             SetPragma(connection, "journal_mode", JournalMode, JournalMode);
             SetPragma(connection, "synchronous", SynchronousFull.ToString(CultureInfo.InvariantCulture), SynchronousFull.ToString(CultureInfo.InvariantCulture));
             var migrations = SqliteSchema.Open(connection, options.Path, options.NodeId);
-            return new FederationStore(options.Path, connection, options.NodeId) { CacheSizeMiB = options.CacheSizeMiB, MigrationsApplied = migrations };
+            var algorithm = OpenDigestAlgorithm(connection, options.Path, digestAlgorithm);
+            return new FederationStore(options.Path, connection, options.NodeId)
+            {
+                CacheSizeMiB = options.CacheSizeMiB, MigrationsApplied = migrations, DigestAlgorithm = algorithm,
+            };
         }
         catch
         {
@@ -93,6 +102,17 @@ public sealed class FederationStore : INodeStore
     }
 
     private int CacheSizeMiB { get; init; }
+
+    /// <summary>The algorithm this store digests its periods with, recorded when it was created (<see cref="PeriodDigests"/>).</summary>
+    public DigestAlgorithm DigestAlgorithm { get; private init; }
+
+    private static DigestAlgorithm OpenDigestAlgorithm(SqliteConnection connection, string path, DigestAlgorithm? expected)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var algorithm = PeriodDigests.Open(path, expected, connection, transaction);
+        transaction.Commit();
+        return algorithm;
+    }
 
     /// <summary>The schema migrations this open applied (empty when the store was current); the node logs them.</summary>
     public IReadOnlyList<string> MigrationsApplied { get; private init; } = [];
@@ -214,17 +234,17 @@ public sealed class FederationStore : INodeStore
 
     // The digest of a sealed period, read in canonical order — origin, then natural key, the
     // primary key's order, so no sort — as packed lines, which are the digest's own encoding.
-    internal static string ComputeReceivedDigest(SqliteConnection connection, string childId, string period, IReadOnlyList<Dataset>? datasets = null)
+    internal static string ComputeReceivedDigest(SqliteConnection connection, DigestAlgorithm algorithm, string childId, string period, IReadOnlyList<Dataset>? datasets = null)
     {
-        using var digest = new TransferDigest();
+        using var digest = new TransferDigest(algorithm);
         DigestReceivedRows(connection, childId, period, digest, datasets);
         return digest.Finish();
     }
 
     // datasets: those the store's tables hold (a migration digests an older schema's); default all.
-    internal static string ComputeDigest(SqliteConnection connection, string period, IReadOnlyList<Dataset>? datasets = null)
+    internal static string ComputeDigest(SqliteConnection connection, DigestAlgorithm algorithm, string period, IReadOnlyList<Dataset>? datasets = null)
     {
-        using var digest = new SnapshotDigest();
+        using var digest = new SnapshotDigest(algorithm);
         foreach (var dataset in datasets ?? Dataset.All)
         {
             digest.BeginDataset(dataset);

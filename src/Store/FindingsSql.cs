@@ -121,7 +121,8 @@ internal static class FindingsSql
         return counts;
     }
 
-    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    /// <summary>A command on either store's connection, with its parameters (<c>@name</c> in the SQL; SQLite and PostgreSQL both take it).</summary>
+    internal static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;

@@ -2,8 +2,9 @@ namespace Federation.Store;
 
 /// <summary>
 /// What a sealed period snapshot contains: its as-of date, the record count of each dataset and
-/// a SHA-256 content digest over a canonical ordering (see <see cref="SnapshotDigest"/>), so that
-/// equal data gives an equal digest on any node. A parent's merged period also lists the
+/// a content digest over a canonical ordering (see <see cref="SnapshotDigest"/>: SHA-256, or
+/// <c>sm3:</c>… under Security:Crypto national), so that equal data gives an equal digest on any
+/// node of one setting. A parent's merged period also lists the
 /// children's snapshots it was sealed from.
 /// </summary>
 public sealed record Manifest(Period Period, IReadOnlyDictionary<string, long> Counts, string Digest, DateTimeOffset SealedAt)

@@ -16,6 +16,9 @@ public sealed class SqliteChildTransfers : IChildTransfers
 
     internal SqliteChildTransfers(FederationStore db) => _db = db;
 
+    /// <inheritdoc />
+    public DigestAlgorithm DigestAlgorithm => _db.DigestAlgorithm;
+
     /// <summary>The transfer in progress from a child for a period, or null.</summary>
     public TransferState? GetTransfer(string childId, Period period)
     {
@@ -59,7 +62,7 @@ public sealed class SqliteChildTransfers : IChildTransfers
     /// </summary>
     public TransferDigest OpenTransferDigest(string childId, Period period)
     {
-        var digest = new TransferDigest();
+        var digest = new TransferDigest(_db.DigestAlgorithm);
         using var connection = _db.OpenReader();
         FederationStore.DigestReceivedRows(connection, childId, period.ToString(), digest);
         return digest;
@@ -80,7 +83,7 @@ public sealed class SqliteChildTransfers : IChildTransfers
         {
             var counts = new Dictionary<string, long>(StringComparer.Ordinal);
             // The caller owns a digest it passes in; one made here is disposed here.
-            using var owned = received is null ? new TransferDigest() : null;
+            using var owned = received is null ? new TransferDigest(_db.DigestAlgorithm) : null;
             var digest = received ?? owned!;
             {
                 if (received is null)

@@ -118,12 +118,12 @@ internal static class SqliteMigrations
         {
             Run(connection, "INSERT INTO meta (key, value) VALUES ($key, $digest)", ("$key", $"v1_digest:{period}"), ("$digest", digest));
             Run(connection, "UPDATE manifests SET digest = $digest WHERE period = $period",
-                ("$digest", FederationStore.ComputeDigest(connection, period, Dataset.UpTo(2))), ("$period", period));
+                ("$digest", FederationStore.ComputeDigest(connection, DigestAlgorithm.Sha256, period, Dataset.UpTo(2))), ("$period", period));
         }
         foreach (var (child, period, digest) in receivedDigests)
         {
             Run(connection, "INSERT INTO meta (key, value) VALUES ($key, $digest)", ("$key", $"v1_digest:{child}:{period}"), ("$digest", digest));
-            var migrated = FederationStore.ComputeReceivedDigest(connection, child, period, Dataset.UpTo(2));
+            var migrated = FederationStore.ComputeReceivedDigest(connection, DigestAlgorithm.Sha256, child, period, Dataset.UpTo(2));
             Run(connection, "UPDATE child_manifests SET digest = $digest WHERE child_id = $child AND period = $period",
                 ("$digest", migrated), ("$child", child), ("$period", period));
             // The link's last pull names the same snapshot: it shows the migrated digest at once,
@@ -137,7 +137,7 @@ internal static class SqliteMigrations
     // values joined by TAB and ended by LF — the version-2 form without the origin.
     private static void CheckV1Digest(SqliteConnection connection, string prefix, string child, string period, string expected)
     {
-        using var digest = new SnapshotDigest();
+        using var digest = new SnapshotDigest(DigestAlgorithm.Sha256);
         foreach (var dataset in Dataset.UpTo(2))
         {
             digest.BeginDataset(dataset);

@@ -76,7 +76,7 @@ public sealed class SqliteSealedPeriods : ISealedPeriods
             {
                 SqliteFindings.Write(_db.Writer, transaction, name, cityPopulations);
             }
-            var digest = FederationStore.ComputeDigest(_db.Writer, name);
+            var digest = FederationStore.ComputeDigest(_db.Writer, _db.DigestAlgorithm, name);
             _db.Execute(transaction, "INSERT INTO manifests (period, counts, digest, sealed_at, sources) VALUES ($period, $counts, $digest, $sealedAt, $sources)",
                 ("$period", name), ("$counts", JsonSerializer.Serialize(counts)), ("$digest", digest), ("$sealedAt", FederationStore.Stamp(now)),
                 ("$sources", JsonSerializer.Serialize(children)));
@@ -132,7 +132,7 @@ public sealed class SqliteSealedPeriods : ISealedPeriods
     {
         using var connection = _db.OpenReader();
         using var transaction = connection.BeginTransaction();
-        return FederationStore.ComputeDigest(connection, period.ToString());
+        return FederationStore.ComputeDigest(connection, _db.DigestAlgorithm, period.ToString());
     }
 
     /// <summary>Streams a sealed period's records of one dataset, in canonical order (origin, natural key).</summary>

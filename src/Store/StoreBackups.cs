@@ -46,9 +46,15 @@ public static class StoreBackups
                 // An older backup is verified when restored: opening it migrates it, checking every digest first.
                 return new BackupVerification(path, version, [], [$"schema version {version}; this software verifies version {SqliteSchema.Version} (restore it to migrate and check it)"]);
             }
+            // The store's own algorithm (a store from before the option has none recorded: SHA-256).
+            var recorded = Scalar(connection, $"SELECT value FROM meta WHERE key = '{PeriodDigests.MetaKey}'");
+            if ((string.IsNullOrEmpty(recorded) ? DigestAlgorithm.Sha256 : DigestAlgorithms.Parse(recorded)) is not { } algorithm)
+            {
+                return new BackupVerification(path, version, [], [$"its periods name the digest algorithm '{recorded}', which this software does not know (sha256 or sm3)"]);
+            }
             foreach (var (period, digest) in Pairs(connection, "SELECT period, digest FROM manifests ORDER BY period"))
             {
-                var actual = FederationStore.ComputeDigest(connection, period);
+                var actual = FederationStore.ComputeDigest(connection, algorithm, period);
                 periods.Add(new PeriodCheck("", Period.Parse(period), digest, actual == digest));
                 if (actual != digest)
                 {
@@ -58,7 +64,7 @@ public static class StoreBackups
             foreach (var (key, digest) in Pairs(connection, "SELECT child_id || char(9) || period, digest FROM child_manifests ORDER BY child_id, period"))
             {
                 var (child, period) = (key[..key.IndexOf('\t', StringComparison.Ordinal)], key[(key.IndexOf('\t', StringComparison.Ordinal) + 1)..]);
-                var actual = FederationStore.ComputeReceivedDigest(connection, child, period);
+                var actual = FederationStore.ComputeReceivedDigest(connection, algorithm, child, period);
                 periods.Add(new PeriodCheck(child, Period.Parse(period), digest, actual == digest));
                 if (actual != digest)
                 {

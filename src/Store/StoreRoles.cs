@@ -137,7 +137,13 @@ public interface IChildTransfers
 
     void AppendTransferPacked(string childId, Period period, Dataset dataset, IReadOnlyList<ReadOnlyMemory<byte>> batches, DateTimeOffset now);
 
-    /// <summary>A digest primed with the rows of the transfer stored so far.</summary>
+    /// <summary>
+    /// The algorithm this store digests periods with (<see cref="PeriodDigests"/>): what it receives
+    /// is recomputed with it, so a child's digest must be of the same.
+    /// </summary>
+    DigestAlgorithm DigestAlgorithm { get; }
+
+    /// <summary>A digest (of <see cref="DigestAlgorithm"/>) primed with the rows of the transfer stored so far.</summary>
     TransferDigest OpenTransferDigest(string childId, Period period);
 
     /// <summary>

@@ -8,10 +8,15 @@ namespace Federation.Store;
 /// </summary>
 public sealed class TransferDigest : IDisposable
 {
-    private readonly SnapshotDigest _digest = new();
+    private readonly SnapshotDigest _digest;
     private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _origins = new(StringComparer.Ordinal);
     private int _next;
+
+    /// <summary>A digest with the receiving store's algorithm: a parent recomputes what it receives with its own.</summary>
+    public TransferDigest(DigestAlgorithm algorithm) => _digest = new SnapshotDigest(algorithm);
+
+    public DigestAlgorithm Algorithm => _digest.Algorithm;
 
     public IReadOnlyDictionary<string, long> Counts => _counts;
 

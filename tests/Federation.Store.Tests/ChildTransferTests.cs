@@ -200,6 +200,30 @@ public abstract class ChildTransferTests : IDisposable
     }
 
     [Fact]
+    public void AbandonTransfer_Midway_LeavesNothingToResume_AndTheNextPullStartsOver()
+    {
+        // Arrange: a transfer broken off after 3 batches (a record refused at receipt)
+        using var parent = OpenParent();
+        parent.Transfers.BeginTransfer("city-440100", Period, Manifest.Digest, Now);
+        Send(parent, "", "", "", maxBatches: 3);
+        Assert.Equal(21, parent.Transfers.GetTransfer("city-440100", Period)!.Records);
+
+        // Act
+        parent.Transfers.AbandonTransfer("city-440100", Period);
+
+        // Assert: no cursor, no stored rows, nothing committed; the next transfer starts from nothing and commits
+        Assert.Null(parent.Transfers.GetTransfer("city-440100", Period));
+        using (var stored = parent.Transfers.OpenTransferDigest("city-440100", Period))
+        {
+            Assert.Equal(0, stored.Counts.Values.Sum());
+        }
+        Assert.Empty(parent.Transfers.ListChildManifests("city-440100"));
+        Assert.Equal(0, parent.Transfers.BeginTransfer("city-440100", Period, Manifest.Digest, Now).Records);
+        Send(parent, "", "", "");
+        Assert.Equal(Manifest.Digest, parent.Transfers.CommitTransfer("city-440100", Manifest, Now).Digest);
+    }
+
+    [Fact]
     public void Transfer_ChildSnapshotChangedMidway_StartsOver()
     {
         using var parent = OpenParent();

@@ -13,7 +13,11 @@ namespace Federation.Store.Tests;
 /// </summary>
 public abstract class StoreBackend : IDisposable
 {
-    public abstract INodeStore Open(string name, string ownerId = "local");
+    /// <summary>Opens the store <paramref name="name"/>; <paramref name="digest"/> as a node configured for it opens it (null: as an offline tool).</summary>
+    public abstract INodeStore Open(string name, string ownerId = "local", DigestAlgorithm? digest = null);
+
+    /// <summary>What a refusal to open names as the store: the file, or the PostgreSQL database.</summary>
+    public abstract string Where(string name);
 
     public abstract void Dispose();
 }
@@ -22,8 +26,10 @@ public sealed class SqliteBackend : StoreBackend
 {
     private readonly TempDirectory _directory = new();
 
-    public override INodeStore Open(string name, string ownerId = "local") =>
-        FederationStore.Open(new StoreOptions { Path = _directory.File(name + ".db"), NodeId = ownerId });
+    public override INodeStore Open(string name, string ownerId = "local", DigestAlgorithm? digest = null) =>
+        FederationStore.Open(new StoreOptions { Path = _directory.File(name + ".db"), NodeId = ownerId }, digest);
+
+    public override string Where(string name) => _directory.File(name + ".db");
 
     public override void Dispose() => _directory.Dispose();
 }
@@ -32,14 +38,19 @@ public sealed class PostgresBackend(PostgresCluster cluster) : StoreBackend
 {
     private readonly Dictionary<string, string> _databases = new(StringComparer.Ordinal);
 
-    public override INodeStore Open(string name, string ownerId = "local")
+    public override INodeStore Open(string name, string ownerId = "local", DigestAlgorithm? digest = null) =>
+        PostgresStore.Open(ConnectionString(name), ownerId, digest);
+
+    public override string Where(string name) => PostgresStore.Where(ConnectionString(name));
+
+    private string ConnectionString(string name)
     {
         if (!_databases.TryGetValue(name, out var connectionString))
         {
             connectionString = cluster.Database("t" + Guid.NewGuid().ToString("N")[..12]);
             _databases[name] = connectionString;
         }
-        return PostgresStore.Open(connectionString, ownerId);
+        return connectionString;
     }
 
     public override void Dispose()

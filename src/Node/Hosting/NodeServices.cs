@@ -18,13 +18,15 @@ internal static class NodeServices
         services.AddSingleton<NodeIdentity>();
         if (config.Store.IsPostgres)
         {
-            AddStore(services, _ => Federation.Store.Postgres.PostgresStore.Open(config.Store.ConnectionString, config.Node.Id));
+            // Periods digested with the tree's algorithm (Security:Crypto); a store digested otherwise is refused, naming it.
+            AddStore(services, _ => Federation.Store.Postgres.PostgresStore.Open(config.Store.ConnectionString, config.Node.Id,
+                Federation.Store.DigestAlgorithms.ForCrypto(config.Security.National)));
         }
         else
         {
             AddStore(services, provider =>
             {
-                var store = Federation.Store.FederationStore.Open(config.Store);
+                var store = Federation.Store.FederationStore.Open(config.Store, Federation.Store.DigestAlgorithms.ForCrypto(config.Security.National));
                 var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Federation.Store");
                 foreach (var migration in store.MigrationsApplied)
                 {

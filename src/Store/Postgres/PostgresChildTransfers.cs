@@ -18,6 +18,9 @@ public sealed class PostgresChildTransfers : IChildTransfers
 
     internal PostgresChildTransfers(PostgresStore db) => _db = db;
 
+    /// <inheritdoc />
+    public DigestAlgorithm DigestAlgorithm => _db.DigestAlgorithm;
+
     public TransferState? GetTransfer(string childId, Period period)
     {
         using var connection = _db.OpenConnection();
@@ -105,7 +108,7 @@ public sealed class PostgresChildTransfers : IChildTransfers
 
     public TransferDigest OpenTransferDigest(string childId, Period period)
     {
-        var digest = new TransferDigest();
+        var digest = new TransferDigest(_db.DigestAlgorithm);
         using var connection = _db.OpenConnection();
         DigestReceivedRows(connection, null, childId, period.ToString(), digest);
         return digest;
@@ -118,7 +121,7 @@ public sealed class PostgresChildTransfers : IChildTransfers
         string? mismatch = null;
         _db.WithWriteTransaction((connection, transaction) =>
         {
-            using var owned = received is null ? new TransferDigest() : null;
+            using var owned = received is null ? new TransferDigest(_db.DigestAlgorithm) : null;
             var digest = received ?? owned!;
             if (received is null)
             {

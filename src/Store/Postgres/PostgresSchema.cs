@@ -11,7 +11,8 @@ namespace Federation.Store.Postgres;
 /// </summary>
 internal static class PostgresSchema
 {
-    public static void Open(NpgsqlDataSource source)
+    /// <summary>Creates or checks the schema; the store's period digest algorithm (<see cref="PeriodDigests"/>).</summary>
+    public static DigestAlgorithm Open(NpgsqlDataSource source, DigestAlgorithm? digestAlgorithm)
     {
         using var connection = source.OpenConnection();
         using var transaction = connection.BeginTransaction();
@@ -30,7 +31,9 @@ internal static class PostgresSchema
         }
         Execute(connection, transaction, Create());
         Execute(connection, transaction, $"INSERT INTO meta (key, value) VALUES ('schema_version', '{PostgresStore.SchemaVersion}') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value");
+        var algorithm = PeriodDigests.Open(PostgresStore.Where(source.ConnectionString), digestAlgorithm, connection, transaction);
         transaction.Commit();
+        return algorithm;
     }
 
     private static string Column(Dataset dataset, string column) =>

@@ -96,7 +96,7 @@ public sealed class PostgresSealedPeriods : ISealedPeriods
             {
                 PostgresFindings.Write(connection, transaction, period, cityPopulations);
             }
-            var digest = PostgresStore.ComputeDigest(connection, transaction, period);
+            var digest = _db.ComputeDigest(connection, transaction, period);
             PostgresStore.Execute(connection, transaction, "INSERT INTO manifests (period, counts, digest, sealed_at, sources) VALUES (@period, @counts, @digest, @sealed, @sources)",
                 ("period", period), ("counts", JsonSerializer.Serialize(counts)), ("digest", digest), ("sealed", PostgresStore.Stamp(now)), ("sources", JsonSerializer.Serialize(children)));
             var manifest = new Manifest(asOf, counts, digest, now) { Sources = children };
@@ -146,7 +146,7 @@ public sealed class PostgresSealedPeriods : ISealedPeriods
     {
         using var connection = _db.OpenConnection();
         using var transaction = connection.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
-        return PostgresStore.ComputeDigest(connection, transaction, period.ToString());
+        return _db.ComputeDigest(connection, transaction, period.ToString());
     }
 
     public IEnumerable<OriginRecord> ReadSealed(Period period, Dataset dataset) => ReadSealedAfter(period, dataset, "", "");

@@ -22,10 +22,11 @@ public sealed class PostgresStore : INodeStore
     private readonly NpgsqlDataSource _source;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
 
-    private PostgresStore(NpgsqlDataSource source, string ownerId)
+    private PostgresStore(NpgsqlDataSource source, string ownerId, DigestAlgorithm digestAlgorithm)
     {
         _source = source;
         OwnerId = ownerId;
+        DigestAlgorithm = digestAlgorithm;
         Staging = new PostgresStaging(this);
         Periods = new PostgresSealedPeriods(this);
         Transfers = new PostgresChildTransfers(this);
@@ -53,6 +54,9 @@ public sealed class PostgresStore : INodeStore
 
     /// <summary>Signed period manifests: this node's and, at a parent, those from below.</summary>
     public ISignedPeriods Signatures { get; }
+
+    /// <summary>The algorithm this store digests its periods with, recorded when it was created (<see cref="PeriodDigests"/>).</summary>
+    public DigestAlgorithm DigestAlgorithm { get; }
 
     internal NpgsqlConnection OpenConnection() => _source.OpenConnection();
 
@@ -97,13 +101,12 @@ public sealed class PostgresStore : INodeStore
     public string OwnerId { get; }
 
     /// <summary>Where the store is: the server, port and database (never the password).</summary>
-    public string Path
+    public string Path => Where(_source.ConnectionString);
+
+    internal static string Where(string connectionString)
     {
-        get
-        {
-            var builder = new NpgsqlConnectionStringBuilder(_source.ConnectionString);
-            return $"postgresql://{builder.Host}:{builder.Port}/{builder.Database}";
-        }
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"postgresql://{builder.Host}:{builder.Port}/{builder.Database}";
     }
 
     public IReadOnlyList<string> MigrationsApplied => [];
@@ -115,8 +118,12 @@ public sealed class PostgresStore : INodeStore
     public void BackupTo(string destination) =>
         throw new StoreException("A PostgreSQL store is backed up with PostgreSQL's tools (pg_dump -Fc, or pg_basebackup with WAL archiving); see docs/operations.md, \"Backups\".");
 
-    /// <summary>Opens the store in the database the connection string names, creating the schema in a new database.</summary>
-    public static PostgresStore Open(string connectionString, string ownerId)
+    /// <summary>
+    /// Opens the store in the database the connection string names, creating the schema in a new
+    /// database. <paramref name="digestAlgorithm"/>: the node's (Security:Crypto) — a new store records
+    /// it, a store of the other algorithm is refused, naming the database; null takes what is recorded.
+    /// </summary>
+    public static PostgresStore Open(string connectionString, string ownerId, DigestAlgorithm? digestAlgorithm = null)
     {
         // Point look-ups repeat the same few statements thousands of times a second: let Npgsql
         // prepare them on each pooled connection.
@@ -137,8 +144,8 @@ public sealed class PostgresStore : INodeStore
         var source = NpgsqlDataSource.Create(builder.ConnectionString);
         try
         {
-            PostgresSchema.Open(source);
-            return new PostgresStore(source, ownerId);
+            var algorithm = PostgresSchema.Open(source, digestAlgorithm);
+            return new PostgresStore(source, ownerId, algorithm);
         }
         catch
         {
@@ -149,9 +156,9 @@ public sealed class PostgresStore : INodeStore
 
     // The same canonical form as SQLite's: per dataset "#name\n", then each record ordered by
     // origin then natural key in UTF-8 byte order ("C" collation), packed as origin TAB values LF.
-    internal static string ComputeDigest(NpgsqlConnection connection, NpgsqlTransaction transaction, string period)
+    internal string ComputeDigest(NpgsqlConnection connection, NpgsqlTransaction transaction, string period)
     {
-        using var digest = new SnapshotDigest();
+        using var digest = new SnapshotDigest(DigestAlgorithm);
         foreach (var dataset in Dataset.All)
         {
             digest.BeginDataset(dataset);

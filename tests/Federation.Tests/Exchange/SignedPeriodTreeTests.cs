@@ -128,9 +128,12 @@ public sealed class SignedPeriodTreeTests
         provinceExtra["Children"] = new JsonArray(new JsonObject { ["Id"] = "city-440100", ["DivisionCode"] = "440100", ["Address"] = city.Address.ToString() });
         var provinceConfig = await NodeProcess.WriteConfigAsync(directory.Path, "province-440000", "province", "440000", provinceExtra);
 
-        // Act + Assert: a province on the standard setting refuses the national city, saying why
+        // Act + Assert: a province on the standard setting refuses the national city before taking
+        // anything — its SM3 digest is not one a SHA-256 node computes — saying why
         var mixed = await RunAsync(1, NodeProcess.NodeDll, "pull", "--config", provinceConfig);
-        Assert.Contains("city-440100 signs its periods with sm2-sm3, this node with ecdsa-p256-sha256: a tree runs one Security:Crypto setting", mixed, StringComparison.Ordinal);
+        Assert.Contains("city-440100: pull failed — FailedPrecondition: the child's periods are digested with SM3, but this tree uses SHA-256 (Security:Crypto)", mixed, StringComparison.Ordinal);
+        // The province's store was created standard and keeps SHA-256: switching the setting takes a new store.
+        await NewStoreAsync(directory, provinceConfig, "province-440000");
 
         // On the national setting it checks the SM2 signature and takes the period; its own is SM2-signed too
         await NodeProcess.EditConfigAsync(provinceConfig, config => config["Security"]!["Crypto"] = "national");
@@ -144,6 +147,22 @@ public sealed class SignedPeriodTreeTests
         Assert.All(statements, s => Assert.Contains("\nalgorithm sm2-sm3\n", s, StringComparison.Ordinal));
         var verified = await RunAsync(0, Fedctl, "periods", "verify", bundle, "--ca", pki.CaPath);
         Assert.Contains("All 2 signatures good", verified, StringComparison.Ordinal);
+
+        // The period digests are SM3 ("sm3:…"): the city's sealed one, the province's merged one,
+        // and the city's as the province received and recomputed it are the same string.
+        string Line(string statement, string key) => statement.Split('\n').Single(l => l.StartsWith(key + " ", StringComparison.Ordinal))[(key.Length + 1)..];
+        var cityStatement = statements.Single(s => Line(s, "node") == "city-440100");
+        var provinceStatement = statements.Single(s => Line(s, "node") == "province-440000");
+        var cityDigest = Line(cityStatement, "digest");
+        Assert.Matches("^sm3:[0-9a-f]{64}$", cityDigest);
+        Assert.Matches("^sm3:[0-9a-f]{64}$", Line(provinceStatement, "digest"));
+        Assert.Equal($"city-440100 2026-10-31 {cityDigest}", Line(provinceStatement, "source"));
+        var cityPeriods = await RunAsync(0, NodeProcess.NodeDll, "periods", "--config", cityConfig, "--verify");
+        Assert.Contains($"digest {cityDigest}", cityPeriods, StringComparison.Ordinal);
+        Assert.Contains("verified", cityPeriods, StringComparison.Ordinal);
+        var provincePeriods = await RunAsync(0, NodeProcess.NodeDll, "periods", "--config", provinceConfig, "--verify");
+        Assert.Contains($"digest {Line(provinceStatement, "digest")}", provincePeriods, StringComparison.Ordinal);
+        Assert.Contains("verified", provincePeriods, StringComparison.Ordinal);
 
         // The audit chains are SM3 (hashes "sm3:…"): the city's verifies whole, and the national
         // province witnesses it live, recomputing every entry with SM3.
@@ -165,23 +184,73 @@ public sealed class SignedPeriodTreeTests
     {
         // Arrange: a national city that has run once, so its audit log is created SM3
         using var directory = new TempDirectory();
-        var pki = TestPki.For(directory.Path);
-        await RunAsync(0, NodeProcess.NodeDll, "pki", "node", "--dir", pki.Directory, "--id", "city-440100", "--division", "440100", "--crypto", "national");
-        var config = await NodeProcess.WriteConfigAsync(directory.Path, "city-440100", "city", "440100",
-            new JsonObject { ["Security"] = new JsonObject { ["CrlPath"] = pki.CrlPath, ["Crypto"] = "national" } });
+        var config = await NationalCityAsync(directory);
         await using (await NodeProcess.StartAsync(config, "city-440100"))
         {
         }
 
-        // Act: started again on the standard setting
-        await NodeProcess.EditConfigAsync(config, c => c["Security"]!["Crypto"] = "standard");
-        await using var refused = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "--config", config]);
-        var exitCode = await refused.WaitForExitAsync();
+        // Act: started again on the standard setting (with a new store: the audit log alone differs)
+        await NewStoreAsync(directory, config, "city-440100");
+        var refused = await StartRefusedAsync(config, "standard");
 
         // Assert: it does not start, naming the file and the way back
-        Assert.NotEqual(0, exitCode);
-        Assert.Contains("city-440100.security.db: its audit log is chained with SM3, but Security:Crypto selects SHA-256", refused.Output, StringComparison.Ordinal);
-        Assert.Contains("set Security:Crypto back to national", refused.Output, StringComparison.Ordinal);
+        Assert.Contains("city-440100.security.db: its audit log is chained with SM3, but Security:Crypto selects SHA-256", refused, StringComparison.Ordinal);
+        Assert.Contains("set Security:Crypto back to national", refused, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NationalCrypto_ANodeRefusesToStart_WhenItsStoreIsDigestedWithTheOtherAlgorithm()
+    {
+        // Arrange: a national city with a sealed period (its store's digests are SM3), then a new
+        // security database, so that the store alone differs from the setting
+        using var directory = new TempDirectory();
+        var config = await NationalCityAsync(directory);
+        await RunAsync(0, NodeProcess.NodeDll, "seal", "--config", config, "--as-of", "2026-10-31");
+        foreach (var file in Directory.GetFiles(directory.File("data"), "city-440100.security.db*"))
+        {
+            File.Delete(file);
+        }
+
+        // Act: started on the standard setting
+        var refused = await StartRefusedAsync(config, "standard");
+
+        // Assert: it does not start, naming the store and the way back
+        Assert.Contains(TestStore.Postgres ? "postgresql://" : "city-440100.db: its periods are digested with SM3", refused, StringComparison.Ordinal);
+        Assert.Contains("its periods are digested with SM3, but Security:Crypto selects SHA-256 (Security:Crypto = standard)", refused, StringComparison.Ordinal);
+        Assert.Contains("set Security:Crypto back to national", refused, StringComparison.Ordinal);
+    }
+
+    // A national city-440100: its SM2 signing certificate issued, its config written.
+    private static async Task<string> NationalCityAsync(TempDirectory directory)
+    {
+        var pki = TestPki.For(directory.Path);
+        await RunAsync(0, NodeProcess.NodeDll, "pki", "node", "--dir", pki.Directory, "--id", "city-440100", "--division", "440100", "--crypto", "national");
+        return await NodeProcess.WriteConfigAsync(directory.Path, "city-440100", "city", "440100",
+            new JsonObject { ["Security"] = new JsonObject { ["CrlPath"] = pki.CrlPath, ["Crypto"] = "national" } });
+    }
+
+    // Starts the node on another Security:Crypto setting; it must refuse to start: its output.
+    private static async Task<string> StartRefusedAsync(string config, string crypto)
+    {
+        await NodeProcess.EditConfigAsync(config, c => c["Security"]!["Crypto"] = crypto);
+        await using var refused = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "--config", config]);
+        var exitCode = await refused.WaitForExitAsync();
+        Assert.True(exitCode != 0, $"the node started on Security:Crypto = {crypto}:\n{refused.Output}");
+        return refused.Output;
+    }
+
+    // A new, empty store for the node: its SQLite files deleted, or a new PostgreSQL database.
+    private static async Task NewStoreAsync(TempDirectory directory, string config, string id)
+    {
+        if (TestStore.Postgres)
+        {
+            await NodeProcess.EditConfigAsync(config, c => c["Store"]!["ConnectionString"] = TestStore.NewDatabase(id));
+            return;
+        }
+        foreach (var file in Directory.GetFiles(directory.File("data"), id + ".db*"))
+        {
+            File.Delete(file);
+        }
     }
 
     private static string Fedctl => RepoPaths.ProjectOutput("src/Fedctl", "fedctl.dll");

@@ -35,7 +35,12 @@ internal sealed class ChildPuller(IChildTransfers store, ChildClients clients, S
             throw new RpcException(new Status(StatusCode.FailedPrecondition,
                 $"the node at {child.Address} is '{remote.NodeId}' ({remote.DivisionCode}), not the configured child '{child.Id}' ({child.DivisionCode})"));
         }
-        // Before anything is taken: what the child signed, and what it passes up from below.
+        // Before anything is taken: a digest this node computes the same way (its own algorithm,
+        // Security:Crypto), then what the child signed, and what it passes up from below.
+        if (PeriodDigests.RefusalOf(child.Id, remote.Digest, store.DigestAlgorithm) is { } refusal)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, refusal));
+        }
         signatures.CheckAndRecord(child, remote);
         var manifest = new Manifest(Period.Parse(remote.Period),
             new Dictionary<string, long>(remote.Counts, StringComparer.Ordinal), remote.Digest, DateTimeOffset.Parse(remote.SealedAt, CultureInfo.InvariantCulture));
