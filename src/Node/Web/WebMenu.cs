@@ -11,5 +11,7 @@ internal static class WebMenu
 
     public static readonly IReadOnlyList<Link> Pages =
     [
+        new("/check", "证书真伪查验", "Check a certificate", "/federation.v1.Verification/PublicCheck"),
+        new("/verify", "就业失业登记核验（服务机构）", "Verify a worker (agencies)", "/federation.v1.Verification/VerifyCertificate"),
     ];
 }
