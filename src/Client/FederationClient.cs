@@ -189,7 +189,7 @@ public sealed class FederationClient : IDisposable
     /// </summary>
     public Task<VerifyResponse> VerifyPersonAsync(string citizenId, CancellationToken cancellationToken = default)
     {
-        if (!CitizenId.TryParse(citizenId, out var id, out var error))
+        if (!CitizenId.TryParse(TypedNumber.Fold(citizenId), out var id, out var error))
         {
             throw new ArgumentException($"citizen ID: {error}", nameof(citizenId));
         }
@@ -541,8 +541,9 @@ public sealed class FederationClient : IDisposable
         return files.Count > 0 ? files : throw new ArgumentException("No export files to upload (*.csv, *.jsonl).", nameof(paths));
     }
 
+    // Full-width digits and spaces as typed are folded first (TypedNumber, shared with the web pages).
     private static string CheckCertificate(string certificateNumber) =>
-        CertificateNumber.TryParse(certificateNumber, out var number, out var error) ? number.Value
+        CertificateNumber.TryParse(TypedNumber.Fold(certificateNumber), out var number, out var error) ? number.Value
             : throw new ArgumentException($"certificate number: {error}", nameof(certificateNumber));
 
     private static void CheckDate(string? value, string parameter)

@@ -140,6 +140,7 @@ internal static class DemoCommand
             await WriteSampleReportAsync(pki, addresses[root.Node.Id], quarter, employedTotal, runDirectory, cancellationToken);
 
             var ministry = addresses[root.Node.Id];
+            PrintWebPages(configs, runDirectory, root.Node.Id);
             Console.WriteLine();
             Console.WriteLine("Try it (another terminal):");
             // fedctl reads the node and the credentials from these: the commands below run as printed
@@ -153,6 +154,7 @@ internal static class DemoCommand
             Console.WriteLine($"  fedctl report --quarter {quarter} --employed-total {employedTotal}   # the quarterly report (Chinese; --lang en for English captions): HTML and a spreadsheet");
             Console.WriteLine("  fedctl registration applications   # the registration service: each city's backlog, what is overdue");
             Console.WriteLine("  fedctl audit");
+            Console.WriteLine($"  fedctl accounts token {DemoPki.Operator}   # a token to sign in to the ministry's web pages as {DemoPki.Operator}");
             Console.WriteLine("  fedctl check <certificate number> --name <name>   # the public check: needs no account");
             // buf curl speaks Connect unless told otherwise; the node speaks gRPC.
             Console.WriteLine($"  buf curl --protocol grpc --cacert {Relative(pki.CaPath)} --cert {Relative(pki.OperatorCertificate)} --key {Relative(pki.OperatorKey)} --list-methods {ministry}");
@@ -191,6 +193,30 @@ internal static class DemoCommand
             postgres?.Dispose();
             signals.ForEach(s => s.Dispose());
         }
+    }
+
+    // The nodes' web pages (docs/web.md), from their ready files: the ministry's public check is the
+    // national one; every page that needs an account takes the node's demo-operator and a token.
+    private static void PrintWebPages(IReadOnlyList<NodeConfiguration> configs, string runDirectory, string rootId)
+    {
+        var web = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var config in configs)
+        {
+            using var ready = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(runDirectory, config.Node.Id + ".ready.json")));
+            if (ready.RootElement.TryGetProperty("web", out var addresses) && addresses.GetArrayLength() > 0)
+            {
+                web[config.Node.Id] = addresses[0].GetString()!.TrimEnd('/');
+            }
+        }
+        if (!web.TryGetValue(rootId, out var ministry))
+        {
+            return;
+        }
+        Console.WriteLine();
+        Console.WriteLine("Web pages (a browser; the demo's certificates are from its own CA, so the browser warns once):");
+        Console.WriteLine($"  public certificate check (真伪查验, national): {ministry}/check");
+        Console.WriteLine($"  agency verification (sign in as {DemoPki.Operator} with a token from 'fedctl accounts token {DemoPki.Operator}'): {ministry}/verify");
+        Console.WriteLine($"  each node's pages: {string.Join(", ", web.Select(w => $"{w.Key} {w.Value}/"))}");
     }
 
     private static List<NodeConfiguration> LoadTree(string directory)

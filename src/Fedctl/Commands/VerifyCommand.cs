@@ -14,7 +14,7 @@ internal static class VerifyCommand
     public static async Task<int> CertificateAsync(FederationClient client, Output output, string number, CancellationToken cancellationToken)
     {
         var answer = await client.VerifyCertificateAsync(number, cancellationToken);
-        var inForce = answer.Found && answer.Holder.Certificates.Any(c => string.Equals(c.Certificate.CertificateNumber, number.Trim(), StringComparison.OrdinalIgnoreCase) && c.State == CertificateState.Valid);
+        var inForce = answer.Found && answer.Holder.Certificates.Any(c => string.Equals(c.Certificate.CertificateNumber, Federation.Standards.TypedNumber.Fold(number), StringComparison.OrdinalIgnoreCase) && c.State == CertificateState.Valid);
         Write(output, answer, $"certificate {number}");
         return inForce ? ExitCodes.Ok : ExitCodes.Negative;
     }
