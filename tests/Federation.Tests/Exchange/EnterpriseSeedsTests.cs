@@ -18,6 +18,8 @@ public sealed class EnterpriseSeedsTests
     private const string Joined = "2025-12";
     private const string Month = "2026-10";
 
+    // Each test fails on the code before issue 21 for its own rule alone: the baseline and duplicate
+    // tests use registration types that code accepted too (160, 173).
     [Fact]
     public async Task TheBaseline_IsTheEndOfTheMonthJoined()
     {
@@ -27,7 +29,7 @@ public sealed class EnterpriseSeedsTests
         var joinedMonth = Code(1);
         var monthBefore = Code(2);
         var export = Export(directory, "export",
-            [Entry(joinedMonth, "150", 120), Entry(monthBefore, "150", 80)],
+            [Entry(joinedMonth, "160", 120), Entry(monthBefore, "160", 80)],
             [Report(joinedMonth, Joined, 120, 110, "other", "04"), Report(monthBefore, "2025-11", 80, 80)]);
 
         var result = await client.UploadAsync([export], Tree.Period);
@@ -71,7 +73,7 @@ public sealed class EnterpriseSeedsTests
         var first = Code(40);
         var second = Code(41);
         string[][] reports = [Report(first, Joined, 200, 150, "economic_layoff", "04"), Report(second, Joined, 60, 60), Report(first, Joined, 200, 150, "economic_layoff", "04")];
-        var export = Export(directory, "export", [Entry(first, "170", 200), Entry(second, "173", 60)], reports);
+        var export = Export(directory, "export", [Entry(first, "160", 200), Entry(second, "173", 60)], reports);
 
         var result = await client.UploadAsync([export], Tree.Period);
 
