@@ -3,11 +3,14 @@ using Federation.DataGen;
 
 // Usage: Federation.DataGen --out <dir> [--city 440100] [--persons 1000] [--seed 1] [--defects 0.01] [--as-of 2026-10-31]
 //        [--enterprises 300 [--months 12]]   (enterprise monitoring; the last month is --as-of's)
-//        [--registrations 100]                (a day of registration-service traffic: registration-events.csv)
+//        [--registrations 100 [--registration-day 2026-12-07] [--second-city 440300]]
+//                                             (a day of registration-service traffic: registration-events.csv)
 var options = new GeneratorOptions();
 var enterprises = 0;
 var months = 12;
 var registrations = 0;
+DateOnly? registrationDay = null;
+string? secondCity = null;
 string? output = null;
 for (var i = 0; i < args.Length; i++)
 {
@@ -26,13 +29,15 @@ for (var i = 0; i < args.Length; i++)
             case "--enterprises": enterprises = int.Parse(Next(), CultureInfo.InvariantCulture); break;
             case "--months": months = int.Parse(Next(), CultureInfo.InvariantCulture); break;
             case "--registrations": registrations = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+            case "--registration-day": registrationDay = DateOnly.ParseExact(Next(), "yyyy-MM-dd", CultureInfo.InvariantCulture); break;
+            case "--second-city": secondCity = Next(); break;
             default: throw new ArgumentException($"Unknown argument {args[i]}.");
         }
     }
     catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
     {
         Console.Error.WriteLine(ex.Message);
-        Console.Error.WriteLine("Usage: Federation.DataGen --out <dir> [--city 440100] [--persons 1000] [--seed 1] [--defects 0.01] [--as-of 2026-10-31] [--id-offset 0] [--enterprises 300] [--months 12] [--registrations 100]");
+        Console.Error.WriteLine("Usage: Federation.DataGen --out <dir> [--city 440100] [--persons 1000] [--seed 1] [--defects 0.01] [--as-of 2026-10-31] [--id-offset 0] [--enterprises 300] [--months 12] [--registrations 100] [--registration-day 2026-12-07] [--second-city 440300]");
         return 2;
     }
 }
@@ -67,8 +72,14 @@ if (registrations > 0)
     {
         CityCode = options.CityCode, Applications = registrations, LocalRegistrations = registrations, Exits = registrations / 2,
         ForbiddenExits = Math.Max(1, registrations / 20), AlsoLocal = registrations / 10, Seed = options.Seed, IdOffset = options.IdOffset,
+        // The new cases of issue 21: a backlog entered late with its real days (before the day the
+        // traffic is entered: today in Beijing unless given), exits delivered twice, and with
+        // --second-city people registering locally in two cities.
+        Backlog = Math.Max(1, registrations / 10), Today = registrationDay ?? DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)),
+        Retries = Math.Min(registrations / 2, Math.Max(1, registrations / 20)), CrossCity = secondCity is null ? 0 : Math.Max(1, registrations / 20), SecondCityCode = secondCity,
     });
-    Console.WriteLine($"{"registration-events.csv",-22} {RegistrationGenerator.Write(traffic, output),12:N0} rows (applications, local registrations, exits, forbidden exits)");
+    Console.WriteLine($"{"registration-events.csv",-22} {RegistrationGenerator.Write(traffic, output),12:N0} rows (" +
+        string.Join(", ", traffic.GroupBy(e => e.Kind).Select(g => $"{g.Key} {g.Count()}")) + ")");
 }
 Console.WriteLine($"Generated {summary.TotalRows:N0} rows in {started.Elapsed.TotalSeconds:0.0} s into {Path.GetFullPath(output)}");
 return 0;

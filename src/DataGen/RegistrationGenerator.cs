@@ -24,6 +24,34 @@ public sealed class RegistrationTrafficOptions
     /// <summary>Of the applications, how many are for people also registered locally the same day (R-18: one registration).</summary>
     public int AlsoLocal { get; set; } = 2;
 
+    /// <summary>
+    /// People whose events an office enters late, each with the day it happened there (a backlog):
+    /// the even ones apply online (received, decided and contacted on successive days), the odd ones
+    /// register at the office and leave for a job. Needs <see cref="Today"/>.
+    /// </summary>
+    public int Backlog { get; set; }
+
+    /// <summary>How many days before <see cref="Today"/> a backlog's first event happened (1 … 30, default 3).</summary>
+    public int BacklogDays { get; set; } = 3;
+
+    /// <summary>
+    /// The day the traffic is entered (Beijing): backlog days fall before it, never after. Choose it
+    /// after the city's last sealed period plus <see cref="BacklogDays"/>: a sealed period never changes.
+    /// </summary>
+    public DateOnly? Today { get; set; }
+
+    /// <summary>Of the exits (the day's, then the backlog's), how many are delivered a second time, identical (a client retrying after a lost answer).</summary>
+    public int Retries { get; set; }
+
+    /// <summary>
+    /// People registered locally in <see cref="SecondCityCode"/> who then register locally in this
+    /// city too, while the first registration is valid: one registration nationwide.
+    /// </summary>
+    public int CrossCity { get; set; }
+
+    /// <summary>The other city of <see cref="CrossCity"/> (a city with county-level units in GB/T 2260).</summary>
+    public string? SecondCityCode { get; set; }
+
     public int Seed { get; set; } = 1;
 
     /// <summary>Offset of the citizen ID sequence numbers and registration ids, so that several cities' traffic does not collide.</summary>
@@ -33,19 +61,27 @@ public sealed class RegistrationTrafficOptions
 /// <summary>
 /// One step of a day's registration traffic, in the order it happens. <c>Kind</c>: <c>application</c>
 /// (to the ministry: citizen, name, place type and county, category, the platform's reference),
-/// <c>local</c> (a registration at the city's office: its id, citizen, county, category), <c>exit</c>
-/// (of a registration id, for a reason in a production system's words), <c>forbidden_exit</c> (a
-/// reason R-17 forbids: must be refused).
+/// <c>decision</c> (the city accepts the citizen's application), <c>contact</c> (the city contacted
+/// the worker of that application), <c>local</c> (a registration at the office of the county's city:
+/// its id, citizen, county, category), <c>exit</c> (of a registration id, for a reason in a
+/// production system's words), <c>exit_retry</c> (the exit before delivered again, identical: answered
+/// as recorded, nothing changes), <c>forbidden_exit</c> (a reason R-17 forbids: must be refused),
+/// <c>cross_city_local</c> (a local registration of a person the <c>local</c> row before registered in
+/// another city: R-18 allows one). <c>Day</c> is the day it happened at the office (received,
+/// decided, contacted, registered, exited), YYYY-MM-DD; empty = the day it is entered.
 /// </summary>
 public sealed record RegistrationEvent(string Kind, string CitizenId, string Name, string PlaceType, string Division, string Category,
-    string RegistrationId, string Reason, string Reference);
+    string RegistrationId, string Reason, string Reference, string Day = "");
 
 /// <summary>
 /// Generates a day of a city's registration-service traffic: applications to the national platform
 /// (a place type and county each), registrations at the local offices, exits for listed reasons in
 /// the words production systems use (退休, 被用人单位录用 …), a few exits for reasons R-17 forbids, and
-/// some people who apply online and register locally the same day. Valid citizen IDs; the same
-/// options give the same traffic. <see cref="Write"/> writes it as <c>registration-events.csv</c>.
+/// some people who apply online and register locally the same day; on request a backlog entered
+/// late with its real days, exits delivered twice, and people registering locally in a second city.
+/// Any city with county-level units, 东莞 (441900) and the other cities without counties included
+/// (their own county-level unit). Valid citizen IDs; the same options give the same traffic.
+/// <see cref="Write"/> writes it as <c>registration-events.csv</c>.
 /// </summary>
 public static class RegistrationGenerator
 {
@@ -64,10 +100,22 @@ public static class RegistrationGenerator
         {
             throw new ArgumentException("Exits and ForbiddenExits are of the local registrations, AlsoLocal of the applications: none may exceed them.", nameof(options));
         }
-        var counties = DivisionTable.Default.CountyLevelUnitsOf(options.CityCode).ToArray();
-        if (counties.Length == 0)
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Backlog);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Retries);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.CrossCity);
+        if (options.Retries > options.Exits + options.Backlog / 2)
         {
-            throw new ArgumentException($"'{options.CityCode}' is not a prefecture with counties in GB/T 2260.", nameof(options));
+            throw new ArgumentException("Retries are of the exits (the day's and the backlog's): they may not exceed them.", nameof(options));
+        }
+        if (options.Backlog > 0 && (options.Today is null || options.BacklogDays is < 1 or > 30))
+        {
+            throw new ArgumentException("A backlog needs Today, the day it is entered, and BacklogDays 1 … 30.", nameof(options));
+        }
+        var counties = CountiesOf(options.CityCode, nameof(options.CityCode));
+        string[] secondCounties = options.CrossCity == 0 ? [] : CountiesOf(options.SecondCityCode, nameof(options.SecondCityCode));
+        if (options.CrossCity > 0 && options.SecondCityCode == options.CityCode)
+        {
+            throw new ArgumentException("SecondCityCode must be another city than CityCode.", nameof(options));
         }
         var random = new Random(options.Seed);
         var used = new HashSet<string>(StringComparer.Ordinal);
@@ -118,11 +166,59 @@ public static class RegistrationGenerator
             var local = locals[random.Next(locals.Count)];
             events.Add(local with { Kind = "forbidden_exit", Reason = Forbidden[i % Forbidden.Length] });
         }
+        var exits = new List<RegistrationEvent>();
         foreach (var local in locals.Take(options.Exits))
         {
-            events.Add(local with { Kind = "exit", Reason = ExitWords[random.Next(ExitWords.Length)] });
+            var exit = local with { Kind = "exit", Reason = ExitWords[random.Next(ExitWords.Length)] };
+            exits.Add(exit);
+            events.Add(exit);
+        }
+        // Drawn after the day's traffic, so that the options above give the same traffic as before.
+        for (var i = 0; i < options.Backlog; i++)
+        {
+            // Successive days from BacklogDays ago, never after today.
+            string Day(int step) => options.Today!.Value.AddDays(-Math.Max(0, options.BacklogDays - step)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var (id, name) = Person();
+            var county = counties[random.Next(counties.Length)];
+            var category = Categories[random.Next(Categories.Length)];
+            if (i % 2 == 0)
+            {
+                var application = new RegistrationEvent("application", id, name, PlaceTypes[random.Next(PlaceTypes.Length)], county, category, "", "",
+                    $"NP-{options.CityCode}-B{options.IdOffset + i:D7}", Day(0));
+                events.Add(application);
+                events.Add(application with { Kind = "decision", Day = Day(1) });
+                events.Add(application with { Kind = "contact", Day = Day(2) });
+            }
+            else
+            {
+                var local = new RegistrationEvent("local", id, name, "", county, category, $"L{options.CityCode}-B{options.IdOffset + i:D7}", "", "", Day(0));
+                events.Add(local);
+                var exit = local with { Kind = "exit", Reason = "被用人单位录用", Day = Day(2) };
+                exits.Add(exit);
+                events.Add(exit);
+            }
+        }
+        foreach (var exit in exits.Take(options.Retries))
+        {
+            events.Add(exit with { Kind = "exit_retry" });
+        }
+        for (var i = 0; i < options.CrossCity; i++)
+        {
+            var (id, name) = Person();
+            var category = Categories[random.Next(Categories.Length)];
+            events.Add(new RegistrationEvent("local", id, name, "", secondCounties[random.Next(secondCounties.Length)], category,
+                $"L{options.SecondCityCode}-X{options.IdOffset + i:D7}", "", ""));
+            events.Add(new RegistrationEvent("cross_city_local", id, name, "", counties[random.Next(counties.Length)], category,
+                $"L{options.CityCode}-X{options.IdOffset + i:D7}", "", ""));
         }
         return events;
+    }
+
+    private static string[] CountiesOf(string? cityCode, string option)
+    {
+        var counties = DivisionTable.Default.CountyLevelUnitsOf(cityCode ?? "").ToArray();
+        return counties.Length > 0 ? counties
+            : throw new ArgumentException($"{option} '{cityCode}' is not a city with county-level units in GB/T 2260.", option);
     }
 
     /// <summary>Writes the traffic as <c>registration-events.csv</c> in <paramref name="directory"/>; returns the rows written.</summary>
@@ -130,10 +226,10 @@ public static class RegistrationGenerator
     {
         Directory.CreateDirectory(directory);
         using var file = new CsvFile(directory, "registration-events.csv",
-            ["kind", "citizen_id", "name", "place_type", "division", "category", "registration_id", "reason", "platform_reference"]);
+            ["kind", "citizen_id", "name", "place_type", "division", "category", "registration_id", "reason", "platform_reference", "day"]);
         foreach (var e in events)
         {
-            file.Write(e.Kind, e.CitizenId, e.Name, e.PlaceType, e.Division, e.Category, e.RegistrationId, e.Reason, e.Reference);
+            file.Write(e.Kind, e.CitizenId, e.Name, e.PlaceType, e.Division, e.Category, e.RegistrationId, e.Reason, e.Reference, e.Day);
         }
         return file.Rows;
     }

@@ -133,8 +133,10 @@ internal static class DemoCommand
             await PrintSummaryAsync(configs, Admin, cancellationToken);
             await PrintVerificationAsync(new Protocol.V1.Verification.VerificationClient(channels[root.Node.Id]), root.Node.Id, exports[cities[0].Node.Id], moved, cancellationToken);
             await PrintEnterpriseMonitoringAsync(new Protocol.V1.Statistics.StatisticsClient(channels[root.Node.Id]), root.Node.Id, period, cancellationToken);
+            // The cross-city case goes to a city of another province when the tree has one.
+            var secondCity = cities.Skip(1).OrderBy(c => c.Node.DivisionCode[..2] == cities[0].Node.DivisionCode[..2]).First();
             await DemoRegistration.RunAsync(id => channels[id], root.Node.Id,
-                cities[0], configs.Single(c => c.Node.Children.Any(child => child.Id == cities[0].Node.Id)).Node.Id, cancellationToken);
+                cities[0], configs.Single(c => c.Node.Children.Any(child => child.Id == cities[0].Node.Id)).Node.Id, secondCity, cancellationToken);
             var quarter = period.Month <= 3 ? $"{period.Year - 1}Q4" : $"{period.Year}Q{(period.Month - 1) / 3}";
             var employedTotal = SampleEmployedTotal(cities.Count, persons);
             await WriteSampleReportAsync(pki, addresses[root.Node.Id], quarter, employedTotal, runDirectory, cancellationToken);

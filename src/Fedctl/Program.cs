@@ -231,18 +231,22 @@ var placeTypeOption = new Option<string>("--place-type") { Description = "househ
 var placeOption = new Option<string>("--place") { Description = "County-level GB/T 2260 code of that place.", Required = true };
 var categoryOption = new Option<string>("--category") { Description = "new_entrant, employment_to_unemployment or other.", Required = true };
 var referenceOption = new Option<string?>("--reference") { Description = "The platform's own reference: a retried submission returns the application already made." };
+// The day the event happened at the office (or, for submit, the day the national platform received
+// the application): a backlog entered late keeps its real days, and the deadlines run from them.
+var dateOption = new Option<string?>("--date") { Description = "The day it happened, YYYY-MM-DD (default: today, Beijing time); not in the future, not before the event it follows." };
 var submit = new Command("submit", "Submit an application to the ministry node (the national platform's front end; role registrar).")
 {
-    citizenOption, nameRequiredOption, placeTypeOption, placeOption, categoryOption, referenceOption,
+    citizenOption, nameRequiredOption, placeTypeOption, placeOption, categoryOption, referenceOption, dateOption,
 };
 submit.SetAction((parse, ct) => RunAsync(parse, (client, output) => RegistrationCommand.SubmitAsync(client, output, new Federation.Protocol.V1.SubmitApplicationRequest
 {
     CitizenId = parse.GetValue(citizenOption)!, Name = parse.GetValue(nameRequiredOption)!, PlaceType = parse.GetValue(placeTypeOption)!,
     PlaceDivision = parse.GetValue(placeOption)!, Category = parse.GetValue(categoryOption)!, PlatformReference = parse.GetValue(referenceOption) ?? "",
+    ReceivedOn = parse.GetValue(dateOption) ?? "",
 }, ct)));
 var acceptOption = new Option<bool>("--accept") { Description = "Accept the application." };
 var refuseOption = new Option<string?>("--refuse") { Description = "Refuse it, with this reason (shown to the worker)." };
-var decide = new Command("decide", "Decide an application at its city node: --accept, or --refuse REASON (role registrar).") { applicationArgument, acceptOption, refuseOption };
+var decide = new Command("decide", "Decide an application at its city node: --accept, or --refuse REASON (role registrar).") { applicationArgument, acceptOption, refuseOption, dateOption };
 decide.SetAction((parse, ct) => RunAsync(parse, (client, output) =>
 {
     var refusal = parse.GetValue(refuseOption);
@@ -250,13 +254,18 @@ decide.SetAction((parse, ct) => RunAsync(parse, (client, output) =>
     {
         throw new ArgumentException("give exactly one of --accept and --refuse REASON.");
     }
-    return RegistrationCommand.ApplicationAsync(output, client.DecideApplicationAsync(parse.GetValue(applicationArgument)!, refusal is null, refusal, ct));
+    return RegistrationCommand.ApplicationAsync(output, client.DecideApplicationAsync(new Federation.Protocol.V1.DecideApplicationRequest
+    {
+        ApplicationId = parse.GetValue(applicationArgument)!, Accept = refusal is null, RefusalReason = refusal ?? "", DecidedOn = parse.GetValue(dateOption) ?? "",
+    }, ct));
 }));
-var contact = new Command("contact", "Record that an accepted application's worker was contacted (role registrar).") { applicationArgument };
-contact.SetAction((parse, ct) => RunAsync(parse, (client, output) => RegistrationCommand.ApplicationAsync(output, client.RecordContactAsync(parse.GetValue(applicationArgument)!, ct))));
+var contact = new Command("contact", "Record that an accepted application's worker was contacted (role registrar).") { applicationArgument, dateOption };
+contact.SetAction((parse, ct) => RunAsync(parse, (client, output) => RegistrationCommand.ApplicationAsync(output, client.RecordContactAsync(new Federation.Protocol.V1.RecordContactRequest
+{
+    ApplicationId = parse.GetValue(applicationArgument)!, ContactedOn = parse.GetValue(dateOption) ?? "",
+}, ct))));
 var localCategoryOption = new Option<string>("--category") { Description = "new_entrant, employment_to_unemployment or other.", Required = true };
 var handlingOption = new Option<string>("--division") { Description = "The handling office's county code (inside the city).", Required = true };
-var dateOption = new Option<string?>("--date") { Description = "YYYY-MM-DD (default: today, Beijing time)." };
 var register = new Command("register", "Record a registration made at the local office (role registrar at the city node).")
 {
     registrationArgument, citizenOption, localCategoryOption, handlingOption, dateOption,

@@ -52,7 +52,7 @@ internal static class RegistrationCommand
         var a = response.Application;
         output.Console.MarkupLine(Markup.Escape(response.Duplicate
             ? $"Already submitted as {a.ApplicationId} ({a.Status})."
-            : $"Application {a.ApplicationId} for city {a.CityDivision}: {a.Status}{(a.RefusalReason.Length > 0 ? " — " + a.RefusalReason : $", decision due by {a.DecisionDue}")}."));
+            : $"Application {a.ApplicationId} for city {a.CityDivision}, received {a.ReceivedOn}: {a.Status}{(a.RefusalReason.Length > 0 ? " — " + a.RefusalReason : $", decision due by {a.DecisionDue}")}."));
         return a.Status == "refused" ? ExitCodes.Negative : ExitCodes.Ok;
     }
 
@@ -66,8 +66,8 @@ internal static class RegistrationCommand
         }
         output.Console.MarkupLine(Markup.Escape($"Application {a.ApplicationId}: {a.Status}" + a.Status switch
         {
-            "accepted" => $", registration {a.RegistrationId}; " + (a.ContactedOn.Length > 0 ? $"worker contacted {a.ContactedOn}." : $"contact the worker by {a.ContactDue}."),
-            "refused" => $" — {a.RefusalReason}.",
+            "accepted" => $" on {a.DecidedOn}, registration {a.RegistrationId}; " + (a.ContactedOn.Length > 0 ? $"worker contacted {a.ContactedOn}." : $"contact the worker by {a.ContactDue}."),
+            "refused" => $" on {a.DecidedOn} — {a.RefusalReason}.",
             _ => $", decision due by {a.DecisionDue}.",
         }));
         return ExitCodes.Ok;

@@ -48,6 +48,16 @@ public sealed class DemoTests
         Assert.Matches(@"accepted at city-\d+ \(registration WS\d{16}, contact due by \d{4}-\d\d-\d\d\); the decision was at ministry \d+ ms later", output);
         Assert.Contains("refusing public employment services 3 times is not a reason to cancel a registration (R-17)", output, StringComparison.Ordinal);
         Assert.Matches(@"and its exit at city-\d+ \(employed, \d{4}-\d\d-\d\d\): at ministry \d+ ms later", output);
+        // Issue 21's cases from the generator: a backlog entered with its days, the same exit twice,
+        // one person registering in a second city (as the city answered), and an application for 东莞,
+        // which has no node in the demo tree.
+        Assert.Matches(@"application A\d{16} received \d{4}-\d\d-\d\d \(decision due by \d{4}-\d\d-\d\d\)", output);
+        Assert.Matches(@"accepted on \d{4}-\d\d-\d\d: registration WS\d{16} from that day, contact due by \d{4}-\d\d-\d\d", output);
+        Assert.Matches(@"worker contacted \d{4}-\d\d-\d\d: within the deadline", output);
+        Assert.Matches(@"delivered again \(a retry after a lost answer\): answered cancelled \d{4}-\d\d-\d\d \(employed\); nothing recorded twice", output);
+        Assert.Matches(@"registered locally at city-440100 \(\S+, from \d{4}-\d\d-\d\d\), known at ministry", output);
+        Assert.Matches(@"the same person registered locally at city-320100 too: (refused \(\w+\) — .*already registered in 广州市|accepted as \S+ while valid at city-440100)", output);
+        Assert.Contains("application for 东莞 (441900) at ministry: refused at submission (FailedPrecondition) — no node serves 441900 (东莞市)", output, StringComparison.Ordinal);
         // And a sample quarterly report, written beside the demo's stores.
         var report = System.Text.RegularExpressions.Regex.Match(output, @"Quarterly report (\d{4}Q[1-4]) of ministry from sealed period " + period);
         Assert.True(report.Success, output);
