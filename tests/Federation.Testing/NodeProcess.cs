@@ -14,8 +14,9 @@ public sealed class NodeProcess : IAsyncDisposable
 {
     private readonly ExternalProcess _process;
 
-    private NodeProcess(ExternalProcess process, string configPath, Uri address, Uri? metrics)
+    private NodeProcess(ExternalProcess process, string configPath, Uri address, Uri? metrics, Uri? web)
     {
+        WebAddress = web;
         Pki = TestPki.For(Path.GetDirectoryName(configPath)!);
         _process = process;
         ConfigPath = configPath;
@@ -29,6 +30,12 @@ public sealed class NodeProcess : IAsyncDisposable
     public Uri? Metrics { get; }
 
     public string ConfigPath { get; }
+
+    /// <summary>The web pages' address (docs/web.md), when the config sets Web:Listen (<see cref="WebConfig"/>).</summary>
+    public Uri? WebAddress { get; }
+
+    /// <summary>Config to merge (<c>extra</c> of <see cref="StartAsync(string, string, string, string, JsonObject?)"/>) for web pages on a free loopback port.</summary>
+    public static JsonObject WebConfig() => new() { ["Web"] = new JsonObject { ["Listen"] = "https://127.0.0.1:0" } };
 
     /// <summary>The CA of the node's deployment (the test directory's).</summary>
     public TestPki Pki { get; }
@@ -55,6 +62,17 @@ public sealed class NodeProcess : IAsyncDisposable
         }
         return GrpcChannel.ForAddress(Address, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
     }
+
+    /// <summary>
+    /// An HTTP client for the node's web address and endpoint, trusting only the deployment's CA; it
+    /// follows no redirect and keeps no cookie (a test sees each answer as it is).
+    /// </summary>
+    public HttpClient WebClient() => new(new SocketsHttpHandler
+    {
+        SslOptions = { RemoteCertificateValidationCallback = Federation.Shared.CertificateAuthority.TrustOnly(Pki.Authority) },
+        AllowAutoRedirect = false,
+        UseCookies = false,
+    });
 
     /// <summary>fedctl's options to reach the node as <paramref name="account"/>: --node, --ca, --cert, --key.</summary>
     public string[] FedctlArgs(string account = TestPki.Tester) =>
@@ -150,7 +168,8 @@ public sealed class NodeProcess : IAsyncDisposable
         using var ready = JsonDocument.Parse(await File.ReadAllTextAsync(readyFile));
         var address = ready.RootElement.GetProperty("addresses")[0].GetString()!;
         var metrics = ready.RootElement.GetProperty("metrics").EnumerateArray().Select(m => new Uri(m.GetString()!)).FirstOrDefault();
-        return new NodeProcess(process, configPath, new Uri(address), metrics);
+        var web = ready.RootElement.TryGetProperty("web", out var webAddresses) ? webAddresses.EnumerateArray().Select(w => new Uri(w.GetString()!)).FirstOrDefault() : null;
+        return new NodeProcess(process, configPath, new Uri(address), metrics, web);
     }
 
     /// <summary>
@@ -161,6 +180,10 @@ public sealed class NodeProcess : IAsyncDisposable
     {
         var config = JsonNode.Parse(await File.ReadAllTextAsync(ConfigPath))!.AsObject();
         config["Server"]!["Listen"] = Address.ToString().TrimEnd('/');
+        if (WebAddress is not null)
+        {
+            config["Web"]!["Listen"] = WebAddress.ToString().TrimEnd('/');
+        }
         await File.WriteAllTextAsync(ConfigPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return await StartAsync(ConfigPath, id);
     }

@@ -66,6 +66,20 @@ public static class Peers
     public static string Chromium =>
         Which("chromium") ?? throw new PeerMissingException($"chromium is not on PATH (Debian package chromium). {InstallHint}");
 
+    /// <summary>Debian's chromedriver (package chromium-driver), which drives <see cref="Chromium"/> for the browser tests.</summary>
+    public static string ChromeDriver =>
+        Which("chromedriver") ?? throw new PeerMissingException($"chromedriver is not on PATH (Debian package chromium-driver). {InstallHint}");
+
+    /// <summary>npm's axe-core (the accessibility checker the browser tests inject into each page).</summary>
+    public static string AxeScript
+    {
+        get
+        {
+            var path = Path.Combine(NodePeers, "node_modules", "axe-core", "axe.min.js");
+            return File.Exists(path) ? path : throw new PeerMissingException($"axe-core (npm) is not installed at {path}. {InstallHint}");
+        }
+    }
+
     private static string CheckPython()
     {
         const string python = "/usr/bin/python3";

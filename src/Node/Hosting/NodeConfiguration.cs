@@ -45,6 +45,9 @@ internal sealed class NodeConfiguration
     /// <summary>The registration service's journal: <c>&lt;store&gt;.registration.db</c> beside the store path (with PostgreSQL too).</summary>
     public string RegistrationJournalPath => Federation.Store.Registration.RegistrationJournal.PathFor(Store.Path);
 
+    /// <summary>Section Web: the node's web pages (docs/web.md); off unless <c>Web:Listen</c> is set. Paths resolved.</summary>
+    public Web.WebOptions Web { get; private init; } = new();
+
     /// <summary>The client certificate and CA a parent uses towards https children (paths resolved).</summary>
     public Exchange.ChildTlsSettings ChildTls { get; }
 
@@ -155,11 +158,15 @@ internal sealed class NodeConfiguration
         {
             errors.Add($"Exchange:VerificationTimeout is {exchange.VerificationTimeout}; it must be between 00:00:00.010 and 00:01:00.");
         }
+        var web = configuration.GetSection(Federation.Node.Web.WebOptions.Section).Get<Federation.Node.Web.WebOptions>() ?? new Federation.Node.Web.WebOptions();
+        web.CertificatePath = ResolveOptional(directory, web.CertificatePath);
+        web.KeyPath = ResolveOptional(directory, web.KeyPath);
+        errors.AddRange(web.Problems(server.Listen, server.Tls is not null));
         if (errors.Count > 0)
         {
             throw new NodeConfigurationException(fullPath, errors);
         }
-        return new NodeConfiguration(fullPath, configuration, node, server, log, store, ingest, childTls, security, securityPaths, backup);
+        return new NodeConfiguration(fullPath, configuration, node, server, log, store, ingest, childTls, security, securityPaths, backup) { Web = web };
     }
 
     private static string? ResolveOptional(string directory, string? path) => string.IsNullOrWhiteSpace(path) ? null : Resolve(directory, path);

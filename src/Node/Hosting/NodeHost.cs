@@ -45,9 +45,11 @@ internal static class NodeHost
 
         // Kestrel fills in the bound port (for port 0) once it listens.
         ListenOptions? metricsEndpoint = null;
+        var webEndpoint = new Web.WebEndpoint();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             ConfigureEndpoint(kestrel, config.Server);
+            Web.WebHosting.Listen(kestrel, config, webEndpoint);
             if (config.Server.MetricsListen is { } metrics)
             {
                 Listen(kestrel, new Uri(metrics), listen =>
@@ -63,6 +65,8 @@ internal static class NodeHost
         // server drains in moments; whatever still runs after this is cut off.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = config.Server.ShutdownTimeout);
         AddSecurity(builder.Services, config);
+        Web.WebHosting.AddWeb(builder.Services, config);
+        builder.Services.AddSingleton(webEndpoint);
         builder.Services.AddGrpc(options =>
         {
             // Every call, every service (health and reflection included): the authorisation table.
@@ -103,6 +107,7 @@ internal static class NodeHost
                 context.Request.Path == "/metrics" && context.Connection.LocalPort == metricsEndpoint?.IPEndPoint?.Port);
         }
         app.UseGrpcCallMetrics();
+        Web.WebHosting.UseWeb(app, config);
         app.MapGrpcService<AdminService>();
         app.MapGrpcService<Statistics.StatisticsService>();
         app.MapGrpcService<Ingest.IngestService>();
@@ -115,7 +120,7 @@ internal static class NodeHost
         app.MapGrpcReflectionService();
 
         var lifetime = app.Lifetime;
-        lifetime.ApplicationStarted.Register(() => OnStarted(app, readyFile, metricsEndpoint?.IPEndPoint?.Port));
+        lifetime.ApplicationStarted.Register(() => OnStarted(app, readyFile, metricsEndpoint?.IPEndPoint?.Port, webEndpoint.Port));
         lifetime.ApplicationStopping.Register(() =>
         {
             NodeHealth.MarkAllNotServing(app.Services);
@@ -176,7 +181,7 @@ internal static class NodeHost
         });
     }
 
-    private static void Listen(KestrelServerOptions kestrel, Uri uri, Action<ListenOptions> configure)
+    internal static void Listen(KestrelServerOptions kestrel, Uri uri, Action<ListenOptions> configure)
     {
         if (uri.Host is "localhost")
         {
@@ -198,7 +203,7 @@ internal static class NodeHost
         return (certificate, _, _) => Federation.Shared.CertificateAuthority.Issued(authority, certificate);
     }
 
-    private static void OnStarted(WebApplication app, string? readyFile, int? metricsPort)
+    private static void OnStarted(WebApplication app, string? readyFile, int? metricsPort, int? webPort)
     {
         var identity = app.Services.GetRequiredService<NodeIdentity>();
         _ = app.Services.GetRequiredService<Federation.Store.ISealedPeriods>(); // open (and check) the store before declaring the node ready
@@ -211,16 +216,22 @@ internal static class NodeHost
         NodeHealth.PublishNow(app.Services);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
         var metrics = bound.Where(a => metricsPort is not null && new Uri(a).Port == metricsPort).Select(a => a + "/metrics").ToList();
-        var addresses = bound.Where(a => metricsPort is null || new Uri(a).Port != metricsPort).ToList();
+        // The web pages' address is reported on its own (and logged, event 2900): Server:Listen's are the gRPC endpoint's.
+        var web = bound.Where(a => webPort is not null && new Uri(a).Port == webPort).ToList();
+        var addresses = bound.Where(a => (metricsPort is null || new Uri(a).Port != metricsPort) && (webPort is null || new Uri(a).Port != webPort)).ToList();
         identity.ListenAddresses = addresses;
         if (readyFile is not null)
         {
             // Written atomically (temp file, then rename) so a watcher never reads half a file.
-            var json = JsonSerializer.Serialize(new { nodeId = identity.Id, addresses, metrics, pid = Environment.ProcessId });
+            var json = JsonSerializer.Serialize(new { nodeId = identity.Id, addresses, metrics, web, pid = Environment.ProcessId });
             var temp = readyFile + ".tmp";
             File.WriteAllText(temp, json);
             File.Move(temp, readyFile, overwrite: true);
             NodeLog.ReadyFileWritten(app.Logger, readyFile);
+        }
+        foreach (var address in web)
+        {
+            Web.WebLog.Listening(app.Logger, address);
         }
         // Logged last: whoever waits for this line can rely on the ready file being there.
         NodeLog.NodeStarted(app.Logger, identity.Id, identity.Level.Name(), identity.DivisionCode, NodeIdentity.Version, string.Join(", ", addresses));

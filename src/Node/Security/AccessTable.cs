@@ -109,6 +109,9 @@ internal static class AccessTable
         ["/federation.v1.Audit/VerifyAudit"] = new([Roles.Auditor], ScopeRule.Node),
         // Closes a child's witness break on this (parent) node, with a reason kept beside it.
         ["/federation.v1.Audit/AcknowledgeWitnessBreak"] = new([Roles.Auditor], ScopeRule.Node),
+        // The web pages' sign-in (docs/web.md): anyone may try, throttled and audited like a token
+        // sign-in. Every other page performs one of the RPCs above, through the interceptor.
+        ["/federation.web.Session/SignIn"] = new(None, ScopeRule.None, Anonymous: true),
         // Health and reflection describe the service, never its data: open, and not audited.
         ["/grpc.health.v1.Health/Check"] = new(None, ScopeRule.None, Anonymous: true, Audited: false),
         ["/grpc.health.v1.Health/Watch"] = new(None, ScopeRule.None, Anonymous: true, Audited: false),

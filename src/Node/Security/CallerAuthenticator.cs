@@ -31,6 +31,13 @@ internal sealed class CallerAuthenticator(AccountStore accounts, RevocationList 
         var certificate = http.Connection.ClientCertificate;
         var authorization = context.RequestHeaders.GetValue("authorization");
         Caller caller;
+        // A call a web page makes in process (Web/WebCalls): the page's signed-in account, looked up
+        // again for this call (locked, cancelled or token revoked: refused at once). A gRPC request
+        // can never carry it: user state is set on the server only.
+        if (context.UserState.TryGetValue(Web.WebSession.UserStateKey, out var state) && state is Web.WebSession session)
+        {
+            return AccountCaller(accounts.Find(session.AccountId), session.AccountId, session.BindingProblem(accounts));
+        }
         if (certificate is not null && authorization is not null)
         {
             throw Refused("present a client certificate or an API token, not both", Claimed(certificate));
@@ -71,7 +78,12 @@ internal sealed class CallerAuthenticator(AccountStore accounts, RevocationList 
         return caller;
     }
 
-    private Caller AccountCaller(Account? account, string? id, Func<Account, string?> bindingProblem)
+    /// <summary>
+    /// The caller an account stands for, or <see cref="CredentialsRefusedException"/> saying why not
+    /// (no such account, not bound to what was presented, locked, cancelled); records the account's use.
+    /// The web sign-in and every web session check go through here too.
+    /// </summary>
+    internal Caller AccountCaller(Account? account, string? id, Func<Account, string?> bindingProblem)
     {
         if (account is null)
         {

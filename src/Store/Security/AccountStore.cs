@@ -84,6 +84,26 @@ public sealed class AccountStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// The SHA-256 digest of the account's API token, or null when it has none: a web session
+    /// opened with a token ends when that token is revoked or replaced.
+    /// </summary>
+    public string? TokenDigestOf(string id)
+    {
+        lock (_gate)
+        {
+            Refresh();
+            foreach (var (digest, holder) in _byToken)
+            {
+                if (holder == id)
+                {
+                    return digest;
+                }
+            }
+            return null;
+        }
+    }
+
     public IReadOnlyList<Account> List()
     {
         lock (_gate)

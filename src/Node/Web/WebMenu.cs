@@ -1,0 +1,15 @@
+namespace Federation.Node.Web;
+
+/// <summary>
+/// The pages a reader starts from, in the start page's order, each with the RPC it performs: the
+/// start page lists those the reader's account (or anyone) may call (<see cref="WebAccessAttribute.May"/>).
+/// A new page adds its line here.
+/// </summary>
+internal static class WebMenu
+{
+    public sealed record Link(string Path, string Chinese, string English, string Method);
+
+    public static readonly IReadOnlyList<Link> Pages =
+    [
+    ];
+}
