@@ -11,5 +11,7 @@ internal static class WebMenu
 
     public static readonly IReadOnlyList<Link> Pages =
     [
+        new("/desk", "失业登记经办", "Registration desk", Desk.DeskBoard.ListMethod),
+        new("/console", "运行监控台", "Operator console", Operator.ConsoleBoard.StatusMethod),
     ];
 }
