@@ -96,6 +96,22 @@ public static class ExitReasons
         byCode.SelectMany(pair => pair.Value.Select(word => (word, pair.Key)))
             .ToFrozenDictionary(p => p.word, p => p.Key, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The Chinese name of an unemployment cancel reason (the wording of 人社厅发〔2020〕79号 §三(四)),
+    /// as reports and the registration desk show it; an unknown code is returned as is.
+    /// </summary>
+    public static string UnemploymentName(string code) => code switch
+    {
+        "pension" => "享受基本养老保险待遇",
+        "employed" => "被用人单位录用",
+        "self_employed" => "从事个体经营或创办企业",
+        "school" => "入学",
+        "military" => "应征服兵役",
+        "emigration" => "移居境外",
+        "incapacity" => "完全丧失劳动能力",
+        _ => code,
+    };
+
     /// <summary>The production words accepted for each unemployment code (for documentation and help).</summary>
     public static IEnumerable<(string Code, string Word)> UnemploymentSynonyms => UnemploymentWords.Select(p => (p.Value, p.Key));
 

@@ -24,10 +24,18 @@ internal sealed record QuarterlyReportData(
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>Reads the report's figures from the node <paramref name="client"/> talks to.</summary>
-    public static async Task<QuarterlyReportData> GatherAsync(FederationClient client, Quarter quarter, string? division, long employedTotal, TimeProvider time,
+    public static Task<QuarterlyReportData> GatherAsync(FederationClient client, Quarter quarter, string? division, long employedTotal, TimeProvider time,
+        CancellationToken cancellationToken) =>
+        GatherAsync(new ClientReportSource(client), quarter, division, employedTotal, time, cancellationToken);
+
+    /// <summary>
+    /// Reads the report's figures from <paramref name="source"/>: a node over gRPC (fedctl), or the
+    /// node's own services in process (the operator console's report page) — the same figures, the same HTML.
+    /// </summary>
+    public static async Task<QuarterlyReportData> GatherAsync(IReportSource source, Quarter quarter, string? division, long employedTotal, TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var status = await client.GetNodeStatusAsync(cancellationToken);
+        var status = await source.GetNodeStatusAsync(cancellationToken);
         var latest = status.LatestSealed?.Period ?? "";
         if (latest.Length == 0)
         {
@@ -38,7 +46,8 @@ internal sealed record QuarterlyReportData(
             throw new ReportException($"{status.NodeId}'s latest sealed period is {latest}; {quarter} ends {Iso(quarter.Last)}, so it is not complete yet. Seal (or pull) a period as of {Iso(quarter.Last)} or later first.");
         }
         async Task<Indicators> Figures(DateOnly from, DateOnly to, string? area) =>
-            await client.GetIndicatorsAsync(latest, Iso(from), Iso(to), area ?? division, employedTotal, calendarMonth: false, cancellationToken);
+            await source.GetIndicatorsAsync(new GetIndicatorsRequest { Period = latest, From = Iso(from), To = Iso(to), Division = area ?? division ?? "", EmployedTotal = employedTotal },
+                cancellationToken);
 
         var figures = await Figures(quarter.First, quarter.Last, null);
         var yearToDate = await Figures(new DateOnly(quarter.Year, 1, 1), quarter.Last, null);
@@ -67,7 +76,7 @@ internal sealed record QuarterlyReportData(
         var monitoring = new List<EnterpriseSummary>();
         foreach (var month in quarter.Months)
         {
-            var summary = await client.GetEnterpriseSummaryAsync(month, latest, cancellationToken: cancellationToken);
+            var summary = await source.GetEnterpriseSummaryAsync(new GetEnterpriseSummaryRequest { Month = month, Period = latest }, cancellationToken);
             if (summary.Total.Enterprises > 0)
             {
                 monitoring.Add(summary);
@@ -76,6 +85,29 @@ internal sealed record QuarterlyReportData(
         return new QuarterlyReportData(status.NodeId, figures.Division, DivisionTable.Default.Find(figures.Division)?.Name ?? status.DivisionName, quarter, latest,
             figures.ManifestDigest, employedTotal, figures, yearToDate, trend, areas, monitoring, time.GetLocalNow());
     }
+}
+
+/// <summary>Where a report's figures come from: the three reads of a node the report makes.</summary>
+internal interface IReportSource
+{
+    Task<NodeStatus> GetNodeStatusAsync(CancellationToken cancellationToken);
+
+    Task<Indicators> GetIndicatorsAsync(GetIndicatorsRequest request, CancellationToken cancellationToken);
+
+    Task<EnterpriseSummary> GetEnterpriseSummaryAsync(GetEnterpriseSummaryRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>A node over gRPC, through the client library (its argument checks included).</summary>
+internal sealed class ClientReportSource(FederationClient client) : IReportSource
+{
+    public Task<NodeStatus> GetNodeStatusAsync(CancellationToken cancellationToken) => client.GetNodeStatusAsync(cancellationToken);
+
+    public Task<Indicators> GetIndicatorsAsync(GetIndicatorsRequest request, CancellationToken cancellationToken) =>
+        client.GetIndicatorsAsync(request.Period, request.From, request.To, request.Division.Length == 0 ? null : request.Division, request.EmployedTotal,
+            request.CalendarMonth, cancellationToken);
+
+    public Task<EnterpriseSummary> GetEnterpriseSummaryAsync(GetEnterpriseSummaryRequest request, CancellationToken cancellationToken) =>
+        client.GetEnterpriseSummaryAsync(request.Month, request.Period.Length == 0 ? null : request.Period, request.WarnPercent, request.WarnPeople, cancellationToken);
 }
 
 /// <summary>The report cannot be made (no sealed period covering the quarter, …): said to the user as is.</summary>

@@ -145,17 +145,7 @@ internal static class QuarterlyReportHtml
         return html.ToString();
     }
 
-    internal static string ExitReasonName(string code) => code switch
-    {
-        "pension" => "享受基本养老保险待遇",
-        "employed" => "被用人单位录用",
-        "self_employed" => "从事个体经营或创办企业",
-        "school" => "入学",
-        "military" => "应征服兵役",
-        "emigration" => "移居境外",
-        "incapacity" => "完全丧失劳动能力",
-        _ => code,
-    };
+    internal static string ExitReasonName(string code) => Federation.Standards.ExitReasons.UnemploymentName(code);
 
     private static string Cell(string key, string scope, long value) =>
         $"<td class=\"n\" data-key=\"{key}\" data-scope=\"{E(scope)}\" data-value=\"{value.ToString(CultureInfo.InvariantCulture)}\">{value.ToString("N0", CultureInfo.InvariantCulture)}</td>";

@@ -157,7 +157,7 @@ internal static class StoreCommands
         var manifests = store.ListManifests();
         if (export is not null)
         {
-            var bundle = ExportSignedPeriods(config, manifests, signatures, services.GetRequiredService<IChildTransfers>());
+            var bundle = ExportSignedPeriods(config.Node, manifests, signatures, services.GetRequiredService<IChildTransfers>());
             File.WriteAllText(export, bundle.ToJson());
             Console.WriteLine($"Wrote {bundle.Signed.Count} signed period manifests and {bundle.Unsigned.Count} unsigned periods to {export}; check them with: fedctl periods verify {export} --ca <the deployment's ca.pem>");
             return 0;
@@ -189,19 +189,20 @@ internal static class StoreCommands
 
     // Everything signed this node holds, and the periods it holds unsigned (its own and its
     // children's, sealed before signed periods), so the verifier can tell a gap from a legacy link.
-    private static Federation.Shared.SignedPeriodBundle ExportSignedPeriods(NodeConfiguration config, IReadOnlyList<Manifest> manifests,
+    // The operator console shows the same bundle, verified (Web/Operator/ConsoleBoard).
+    internal static Federation.Shared.SignedPeriodBundle ExportSignedPeriods(NodeOptions node, IReadOnlyList<Manifest> manifests,
         ISignedPeriods signatures, IChildTransfers transfers)
     {
         var signed = signatures.List();
         var held = signed.Select(s => (s.NodeId, s.Period)).ToHashSet();
-        var unsigned = manifests.Where(m => !held.Contains((config.Node.Id, m.Period)))
-            .Select(m => new Federation.Shared.BundledUnsignedPeriod(config.Node.Id, m.Period.ToString(), m.Digest)).ToList();
-        foreach (var child in config.Node.Children)
+        var unsigned = manifests.Where(m => !held.Contains((node.Id, m.Period)))
+            .Select(m => new Federation.Shared.BundledUnsignedPeriod(node.Id, m.Period.ToString(), m.Digest)).ToList();
+        foreach (var child in node.Children)
         {
             unsigned.AddRange(transfers.ListChildManifests(child.Id).Where(m => !held.Contains((child.Id, m.Period)))
                 .Select(m => new Federation.Shared.BundledUnsignedPeriod(child.Id, m.Period.ToString(), m.Digest)));
         }
-        return new Federation.Shared.SignedPeriodBundle(Federation.Shared.SignedPeriodBundle.FormatName, config.Node.Id,
+        return new Federation.Shared.SignedPeriodBundle(Federation.Shared.SignedPeriodBundle.FormatName, node.Id,
             DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             [.. signed.Select(s => new Federation.Shared.BundledSignedPeriod(s.NodeId, s.Period.ToString(),
                 Convert.ToBase64String(s.Statement), Convert.ToBase64String(s.Signature), Convert.ToBase64String(s.Certificate)))],

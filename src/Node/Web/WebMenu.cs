@@ -13,5 +13,7 @@ internal static class WebMenu
     [
         new("/check", "证书真伪查验", "Check a certificate", "/federation.v1.Verification/PublicCheck"),
         new("/verify", "就业失业登记核验（服务机构）", "Verify a worker (agencies)", "/federation.v1.Verification/VerifyCertificate"),
+        new("/desk", "失业登记经办", "Registration desk", Desk.DeskBoard.ListMethod),
+        new("/console", "运行监控台", "Operator console", Operator.ConsoleBoard.StatusMethod),
     ];
 }
