@@ -38,7 +38,7 @@ public sealed class RegistrationAtEntryTests
                 "every applications stream opens");
 
             // 1. Registered at 广州's office; 东莞's office refuses the same person, naming 广州.
-            var person = RegistrationFlowTests.Citizen("440106", "19900101", "123");
+            var person = RegistrationTree.Citizen("440106", "19900101", "123");
             var first = await gz.RegisterLocallyAsync(Local("GZ-L-1", person, "440106"));
             Assert.False(first.Provisional);
             await Tree.EventuallyAsync(async () => (await dg.GetNodeStatusAsync()).Registration.IndexPeople == 1, "the index reaches Dongguan");
@@ -58,8 +58,8 @@ public sealed class RegistrationAtEntryTests
             await Tree.EventuallyAsync(async () => (await dg.GetNodeStatusAsync()).Registration.IndexPeople == 0, "the exit reaches Dongguan's index");
             var moved = await dg.RegisterLocallyAsync(Local("DG-L-1", person, "441900"));
             Assert.Equal((false, false), (moved.Merged, moved.Provisional));
-            var other = RegistrationFlowTests.Citizen("440103", "19850505", "331");
-            var third = RegistrationFlowTests.Citizen("441900", "19950303", "441");
+            var other = RegistrationTree.Citizen("440103", "19850505", "331");
+            var third = RegistrationTree.Citizen("441900", "19950303", "441");
             await gz.RegisterLocallyAsync(Local("GZ-L-2", other, "440103"));
             await dg.RegisterLocallyAsync(Local("DG-L-2", third, "441900"));
             await Tree.EventuallyAsync(async () => (await gz.GetNodeStatusAsync()).Registration.IndexPeople == 2, "Dongguan's registrations reach Guangzhou's index");
@@ -75,7 +75,7 @@ public sealed class RegistrationAtEntryTests
                 "the cities see their parent gone");
             Assert.Contains("already registered in 东莞市 (R-18)",
                 (await Assert.ThrowsAsync<FederationException>(() => gz.RegisterLocallyAsync(Local("GZ-L-3", person, "440106")))).Message, StringComparison.Ordinal);
-            var twice = RegistrationFlowTests.Citizen("440104", "19880808", "552");
+            var twice = RegistrationTree.Citizen("440104", "19880808", "552");
             Assert.True((await gz.RegisterLocallyAsync(Local("GZ-L-4", twice, "440104"))).Provisional);
             Assert.True((await dg.RegisterLocallyAsync(Local("DG-L-4", twice, "441900"))).Provisional);
 
