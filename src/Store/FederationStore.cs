@@ -85,6 +85,11 @@ public sealed class FederationStore : INodeStore
         try
         {
             Security.SecurityDatabase.OwnerOnly(options.Path);
+            // A damaged file is refused before anything reads or migrates it (StoreIntegrity).
+            if (StoreIntegrity.QuickCheck(connection) is [_, ..] damage)
+            {
+                throw new StoreException(StoreIntegrity.Damaged(options.Path, "SQLite's quick_check: " + string.Join("; ", damage)));
+            }
             SetPragma(connection, "journal_mode", JournalMode, JournalMode);
             SetPragma(connection, "synchronous", SynchronousFull.ToString(CultureInfo.InvariantCulture), SynchronousFull.ToString(CultureInfo.InvariantCulture));
             var migrations = SqliteSchema.Open(connection, options.Path, options.NodeId);
@@ -93,6 +98,11 @@ public sealed class FederationStore : INodeStore
             {
                 CacheSizeMiB = options.CacheSizeMiB, MigrationsApplied = migrations, DigestAlgorithm = algorithm,
             };
+        }
+        catch (SqliteException ex) when (StoreIntegrity.IsDamage(ex))
+        {
+            connection.Dispose();
+            throw new StoreException(StoreIntegrity.Damaged(options.Path, "SQLite: " + ex.Message), ex);
         }
         catch
         {
@@ -181,7 +191,15 @@ public sealed class FederationStore : INodeStore
         using var command = connection.CreateCommand();
         command.CommandText = "VACUUM INTO $destination";
         command.Parameters.AddWithValue("$destination", System.IO.Path.GetFullPath(destination));
-        command.ExecuteNonQuery();
+        try
+        {
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException ex) when (StoreIntegrity.IsDamage(ex))
+        {
+            // The copy reads every page: a page damaged since start-up shows here.
+            throw new StoreException(StoreIntegrity.Damaged(Path, "found while writing a backup: SQLite: " + ex.Message), ex);
+        }
         Security.SecurityDatabase.OwnerOnly(destination);
     }
 

@@ -76,12 +76,36 @@ internal sealed class NodeConfiguration
             throw new NodeConfigurationException(fullPath, [$"the file is not valid JSON: {(ex.InnerException ?? ex).Message}"]);
         }
 
-        var node = configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
-        node.Children = configuration.GetSection("Children").Get<List<ChildOptions>>() ?? [];
-        var server = configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
-        var log = configuration.GetSection(LogOptions.Section).Get<LogOptions>() ?? new LogOptions();
-        var store = configuration.GetSection("Store").Get<Federation.Store.StoreOptions>() ?? new Federation.Store.StoreOptions();
-        var ingest = configuration.GetSection(IngestOptions.Section).Get<IngestOptions>() ?? new IngestOptions();
+        // A value of the wrong shape (an object where a string belongs, a list where an object does)
+        // makes the binder throw; each section is bound on its own so the error names it (found
+        // by fuzzing, issue 25: it escaped as an InvalidOperationException and a stack trace).
+        var shapeErrors = new List<string>();
+        T Bind<T>(string section, T fallback)
+            where T : class
+        {
+            try
+            {
+                return configuration.GetSection(section).Get<T>() ?? fallback;
+            }
+            catch (InvalidOperationException ex)
+            {
+                shapeErrors.Add($"{section}: a setting has the wrong shape ({ex.Message}); config/city.json shows every setting's form.");
+                return fallback;
+            }
+        }
+        var node = Bind(NodeOptions.Section, new NodeOptions());
+        node.Children = Bind<List<ChildOptions>>("Children", []);
+        var server = Bind(ServerOptions.Section, new ServerOptions());
+        var log = Bind(LogOptions.Section, new LogOptions());
+        var store = Bind("Store", new Federation.Store.StoreOptions());
+        var ingest = Bind(IngestOptions.Section, new IngestOptions());
+        var security = Bind(Federation.Node.Security.SecurityOptions.Section, new Federation.Node.Security.SecurityOptions());
+        var backup = Bind(Federation.Node.Backup.BackupOptions.Section, new Federation.Node.Backup.BackupOptions());
+        var exchange = Bind(ExchangeOptions.Section, new ExchangeOptions());
+        if (shapeErrors.Count > 0)
+        {
+            throw new NodeConfigurationException(fullPath, shapeErrors);
+        }
 
         var directory = System.IO.Path.GetDirectoryName(fullPath)!;
         log.Directory = Resolve(directory, log.Directory);
@@ -95,7 +119,6 @@ internal sealed class NodeConfiguration
             tls.ClientCaPath = tls.ClientCaPath is null ? null : Resolve(directory, tls.ClientCaPath);
         }
 
-        var security = configuration.GetSection(Federation.Node.Security.SecurityOptions.Section).Get<Federation.Node.Security.SecurityOptions>() ?? new Federation.Node.Security.SecurityOptions();
         if (security.National && server.Tls is { } signing)
         {
             security.Sm2CertificatePath = ResolveOptional(directory, security.Sm2CertificatePath) ?? System.IO.Path.ChangeExtension(signing.CertificatePath, ".sm2.pem");
@@ -107,7 +130,6 @@ internal sealed class NodeConfiguration
             ResolveOptional(directory, security.AuditKeyPath) ?? System.IO.Path.ChangeExtension(store.Path, null) + ".audit.key",
             Federation.Store.Security.SecurityDatabase.PathFor(store.Path));
 
-        var backup = configuration.GetSection(Federation.Node.Backup.BackupOptions.Section).Get<Federation.Node.Backup.BackupOptions>() ?? new Federation.Node.Backup.BackupOptions();
         backup.Directory = string.IsNullOrWhiteSpace(backup.Directory)
             ? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(store.Path)!, "backups")
             : Resolve(directory, backup.Directory);
@@ -124,7 +146,6 @@ internal sealed class NodeConfiguration
             errors.Add("Store:ConnectionString is empty; with Store:Provider postgresql it names the database, e.g. Host=/var/run/postgresql;Database=federation;Username=federation.");
         }
         errors.AddRange(NodeConfigValidator.ValidateSecurity(node, server, security, securityPaths, checkFiles));
-        var exchange = configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>() ?? new ExchangeOptions();
         // Towards https children a parent presents its own server certificate and trusts the CA it
         // accepts callers from, unless Exchange:Tls names others: one private CA per deployment.
         var childTls = new Exchange.ChildTlsSettings(

@@ -306,6 +306,20 @@ internal static class NodeProgram
     private static async Task<int> RunNodeAsync(NodeConfiguration config, FileInfo? readyFile, int? exitWith, CancellationToken cancellationToken)
     {
         await using var app = NodeHost.Build(config, readyFile?.FullName);
+        try
+        {
+            // The SQLite store is opened — and checked: a damaged one is refused — before the node listens.
+            if (!config.Store.IsPostgres)
+            {
+                _ = app.Services.GetRequiredService<Federation.Store.ISealedPeriods>();
+            }
+        }
+        catch (Federation.Store.StoreException ex)
+        {
+            ReliabilityLog.StoreRefused(app.Logger, ex.Message);
+            await Console.Error.WriteLineAsync(ex.Message);
+            return 1;
+        }
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (exitWith is { } parentId)
         {

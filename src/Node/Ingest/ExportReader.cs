@@ -117,7 +117,16 @@ internal static class ExportReader
                 ? $"{file} is empty: a CSV export needs a header row naming its columns ({string.Join(",", dataset.Columns)})."
                 : $"{file} line 1: the header row is empty or longer than {MaxLineLength} characters; it names the columns ({string.Join(",", dataset.Columns)}).");
         }
-        var header = SplitCsv(headerLine, file, 1).Select(Normalize).ToArray();
+        string[] header;
+        try
+        {
+            header = SplitCsv(headerLine, file, 1).Select(Normalize).ToArray();
+        }
+        catch (FormatException ex)
+        {
+            // Found by fuzzing (issue 25): a malformed header escaped as a FormatException.
+            throw new ImportException($"{file} line 1: the header row cannot be read ({ex.Message}); it names the columns ({string.Join(",", dataset.Columns)}).");
+        }
         CheckHeader(file, dataset, header);
         long line = 1;
         long next = 1;

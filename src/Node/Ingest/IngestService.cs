@@ -90,6 +90,15 @@ internal sealed class IngestService(IStaging store, NodeIdentity identity, Inges
             }
             return response;
         }
+        catch (Exception ex) when (StoreIntegrity.IsDiskFull(ex))
+        {
+            // The spool, the rejects report or the store's transaction ran out of space: the
+            // transaction rolled back whole (Importer), the spool goes below, and reads go on.
+            Hosting.ReliabilityLog.ImportDiskFull(logger, ex.Message);
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"The node's disk is full ({ex.Message}): nothing of this upload was imported and the store is as it was; sealed periods are served as before. " +
+                $"Free space on the disk of the store and the upload spool ({Path.GetDirectoryName(directories.Uploads)}), then upload again."));
+        }
         finally
         {
             try

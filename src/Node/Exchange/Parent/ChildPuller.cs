@@ -114,17 +114,7 @@ internal sealed class ChildPuller(IChildTransfers store, ChildClients clients, S
                             Flush();
                         }
                         pendingDataset = dataset;
-                        if (chunk.Records.Records.Count > 0)
-                        {
-                            var packed = PackedRecords.Pack(dataset, chunk.Records.Records.Select(r => new OriginRecord(r.Origin, r.Values)), child.Id);
-                            check.Check(dataset, packed.Span);
-                            pendingPacked.Add(packed);
-                        }
-                        if (chunk.Records.PackedRecords > 0)
-                        {
-                            check.Check(dataset, chunk.Records.Packed.Span);
-                            pendingPacked.Add(chunk.Records.Packed.Memory);
-                        }
+                        pendingPacked.AddRange(check.CheckBatch(dataset, chunk.Records));
                         var arrived = chunk.Records.Records.Count + chunk.Records.PackedRecords;
                         pendingCount += arrived;
                         records += arrived;

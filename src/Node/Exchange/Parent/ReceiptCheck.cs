@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Unicode;
 using Federation.Node.Hosting;
 using Federation.Node.Ingest;
 using Federation.Standards;
@@ -45,12 +46,57 @@ internal sealed class ReceiptCheck
         var values = new string[dataset.Columns.Count];
         return PackedRecords.ForEachRecord(packed, dataset, _childId, (line, fields) =>
         {
+            // Bytes that are not UTF-8 would be stored as they came, and hashed, yet read back as
+            // U+FFFD: refused (found by fuzzing, issue 25).
+            if (!Utf8.IsValid(line[fields[0]]))
+            {
+                throw new StoreException($"A packed {dataset.Name} record from {_childId} has an origin that is not valid UTF-8.");
+            }
+            var notUtf8 = -1;
             for (var i = 0; i < values.Length; i++)
             {
-                values[i] = Encoding.UTF8.GetString(line[fields[i + 1]]);
+                var bytes = line[fields[i + 1]];
+                if (notUtf8 < 0 && !Utf8.IsValid(bytes))
+                {
+                    notUtf8 = i;
+                }
+                values[i] = Encoding.UTF8.GetString(bytes);
+            }
+            if (notUtf8 >= 0)
+            {
+                throw new RecordRefusedException(_childId, _period, dataset.Name, CitizenId.Mask(values[0]), dataset.Columns[notUtf8], "is not valid UTF-8",
+                    RecordRefusedException.Validation);
             }
             Check(dataset, values);
         });
+    }
+
+    /// <summary>
+    /// Checks one received batch — packed, or record by record from a child that does not pack — and
+    /// returns the packed bytes to store (one piece each). A packed batch must hold exactly the number
+    /// of records it says (<c>packed_records</c>): a batch that does not is a broken stream, refused
+    /// with <see cref="StoreException"/> before anything of it is stored. Nothing is allocated from
+    /// that number: the records are counted as they are read.
+    /// </summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> CheckBatch(Dataset dataset, Federation.Protocol.V1.RecordBatch batch)
+    {
+        var pieces = new List<ReadOnlyMemory<byte>>(2);
+        if (batch.Records.Count > 0)
+        {
+            var packed = PackedRecords.Pack(dataset, batch.Records.Select(r => new OriginRecord(r.Origin, r.Values)), _childId);
+            Check(dataset, packed.Span);
+            pieces.Add(packed);
+        }
+        if (batch.PackedRecords != 0 || !batch.Packed.IsEmpty)
+        {
+            var counted = Check(dataset, batch.Packed.Span);
+            if (counted != batch.PackedRecords)
+            {
+                throw new StoreException($"A packed {dataset.Name} batch from {_childId} holds {counted} records but says {batch.PackedRecords}; the stream is refused.");
+            }
+            pieces.Add(batch.Packed.Memory);
+        }
+        return pieces;
     }
 
     /// <summary>Checks one record (values in the dataset's column order, valid as 1/0); throws when it is refused.</summary>

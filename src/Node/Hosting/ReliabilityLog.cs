@@ -1,0 +1,11 @@
+namespace Federation.Node.Hosting;
+
+// Event ids 2400–2419 belong to the reliability campaign's faults (issue 25): a damaged store, a full disk.
+internal static partial class ReliabilityLog
+{
+    [LoggerMessage(2400, LogLevel.Critical, "The store was refused at start-up: {Message}", EventName = "StoreRefused")]
+    public static partial void StoreRefused(ILogger logger, string message);
+
+    [LoggerMessage(2401, LogLevel.Error, "Upload refused, the disk is full: {Detail}; nothing of it was imported", EventName = "ImportDiskFull")]
+    public static partial void ImportDiskFull(ILogger logger, string detail);
+}
