@@ -161,7 +161,7 @@ public sealed class SnapshotDecoderFuzzTests(ITestOutputHelper output)
         {
             return; // an empty batch saying 0 records: nothing to store or hash
         }
-        using var digest = new TransferDigest();
+        using var digest = new TransferDigest(DigestAlgorithm.Sha256);
         foreach (var piece in pieces)
         {
             digest.AppendPacked(dataset, piece.Span);
