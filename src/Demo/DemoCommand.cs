@@ -218,6 +218,11 @@ internal static class DemoCommand
         Console.WriteLine("Web pages (a browser; the demo's certificates are from its own CA, so the browser warns once):");
         Console.WriteLine($"  public certificate check (真伪查验, national): {ministry}/check");
         Console.WriteLine($"  agency verification (sign in as {DemoPki.Operator} with a token from 'fedctl accounts token {DemoPki.Operator}'): {ministry}/verify");
+        if (web.Where(w => w.Key.StartsWith("city-", StringComparison.Ordinal)).OrderBy(w => w.Key, StringComparer.Ordinal).FirstOrDefault() is { Key: { } cityId } city)
+        {
+            Console.WriteLine($"  a local office's registration desk ({cityId}, the same account): {city.Value}/desk");
+        }
+        Console.WriteLine($"  the ministry's operator console (the same account): {ministry}/console");
         Console.WriteLine($"  each node's pages: {string.Join(", ", web.Select(w => $"{w.Key} {w.Value}/"))}");
     }
 

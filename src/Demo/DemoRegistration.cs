@@ -146,14 +146,20 @@ internal static class DemoRegistration
                     // The cross-city case's first registration, in the second city; it reaches the ministry first.
                     async Task<long> ValidAtMinistry() => (await ministryAdmin.GetNodeStatusAsync(new GetNodeStatusRequest(), cancellationToken: cancellationToken))
                         .Registration.ValidToday.GetValueOrDefault(secondCity.Node.Id);
+                    // R-18 at entry: the city refuses a person valid in another city once the
+                    // ministry's index of valid registrations has reached it (docs/registration.md).
+                    async Task<long> IndexedAtCity() => (await cityAdmin.GetNodeStatusAsync(new GetNodeStatusRequest(), cancellationToken: cancellationToken))
+                        .Registration.IndexPeople;
                     var before = await ValidAtMinistry();
+                    var indexedBefore = await IndexedAtCity();
                     var first = (await otherOffice.RegisterLocallyAsync(new RegisterLocallyRequest
                     {
                         RegistrationId = e.RegistrationId, CitizenId = e.CitizenId, Category = e.Category, HandlingDivision = e.Division,
                     }, cancellationToken: cancellationToken)).Registration;
                     await UntilAsync(async () => await ValidAtMinistry() > before, $"{secondCity.Node.Id}'s registration reaching {ministryId}", cancellationToken);
+                    await UntilAsync(async () => await IndexedAtCity() > indexedBefore, $"{ministryId}'s index of valid registrations reaching {city.Node.Id}", cancellationToken);
                     localCitizen = e.CitizenId;
-                    Console.WriteLine($"  person {CitizenId.Mask(e.CitizenId)} registered locally at {secondCity.Node.Id} ({first.RegistrationId}, from {first.RegisterDate}), known at {ministryId}");
+                    Console.WriteLine($"  person {CitizenId.Mask(e.CitizenId)} registered locally at {secondCity.Node.Id} ({first.RegistrationId}, from {first.RegisterDate}), known at {ministryId} and in {city.Node.Id}'s index");
                     break;
                 case "cross_city_local":
                     try
@@ -163,7 +169,8 @@ internal static class DemoRegistration
                             RegistrationId = e.RegistrationId, CitizenId = e.CitizenId, Category = e.Category, HandlingDivision = e.Division,
                         }, cancellationToken: cancellationToken);
                         Console.WriteLine($"  the same person registered locally at {city.Node.Id} too: accepted as {second.Registration.RegistrationId}" +
-                            (e.CitizenId == localCitizen ? $" while valid at {secondCity.Node.Id} — two registrations for one person (R-18 not checked at entry)" : ""));
+                            (second.Provisional ? " provisionally (cut off from its parent; flagged at the ministry)" : "") +
+                            (e.CitizenId == localCitizen ? $" while valid at {secondCity.Node.Id} — two registrations for one person" : ""));
                     }
                     catch (RpcException ex) when (ex.StatusCode is not (StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled))
                     {

@@ -55,9 +55,14 @@ public sealed class DemoTests
         Assert.Matches(@"accepted on \d{4}-\d\d-\d\d: registration WS\d{16} from that day, contact due by \d{4}-\d\d-\d\d", output);
         Assert.Matches(@"worker contacted \d{4}-\d\d-\d\d: within the deadline", output);
         Assert.Matches(@"delivered again \(a retry after a lost answer\): answered cancelled \d{4}-\d\d-\d\d \(employed\); nothing recorded twice", output);
-        Assert.Matches(@"registered locally at city-440100 \(\S+, from \d{4}-\d\d-\d\d\), known at ministry", output);
-        Assert.Matches(@"the same person registered locally at city-320100 too: (refused \(\w+\) — .*already registered in 广州市|accepted as \S+ while valid at city-440100)", output);
+        Assert.Matches(@"registered locally at city-440100 \(\S+, from \d{4}-\d\d-\d\d\), known at ministry and in city-320100's index", output);
+        Assert.Matches(@"the same person registered locally at city-320100 too: refused \(\w+\) — .*already registered in 广州市", output);
         Assert.Contains("application for 东莞 (441900) at ministry: refused at submission (FailedPrecondition) — no node serves 441900 (东莞市)", output, StringComparison.Ordinal);
+        // The web pages' addresses (issue 24): the public check, the agencies', a desk and the console.
+        Assert.Matches(@"public certificate check \(真伪查验, national\): https://127\.0\.0\.1:\d+/check", output);
+        Assert.Matches(@"agency verification \(sign in as demo-operator .*\): https://127\.0\.0\.1:\d+/verify", output);
+        Assert.Matches(@"a local office's registration desk \(city-\d{6}, the same account\): https://127\.0\.0\.1:\d+/desk", output);
+        Assert.Matches(@"the ministry's operator console \(the same account\): https://127\.0\.0\.1:\d+/console", output);
         // And a sample quarterly report, written beside the demo's stores.
         var report = System.Text.RegularExpressions.Regex.Match(output, @"Quarterly report (\d{4}Q[1-4]) of ministry from sealed period " + period);
         Assert.True(report.Success, output);
