@@ -20,6 +20,7 @@ public sealed class FederationClientTests
     [Theory]
     [InlineData(" 4401061201000123 ", "4401061201000123")] // canonical, trimmed
     [InlineData("ab12345", "AB12345")] // legacy, upper-cased
+    [InlineData("４４０１０６１２０１０００１２３", "4401061201000123")] // full-width digits, as an IME types them: folded (issue 24)
     public async Task VerifyCertificate_SendsTheNumbersCanonicalForm(string typed, string sent)
     {
         // Arrange
@@ -47,8 +48,19 @@ public sealed class FederationClientTests
         Assert.Equal(Id, node.Sent(0, VerifyPersonRequest.Parser).CitizenId);
     }
 
+    [Fact]
+    public async Task VerifyPerson_FullWidthId_IsSentFolded()
+    {
+        var node = new FakeNode().Answers(new VerifyResponse());
+        using var client = node.Client();
+
+        await client.VerifyPersonAsync("１１０１０５１９４９１２３１００２Ｘ").DefaultTimeout();
+
+        Assert.Equal(Id, node.Sent(0, VerifyPersonRequest.Parser).CitizenId);
+    }
+
     [Theory]
-    [InlineData("４４０１０６１２０１０００１２３")] // full-width digits, as an IME types them
+    [InlineData("４４０１－０６１２－０１００－０１２３")] // full-width, folded, still not a number
     [InlineData("4401-0612-0100-0123")]
     [InlineData("")]
     [InlineData("123456789012345678901")] // 21 characters
@@ -70,7 +82,7 @@ public sealed class FederationClientTests
 
     [Theory]
     [InlineData("110105194912310021")] // wrong check character
-    [InlineData("１１０１０５１９４９１２３１００２Ｘ")] // full-width
+    [InlineData("１１０１０５１９４９１２３１００２１")] // full-width, folded, and the check character is wrong
     [InlineData("11010519491331002X")] // no 13th month (and so the checksum fails too)
     public async Task VerifyPerson_Malformed_IsRefusedLocally_WithoutTheId(string typed)
     {
