@@ -286,8 +286,26 @@ public sealed class FederationClient : IDisposable
         }
         catch (RpcException ex)
         {
-            // A write fails when the node has already ended the call; its status is the story.
-            throw new FederationException("upload", Address, ex);
+            // A write fails when the node has already ended the call (a full disk, a refused
+            // file): the write itself may only say Cancelled, the node's status is the story.
+            throw new FederationException("upload", Address, await NodeStatusAsync(call.ResponseAsync, ex).ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>
+    /// The node's own status of a client-streaming call whose write (or response) failed with
+    /// <paramref name="failed"/>: the response carries it once the call has ended.
+    /// </summary>
+    internal static async Task<RpcException> NodeStatusAsync<TResponse>(Task<TResponse> response, RpcException failed)
+    {
+        try
+        {
+            await response.ConfigureAwait(false);
+            return failed;
+        }
+        catch (RpcException answer)
+        {
+            return answer;
         }
     }
 

@@ -122,6 +122,20 @@ public sealed class StoreFaultTests
     private static async Task<UploadResult> UploadAsync(Ingest.IngestClient client, string export, string? sealAsOf)
     {
         using var call = client.Upload(deadline: DateTime.UtcNow.AddMinutes(3));
+        try
+        {
+            await WriteAsync(call, export, sealAsOf);
+        }
+        catch (RpcException)
+        {
+            // The node ended the call while the export was still being sent (the disk filled):
+            // the write may only say Cancelled; the node's status comes with the response.
+        }
+        return await call.ResponseAsync.DefaultTimeout();
+    }
+
+    private static async Task WriteAsync(AsyncClientStreamingCall<UploadChunk, UploadResult> call, string export, string? sealAsOf)
+    {
         await call.RequestStream.WriteAsync(new UploadChunk { Options = new UploadOptions { SealAsOf = sealAsOf ?? "" } });
         foreach (var file in Directory.GetFiles(export).Where(f => !Path.GetFileName(f).Contains("defects", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
@@ -135,7 +149,6 @@ public sealed class StoreFaultTests
             }
         }
         await call.RequestStream.CompleteAsync();
-        return await call.ResponseAsync.DefaultTimeout();
     }
 
     private static async Task RunAsync(string command, params string[] arguments)
