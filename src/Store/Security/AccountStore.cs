@@ -69,6 +69,12 @@ public sealed class AccountStore : IDisposable
         lock (_gate)
         {
             Refresh();
+            if (!_accounts.ContainsKey(id))
+            {
+                // Not known here: perhaps made by another process (an administrator's
+                // `accounts add`) this very second; look again at once rather than refuse it.
+                Refresh(force: true);
+            }
             return _accounts.GetValueOrDefault(id);
         }
     }
@@ -80,6 +86,13 @@ public sealed class AccountStore : IDisposable
         lock (_gate)
         {
             Refresh();
+            if (!_byToken.ContainsKey(digest))
+            {
+                // An unknown token may have been issued by another process this very second (a
+                // token printed, then used at once): look again now rather than refuse it. Wrong
+                // tokens cost one PRAGMA more; the sign-in throttle bounds how many.
+                Refresh(force: true);
+            }
             return _byToken.TryGetValue(digest, out var id) ? _accounts.GetValueOrDefault(id) : null;
         }
     }
@@ -221,10 +234,10 @@ public sealed class AccountStore : IDisposable
 
     // Reloads everything when a change was committed here, or by another connection (PRAGMA
     // data_version moves only for other connections' commits, and is asked at most once a second).
-    private void Refresh()
+    private void Refresh(bool force = false)
     {
         var now = _time.GetTimestamp();
-        if (!_stale && _time.GetElapsedTime(_lastLook, now) < TimeSpan.FromSeconds(1))
+        if (!_stale && !force && _time.GetElapsedTime(_lastLook, now) < TimeSpan.FromSeconds(1))
         {
             return;
         }

@@ -98,4 +98,26 @@ public sealed class AccountStoreTests : IDisposable
         Assert.Equal(["auditor"], _accounts.Find("li.na")!.Grants.Select(g => g.Role));
     }
 
+    [Fact]
+    public void AnAccountOrTokenMadeByAnotherProcess_IsFoundAtOnce_NotAfterTheSecond()
+    {
+        // Arrange: this store has looked just now; an administrator's process adds an account
+        // with a token, and the token is used straight away (README's single-node steps did so).
+        Assert.NotNull(_accounts.Find("li.na"));
+        string token;
+        using (var other = AccountStore.Open(_directory.File("node.security.db")))
+        {
+            other.Create("me", "Me", "trying it", null, [("operator", "440100")], "account:admin", Created);
+            token = other.IssueToken("me");
+        }
+
+        // Act: no time passes on this store's clock.
+        var byToken = _accounts.FindByToken(token);
+        var byId = _accounts.Find("me");
+
+        // Assert: an unknown token or account makes the store look again at once.
+        Assert.Equal("me", byToken?.Id);
+        Assert.Equal("me", byId?.Id);
+    }
+
 }
