@@ -1,3 +1,4 @@
+using Federation.Node.Errors;
 using Federation.Node.Hosting;
 using Federation.Protocol.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -16,19 +17,19 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
     {
         if (identity.Children.Count == 0)
         {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Node {identity.Id} has no children to resync."));
+            throw new PreconditionFailedException($"Node {identity.Id} has no children to resync.");
         }
         var children = identity.Children.Where(c => request.ChildId.Length == 0 || c.Id == request.ChildId).ToList();
         if (children.Count == 0)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument,
-                $"child_id '{request.ChildId}' is not a child of {identity.Id}; children: {string.Join(", ", identity.Children.Select(c => c.Id))}"));
+            throw new InvalidRequestException(
+                $"child_id '{request.ChildId}' is not a child of {identity.Id}; children: {string.Join(", ", identity.Children.Select(c => c.Id))}");
         }
         return Task.FromResult(resyncs.Start(children, RequestFields.ParseOptionalPeriod(request.Period, "period")));
     }
 
     public override Task<Operation> GetOperation(GetOperationRequest request, ServerCallContext context) =>
-        Task.FromResult(resyncs.Get(request.Id) ?? throw new RpcException(new Status(StatusCode.NotFound, $"No operation '{request.Id}' on this node (operations are kept in memory, the last 100).")));
+        Task.FromResult(resyncs.Get(request.Id) ?? throw new NotFoundException($"No operation '{request.Id}' on this node (operations are kept in memory, the last 100)."));
 
     public override Task<ListFindingsResponse> ListFindings(ListFindingsRequest request, ServerCallContext context)
     {

@@ -1,5 +1,5 @@
 using System.Text;
-using Grpc.Core;
+using Federation.Node.Errors;
 
 namespace Federation.Node.Admin;
 
@@ -25,6 +25,6 @@ internal static class FindingsPageToken
         catch (FormatException)
         {
         }
-        throw new RpcException(new Status(StatusCode.InvalidArgument, "page_token is not a token this node issued; start again without it"));
+        throw new InvalidRequestException("page_token is not a token this node issued; start again without it");
     }
 }

@@ -1,9 +1,9 @@
 using System.Globalization;
-using Grpc.Core;
+using Federation.Node.Errors;
 
 namespace Federation.Node.Hosting;
 
-/// <summary>Checks of request fields shared by the services: a refused field says which and why (INVALID_ARGUMENT).</summary>
+/// <summary>Checks of request fields shared by the services: a refused field says which and why (<see cref="InvalidRequestException"/>, INVALID_ARGUMENT).</summary>
 internal static class RequestFields
 {
     public static DateOnly ParseDate(string text, string field) =>
@@ -19,20 +19,25 @@ internal static class RequestFields
 
     /// <summary>
     /// The sealed period a request names (<c>YYYY-MM-DD</c>), or the latest when it names none:
-    /// NOT_FOUND listing the sealed periods when it is not sealed; <paramref name="noneSealed"/>
-    /// when nothing is sealed yet and the request asked for the latest.
+    /// NOT_FOUND listing the sealed periods when it is not sealed; when nothing is sealed yet and the request
+    /// asked for the latest, NOT_FOUND too, or FAILED_PRECONDITION with <paramref name="preconditionWhenNoneSealed"/>.
     /// </summary>
-    public static Federation.Store.Manifest SealedPeriod(Federation.Store.ISealedPeriods store, string nodeId, string period, StatusCode noneSealed = StatusCode.NotFound)
+    public static Federation.Store.Manifest SealedPeriod(Federation.Store.ISealedPeriods store, string nodeId, string period, bool preconditionWhenNoneSealed = false)
     {
         var manifests = store.ListManifests();
         if (period.Length == 0)
         {
-            return manifests.Count > 0 ? manifests[^1] : throw new RpcException(new Status(noneSealed, $"Node {nodeId} has no sealed period yet."));
+            if (manifests.Count == 0)
+            {
+                var none = $"Node {nodeId} has no sealed period yet.";
+                throw preconditionWhenNoneSealed ? new PreconditionFailedException(none) : new NotFoundException(none);
+            }
+            return manifests[^1];
         }
         var wanted = ParsePeriod(period, "period");
-        return manifests.FirstOrDefault(m => m.Period == wanted) ?? throw new RpcException(new Status(StatusCode.NotFound,
-            $"period {period} is not sealed on this node; sealed periods: {(manifests.Count == 0 ? "none" : string.Join(", ", manifests.Select(m => m.Period)))}"));
+        return manifests.FirstOrDefault(m => m.Period == wanted) ?? throw new NotFoundException(
+            $"period {period} is not sealed on this node; sealed periods: {(manifests.Count == 0 ? "none" : string.Join(", ", manifests.Select(m => m.Period)))}");
     }
 
-    public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+    public static InvalidRequestException Invalid(string message) => new(message);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Federation.Node.Errors;
 using Federation.Node.Hosting;
 using Federation.Protocol.V1;
 using Federation.Standards;
@@ -85,7 +86,7 @@ internal sealed class IngestService(IStaging store, NodeIdentity identity, Inges
                 }
                 catch (StoreException ex)
                 {
-                    throw new RpcException(new Status(StatusCode.FailedPrecondition, $"The import was committed, but sealing failed: {ex.Message}"));
+                    throw new PreconditionFailedException($"The import was committed, but sealing failed: {ex.Message}");
                 }
             }
             return response;
@@ -95,9 +96,9 @@ internal sealed class IngestService(IStaging store, NodeIdentity identity, Inges
             // The spool, the rejects report or the store's transaction ran out of space: the
             // transaction rolled back whole (Importer), the spool goes below, and reads go on.
             Hosting.ReliabilityLog.ImportDiskFull(logger, ex.Message);
-            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+            throw new LimitExceededException(
                 $"The node's disk is full ({ex.Message}): nothing of this upload was imported and the store is as it was; sealed periods are served as before. " +
-                $"Free space on the disk of the store and the upload spool ({Path.GetDirectoryName(directories.Uploads)}), then upload again."));
+                $"Free space on the disk of the store and the upload spool ({Path.GetDirectoryName(directories.Uploads)}), then upload again.");
         }
         finally
         {
@@ -172,8 +173,8 @@ internal sealed class IngestService(IStaging store, NodeIdentity identity, Inges
                         spooled += chunk.Data.Length;
                         if (spooled > maxBytes)
                         {
-                            throw new RpcException(new Status(StatusCode.ResourceExhausted,
-                                $"the upload is larger than this node accepts ({maxBytes / 1048576} MiB, Ingest:MaxUploadMiB); split the export or ask the node's operator"));
+                            throw new LimitExceededException(
+                                $"the upload is larger than this node accepts ({maxBytes / 1048576} MiB, Ingest:MaxUploadMiB); split the export or ask the node's operator");
                         }
                         await current.WriteAsync(chunk.Data.Memory, cancellationToken);
                         break;
@@ -193,7 +194,7 @@ internal sealed class IngestService(IStaging store, NodeIdentity identity, Inges
         return (files, sealAsOf, encoding);
     }
 
-    private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+    private static InvalidRequestException Invalid(string message) => RequestFields.Invalid(message);
 }
 
 /// <summary>Where uploads are spooled (at most <paramref name="MaxUploadBytes"/> each) and rejects reports written.</summary>

@@ -1,3 +1,4 @@
+using Federation.Node.Errors;
 using Federation.Node.Hosting;
 using Federation.Protocol.V1;
 using Federation.Standards;
@@ -5,7 +6,6 @@ using Federation.Store;
 using Federation.Store.Registration;
 using Federation.Store.Security;
 using Google.Protobuf;
-using Grpc.Core;
 using NodeLevel = Federation.Node.Hosting.NodeLevel;
 using Microsoft.Extensions.Options;
 
@@ -95,12 +95,12 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
             // No node, no application: one no city node covers would wait for a decision forever.
             if (!Served(request.PlaceDivision, city))
             {
-                throw new RpcException(new Status(StatusCode.FailedPrecondition,
-                    $"no node serves {request.PlaceDivision} ({CityName(request.PlaceDivision)}): no city node below this one covers it, so no office could decide the application"));
+                throw new PreconditionFailedException(
+                    $"no node serves {request.PlaceDivision} ({CityName(request.PlaceDivision)}): no city node below this one covers it, so no office could decide the application");
             }
             if (journal.FindPendingApplication(citizen) is { } pending && (request.PlatformReference.Length == 0 || pending.PlatformReference != request.PlatformReference))
             {
-                throw new RpcException(new Status(StatusCode.AlreadyExists, $"this person already has application {pending.ApplicationId} waiting for a decision"));
+                throw new AlreadyExistsException($"this person already has application {pending.ApplicationId} waiting for a decision");
             }
             // One valid registration nationwide: registered in another city, refused here at once — by
             // the index, the rule a city applies at entry; then by what only the ministry holds (the
@@ -113,7 +113,7 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
                 refusal.Length == 0 ? ApplicationRecord.Pending : ApplicationRecord.Refused, refusal.Length == 0 ? null : received, refusal, "", null, null));
             if (result.Duplicate && result.Application.CitizenId != citizen)
             {
-                throw new RpcException(new Status(StatusCode.AlreadyExists, $"platform_reference '{request.PlatformReference}' was used for another application"));
+                throw new AlreadyExistsException($"platform_reference '{request.PlatformReference}' was used for another application");
             }
             if (!result.Duplicate)
             {
@@ -161,8 +161,8 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
             // R-18 at entry: registered in another city since the ministry received the application.
             if (existing is null && HeldElsewhere(application.CitizenId, OwnCity) is { } elsewhere)
             {
-                throw new RpcException(new Status(StatusCode.FailedPrecondition,
-                    $"{AlreadyRegistered(elsewhere)}: the person was registered there after applying; refuse the application with this reason"));
+                throw new PreconditionFailedException(
+                    $"{AlreadyRegistered(elsewhere)}: the person was registered there after applying; refuse the application with this reason");
             }
             var registration = existing is null
                 ? new RegistrationRecord(OnlinePrefix + application.ApplicationId[1..], application.CitizenId, application.Category, day, null, "",
@@ -244,16 +244,16 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
             // ended one would make two valid on the same days.
             if (journal.RegistrationsOf(citizen).FirstOrDefault(r => r.Origin == identity.Id && r.CancelDate is { } exit && exit > start) is { } ended)
             {
-                throw new RpcException(new Status(StatusCode.FailedPrecondition,
-                    $"register_date {start:yyyy-MM-dd} falls inside registration {ended.RegistrationId} ({ended.RegisterDate:yyyy-MM-dd} to {ended.CancelDate:yyyy-MM-dd}); a person holds one registration at a time (R-18)"));
+                throw new PreconditionFailedException(
+                    $"register_date {start:yyyy-MM-dd} falls inside registration {ended.RegistrationId} ({ended.RegisterDate:yyyy-MM-dd} to {ended.CancelDate:yyyy-MM-dd}); a person holds one registration at a time (R-18)");
             }
             var existing = OpenRegistrationHere(citizen, today);
             // R-18 at entry: the index holds other cities' valid registrations by keyed hash (kept as of
             // the last contact while the parent is away: a restart or a cut-off opens no window for them).
             if (existing is null && HeldElsewhere(citizen, OwnCity) is { } elsewhere)
             {
-                throw new RpcException(new Status(StatusCode.FailedPrecondition,
-                    $"{AlreadyRegistered(elsewhere)}: a person holds one valid registration nationwide; it must end there (an exit) before one is made here"));
+                throw new PreconditionFailedException(
+                    $"{AlreadyRegistered(elsewhere)}: a person holds one valid registration nationwide; it must end there (an exit) before one is made here");
             }
             // Cut off from the parent, the index may miss a registration made elsewhere since: accepted
             // provisionally, and a parent flags a double registration the day the feed brings it.
@@ -291,7 +291,7 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
             var today = Today;
             var date = EventDay(request.ExitDate, "exit_date", today);
             var registration = journal.FindRegistration(identity.Id, id) ?? StagedRegistration(id)
-                ?? throw new RpcException(new Status(StatusCode.NotFound, $"registration {id} is not held by this city"));
+                ?? throw new NotFoundException($"registration {id} is not held by this city");
             if (registration.CancelDate is { } cancelled)
             {
                 // The same exit again (a retry after a lost answer) is answered as recorded; another is refused with why.
@@ -642,7 +642,7 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
     private ApplicationRecord OwnApplication(string applicationId)
     {
         var application = journal.FindApplication(applicationId)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"application {applicationId} has not reached this node"));
+            ?? throw new NotFoundException($"application {applicationId} has not reached this node");
         Require(DivisionTable.Default.JurisdictionOf(identity.DivisionCode).Contains(application.PlaceDivision),
             $"application {applicationId} belongs to city {application.CityDivision}, not this node's jurisdiction");
         return application;
@@ -673,7 +673,7 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
     {
         if (!ok)
         {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, why));
+            throw new PreconditionFailedException(why);
         }
     }
 

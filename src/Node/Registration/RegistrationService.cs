@@ -86,7 +86,7 @@ internal sealed class RegistrationService(RegistrationDesk desk, FeedCheck check
                 }
                 catch (Federation.Store.Registration.JournalEpochException ex)
                 {
-                    throw new RpcException(new Status(StatusCode.FailedPrecondition, ex.Message));
+                    throw new Errors.PreconditionFailedException(ex.Message);
                 }
                 await responseStream.WriteAsync(new ApplicationCursor { AfterSeq = desk.Journal.ParentCursor().Seq, Epoch = delivery.Epoch, IndexAfterSeq = desk.Journal.ParentIndexCursor().Seq },
                     context.CancellationToken);
@@ -102,7 +102,7 @@ internal sealed class RegistrationService(RegistrationDesk desk, FeedCheck check
             }
             catch (Federation.Store.Registration.JournalEpochException ex)
             {
-                throw new RpcException(new Status(StatusCode.FailedPrecondition, ex.Message));
+                throw new Errors.PreconditionFailedException(ex.Message);
             }
             await responseStream.WriteAsync(new ApplicationCursor { AfterSeq = delivery.Seq, Epoch = delivery.Epoch }, context.CancellationToken);
         }
@@ -121,14 +121,14 @@ internal sealed class RegistrationService(RegistrationDesk desk, FeedCheck check
         var epoch = desk.Journal.Epoch;
         if (request.Epoch.Length > 0 && request.Epoch != epoch)
         {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition,
-                $"the parent's cursor counts in this node's journal epoch {request.Epoch}, but the journal is epoch {epoch}: it was replaced. See docs/registration.md, \"Restoring\"."));
+            throw new Errors.PreconditionFailedException(
+                $"the parent's cursor counts in this node's journal epoch {request.Epoch}, but the journal is epoch {epoch}: it was replaced. See docs/registration.md, \"Restoring\".");
         }
         var head = desk.Journal.FeedHead();
         if (request.AfterSeq > head)
         {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition,
-                $"the parent's cursor {request.AfterSeq} is ahead of this node's feed (head {head}): was the registration journal restored from a backup? See docs/registration.md, \"Restoring\"."));
+            throw new Errors.PreconditionFailedException(
+                $"the parent's cursor {request.AfterSeq} is ahead of this node's feed (head {head}): was the registration journal restored from a backup? See docs/registration.md, \"Restoring\".");
         }
         var cursor = request.AfterSeq;
         var stop = context.CancellationToken;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
+using Federation.Node.Errors;
 using Federation.Node.Hosting;
 using Federation.Protocol.V1;
 using Federation.Shared;
@@ -22,7 +23,7 @@ internal sealed partial class AccountsService(AccountStore accounts, NodeIdentit
     }
 
     public override Task<AccountInfo> GetAccount(AccountRequest request, ServerCallContext context) =>
-        Answer(() => accounts.Find(request.Id) ?? throw new RpcException(new Status(StatusCode.NotFound, $"there is no account {request.Id} at {node.Id}")));
+        Answer(() => accounts.Find(request.Id) ?? throw new NotFoundException($"there is no account {request.Id} at {node.Id}"));
 
     public override Task<AccountInfo> CreateAccount(CreateAccountRequest request, ServerCallContext context) => Answer(() =>
     {
@@ -95,8 +96,8 @@ internal sealed partial class AccountsService(AccountStore accounts, NodeIdentit
         }
     }
 
-    private static RpcException Missing(StoreException ex) => new(new Status(
-        ex.Message.StartsWith("there is no account", StringComparison.Ordinal) ? StatusCode.NotFound : StatusCode.FailedPrecondition, ex.Message));
+    private static DomainException Missing(StoreException ex) =>
+        ex.Message.StartsWith("there is no account", StringComparison.Ordinal) ? new NotFoundException(ex.Message) : new PreconditionFailedException(ex.Message);
 
     internal static AccountInfo ToProto(Account account, DateTimeOffset now)
     {
@@ -132,8 +133,8 @@ internal sealed partial class AccountsService(AccountStore accounts, NodeIdentit
         if (context.UserState.TryGetValue(Caller.UserStateKey, out var state) && state is Caller { Kind: CallerKind.Account } granter
             && !granter.Grants.Any(g => g.Role == Roles.Administrator && Roles.Covers(g.Scope, scope)))
         {
-            throw new RpcException(new Status(StatusCode.PermissionDenied,
-                $"account {granter.Id} administers {string.Join(", ", granter.Grants.Where(g => g.Role == Roles.Administrator).Select(g => g.Scope))}; it cannot grant a role over {scope}"));
+            throw new PermissionRefusedException(
+                $"account {granter.Id} administers {string.Join(", ", granter.Grants.Where(g => g.Role == Roles.Administrator).Select(g => g.Scope))}; it cannot grant a role over {scope}");
         }
         return (role, scope);
     }
@@ -200,7 +201,7 @@ internal sealed partial class AccountsService(AccountStore accounts, NodeIdentit
     private static string By(ServerCallContext context) =>
         context.UserState.TryGetValue(Caller.UserStateKey, out var caller) && caller is Caller c ? c.AuditName : "local";
 
-    private static RpcException Invalid(string why) => new(new Status(StatusCode.InvalidArgument, why));
+    private static InvalidRequestException Invalid(string why) => RequestFields.Invalid(why);
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex AccountId();

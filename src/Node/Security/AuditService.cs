@@ -1,3 +1,4 @@
+using Federation.Node.Errors;
 using Federation.Protocol.V1;
 using Federation.Store.Security;
 using Google.Protobuf.WellKnownTypes;
@@ -18,14 +19,14 @@ internal sealed partial class AuditService(AuditLog log, AuditTrail trail, Hosti
     public override Task<Protocol.V1.WitnessBreak> AcknowledgeWitnessBreak(AcknowledgeWitnessBreakRequest request, ServerCallContext context)
     {
         var child = identity.Children.FirstOrDefault(c => c.Id == request.ChildId)
-            ?? throw new RpcException(new Status(StatusCode.InvalidArgument, identity.Children.Count == 0
+            ?? throw new InvalidRequestException(identity.Children.Count == 0
                 ? $"child_id '{request.ChildId}': {identity.Id} has no children, so no witness to acknowledge"
-                : $"child_id '{request.ChildId}' is not a child of {identity.Id}; children: {string.Join(", ", identity.Children.Select(c => c.Id))}"));
+                : $"child_id '{request.ChildId}' is not a child of {identity.Id}; children: {string.Join(", ", identity.Children.Select(c => c.Id))}");
         var reason = request.Reason.Trim();
         if (reason.Length is < MinReasonLength or > MaxReasonLength)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument,
-                $"reason has {reason.Length} characters; say what was found and done, in {MinReasonLength} … {MaxReasonLength} characters"));
+            throw new InvalidRequestException(
+                $"reason has {reason.Length} characters; say what was found and done, in {MinReasonLength} … {MaxReasonLength} characters");
         }
         var by = context.UserState.TryGetValue(Caller.UserStateKey, out var caller) && caller is Caller c ? c.AuditName : "local";
         Federation.Store.Security.WitnessBreak acknowledged;
@@ -35,7 +36,7 @@ internal sealed partial class AuditService(AuditLog log, AuditTrail trail, Hosti
         }
         catch (Federation.Store.StoreException ex)
         {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, ex.Message));
+            throw new PreconditionFailedException(ex.Message);
         }
         // The reason is free text: kept with the break, not written to the log.
         BreakAcknowledged(logger, child.Id, acknowledged.Kind, acknowledged.Seq, by);
@@ -74,7 +75,7 @@ internal sealed partial class AuditService(AuditLog log, AuditTrail trail, Hosti
     public override Task<ReadAuditResponse> ReadAudit(ReadAuditRequest request, ServerCallContext context)
     {
         var limit = request.Limit == 0 ? 100 : request.Limit is >= 1 and <= 1000 ? request.Limit
-            : throw new RpcException(new Status(StatusCode.InvalidArgument, $"limit is {request.Limit}; it must be 0 (default 100) or 1 … 1000"));
+            : throw new InvalidRequestException($"limit is {request.Limit}; it must be 0 (default 100) or 1 … 1000");
         var entries = log.Read(request.AfterSeq, limit, request.Account.Length == 0 ? null : request.Account, request.Subject.Length == 0 ? null : trail.SubjectKey(request.Subject.Trim()));
         var head = log.Head();
         var response = new ReadAuditResponse { HeadSeq = head.Seq, HeadHash = head.Hash };

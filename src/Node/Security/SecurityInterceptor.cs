@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Threading.RateLimiting;
+using Federation.Node.Errors;
 using Federation.Node.Hosting;
 using Federation.Protocol.V1;
 using Federation.Standards;
@@ -152,6 +153,13 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
             caller = ex.Caller;
             outcome = ex.StatusCode;
             throw;
+        }
+        catch (DomainException ex)
+        {
+            // A rule of the node refused the call: its status, by the one mapping, for the caller and the audit.
+            var refused = RpcErrors.ToRpcException(ex);
+            outcome = refused.StatusCode;
+            throw refused;
         }
         catch (RpcException ex)
         {

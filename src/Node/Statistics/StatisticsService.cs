@@ -1,4 +1,5 @@
 using System.Globalization;
+using Federation.Node.Errors;
 using Federation.Node.Hosting;
 using Federation.Protocol.V1;
 using Federation.Standards;
@@ -17,7 +18,7 @@ internal sealed class StatisticsService(ISealedPeriods store, IChildTransfers ch
         {
             return await GetParentIndicatorsAsync(request, context.CancellationToken);
         }
-        var manifest = RequestFields.SealedPeriod(store, identity.Id, request.Period, noneSealed: StatusCode.FailedPrecondition);
+        var manifest = RequestFields.SealedPeriod(store, identity.Id, request.Period, preconditionWhenNoneSealed: true);
         var (from, to) = Range(request, manifest.AsOf);
         if (from > to)
         {
@@ -90,7 +91,7 @@ internal sealed class StatisticsService(ISealedPeriods store, IChildTransfers ch
         if (request.Period.Length == 0)
         {
             var latest = received.Values.SelectMany(m => m).Select(m => m.Period).DefaultIfEmpty().Max();
-            period = latest != default ? latest : throw new RpcException(new Status(StatusCode.FailedPrecondition, $"No child snapshot has been received by {identity.Id} yet."));
+            period = latest != default ? latest : throw new PreconditionFailedException($"No child snapshot has been received by {identity.Id} yet.");
         }
         else
         {
@@ -118,7 +119,7 @@ internal sealed class StatisticsService(ISealedPeriods store, IChildTransfers ch
         var present = relevant.Where(c => received[c.Id].Any(m => m.Period == period)).ToList();
         if (present.Count == 0)
         {
-            throw new RpcException(new Status(StatusCode.NotFound, $"No child of {identity.Id} covering {division} has a received snapshot of period {period}."));
+            throw new NotFoundException($"No child of {identity.Id} covering {division} has a received snapshot of period {period}.");
         }
 
         var rollup = await Task.Run(() => new IndicatorCalculator(queries).Compute(IndicatorScope.FromChildren(period, present.Select(c => c.Id)), from, to, jurisdiction), cancellationToken);
@@ -226,7 +227,7 @@ internal sealed class StatisticsService(ISealedPeriods store, IChildTransfers ch
         {
             throw Invalid($"warn_people is {request.WarnPeople}; it must not be negative (0 = the default 50)");
         }
-        var manifest = RequestFields.SealedPeriod(store, identity.Id, request.Period, noneSealed: StatusCode.FailedPrecondition);
+        var manifest = RequestFields.SealedPeriod(store, identity.Id, request.Period, preconditionWhenNoneSealed: true);
         if (string.CompareOrdinal(request.Month, manifest.Period.LastCompleteMonth) > 0)
         {
             throw Invalid($"month {request.Month} had not ended by the period {manifest.Period}: the snapshot holds reports up to {manifest.Period.LastCompleteMonth}");
@@ -241,5 +242,5 @@ internal sealed class StatisticsService(ISealedPeriods store, IChildTransfers ch
     internal const int DefaultWarnPercent = 10;
     internal const long DefaultWarnPeople = 50;
 
-    private static RpcException Invalid(string message) => RequestFields.Invalid(message);
+    private static InvalidRequestException Invalid(string message) => RequestFields.Invalid(message);
 }

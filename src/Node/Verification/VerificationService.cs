@@ -116,14 +116,14 @@ internal sealed partial class VerificationService(IHolderLookups store, NodeIden
         var issuer = number.IssuerCode;
         if (issuer is not null && !_jurisdiction.Contains(issuer))
         {
-            throw new RpcException(new Status(StatusCode.NotFound,
-                $"certificate {CitizenId.Mask(number.Value)} was issued in {issuer}, outside {identity.Id}'s jurisdiction ({identity.DivisionCode}); ask a node above it, such as the ministry"));
+            throw new Errors.NotFoundException(
+                $"certificate {CitizenId.Mask(number.Value)} was issued in {issuer}, outside {identity.Id}'s jurisdiction ({identity.DivisionCode}); ask a node above it, such as the ministry");
         }
         return (issuer, issuer is null ? default : _children.FirstOrDefault(c => c.Jurisdiction.Contains(issuer)));
     }
 
-    private RpcException NoCopy(ChildOptions child, string issuer, string failure) => new(new Status(StatusCode.Unavailable,
-        $"{child.Id}, which holds the certificates issued in {issuer}, cannot be reached ({failure}) and {identity.Id} has no copy of this one; try again later"));
+    private Errors.UnavailableException NoCopy(ChildOptions child, string issuer, string failure) => new(
+        $"{child.Id}, which holds the certificates issued in {issuer}, cannot be reached ({failure}) and {identity.Id} has no copy of this one; try again later");
 
     // A hop's deadline: the caller's, less a fifth of what is left (at most 200 ms) to answer from
     // the cache if the child is slow, and at most the configured per-hop timeout.

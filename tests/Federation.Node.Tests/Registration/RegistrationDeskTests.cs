@@ -1,5 +1,6 @@
 using Federation.Node.Hosting;
 using Federation.Node.Registration;
+using Federation.Node.Tests.Errors;
 using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store;
@@ -100,7 +101,7 @@ public sealed class RegistrationDeskTests : IDisposable
         Assert.Equal([new CityBacklogCount("440100", 0, 0, 0)], _ministry.Journal.Backlog(_ministry.Today));
         // The same contact again is answered as recorded; another day is refused.
         Assert.Equal(new DateOnly(2026, 10, 20), _city.Contact(application.ApplicationId).ContactedOn);
-        var again = Assert.Throws<RpcException>(() => _city.Contact(application.ApplicationId, "2026-10-19"));
+        var again = Refusal.Of(() => _city.Contact(application.ApplicationId, "2026-10-19"));
         Assert.Equal(StatusCode.FailedPrecondition, again.StatusCode);
     }
 
@@ -109,7 +110,7 @@ public sealed class RegistrationDeskTests : IDisposable
     {
         // 东莞 has no counties: the city is its own county-level unit. No node serves it yet: refused, named.
         var dongguan = Citizen("441900", "19910101", "123");
-        var noNode = Assert.Throws<RpcException>(() => _ministry.Submit(Request(dongguan, "441900", "dg-1")));
+        var noNode = Refusal.Of(() => _ministry.Submit(Request(dongguan, "441900", "dg-1")));
         Assert.Equal(StatusCode.FailedPrecondition, noNode.StatusCode);
         Assert.StartsWith("no node serves 441900 (东莞市)", noNode.Status.Detail, StringComparison.Ordinal);
         Assert.Empty(_ministryJournal.ApplicationsAfter(0, 10));
@@ -123,7 +124,7 @@ public sealed class RegistrationDeskTests : IDisposable
         Assert.Equal("620200", _ministry.Submit(Request(Citizen("620200", "19880808", "111"), "620200", "jyg-1")).Application.CityDivision);
         Assert.Equal("429004", _ministry.Submit(Request(Citizen("429004", "19880808", "222"), "429004", "xt-1")).Application.CityDivision);
         // A prefecture with counties is not a county-level unit.
-        var prefecture = Assert.Throws<RpcException>(() => _ministry.Submit(Request(Citizen("440106", "19770707", "333"), "440100", "gz-x")));
+        var prefecture = Refusal.Of(() => _ministry.Submit(Request(Citizen("440106", "19770707", "333"), "440100", "gz-x")));
         Assert.Contains("place_division must be a county-level GB/T 2260 code", prefecture.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(
             ["441900", "442000", "460400", "620200"],
@@ -138,18 +139,18 @@ public sealed class RegistrationDeskTests : IDisposable
         var application = _ministry.Submit(Request(Worker, "440106", "ref-late").With(r => r.ReceivedOn = "2026-09-28")).Application;
         Assert.Equal((new DateOnly(2026, 9, 28), new DateOnly(2026, 10, 8)), (application.ReceivedOn, application.DecisionDue));
         Assert.StartsWith("A20260928", application.ApplicationId, StringComparison.Ordinal);
-        var future = Assert.Throws<RpcException>(() => _ministry.Submit(Request(Citizen("440103", "19850505", "222"), "440106", "ref-f").With(r => r.ReceivedOn = "2026-10-01")));
+        var future = Refusal.Of(() => _ministry.Submit(Request(Citizen("440103", "19850505", "222"), "440106", "ref-f").With(r => r.ReceivedOn = "2026-10-01")));
         Assert.Contains("received_on 2026-10-01 is after today (2026-09-30, Beijing)", future.Status.Detail, StringComparison.Ordinal);
         Deliver();
 
-        var early = Assert.Throws<RpcException>(() => _city.Decide(application.ApplicationId, accept: true, "", "2026-09-27"));
+        var early = Refusal.Of(() => _city.Decide(application.ApplicationId, accept: true, "", "2026-09-27"));
         Assert.Contains("decided_on 2026-09-27 is before the application's receipt (2026-09-28)", early.Status.Detail, StringComparison.Ordinal);
         // Decided on the 29th: the registration starts that day, contact is due by the 5th working day after (30, 8, 9, 10, 12).
         var decided = _city.Decide(application.ApplicationId, accept: true, "", "2026-09-29");
         Assert.Equal((new DateOnly(2026, 9, 29), new DateOnly(2026, 10, 12)), (decided.DecidedOn, decided.ContactDue));
         Assert.Equal(new DateOnly(2026, 9, 29), _cityJournal.FindRegistration("city-440100", decided.RegistrationId)!.RegisterDate);
         Assert.Contains("contacted_on 2026-09-28 is before the decision (2026-09-29)",
-            Assert.Throws<RpcException>(() => _city.Contact(application.ApplicationId, "2026-09-28")).Status.Detail, StringComparison.Ordinal);
+            Refusal.Of(() => _city.Contact(application.ApplicationId, "2026-09-28")).Status.Detail, StringComparison.Ordinal);
         Assert.Equal(new DateOnly(2026, 9, 29), _city.Contact(application.ApplicationId, "2026-09-29").ContactedOn);
         // An exit dated before the day of upload, after the start, keeps its day.
         var exited = _city.Exit(new RecordExitRequest { RegistrationId = decided.RegistrationId, Reason = "pension", ExitDate = "2026-09-29" });
@@ -167,7 +168,7 @@ public sealed class RegistrationDeskTests : IDisposable
         var head = _cityJournal.FeedHead();
         Assert.Equal(decided, _city.Decide(application.ApplicationId, accept: true, ""));
         Assert.Equal(decided, _city.Decide(application.ApplicationId, accept: true, "", "2026-09-30"));
-        var otherDecision = Assert.Throws<RpcException>(() => _city.Decide(application.ApplicationId, accept: false, "不符合条件"));
+        var otherDecision = Refusal.Of(() => _city.Decide(application.ApplicationId, accept: false, "不符合条件"));
         Assert.Equal(StatusCode.FailedPrecondition, otherDecision.StatusCode);
         Assert.Contains("was already accepted on 2026-09-30; this decision (refuse) differs from the one recorded", otherDecision.Status.Detail, StringComparison.Ordinal);
 
@@ -175,13 +176,13 @@ public sealed class RegistrationDeskTests : IDisposable
         var exited = _city.Exit(exit);
         Assert.Equal(RegistrationMessages.ToMessage(exited), RegistrationMessages.ToMessage(_city.Exit(exit)));
         Assert.Equal(RegistrationMessages.ToMessage(exited), RegistrationMessages.ToMessage(_city.Exit(new RecordExitRequest { RegistrationId = decided.RegistrationId, Reason = "employed", ExitDate = "2026-09-30" })));
-        var otherExit = Assert.Throws<RpcException>(() => _city.Exit(new RecordExitRequest { RegistrationId = decided.RegistrationId, Reason = "pension" }));
+        var otherExit = Refusal.Of(() => _city.Exit(new RecordExitRequest { RegistrationId = decided.RegistrationId, Reason = "pension" }));
         Assert.Contains("was already cancelled on 2026-09-30 (employed); this exit (pension, 2026-09-30) differs", otherExit.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(head + 1, _cityJournal.FeedHead()); // the exit, once
 
         var local = new RegisterLocallyRequest { RegistrationId = "GZ-L-9", CitizenId = Citizen("440103", "19850505", "222"), Category = "other", HandlingDivision = "440103" };
         Assert.Equal(RegistrationMessages.ToMessage(_city.RegisterLocally(local).Registration), RegistrationMessages.ToMessage(_city.RegisterLocally(local).Registration));
-        var otherCategory = Assert.Throws<RpcException>(() => _city.RegisterLocally(local.Clone().With(r => r.Category = "new_entrant")));
+        var otherCategory = Refusal.Of(() => _city.RegisterLocally(local.Clone().With(r => r.Category = "new_entrant")));
         Assert.Contains("registration GZ-L-9 is already recorded with category other, not new_entrant", otherCategory.Status.Detail, StringComparison.Ordinal);
     }
 
@@ -222,7 +223,7 @@ public sealed class RegistrationDeskTests : IDisposable
 
         var other = Citizen("440103", "19850505", "222");
         Submit(other, "ref-3");
-        var waiting = Assert.Throws<RpcException>(() => _ministry.Submit(Request(other, "440103", "ref-4")));
+        var waiting = Refusal.Of(() => _ministry.Submit(Request(other, "440103", "ref-4")));
         Assert.Equal(StatusCode.AlreadyExists, waiting.StatusCode);
         Assert.DoesNotContain(other, waiting.Status.Detail, StringComparison.Ordinal);
     }
@@ -235,7 +236,7 @@ public sealed class RegistrationDeskTests : IDisposable
     public void Exits_OnlyForListedReasons(string reason, string why)
     {
         _city.RegisterLocally(new RegisterLocallyRequest { RegistrationId = "GZ-1", CitizenId = Worker, Category = "other", HandlingDivision = "440106" });
-        var refused = Assert.Throws<RpcException>(() => _city.Exit(new RecordExitRequest { RegistrationId = "GZ-1", Reason = reason }));
+        var refused = Refusal.Of(() => _city.Exit(new RecordExitRequest { RegistrationId = "GZ-1", Reason = reason }));
         Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
         Assert.Contains(why, refused.Status.Detail, StringComparison.Ordinal);
         Assert.Null(_city.Journal.FindRegistration("city-440100", "GZ-1")!.CancelDate);
@@ -245,14 +246,14 @@ public sealed class RegistrationDeskTests : IDisposable
     public void Exits_TakeTheStandardCode_NotBeforeTheStart_NotTwice_OnlyForKnownRegistrations()
     {
         _city.RegisterLocally(new RegisterLocallyRequest { RegistrationId = "GZ-1", CitizenId = Worker, Category = "other", HandlingDivision = "440106", RegisterDate = "2026-09-29" });
-        var early = Assert.Throws<RpcException>(() => _city.Exit(new RecordExitRequest { RegistrationId = "GZ-1", Reason = "退休", ExitDate = "2026-09-28" }));
+        var early = Refusal.Of(() => _city.Exit(new RecordExitRequest { RegistrationId = "GZ-1", Reason = "退休", ExitDate = "2026-09-28" }));
         Assert.Contains("before the registration's start", early.Status.Detail, StringComparison.Ordinal);
         var exited = _city.Exit(new RecordExitRequest { RegistrationId = "GZ-1", Reason = "退休" });
         Assert.Equal((new DateOnly(2026, 9, 30), "pension"), (exited.CancelDate, exited.CancelReason));
         // The same exit again is answered as recorded; another exit is refused.
         Assert.Equal(new DateOnly(2026, 9, 30), _city.Exit(new RecordExitRequest { RegistrationId = "GZ-1", Reason = "pension" }).CancelDate);
-        Assert.Equal(StatusCode.FailedPrecondition, Assert.Throws<RpcException>(() => _city.Exit(new RecordExitRequest { RegistrationId = "GZ-1", Reason = "employed" })).StatusCode);
-        Assert.Equal(StatusCode.NotFound, Assert.Throws<RpcException>(() => _city.Exit(new RecordExitRequest { RegistrationId = "GZ-404", Reason = "pension" })).StatusCode);
+        Assert.Equal(StatusCode.FailedPrecondition, Refusal.Of(() => _city.Exit(new RecordExitRequest { RegistrationId = "GZ-1", Reason = "employed" })).StatusCode);
+        Assert.Equal(StatusCode.NotFound, Refusal.Of(() => _city.Exit(new RecordExitRequest { RegistrationId = "GZ-404", Reason = "pension" })).StatusCode);
         // Validity runs up to, not including, the exit day.
         Assert.False(exited.OpenOn(new DateOnly(2026, 9, 30)));
         Assert.True(exited.OpenOn(new DateOnly(2026, 9, 29)));
@@ -305,7 +306,7 @@ public sealed class RegistrationDeskTests : IDisposable
         Assert.NotEqual(disagreed.FeedDigest, disagreed.SnapshotDigest);
 
         // And nothing is dated into a sealed period any more.
-        var intoSealed = Assert.Throws<RpcException>(() => _city.RegisterLocally(new RegisterLocallyRequest
+        var intoSealed = Refusal.Of(() => _city.RegisterLocally(new RegisterLocallyRequest
         {
             RegistrationId = "GZ-2", CitizenId = Citizen("440103", "19850505", "222"), Category = "other", HandlingDivision = "440103", RegisterDate = "2026-10-15",
         }));
@@ -315,11 +316,11 @@ public sealed class RegistrationDeskTests : IDisposable
     [Fact]
     public void Requests_AreCheckedField_ByField_AndEachLevelDoesOnlyItsPart()
     {
-        Assert.Contains("place_type must be one of", Assert.Throws<RpcException>(() => _ministry.Submit(Request(Worker, "440106", "r") .With(r => r.PlaceType = "hotel"))).Status.Detail, StringComparison.Ordinal);
-        Assert.Contains("place_division must be a county-level", Assert.Throws<RpcException>(() => _ministry.Submit(Request(Worker, "440100", "r"))).Status.Detail, StringComparison.Ordinal);
-        Assert.Contains("citizen_id", Assert.Throws<RpcException>(() => _ministry.Submit(Request("440106199001011230", "440106", "r"))).Status.Detail, StringComparison.Ordinal);
-        Assert.Equal(StatusCode.FailedPrecondition, Assert.Throws<RpcException>(() => _city.Submit(Request(Worker, "440106", "r"))).StatusCode);
-        Assert.Contains("inside this node's jurisdiction 440100", Assert.Throws<RpcException>(() => _city.RegisterLocally(new RegisterLocallyRequest
+        Assert.Contains("place_type must be one of", Refusal.Of(() => _ministry.Submit(Request(Worker, "440106", "r") .With(r => r.PlaceType = "hotel"))).Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("place_division must be a county-level", Refusal.Of(() => _ministry.Submit(Request(Worker, "440100", "r"))).Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("citizen_id", Refusal.Of(() => _ministry.Submit(Request("440106199001011230", "440106", "r"))).Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.FailedPrecondition, Refusal.Of(() => _city.Submit(Request(Worker, "440106", "r"))).StatusCode);
+        Assert.Contains("inside this node's jurisdiction 440100", Refusal.Of(() => _city.RegisterLocally(new RegisterLocallyRequest
         {
             RegistrationId = "SZ-1", CitizenId = Worker, Category = "other", HandlingDivision = "440304",
         })).Status.Detail, StringComparison.Ordinal);
@@ -352,7 +353,7 @@ public sealed class RegistrationDeskTests : IDisposable
                     _city.Exit(new RecordExitRequest { RegistrationId = e.RegistrationId, Reason = e.Reason });
                     break;
                 case "forbidden_exit":
-                    Assert.Equal(StatusCode.InvalidArgument, Assert.Throws<RpcException>(() => _city.Exit(new RecordExitRequest { RegistrationId = e.RegistrationId, Reason = e.Reason })).StatusCode);
+                    Assert.Equal(StatusCode.InvalidArgument, Refusal.Of(() => _city.Exit(new RecordExitRequest { RegistrationId = e.RegistrationId, Reason = e.Reason })).StatusCode);
                     refused++;
                     break;
                 default:
@@ -401,11 +402,11 @@ public sealed class RegistrationDeskTests : IDisposable
         _city.RegisterLocally(new RegisterLocallyRequest { RegistrationId = "GZ-0100", CitizenId = other, Category = "other", HandlingDivision = "440103" });
         Assert.True(_city.RegisterLocally(new RegisterLocallyRequest { RegistrationId = "GZ-0101", CitizenId = other, Category = "other", HandlingDivision = "440103" }).Merged);
         Assert.Equal("GZ-0100", _city.Exit(new RecordExitRequest { RegistrationId = " GZ-0101 ", Reason = "pension" }).RegistrationId);
-        Assert.Contains("registration_id is required", Assert.Throws<RpcException>(() => _city.Exit(new RecordExitRequest { RegistrationId = " ", Reason = "pension" })).Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("registration_id is required", Refusal.Of(() => _city.Exit(new RecordExitRequest { RegistrationId = " ", Reason = "pension" })).Status.Detail, StringComparison.Ordinal);
 
         // Backdated into an ended registration: two valid on the same days, refused.
         _time.SetUtcNow(new DateTimeOffset(2026, 10, 9, 10, 0, 0, Beijing));
-        var overlap = Assert.Throws<RpcException>(() => _city.RegisterLocally(new RegisterLocallyRequest
+        var overlap = Refusal.Of(() => _city.RegisterLocally(new RegisterLocallyRequest
         {
             RegistrationId = "GZ-0102", CitizenId = other, Category = "other", HandlingDivision = "440103", RegisterDate = "2026-09-29",
         }));
@@ -414,10 +415,10 @@ public sealed class RegistrationDeskTests : IDisposable
         // No reference is no licence for a second pending application.
         var third = Citizen("440104", "19950303", "331");
         _ministry.Submit(Request(third, "440104", ""));
-        Assert.Equal(StatusCode.AlreadyExists, Assert.Throws<RpcException>(() => _ministry.Submit(Request(third, "440104", ""))).StatusCode);
+        Assert.Equal(StatusCode.AlreadyExists, Refusal.Of(() => _ministry.Submit(Request(third, "440104", ""))).StatusCode);
         // A reference reused for another person returns nothing of the first.
         _ministry.Submit(Request(Citizen("440105", "19800808", "441"), "440105", "ref-9"));
-        var reused = Assert.Throws<RpcException>(() => _ministry.Submit(Request(Citizen("440111", "19810808", "551"), "440111", "ref-9")));
+        var reused = Refusal.Of(() => _ministry.Submit(Request(Citizen("440111", "19810808", "551"), "440111", "ref-9")));
         Assert.Equal((StatusCode.AlreadyExists, "platform_reference 'ref-9' was used for another application"), (reused.StatusCode, reused.Status.Detail));
     }
 

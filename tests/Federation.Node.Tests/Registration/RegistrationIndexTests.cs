@@ -1,6 +1,7 @@
 using System.Text;
 using Federation.Node.Hosting;
 using Federation.Node.Registration;
+using Federation.Node.Tests.Errors;
 using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store;
@@ -65,7 +66,7 @@ public sealed class RegistrationIndexTests : IDisposable
         // Dongguan knows one person registered elsewhere; Guangzhou is sent its own people as free.
         Assert.Equal((1L, 0L, 1L), (_dongguan.Journal.IndexPeople(), _guangzhou.Journal.IndexPeople(), _ministry.Journal.IndexPeople()));
 
-        var refused = Assert.Throws<RpcException>(() => _dongguan.Desk.RegisterLocally(Local("DG-L-1", Person, "441900")));
+        var refused = Refusal.Of(() => _dongguan.Desk.RegisterLocally(Local("DG-L-1", Person, "441900")));
         Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
         Assert.StartsWith("already registered in 广州市 (R-18)", refused.Status.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain(Person, refused.Status.Detail, StringComparison.Ordinal);
@@ -96,7 +97,7 @@ public sealed class RegistrationIndexTests : IDisposable
         Sync();
         // …and the index follows the person: Guangzhou refuses them now, naming Dongguan.
         Assert.StartsWith("already registered in 东莞市 (R-18)",
-            Assert.Throws<RpcException>(() => _guangzhou.Desk.RegisterLocally(Local("GZ-L-2", Person, "440106"))).Status.Detail, StringComparison.Ordinal);
+            Refusal.Of(() => _guangzhou.Desk.RegisterLocally(Local("GZ-L-2", Person, "440106"))).Status.Detail, StringComparison.Ordinal);
         Assert.Equal(("441900", 1L), (_ministry.Journal.IndexedCity(Person), _ministry.Journal.ValidOn(_ministry.Desk.Today).Values.Sum()));
         Assert.Empty(_ministry.Journal.DoubleRegistrations());
     }
@@ -140,7 +141,7 @@ public sealed class RegistrationIndexTests : IDisposable
         // Before Guangzhou decides, the person registers at Dongguan's office.
         _dongguan.Desk.RegisterLocally(Local("DG-L-1", Person, "441900"));
         Sync();
-        var refused = Assert.Throws<RpcException>(() => _guangzhou.Desk.Decide(application.ApplicationId, accept: true, ""));
+        var refused = Refusal.Of(() => _guangzhou.Desk.Decide(application.ApplicationId, accept: true, ""));
         Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
         Assert.StartsWith("already registered in 东莞市 (R-18)", refused.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(ApplicationRecord.Refused, _guangzhou.Desk.Decide(application.ApplicationId, accept: false, "already registered in 东莞市 (R-18)").Status);
@@ -153,7 +154,7 @@ public sealed class RegistrationIndexTests : IDisposable
         var good = new IndexEntry { PersonKey = ByteString.CopyFrom(new byte[32]), CityDivision = "440100", Seq = 1 };
         void Refused(ApplicationDelivery delivery, string why)
         {
-            var refused = Assert.Throws<RpcException>(() => _dongguan.Desk.ReceiveIndexFromParent(delivery));
+            var refused = Refusal.Of(() => _dongguan.Desk.ReceiveIndexFromParent(delivery));
             Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
             Assert.Contains(why, refused.Status.Detail, StringComparison.Ordinal);
         }

@@ -7,27 +7,17 @@ namespace Federation.Node.Tests.Verification;
 
 /// <summary>
 /// <see cref="Dataset.Columns"/> repeat records.proto's fields by hand (the store's column names,
-/// the packed lines' and the digest's value order); the answers of a verification are built from
-/// them by field name (<c>RecordMessages</c>). This ties the two: each dataset is one message of
-/// records.proto, its columns are the message's fields by name and in field-number order, and the
-/// file has no record message without a dataset — so adding a field or a dataset on one side only fails here.
+/// the packed lines' and the digest's value order — the store never references the protocol); the
+/// answers of a verification are built from them by field name (<c>RecordMessages</c>). This ties
+/// the two: each dataset names its message of records.proto (<see cref="Dataset.Message"/>), its
+/// columns are the message's fields by name and in field-number order, and the file has no record
+/// message without a dataset — so adding a field or a dataset on one side only fails here.
 /// </summary>
 public sealed class DatasetColumnsTests
 {
-    // The one table of which message each dataset is.
-    private static readonly Dictionary<Dataset, MessageDescriptor> Messages = new()
-    {
-        [Dataset.Persons] = Person.Descriptor,
-        [Dataset.Employers] = Employer.Descriptor,
-        [Dataset.Certificates] = Certificate.Descriptor,
-        [Dataset.Employment] = EmploymentRegistration.Descriptor,
-        [Dataset.Unemployment] = UnemploymentRegistration.Descriptor,
-        [Dataset.Assistance] = AssistanceRecognition.Descriptor,
-        [Dataset.Policies] = PolicyEnjoyment.Descriptor,
-        [Dataset.Benefits] = InsuranceBenefit.Descriptor,
-        [Dataset.Enterprises] = MonitoredEnterprise.Descriptor,
-        [Dataset.EnterpriseReports] = EnterpriseReport.Descriptor,
-    };
+    // Each dataset's message, by the name the dataset gives (Dataset.Message).
+    private static readonly Dictionary<Dataset, MessageDescriptor> Messages = Dataset.All.ToDictionary(d => d, d =>
+        Person.Descriptor.File.MessageTypes.FirstOrDefault(m => m.Name == d.Message) ?? throw new InvalidOperationException($"records.proto has no message {d.Message} (dataset {d.Name})"));
 
     public static TheoryData<string> Datasets => [.. Dataset.All.Select(d => d.Name)];
 
@@ -37,7 +27,7 @@ public sealed class DatasetColumnsTests
     {
         // Arrange
         var dataset = Dataset.Find(name)!;
-        Assert.True(Messages.TryGetValue(dataset, out var message), $"dataset {name} has no records.proto message in this test's table");
+        var message = Messages[dataset];
 
         // Act
         var fields = message.Fields.InFieldNumberOrder().Select(f => f.Name).ToList();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Federation.Node.Errors;
 using Federation.Node.Hosting;
 using Federation.Protocol.V1;
 using Federation.Store;
@@ -39,11 +40,11 @@ internal sealed class ExchangeService(ISealedPeriods store, NodeIdentity identit
         var perUpdate = request.MaxEntries == 0 ? DefaultAuditEntriesPerUpdate : request.MaxEntries;
         if (perUpdate is < 1 or > MaxAuditEntriesPerUpdate)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"max_entries is {request.MaxEntries}; it must be 0 (default) or 1 … {MaxAuditEntriesPerUpdate}"));
+            throw new InvalidRequestException($"max_entries is {request.MaxEntries}; it must be 0 (default) or 1 … {MaxAuditEntriesPerUpdate}");
         }
         if (request.AfterSeq < 0 || (request.AfterHash.Length == 0 && request.AfterSeq != 0))
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"after_seq is {request.AfterSeq}; it must be 0 or more, and 0 when after_hash is empty (no head witnessed yet)"));
+            throw new InvalidRequestException($"after_seq is {request.AfterSeq}; it must be 0 or more, and 0 when after_hash is empty (no head witnessed yet)");
         }
         // The stream ends when the parent goes or this node starts stopping (the parent reopens it).
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
@@ -102,13 +103,13 @@ internal sealed class ExchangeService(ISealedPeriods store, NodeIdentity identit
         var perChunk = request.MaxRecordsPerChunk == 0 ? DefaultRecordsPerChunk : request.MaxRecordsPerChunk;
         if (perChunk is < 1 or > MaxRecordsPerChunk)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"max_records_per_chunk is {request.MaxRecordsPerChunk}; it must be 0 (default) or 1 … {MaxRecordsPerChunk}"));
+            throw new InvalidRequestException($"max_records_per_chunk is {request.MaxRecordsPerChunk}; it must be 0 (default) or 1 … {MaxRecordsPerChunk}");
         }
         var resumeDataset = request.ResumeFrom?.Dataset ?? "";
         var started = resumeDataset.Length == 0;
         if (!started && Dataset.Find(resumeDataset) is null)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"resume_from.dataset '{resumeDataset}' is not a dataset of the standard"));
+            throw new InvalidRequestException($"resume_from.dataset '{resumeDataset}' is not a dataset of the standard");
         }
 
         await responseStream.WriteAsync(new SnapshotChunk { Manifest = ToProto(manifest) });

@@ -41,6 +41,11 @@ internal sealed class LocalCaller(IServiceProvider services, CancellationToken c
         {
             return await handler(service, request, new LocalCallContext(method, cancellationToken));
         }
+        catch (Errors.DomainException ex)
+        {
+            // As the security interceptor answers a gRPC caller: the one mapping.
+            throw Errors.RpcErrors.ToRpcException(ex);
+        }
         finally
         {
             (service as IDisposable)?.Dispose();
