@@ -48,6 +48,7 @@ internal static class NodeServices
             Federation.Store.DigestAlgorithms.ForCrypto(config.Security.National)));
         services.AddSingleton(_ => Federation.Store.Security.AuditWitnesses.Open(config.SecurityPaths.DatabasePath));
         services.AddOptions<ExchangeOptions>().Bind(config.Configuration.GetSection(ExchangeOptions.Section));
+        services.AddSingleton<Exchange.Child.SnapshotStreamLimit>();
         // Checked when the daemon starts (ValidateOnStart) and, in a command, at first use.
         services.AddOptions<Monitoring.MonitoringOptions>().Bind(config.Configuration.GetSection(Monitoring.MonitoringOptions.Section))
             .ValidateOnStart();
