@@ -31,7 +31,15 @@ internal sealed class PullCoordinator(IChildTransfers store, IChildLinks links, 
         {
             var reason = ex is RpcException rpc ? ChildFailure.Describe(rpc) : ex.Message;
             ExchangeLog.PullFailed(logger, child.Id, reason);
-            links.RecordPullFailure(child.Id, reason, time.GetUtcNow());
+            try
+            {
+                links.RecordPullFailure(child.Id, reason, time.GetUtcNow());
+            }
+            catch (Exception full) when (StoreIntegrity.IsDiskFull(full))
+            {
+                // A full disk may refuse even this small write; the failure is still reported to whoever asked, and logged.
+                ExchangeFaultLog.LinkNotUpdated(logger, child.Id, full.Message);
+            }
             metrics.PullFailed(child.Id, ex switch { RpcException failed => failed.StatusCode.ToString(), RecordRefusedException => "Refused", _ => "Store" });
             if (ex is RecordRefusedException refused)
             {
@@ -51,7 +59,7 @@ internal sealed class PullCoordinator(IChildTransfers store, IChildLinks links, 
         {
             sealer.SealCompletePeriods();
         }
-        catch (StoreException ex)
+        catch (Exception ex) when (ex is StoreException || StoreIntegrity.IsDiskFull(ex))
         {
             // The pull itself succeeded; the merge is retried after the next committed pull, and
             // an operator can seal by hand.
