@@ -27,6 +27,13 @@ internal sealed class ExchangeOptions
     /// </summary>
     public int MaxSnapshotStreams { get; set; } = 8;
 
+    /// <summary>
+    /// Free space, in MiB, a pull leaves on the disk holding a SQLite store: a transfer stops
+    /// (RESOURCE_EXHAUSTED, nothing committed, resumable) before it would take it, so that the
+    /// audit log and reads go on. 0 = none. 0 … 1,048,576; defaults to 256.
+    /// </summary>
+    public int ReserveDiskMiB { get; set; } = 256;
+
     /// <summary>At most this many children are transferred at the same time. Defaults to 2.</summary>
     public int MaxConcurrentPulls { get; set; } = 2;
 

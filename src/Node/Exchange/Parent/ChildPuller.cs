@@ -14,7 +14,7 @@ namespace Federation.Node.Exchange.Parent;
 /// record abandons the whole transfer), and commits only when counts and digest match the manifest.
 /// A snapshot already received with the same digest is not pulled again.
 /// </summary>
-internal sealed class ChildPuller(IChildTransfers store, ChildClients clients, Signing.SignedPeriodCheck signatures, ILogger logger, TimeProvider time)
+internal sealed class ChildPuller(IChildTransfers store, ChildClients clients, Signing.SignedPeriodCheck signatures, ILogger logger, TimeProvider time, DiskReserve? reserve = null)
 {
     private static readonly TimeSpan ManifestDeadline = TimeSpan.FromSeconds(30);
 
@@ -111,6 +111,11 @@ internal sealed class ChildPuller(IChildTransfers store, ChildClients clients, S
             }
             if (pendingPacked.Count > 0)
             {
+                if (reserve?.Problem(child.Id) is { } low)
+                {
+                    // Logged by the coordinator with every failed pull (event 2203).
+                    throw new RpcException(new Status(StatusCode.ResourceExhausted, low));
+                }
                 store.AppendTransferPacked(child.Id, manifest.AsOf, pendingDataset, pendingPacked, time.GetUtcNow());
                 foreach (var batch in pendingPacked)
                 {

@@ -11,7 +11,7 @@ namespace Federation.Node.Exchange.Parent;
 /// child's link. After a pull commits a new snapshot, the parent seals every period all its
 /// children have now delivered (<see cref="PeriodSealer"/>).
 /// </summary>
-internal sealed class PullCoordinator(IChildTransfers store, IChildLinks links, PeriodSealer sealer, ChildClients clients, Signing.SignedPeriodCheck signatures, NodeMetrics metrics, TimeProvider time, ILogger<PullCoordinator> logger)
+internal sealed class PullCoordinator(IChildTransfers store, IChildLinks links, PeriodSealer sealer, ChildClients clients, Signing.SignedPeriodCheck signatures, DiskReserve reserve, NodeMetrics metrics, TimeProvider time, ILogger<PullCoordinator> logger)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
 
@@ -21,7 +21,7 @@ internal sealed class PullCoordinator(IChildTransfers store, IChildLinks links, 
         await gate.WaitAsync(cancellationToken);
         try
         {
-            var result = await new ChildPuller(store, clients, signatures, logger, time).PullAsync(child, period, cancellationToken, progress);
+            var result = await new ChildPuller(store, clients, signatures, logger, time, reserve).PullAsync(child, period, cancellationToken, progress);
             links.RecordPullSuccess(child.Id, result.Period, result.Digest, result.Records, result.Bytes, time.GetUtcNow());
             metrics.PullSucceeded(child.Id, result.Records, result.Bytes);
             SealCompletePeriods();
