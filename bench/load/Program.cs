@@ -118,6 +118,11 @@ foreach (var phase in phases)
 {
     Console.WriteLine();
     Console.WriteLine($"Province RSS (MiB) every 5 s, {phase.Name}: {string.Join(", ", phase.Rss.Where((_, i) => i % 5 == 0).Select(s => s.MiB.ToString(CultureInfo.InvariantCulture)))}");
+    foreach (var (what, detail) in phase.Details.OrderBy(d => d.Key, StringComparer.Ordinal))
+    {
+        Console.WriteLine();
+        Console.WriteLine($"First {what} failure, {phase.Name}: {detail}");
+    }
 }
 var unexpected = phases.Sum(p => p.VerifyFailures.Values.Sum() + p.StreamFailures.Values.Sum());
 Console.WriteLine();
@@ -177,6 +182,7 @@ async Task<Phase> RunPhaseAsync(string name, NodeProcess node)
                 catch (RpcException ex)
                 {
                     phase.VerifyFailures.AddOrUpdate(ex.StatusCode, 1, (_, n) => n + 1);
+                    phase.Details.TryAdd($"verification {ex.StatusCode}", ex.Status.Detail);
                 }
             }
         })).ToList();
@@ -221,6 +227,7 @@ async Task<Phase> RunPhaseAsync(string name, NodeProcess node)
                 catch (RpcException ex)
                 {
                     phase.StreamFailures.AddOrUpdate(ex.StatusCode, 1, (_, n) => n + 1);
+                    phase.Details.TryAdd($"{(slow ? "slow" : "fast")} stream {ex.StatusCode}", ex.Status.Detail);
                 }
             }
         })).ToList();
@@ -289,6 +296,7 @@ internal sealed class Phase(string name)
     public double P99 { get; set; }
     public ConcurrentDictionary<StatusCode, long> VerifyFailures { get; } = new();
     public ConcurrentDictionary<StatusCode, long> StreamFailures { get; } = new();
+    public ConcurrentDictionary<string, string> Details { get; } = new(StringComparer.Ordinal);
 #pragma warning disable CA1051 // counted with Interlocked
     public long StreamsCompleted;
     public long StreamsRefused;
