@@ -18,6 +18,22 @@ internal sealed class ExchangeOptions
     /// </summary>
     public int MaxSendKiBPerSecond { get; set; }
 
+    /// <summary>
+    /// At most this many snapshot streams are sent at the same time (to the parent, or to a
+    /// <c>pull</c> command run with the parent's certificate); one more is refused with
+    /// RESOURCE_EXHAUSTED naming this setting, and the parent's pull retries. Each stream holds at
+    /// most one batch (1 MiB) read ahead of a slow reader, so this bounds the memory streams cost.
+    /// 1 … 256; defaults to 8 (a parent opens one stream per child at a time).
+    /// </summary>
+    public int MaxSnapshotStreams { get; set; } = 8;
+
+    /// <summary>
+    /// Free space, in MiB, a pull leaves on the disk holding a SQLite store: a transfer stops
+    /// (RESOURCE_EXHAUSTED, nothing committed, resumable) before it would take it, so that the
+    /// audit log and reads go on. 0 = none. 0 … 1,048,576; defaults to 256.
+    /// </summary>
+    public int ReserveDiskMiB { get; set; } = 256;
+
     /// <summary>At most this many children are transferred at the same time. Defaults to 2.</summary>
     public int MaxConcurrentPulls { get; set; } = 2;
 

@@ -171,6 +171,14 @@ internal sealed class NodeConfiguration
         {
             errors.Add($"Exchange:MaxConcurrentPulls is {exchange.MaxConcurrentPulls}; it must be between 1 and 64.");
         }
+        if (exchange.MaxSnapshotStreams is < 1 or > 256)
+        {
+            errors.Add($"Exchange:MaxSnapshotStreams is {exchange.MaxSnapshotStreams}; it must be between 1 and 256.");
+        }
+        if (exchange.ReserveDiskMiB is < 0 or > 1_048_576)
+        {
+            errors.Add($"Exchange:ReserveDiskMiB is {exchange.ReserveDiskMiB}; it must be between 0 (no reserve) and 1048576.");
+        }
         if (exchange.RetryInitial <= TimeSpan.Zero || exchange.RetryMax < exchange.RetryInitial)
         {
             errors.Add($"Exchange:RetryInitial ({exchange.RetryInitial}) must be positive and Exchange:RetryMax ({exchange.RetryMax}) at least as long.");

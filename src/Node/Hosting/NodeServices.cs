@@ -48,6 +48,9 @@ internal static class NodeServices
             Federation.Store.DigestAlgorithms.ForCrypto(config.Security.National)));
         services.AddSingleton(_ => Federation.Store.Security.AuditWitnesses.Open(config.SecurityPaths.DatabasePath));
         services.AddOptions<ExchangeOptions>().Bind(config.Configuration.GetSection(ExchangeOptions.Section));
+        services.AddSingleton<Exchange.Child.SnapshotStreamLimit>();
+        services.AddSingleton(provider => new Exchange.Parent.DiskReserve(config.Store.IsPostgres ? null : Path.GetDirectoryName(config.Store.Path),
+            provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ExchangeOptions>>().Value.ReserveDiskMiB * 1024L * 1024));
         // Checked when the daemon starts (ValidateOnStart) and, in a command, at first use.
         services.AddOptions<Monitoring.MonitoringOptions>().Bind(config.Configuration.GetSection(Monitoring.MonitoringOptions.Section))
             .ValidateOnStart();

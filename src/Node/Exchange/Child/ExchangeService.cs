@@ -16,7 +16,7 @@ namespace Federation.Node.Exchange.Child;
 /// batch: each write waits for HTTP/2 flow control before the next batch is read.
 /// </summary>
 internal sealed class ExchangeService(ISealedPeriods store, NodeIdentity identity, Federation.Store.Security.AuditLog audit,
-    Microsoft.Extensions.Options.IOptions<ExchangeOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ISignedPeriods signatures) : Protocol.V1.Exchange.ExchangeBase
+    Microsoft.Extensions.Options.IOptions<ExchangeOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ISignedPeriods signatures, SnapshotStreamLimit streams) : Protocol.V1.Exchange.ExchangeBase
 {
     public override Task<AuditHeadResponse> GetAuditHead(GetAuditHeadRequest request, ServerCallContext context)
     {
@@ -99,6 +99,9 @@ internal sealed class ExchangeService(ISealedPeriods store, NodeIdentity identit
 
     public override async Task StreamSnapshot(StreamSnapshotRequest request, IServerStreamWriter<SnapshotChunk> responseStream, ServerCallContext context)
     {
+        // Exchange:MaxSnapshotStreams: refused before anything is read; the place is given back however the stream ends.
+        var caller = context.UserState.TryGetValue(Security.Caller.UserStateKey, out var state) && state is Security.Caller known ? known.AuditName : "anonymous";
+        using var place = streams.Enter(caller);
         var manifest = FindManifest(request.Period);
         var perChunk = request.MaxRecordsPerChunk == 0 ? DefaultRecordsPerChunk : request.MaxRecordsPerChunk;
         if (perChunk is < 1 or > MaxRecordsPerChunk)

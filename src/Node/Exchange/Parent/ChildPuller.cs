@@ -14,7 +14,7 @@ namespace Federation.Node.Exchange.Parent;
 /// record abandons the whole transfer), and commits only when counts and digest match the manifest.
 /// A snapshot already received with the same digest is not pulled again.
 /// </summary>
-internal sealed class ChildPuller(IChildTransfers store, ChildClients clients, Signing.SignedPeriodCheck signatures, ILogger logger, TimeProvider time)
+internal sealed class ChildPuller(IChildTransfers store, ChildClients clients, Signing.SignedPeriodCheck signatures, ILogger logger, TimeProvider time, DiskReserve? reserve = null)
 {
     private static readonly TimeSpan ManifestDeadline = TimeSpan.FromSeconds(30);
 
@@ -24,6 +24,22 @@ internal sealed class ChildPuller(IChildTransfers store, ChildClients clients, S
     private const int RecordsPerTransaction = 20_000;
 
     public async Task<PullResult> PullAsync(ChildOptions child, Period? period, CancellationToken cancellationToken, IProgress<PullProgress>? progress = null)
+    {
+        try
+        {
+            return await TransferAsync(child, period, cancellationToken, progress);
+        }
+        catch (Exception ex) when (StoreIntegrity.IsDiskFull(ex))
+        {
+            // Every write is a transaction of its own: the one that failed was rolled back whole,
+            // the batches stored before it stay with their cursor, and nothing is committed.
+            ExchangeFaultLog.PullDiskFull(logger, child.Id, ex.Message);
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"this node's disk is full ({ex.Message}): the transfer from {child.Id} stopped and nothing of it was committed; what arrived is kept with its cursor and the pull resumes from there once there is space"));
+        }
+    }
+
+    private async Task<PullResult> TransferAsync(ChildOptions child, Period? period, CancellationToken cancellationToken, IProgress<PullProgress>? progress)
     {
         var stopwatch = Stopwatch.StartNew();
         var client = clients.Exchange(child);
@@ -35,8 +51,16 @@ internal sealed class ChildPuller(IChildTransfers store, ChildClients clients, S
             throw new RpcException(new Status(StatusCode.FailedPrecondition,
                 $"the node at {child.Address} is '{remote.NodeId}' ({remote.DivisionCode}), not the configured child '{child.Id}' ({child.DivisionCode})"));
         }
-        // Before anything is taken: a digest this node computes the same way (its own algorithm,
-        // Security:Crypto), then what the child signed, and what it passes up from below.
+        // The period is the child's word like the rest: one of the standard's form, the one asked
+        // for, not in the future (a period dated ahead would sort after every real one and be
+        // taken for the child's latest), with a sealing time — before anything is taken or parsed further.
+        if (PeriodProblem(child.Id, remote, period, time.GetUtcNow()) is { } wrong)
+        {
+            ExchangeFaultLog.ManifestRefused(logger, child.Id, wrong);
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, wrong));
+        }
+        // Then a digest this node computes the same way (its own algorithm, Security:Crypto), then
+        // what the child signed, and what it passes up from below.
         if (PeriodDigests.RefusalOf(child.Id, remote.Digest, store.DigestAlgorithm) is { } refusal)
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition, refusal));
@@ -87,6 +111,11 @@ internal sealed class ChildPuller(IChildTransfers store, ChildClients clients, S
             }
             if (pendingPacked.Count > 0)
             {
+                if (reserve?.Problem(child.Id) is { } low)
+                {
+                    // Logged by the coordinator with every failed pull (event 2203).
+                    throw new RpcException(new Status(StatusCode.ResourceExhausted, low));
+                }
                 store.AppendTransferPacked(child.Id, manifest.AsOf, pendingDataset, pendingPacked, time.GetUtcNow());
                 foreach (var batch in pendingPacked)
                 {
@@ -153,5 +182,28 @@ internal sealed class ChildPuller(IChildTransfers store, ChildClients clients, S
         progress?.Report(new PullProgress(committed.Period, committed.TotalRecords, committed.TotalRecords, bytes));
         ExchangeLog.PullCommitted(logger, child.Id, committed.Period, committed.TotalRecords, committed.Digest, stopwatch.Elapsed.TotalSeconds);
         return new PullResult(child.Id, committed.Period, committed.Digest, records, bytes, AlreadyCurrent: false, resumed, stopwatch.Elapsed);
+    }
+
+    /// <summary>Why the period of a child's manifest is refused (issue 25 item 4: a child that answers with a wrong period), or null.</summary>
+    internal static string? PeriodProblem(string childId, SnapshotManifest remote, Period? asked, DateTimeOffset now)
+    {
+        if (!Period.TryParse(remote.Period, out var period))
+        {
+            // Not echoed: the child's text could be anything; its length says enough to find it.
+            return $"{childId} answered with a period that is not a date of the form YYYY-MM-DD ({remote.Period.Length} characters); nothing was taken";
+        }
+        if (asked is { } wanted && period != wanted)
+        {
+            return $"{childId} was asked for period {wanted} and answered with period {period}; nothing was taken";
+        }
+        if (SealRules.FutureProblem(period, now) is { } future)
+        {
+            return $"{childId} serves period {period}, which is in the future for this node ({future}); nothing was taken — check the child's clock";
+        }
+        if (!DateTimeOffset.TryParse(remote.SealedAt, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            return $"{childId}'s manifest of period {period} has no valid sealing time (sealed_at); nothing was taken";
+        }
+        return null;
     }
 }

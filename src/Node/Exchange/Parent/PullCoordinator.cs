@@ -11,7 +11,7 @@ namespace Federation.Node.Exchange.Parent;
 /// child's link. After a pull commits a new snapshot, the parent seals every period all its
 /// children have now delivered (<see cref="PeriodSealer"/>).
 /// </summary>
-internal sealed class PullCoordinator(IChildTransfers store, IChildLinks links, PeriodSealer sealer, ChildClients clients, Signing.SignedPeriodCheck signatures, NodeMetrics metrics, TimeProvider time, ILogger<PullCoordinator> logger)
+internal sealed class PullCoordinator(IChildTransfers store, IChildLinks links, PeriodSealer sealer, ChildClients clients, Signing.SignedPeriodCheck signatures, DiskReserve reserve, NodeMetrics metrics, TimeProvider time, ILogger<PullCoordinator> logger)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
 
@@ -21,7 +21,7 @@ internal sealed class PullCoordinator(IChildTransfers store, IChildLinks links, 
         await gate.WaitAsync(cancellationToken);
         try
         {
-            var result = await new ChildPuller(store, clients, signatures, logger, time).PullAsync(child, period, cancellationToken, progress);
+            var result = await new ChildPuller(store, clients, signatures, logger, time, reserve).PullAsync(child, period, cancellationToken, progress);
             links.RecordPullSuccess(child.Id, result.Period, result.Digest, result.Records, result.Bytes, time.GetUtcNow());
             metrics.PullSucceeded(child.Id, result.Records, result.Bytes);
             SealCompletePeriods();
@@ -31,7 +31,15 @@ internal sealed class PullCoordinator(IChildTransfers store, IChildLinks links, 
         {
             var reason = ex is RpcException rpc ? ChildFailure.Describe(rpc) : ex.Message;
             ExchangeLog.PullFailed(logger, child.Id, reason);
-            links.RecordPullFailure(child.Id, reason, time.GetUtcNow());
+            try
+            {
+                links.RecordPullFailure(child.Id, reason, time.GetUtcNow());
+            }
+            catch (Exception full) when (StoreIntegrity.IsDiskFull(full))
+            {
+                // A full disk may refuse even this small write; the failure is still reported to whoever asked, and logged.
+                ExchangeFaultLog.LinkNotUpdated(logger, child.Id, full.Message);
+            }
             metrics.PullFailed(child.Id, ex switch { RpcException failed => failed.StatusCode.ToString(), RecordRefusedException => "Refused", _ => "Store" });
             if (ex is RecordRefusedException refused)
             {
@@ -51,7 +59,7 @@ internal sealed class PullCoordinator(IChildTransfers store, IChildLinks links, 
         {
             sealer.SealCompletePeriods();
         }
-        catch (StoreException ex)
+        catch (Exception ex) when (ex is StoreException || StoreIntegrity.IsDiskFull(ex))
         {
             // The pull itself succeeded; the merge is retried after the next committed pull, and
             // an operator can seal by hand.
