@@ -1,5 +1,5 @@
 using Federation.Node.Hosting;
-using Grpc.Core;
+using Federation.Node.Errors;
 
 namespace Federation.Node.Exchange.Child;
 
@@ -25,8 +25,8 @@ internal sealed class SnapshotStreamLimit(Microsoft.Extensions.Options.IOptions<
         {
             Interlocked.Decrement(ref _open);
             ExchangeFaultLog.SnapshotStreamRefused(logger, caller, _limit);
-            throw new RpcException(new Status(StatusCode.ResourceExhausted,
-                $"this node already sends {_limit} snapshot streams, its limit (Exchange:MaxSnapshotStreams); try again when one has ended"));
+            throw new LimitExceededException(
+                $"this node already sends {_limit} snapshot streams, its limit (Exchange:MaxSnapshotStreams); try again when one has ended");
         }
         return new Place(this);
     }
