@@ -4,128 +4,156 @@ namespace Federation.Store.Postgres;
 
 // Verification's look-ups, as on SQLite (SqliteHolderLookups): a holder's records in the staged
 // data (live), or in the latest merged period holding a child's snapshot (cached), found through
-// the sealed tables' citizen and certificate indexes. Origins are bound as an array parameter.
+// the sealed tables' citizen and certificate indexes.
+//
+// Each look-up is ONE statement, so one round trip to the server (issue 26 item 5): the scope —
+// the latest merged manifest naming the child, and the origins of that child's snapshot — is
+// worked out by the server in the statement's CTEs from the same tables the SQLite store reads,
+// and a person's card (every citizen dataset) comes back as one UNION ALL, its columns padded to
+// the widest dataset and all text (valid as '0'/'1'). Measured before: ~9 statements per look-up
+// through a pool that reset the session on every return; 1,126/s against SQLite's 8,483/s.
+// The statements are constant text, so Npgsql prepares them on each connection (auto-prepare);
+// connections come from the store's look-up pool, which does not reset them (read-only use).
 public sealed class PostgresHolderLookups : IHolderLookups
 {
+    private static readonly Dataset[] CitizenDatasets = [.. Dataset.All.Where(d => d.CitizenColumn >= 0)];
+    private static readonly int Width = CitizenDatasets.Max(d => d.Columns.Count);
+
+    // The latest merged period whose sources name the child (newest first, the first source of
+    // that manifest naming it), and the origins that child's snapshot recorded at commit. Empty
+    // when no merged period holds the child or its snapshot recorded no origins: then no rows.
+    private const string Scope = """
+        WITH scope AS MATERIALIZED (
+          SELECT m.period AS merged,
+                 (SELECT s.value ->> 'Period' FROM jsonb_array_elements(m.sources::jsonb) WITH ORDINALITY AS s(value, n)
+                   WHERE s.value ->> 'ChildId' = @child ORDER BY s.n LIMIT 1) AS snapshot
+          FROM manifests m
+          WHERE m.sources <> '[]' AND m.sources::jsonb @> jsonb_build_array(jsonb_build_object('ChildId', @child::text))
+          ORDER BY m.period DESC LIMIT 1),
+        origins AS MATERIALIZED (
+          SELECT o.origin COLLATE "C" AS origin
+          FROM scope JOIN child_manifests c ON c.child_id = @child AND c.period = scope.snapshot COLLATE "C",
+               jsonb_array_elements_text(c.origins::jsonb) AS o(origin))
+        """;
+
+    private static readonly string StagedHolderSql = Card(d =>
+        $"SELECT {Array.IndexOf(CitizenDatasets, d)} AS d, @owner::text AS origin, {Padded(d)} FROM s_{d.Name} WHERE citizen_id = @citizen", "NULL::text");
+
+    private static readonly string CachedHolderSql = Scope + "\n" + Card(d =>
+        $"SELECT {Array.IndexOf(CitizenDatasets, d)} AS d, origin, {Padded(d)} FROM p_{d.Name} " +
+        "WHERE period = (SELECT merged FROM scope) AND citizen_id = @citizen AND origin IN (SELECT origin FROM origins)", "(SELECT snapshot FROM scope)");
+
+    private const string StagedCertificateSql =
+        "SELECT citizen_id FROM s_certificates WHERE certificate_number = @number ORDER BY citizen_id LIMIT 1";
+
+    private const string CachedCertificateSql = Scope + """
+
+        SELECT citizen_id FROM p_certificates
+        WHERE period = (SELECT merged FROM scope) AND certificate_number = @number AND origin IN (SELECT origin FROM origins)
+        ORDER BY citizen_id LIMIT 1
+        """;
+
+    // The children (in the latest merged period's source order) whose received snapshot's origins
+    // include an origin of the person's records in that period.
+    private const string ChildrenHoldingSql = """
+        WITH latest AS MATERIALIZED (SELECT period, sources FROM manifests WHERE sources <> '[]' ORDER BY period DESC LIMIT 1),
+        holding AS MATERIALIZED (SELECT DISTINCT origin FROM p_persons WHERE period = (SELECT period FROM latest) AND citizen_id = @citizen)
+        SELECT s.value ->> 'ChildId'
+        FROM latest, jsonb_array_elements(latest.sources::jsonb) WITH ORDINALITY AS s(value, n)
+        WHERE EXISTS (SELECT 1 FROM child_manifests c, jsonb_array_elements_text(c.origins::jsonb) AS o(origin)
+                      WHERE c.child_id = (s.value ->> 'ChildId') COLLATE "C" AND c.period = (s.value ->> 'Period') COLLATE "C"
+                        AND o.origin COLLATE "C" IN (SELECT origin FROM holding))
+        ORDER BY s.n
+        """;
+
     private readonly PostgresStore _db;
 
     internal PostgresHolderLookups(PostgresStore db) => _db = db;
 
     public HolderRecords? FindStagedHolder(string citizenId)
     {
-        using var connection = _db.OpenConnection();
-        return FindHolder(connection, citizenId, null);
+        using var connection = _db.OpenLookupConnection();
+        using var command = new NpgsqlCommand(StagedHolderSql, connection);
+        command.Parameters.Add(new NpgsqlParameter<string>("citizen", citizenId));
+        command.Parameters.Add(new NpgsqlParameter<string>("owner", _db.OwnerId));
+        return ReadHolder(command, citizenId, cached: false);
     }
 
     public string? FindStagedCertificateHolder(string certificateNumber)
     {
-        using var connection = _db.OpenConnection();
-        return FindCertificateHolder(connection, certificateNumber, null);
+        using var connection = _db.OpenLookupConnection();
+        using var command = new NpgsqlCommand(StagedCertificateSql, connection);
+        command.Parameters.Add(new NpgsqlParameter<string>("number", certificateNumber));
+        return command.ExecuteScalar() as string;
     }
 
     public HolderRecords? FindCachedHolder(string childId, string citizenId)
     {
-        using var connection = _db.OpenConnection();
-        return CachedScope(connection, childId) is { } scope ? FindHolder(connection, citizenId, scope) : null;
+        using var connection = _db.OpenLookupConnection();
+        using var command = new NpgsqlCommand(CachedHolderSql, connection);
+        command.Parameters.Add(new NpgsqlParameter<string>("child", childId));
+        command.Parameters.Add(new NpgsqlParameter<string>("citizen", citizenId));
+        return ReadHolder(command, citizenId, cached: true);
     }
 
     public string? FindCachedCertificateHolder(string childId, string certificateNumber)
     {
-        using var connection = _db.OpenConnection();
-        return CachedScope(connection, childId) is { } scope ? FindCertificateHolder(connection, certificateNumber, scope) : null;
+        using var connection = _db.OpenLookupConnection();
+        using var command = new NpgsqlCommand(CachedCertificateSql, connection);
+        command.Parameters.Add(new NpgsqlParameter<string>("child", childId));
+        command.Parameters.Add(new NpgsqlParameter<string>("number", certificateNumber));
+        return command.ExecuteScalar() as string;
     }
 
     public IReadOnlyList<string> ChildrenHolding(string citizenId)
     {
-        var latest = _db.Periods.ListManifests().LastOrDefault(m => m.Sources.Count > 0);
-        if (latest is null)
+        using var connection = _db.OpenLookupConnection();
+        using var command = new NpgsqlCommand(ChildrenHoldingSql, connection);
+        command.Parameters.Add(new NpgsqlParameter<string>("citizen", citizenId));
+        using var reader = command.ExecuteReader();
+        var children = new List<string>();
+        while (reader.Read())
         {
-            return [];
+            children.Add(reader.GetString(0));
         }
-        using var connection = _db.OpenConnection();
-        using var command = new NpgsqlCommand("SELECT DISTINCT origin FROM p_persons WHERE period = @period AND citizen_id = @citizen", connection);
-        command.Parameters.AddWithValue("period", latest.Period.ToString());
-        command.Parameters.AddWithValue("citizen", citizenId);
-        var origins = new HashSet<string>(StringComparer.Ordinal);
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                origins.Add(reader.GetString(0));
-            }
-        }
-        return [.. latest.Sources.Where(s => ReceivedOrigins(connection, s.ChildId, s.Period).Any(origins.Contains)).Select(s => s.ChildId)];
+        return children;
     }
 
-    private sealed record Scope(string Period, string[] Origins, Period SnapshotPeriod);
+    // One UNION ALL over the citizen datasets, in their order, each ordered by origin then natural
+    // key in byte order (as SQLite's per-dataset ORDER BY 1, 2); the last column is the cached
+    // snapshot's period (NULL for staged data).
+    private static string Card(Func<Dataset, string> select, string snapshot) =>
+        $"SELECT h.*, {snapshot} AS snapshot FROM ({string.Join("\nUNION ALL ", CitizenDatasets.Select(select))}) h " +
+        "ORDER BY h.d, h.origin COLLATE \"C\", h.c0 COLLATE \"C\"";
 
-    // The latest merged period holding one of the child's snapshots: read newest first, stopping
-    // at the first that names the child (usually the latest).
-    private static Scope? CachedScope(NpgsqlConnection connection, string childId)
+    private static string Padded(Dataset dataset) => string.Join(", ", Enumerable.Range(0, Width).Select(i =>
+        (i >= dataset.Columns.Count ? "NULL::text" : i == dataset.ValidColumn ? "valid::text" : dataset.Columns[i]) + $" AS c{i}"));
+
+    private static HolderRecords? ReadHolder(NpgsqlCommand command, string citizenId, bool cached)
     {
-        using var command = new NpgsqlCommand("SELECT period, counts, digest, sealed_at, sources FROM manifests WHERE sources <> '[]' ORDER BY period DESC", connection);
-        List<Manifest> manifests;
-        using (var reader = command.ExecuteReader())
+        var records = new Dictionary<Dataset, List<OriginRecord>>(CitizenDatasets.Length);
+        foreach (var dataset in CitizenDatasets)
         {
-            manifests = Manifest.ReadAll(reader);
+            records[dataset] = [];
         }
-        for (var i = 0; i < manifests.Count; i++)
+        Period? snapshot = null;
+        var found = false;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
         {
-            if (manifests[i].Sources.FirstOrDefault(s => s.ChildId == childId) is { } source)
+            var dataset = CitizenDatasets[reader.GetInt32(0)];
+            var values = new string[dataset.Columns.Count];
+            for (var i = 0; i < values.Length; i++)
             {
-                var origins = ReceivedOrigins(connection, childId, source.Period);
-                return origins.Count == 0 ? null
-                    : new Scope(manifests[i].Period.ToString(), [.. origins], source.Period);
+                values[i] = reader.GetString(2 + i);
             }
-        }
-        return null;
-    }
-
-    private static List<string> ReceivedOrigins(NpgsqlConnection connection, string childId, Period period)
-    {
-        using var command = new NpgsqlCommand("SELECT origins FROM child_manifests WHERE child_id = @child AND period = @period", connection);
-        command.Parameters.AddWithValue("child", childId);
-        command.Parameters.AddWithValue("period", period.ToString());
-        return command.ExecuteScalar() is string json ? System.Text.Json.JsonSerializer.Deserialize<List<string>>(json)! : [];
-    }
-
-    private HolderRecords? FindHolder(NpgsqlConnection connection, string citizenId, Scope? scope)
-    {
-        var records = new Dictionary<Dataset, List<OriginRecord>>();
-        foreach (var dataset in Dataset.All.Where(d => d.CitizenColumn >= 0))
-        {
-            using var command = new NpgsqlCommand(scope is null
-                ? $"SELECT @owner, {PostgresStore.Columns(dataset)} FROM s_{dataset.Name} WHERE citizen_id = @citizen ORDER BY 1, 2"
-                : $"SELECT origin, {PostgresStore.Columns(dataset)} FROM p_{dataset.Name} WHERE citizen_id = @citizen AND period = @period AND origin = ANY(@origins) ORDER BY 1, 2", connection);
-            command.Parameters.AddWithValue("citizen", citizenId);
-            command.Parameters.AddWithValue("owner", _db.OwnerId);
-            if (scope is not null)
+            records[dataset].Add(new OriginRecord(reader.GetString(1), values));
+            if (cached && !found)
             {
-                command.Parameters.AddWithValue("period", scope.Period);
-                command.Parameters.AddWithValue("origins", scope.Origins);
+                snapshot = Period.Parse(reader.GetString(2 + Width));
             }
-            using var reader = command.ExecuteReader();
-            var rows = new List<OriginRecord>();
-            while (reader.Read())
-            {
-                rows.Add(new OriginRecord(reader.GetString(0), PostgresStore.ReadRow(reader, dataset, 1)));
-            }
-            records[dataset] = rows;
+            found = true;
         }
-        return records.Values.All(r => r.Count == 0) ? null : new HolderRecords(citizenId, records, scope?.SnapshotPeriod);
-    }
-
-    private static string? FindCertificateHolder(NpgsqlConnection connection, string certificateNumber, Scope? scope)
-    {
-        using var command = new NpgsqlCommand(scope is null
-            ? "SELECT citizen_id FROM s_certificates WHERE certificate_number = @number ORDER BY citizen_id LIMIT 1"
-            : "SELECT citizen_id FROM p_certificates WHERE certificate_number = @number AND period = @period AND origin = ANY(@origins) ORDER BY citizen_id LIMIT 1", connection);
-        command.Parameters.AddWithValue("number", certificateNumber);
-        if (scope is not null)
-        {
-            command.Parameters.AddWithValue("period", scope.Period);
-            command.Parameters.AddWithValue("origins", scope.Origins);
-        }
-        return command.ExecuteScalar() as string;
+        return found ? new HolderRecords(citizenId, records, snapshot) : null;
     }
 }
