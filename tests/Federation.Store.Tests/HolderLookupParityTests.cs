@@ -162,4 +162,29 @@ public sealed class HolderLookupParityTests(PostgresServer server) : IDisposable
         Assert.Null(tree.Province.Holders.FindCachedHolder("city-999999", Wang));
         Assert.Null(tree.Ministry.Holders.FindCachedHolder("province-440000", Nobody));
     }
+
+    // The PostgreSQL store keeps each child's scope in memory and checks it in the look-up's round
+    // trip: a merged seal made by another process (the `seal` command, another node instance) is
+    // seen by the next look-up.
+    [Fact]
+    public void CachedScopes_FollowAMergedSealMadeByAnotherProcess()
+    {
+        var backend = new PostgresBackend(server.Cluster);
+        var tree = Build(backend);
+        Assert.Equal(October, tree.Province.Holders.FindCachedHolder("city-440300", Wang)!.CachedPeriod);
+        Assert.Equal(["city-440100"], tree.Province.Holders.ChildrenHolding(Wang));
+        Assert.Null(tree.Province.Holders.FindCachedCertificateHolder("city-440300", "4401062020000009"));
+
+        var later = new DateOnly(2026, 11, 19);
+        Stage(tree.Shenzhen, (Dataset.Certificates, ["4401062020000009", Wang, "2026-11-18", "440304", "", "440304", "1"]));
+        tree.Shenzhen.Periods.Seal(later, Now);
+        var other = backend.Open("province-440000", "province-440000");
+        _stores.Add(other);
+        other.Periods.Seal(later, Now, [SnapshotTransfer.Transfer(tree.Shenzhen, "city-440300", other, later, Now)]);
+
+        Assert.Equal(later, tree.Province.Holders.FindCachedHolder("city-440300", Wang)!.CachedPeriod);
+        Assert.Equal(Wang, tree.Province.Holders.FindCachedCertificateHolder("city-440300", "4401062020000009"));
+        Assert.Equal(["city-440300"], tree.Province.Holders.ChildrenHolding(Wang));
+        Assert.Equal(November, tree.Province.Holders.FindCachedHolder("city-440100", Wang)!.CachedPeriod);
+    }
 }
