@@ -20,11 +20,13 @@ public sealed class PostgresStore : INodeStore
     internal const int SchemaVersion = 4;
 
     private readonly NpgsqlDataSource _source;
+    private readonly NpgsqlDataSource _lookupSource;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
 
-    private PostgresStore(NpgsqlDataSource source, string ownerId, DigestAlgorithm digestAlgorithm)
+    private PostgresStore(NpgsqlDataSource source, NpgsqlDataSource lookupSource, string ownerId, DigestAlgorithm digestAlgorithm)
     {
         _source = source;
+        _lookupSource = lookupSource;
         OwnerId = ownerId;
         DigestAlgorithm = digestAlgorithm;
         Staging = new PostgresStaging(this);
@@ -59,6 +61,14 @@ public sealed class PostgresStore : INodeStore
     public DigestAlgorithm DigestAlgorithm { get; }
 
     internal NpgsqlConnection OpenConnection() => _source.OpenConnection();
+
+    /// <summary>
+    /// A connection for verification's point look-ups (read-only, one statement each), from a pool
+    /// of its own that does not reset a connection when it returns: the reset Npgsql otherwise sends
+    /// with the next statement (CLOSE ALL, UNLISTEN, advisory unlock, DISCARD) costs as much on the
+    /// server as the look-up itself, and look-ups leave no session state to reset.
+    /// </summary>
+    internal NpgsqlConnection OpenLookupConnection() => _lookupSource.OpenConnection();
 
     internal void EnterWrite() => _writeGate.Wait();
 
@@ -142,13 +152,15 @@ public sealed class PostgresStore : INodeStore
             builder.CommandTimeout = 0;
         }
         var source = NpgsqlDataSource.Create(builder.ConnectionString);
+        var lookupSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { NoResetOnClose = true }.ConnectionString);
         try
         {
             var algorithm = PostgresSchema.Open(source, digestAlgorithm);
-            return new PostgresStore(source, ownerId, algorithm);
+            return new PostgresStore(source, lookupSource, ownerId, algorithm);
         }
         catch
         {
+            lookupSource.Dispose();
             source.Dispose();
             throw;
         }
@@ -213,6 +225,7 @@ public sealed class PostgresStore : INodeStore
         {
             return;
         }
+        _lookupSource.Dispose();
         _source.Dispose();
         _writeGate.Dispose();
     }
