@@ -1,11 +1,11 @@
 using System.Globalization;
-using Federation.Fedctl.Report;
 using Federation.Node.Admin;
 using Federation.Node.Hosting;
 using Federation.Node.Registration;
 using Federation.Node.Security;
 using Federation.Node.Statistics;
 using Federation.Protocol.V1;
+using Federation.Reporting;
 using Federation.Shared;
 using Federation.Standards;
 using Federation.Store;

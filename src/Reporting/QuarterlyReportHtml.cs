@@ -6,7 +6,7 @@ using OxyPlot;
 using OxyPlot.Axes;
 using OxyPlot.Series;
 
-namespace Federation.Fedctl.Report;
+namespace Federation.Reporting;
 
 /// <summary>
 /// The quarterly employment-situation and data-analysis report (就业形势和数据分析报告, seed 001
