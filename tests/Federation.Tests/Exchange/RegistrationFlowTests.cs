@@ -108,7 +108,7 @@ public sealed class RegistrationFlowTests
         {
             var arrived = await RegistrationTree.EventuallyAsync(async () => (await szAgain.ListApplicationsAsync(new ListApplicationsRequest())).Applications.SingleOrDefault(), "Shenzhen catches up");
             Assert.Equal(late.ApplicationId, arrived.ApplicationId);
-            await szAgain.DecideApplicationAsync(late.ApplicationId, accept: false, "户籍信息与申请不符");
+            await szAgain.DecideApplicationAsync(late.ApplicationId, accept: false, "place");
         }
 
         // Live: the ministry counts exactly what the cities count: Guangzhou 3 valid (the merged one, 0002, 0004), Shenzhen 0.
