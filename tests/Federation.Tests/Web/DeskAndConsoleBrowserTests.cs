@@ -151,6 +151,9 @@ public sealed class DeskAndConsoleBrowserTests
             Assert.DoesNotContain("重新同步", progress, StringComparison.Ordinal);
             regional.WaitFor(() => regional.FindAll(cityRow + "[data-state='state-stale']").Count == 0 && LiveText(regional, cityRow).Contains(NextPeriod, StringComparison.Ordinal),
                 "the console to show Guangzhou's new period, no longer stale");
+            // The whole row in English, its lag too.
+            Assert.Matches("on time|late|stale|never pulled", LiveText(regional, cityRow));
+            Assert.DoesNotMatch("[秒分天]", LiveText(regional, cityRow));
             regional.Screenshot("console-city-back-resynced");
             AssertAccessible(regional, "console-province-en");
         }

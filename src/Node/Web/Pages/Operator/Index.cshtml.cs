@@ -203,7 +203,7 @@ internal sealed class IndexModel(WebCalls calls, WebText text, IServiceProvider 
         try
         {
             Status = await Board.StatusAsync();
-            Children = ConsoleBoard.Tree(Status);
+            Children = ConsoleBoard.Tree(Status, text.English);
         }
         catch (RpcException ex)
         {
