@@ -336,8 +336,8 @@ internal static class DemoCommand
             ServerCertificateAuthority = Federation.Shared.CertificateAuthority.LoadPem(pki.CaPath),
             ClientCertificate = Federation.Client.FederationClient.LoadClientCertificate(pki.OperatorCertificate, pki.OperatorKey),
         });
-        var quarter = fedctl::Federation.Fedctl.Report.Quarter.Parse(quarterText);
-        var data = await fedctl::Federation.Fedctl.Report.QuarterlyReportData.GatherAsync(client, quarter, null, employedTotal, TimeProvider.System, cancellationToken);
+        var quarter = Federation.Reporting.Quarter.Parse(quarterText);
+        var data = await Federation.Reporting.QuarterlyReportData.GatherAsync(new fedctl::Federation.Fedctl.Commands.ClientReportSource(client), quarter, null, employedTotal, TimeProvider.System, cancellationToken);
         var (html, xlsx) = await fedctl::Federation.Fedctl.Commands.ReportCommand.WriteAsync(data, Path.Combine(runDirectory, $"report-{data.NodeId}-{quarter}.html"), null, english: false, cancellationToken);
         Console.WriteLine();
         Console.WriteLine($"Quarterly report {quarter} of {data.NodeId} from sealed period {data.Period}: {Relative(html)} (and {Path.GetFileName(xlsx)} beside it)");

@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Federation.Node.Hosting;
 using Federation.Shared;
-using Federation.Store.Security;
 using Grpc.Net.Client;
 
 namespace Federation.Demo;
@@ -19,6 +18,10 @@ namespace Federation.Demo;
 internal sealed class DemoPki
 {
     public const string Operator = "demo-operator";
+
+    public const string OperatorName = "Demo Operator";
+
+    public const string OperatorPost = "demo (every role, this node's jurisdiction)";
 
     private static readonly string[] AllRoles = [.. Federation.Node.Security.Roles.All];
 
@@ -72,12 +75,18 @@ internal sealed class DemoPki
         return new DemoPki(caPath, authority, operatorCertificate);
     }
 
-    /// <summary>Creates the demo operator's account in a node's (fresh) security database.</summary>
+    /// <summary>
+    /// Creates the demo operator's account in a node's (fresh) security database: every role over the
+    /// node's own jurisdiction, bound to its certificate — by the node's own <c>accounts add</c>, as
+    /// <c>Federation.Node accounts add --id demo-operator --certificate demo-operator.pem --role …</c>
+    /// makes it (tests/Federation.Tests/Web/WebDemoAccountTests signs in to the pages with an account made so).
+    /// </summary>
     public void AddOperator(NodeConfiguration config)
     {
-        using var accounts = AccountStore.Open(config.SecurityPaths.DatabasePath);
-        accounts.Create(Operator, "Demo Operator", "demo (every role, this node's jurisdiction)", Federation.Node.Security.CallerAuthenticator.Thumbprint(_operator),
-            AllRoles.Select(role => (role, config.Node.DivisionCode)), "demo", DateTimeOffset.UtcNow);
+        if (Federation.Node.Security.SecurityCommands.AddAccount(config, Operator, OperatorName, OperatorPost, OperatorCertificate, AllRoles, issueToken: false, TextWriter.Null) != 0)
+        {
+            throw new DemoException($"could not create the account {Operator} at {config.Node.Id} (see above).");
+        }
     }
 
     /// <summary>A channel to a demo node, signed in as the demo operator.</summary>

@@ -245,7 +245,7 @@ submit.SetAction((parse, ct) => RunAsync(parse, (client, output) => Registration
     ReceivedOn = parse.GetValue(dateOption) ?? "",
 }, ct)));
 var acceptOption = new Option<bool>("--accept") { Description = "Accept the application." };
-var refuseOption = new Option<string?>("--refuse") { Description = "Refuse it, with this reason (shown to the worker)." };
+var refuseOption = new Option<string?>("--refuse") { Description = "Refuse it, on a listed ground: working_age, no_capacity, not_seeking_work, employed, place, registered_elsewhere (docs/registration.md)." };
 var decide = new Command("decide", "Decide an application at its city node: --accept, or --refuse REASON (role registrar).") { applicationArgument, acceptOption, refuseOption, dateOption };
 decide.SetAction((parse, ct) => RunAsync(parse, (client, output) =>
 {

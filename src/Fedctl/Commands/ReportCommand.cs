@@ -1,6 +1,6 @@
 using Spectre.Console;
 using Federation.Client;
-using Federation.Fedctl.Report;
+using Federation.Reporting;
 
 namespace Federation.Fedctl.Commands;
 
@@ -23,7 +23,7 @@ internal static class ReportCommand
         QuarterlyReportData data;
         try
         {
-            data = await QuarterlyReportData.GatherAsync(client, quarter, division, employedTotal, TimeProvider.System, cancellationToken);
+            data = await QuarterlyReportData.GatherAsync(new ClientReportSource(client), quarter, division, employedTotal, TimeProvider.System, cancellationToken);
         }
         catch (ReportException ex)
         {

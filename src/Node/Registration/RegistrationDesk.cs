@@ -127,9 +127,11 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
     public ApplicationRecord Decide(string applicationId, bool accept, string refusalReason, string decidedOn = "")
     {
         RequireCity();
-        if (!accept && refusalReason.Trim().Length is 0 or > 200)
+        // A refusal names one of the seed's grounds (RefusalReasons: its code or its words), recorded in its words.
+        var reason = "";
+        if (!accept)
         {
-            throw RequestFields.Invalid("refusal_reason is required when refusing, at most 200 characters");
+            reason = RefusalReasons.Normalize(refusalReason, out var problem) ?? throw RequestFields.Invalid(problem!);
         }
         lock (_writes)
         {
@@ -139,7 +141,7 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
             if (application.Status != ApplicationRecord.Pending)
             {
                 // Delivery is idempotent: the same decision again is answered as recorded.
-                var same = (application.Status == ApplicationRecord.Accepted) == accept && (accept || application.RefusalReason == refusalReason.Trim())
+                var same = (application.Status == ApplicationRecord.Accepted) == accept && (accept || application.RefusalReason == reason)
                     && (decidedOn.Length == 0 || application.DecidedOn == day);
                 Require(same, $"application {applicationId} was already {application.Status} on {application.DecidedOn:yyyy-MM-dd}; this decision " +
                     $"({(accept ? "accept" : "refuse")}{(decidedOn.Length == 0 ? "" : $" on {day:yyyy-MM-dd}")}) differs from the one recorded");
@@ -148,7 +150,7 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
             Field(day >= application.ReceivedOn, "decided_on", $"{day:yyyy-MM-dd} is before the application's receipt ({application.ReceivedOn:yyyy-MM-dd})");
             if (!accept)
             {
-                var refused = application with { Status = ApplicationRecord.Refused, DecidedOn = day, RefusalReason = refusalReason.Trim() };
+                var refused = application with { Status = ApplicationRecord.Refused, DecidedOn = day, RefusalReason = reason };
                 Record(refused, null);
                 RegistrationLog.ApplicationDecided(logger, applicationId, refused.Status, "");
                 return refused;
@@ -162,7 +164,7 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
             if (existing is null && HeldElsewhere(application.CitizenId, OwnCity) is { } elsewhere)
             {
                 throw new PreconditionFailedException(
-                    $"{AlreadyRegistered(elsewhere)}: the person was registered there after applying; refuse the application with this reason");
+                    $"{AlreadyRegistered(elsewhere)}: the person was registered there after applying; refuse the application with reason registered_elsewhere");
             }
             var registration = existing is null
                 ? new RegistrationRecord(OnlinePrefix + application.ApplicationId[1..], application.CitizenId, application.Category, day, null, "",

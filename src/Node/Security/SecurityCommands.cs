@@ -95,9 +95,15 @@ internal static class SecurityCommands
         return 0;
     }
 
-    /// <summary>Creates an account directly in the node's security database (the first administrator, or recovery).</summary>
-    public static int AddAccount(NodeConfiguration config, string id, string name, string post, string? certificatePath, IReadOnlyList<string> roles, bool issueToken)
+    /// <summary>
+    /// Creates an account directly in the node's security database (the first administrator, or
+    /// recovery; <c>Federation.Node accounts add</c>). The demo makes its <c>demo-operator</c> here too,
+    /// with <paramref name="output"/> <see cref="TextWriter.Null"/> (problems still go to standard error).
+    /// </summary>
+    public static int AddAccount(NodeConfiguration config, string id, string name, string post, string? certificatePath, IReadOnlyList<string> roles, bool issueToken,
+        TextWriter? output = null)
     {
+        output ??= Console.Out;
         string? thumbprint = null;
         if (certificatePath is not null)
         {
@@ -132,12 +138,12 @@ internal static class SecurityCommands
         try
         {
             var account = accounts.Create(AccountsService.CheckIdOrThrow(id), name, post, thumbprint, grants, "local:" + Environment.UserName, DateTimeOffset.UtcNow);
-            Console.WriteLine($"Account {account.Id} created at {config.Node.Id}: {string.Join(", ", account.Grants.Select(g => $"{g.Role} over {g.Scope}"))}" +
+            output.WriteLine($"Account {account.Id} created at {config.Node.Id}: {string.Join(", ", account.Grants.Select(g => $"{g.Role} over {g.Scope}"))}" +
                               (thumbprint is null && !issueToken ? "; bind a certificate (fedctl accounts bind) or issue a token (fedctl accounts token) before it can sign in." : "."));
             if (issueToken)
             {
                 // Shown once: only its digest is kept.
-                Console.WriteLine($"API token (shown once; give it as fedctl --token or FEDCTL_TOKEN): {accounts.IssueToken(account.Id)}");
+                output.WriteLine($"API token (shown once; give it as fedctl --token or FEDCTL_TOKEN): {accounts.IssueToken(account.Id)}");
             }
             return 0;
         }

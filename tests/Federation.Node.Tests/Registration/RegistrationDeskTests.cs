@@ -160,6 +160,35 @@ public sealed class RegistrationDeskTests : IDisposable
     }
 
     [Fact]
+    public void ARefusal_NamesOneOfTheSeedsGrounds_ByCodeOrWords_TheForbiddenAndUnlistedOnesAreRefused()
+    {
+        // The one list: the seed's grounds (人社厅发〔2020〕79号 §三(十), §一(一)) and R-18, each recorded in its words.
+        Assert.Equal(["working_age", "no_capacity", "not_seeking_work", "employed", "place", "registered_elsewhere"], RefusalReasons.Unemployment.Select(r => r.Code));
+        var byCode = Submit(Worker, "ref-r1");
+        var byWords = Submit(Citizen("440106", "19910202", "232"), "ref-r2");
+        var other = Submit(Citizen("440106", "19920303", "343"), "ref-r3");
+        Deliver();
+        Assert.Equal((ApplicationRecord.Refused, "无劳动能力"), (_city.Decide(byCode.ApplicationId, accept: false, "no_capacity") is var a ? (a.Status, a.RefusalReason) : default));
+        Assert.Equal("无劳动能力", _city.Decide(byCode.ApplicationId, accept: false, "无劳动能力").RefusalReason); // the same decision again, in words
+        Assert.Equal("申请地不是本人的户籍地、常住地、就业地或参保地", _city.Decide(byWords.ApplicationId, accept: false, " 申请地不是本人的户籍地、常住地、就业地或参保地 ").RefusalReason);
+        // The grounds §一(二) forbids are refused saying so; anything else, naming the list; the application stays pending.
+        foreach (var forbidden in new[] { "资料不全", "未参保", "不符合领金条件" })
+        {
+            var refused = Refusal.Of(() => _city.Decide(other.ApplicationId, accept: false, forbidden));
+            Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+            Assert.Contains("the seed forbids refusing a registration for incomplete papers", refused.Status.Detail, StringComparison.Ordinal);
+        }
+        foreach (var unlisted in new[] { "", "在校学生", "户籍信息与申请不符", "other" })
+        {
+            var refused = Refusal.Of(() => _city.Decide(other.ApplicationId, accept: false, unlisted));
+            Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+            Assert.StartsWith("refusal_reason must be one of the listed reasons (working_age, no_capacity, not_seeking_work, employed, place, registered_elsewhere)",
+                refused.Status.Detail, StringComparison.Ordinal);
+        }
+        Assert.Equal(ApplicationRecord.Pending, _cityJournal.FindApplication(other.ApplicationId)!.Status);
+    }
+
+    [Fact]
     public void Delivery_IsIdempotent_TheSameEventAgainIsAnsweredAsRecorded_OtherContentIsRefused()
     {
         var application = Submit(Worker, "ref-1");
@@ -168,7 +197,7 @@ public sealed class RegistrationDeskTests : IDisposable
         var head = _cityJournal.FeedHead();
         Assert.Equal(decided, _city.Decide(application.ApplicationId, accept: true, ""));
         Assert.Equal(decided, _city.Decide(application.ApplicationId, accept: true, "", "2026-09-30"));
-        var otherDecision = Refusal.Of(() => _city.Decide(application.ApplicationId, accept: false, "不符合条件"));
+        var otherDecision = Refusal.Of(() => _city.Decide(application.ApplicationId, accept: false, "no_capacity"));
         Assert.Equal(StatusCode.FailedPrecondition, otherDecision.StatusCode);
         Assert.Contains("was already accepted on 2026-09-30; this decision (refuse) differs from the one recorded", otherDecision.Status.Detail, StringComparison.Ordinal);
 

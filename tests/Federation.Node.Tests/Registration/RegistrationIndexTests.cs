@@ -144,7 +144,9 @@ public sealed class RegistrationIndexTests : IDisposable
         var refused = Refusal.Of(() => _guangzhou.Desk.Decide(application.ApplicationId, accept: true, ""));
         Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
         Assert.StartsWith("already registered in 东莞市 (R-18)", refused.Status.Detail, StringComparison.Ordinal);
-        Assert.Equal(ApplicationRecord.Refused, _guangzhou.Desk.Decide(application.ApplicationId, accept: false, "already registered in 东莞市 (R-18)").Status);
+        Assert.EndsWith("refuse the application with reason registered_elsewhere", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal((ApplicationRecord.Refused, "已在其他城市办理失业登记（R-18）"),
+            (_guangzhou.Desk.Decide(application.ApplicationId, accept: false, "registered_elsewhere") is var decided ? (decided.Status, decided.RefusalReason) : default));
     }
 
     [Fact]

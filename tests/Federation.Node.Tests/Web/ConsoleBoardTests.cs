@@ -98,6 +98,13 @@ public sealed class ConsoleBoardTests : IDisposable
     [InlineData(50 * 3600, "2 天 2 小时")]
     public void Lags_ReadAsAnOperatorSaysThem(int seconds, string expected) => Assert.Equal(expected, ConsoleBoard.Duration(TimeSpan.FromSeconds(seconds)));
 
+    [Theory]
+    [InlineData(40, "40 s")]
+    [InlineData(125, "2 min 5 s")]
+    [InlineData(3 * 3600 + 60 * 7, "3 h 7 min")]
+    [InlineData(50 * 3600, "2 d 2 h")]
+    public void Lags_InEnglish_ForAReaderWhoChoseIt(int seconds, string expected) => Assert.Equal(expected, ConsoleBoard.Duration(TimeSpan.FromSeconds(seconds), english: true));
+
     [Fact]
     public void FindingSubjects_MaskCitizenIds_Only()
     {

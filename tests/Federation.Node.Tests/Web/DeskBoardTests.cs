@@ -107,8 +107,8 @@ public sealed class DeskBoardTests : IDisposable
 
         var accepted = await _board.DecideAsync(accept, accept: true, "");
         Assert.Equal((ApplicationRecord.Accepted, "2026-11-12"), (accepted.Status, accepted.DecidedOn));
-        var refused = await _board.DecideAsync(refuse, accept: false, "in_school");
-        Assert.Equal((ApplicationRecord.Refused, "在校学生"), (refused.Status, refused.RefusalReason));
+        var refused = await _board.DecideAsync(refuse, accept: false, "not_seeking_work");
+        Assert.Equal((ApplicationRecord.Refused, "无就业需求"), (refused.Status, refused.RefusalReason));
 
         // A reason not on the list is refused by the board, naming the field and the list.
         var third = Submit(Citizen("440106", "19920303", "343"), "");
@@ -127,7 +127,7 @@ public sealed class DeskBoardTests : IDisposable
         // The ministry sees each decision once the feed carries it up.
         FeedUp();
         Assert.Equal(ApplicationRecord.Accepted, _ministryJournal.FindApplication(accept)!.Status);
-        Assert.Equal("在校学生", _ministryJournal.FindApplication(refuse)!.RefusalReason);
+        Assert.Equal("无就业需求", _ministryJournal.FindApplication(refuse)!.RefusalReason);
         Assert.Equal(new DateOnly(2026, 11, 12), _ministryJournal.FindApplication(accept)!.ContactedOn);
     }
 

@@ -108,7 +108,7 @@ public sealed class RegistrationFlowTests
         {
             var arrived = await RegistrationTree.EventuallyAsync(async () => (await szAgain.ListApplicationsAsync(new ListApplicationsRequest())).Applications.SingleOrDefault(), "Shenzhen catches up");
             Assert.Equal(late.ApplicationId, arrived.ApplicationId);
-            await szAgain.DecideApplicationAsync(late.ApplicationId, accept: false, "户籍信息与申请不符");
+            await szAgain.DecideApplicationAsync(late.ApplicationId, accept: false, "no_capacity");
         }
 
         // Live: the ministry counts exactly what the cities count: Guangzhou 3 valid (the merged one, 0002, 0004), Shenzhen 0.
@@ -189,7 +189,7 @@ public sealed class RegistrationFlowTests
         var (listExit, listOutput) = await Fedctl.FedctlProcess.RunAsync(ministry, "registration", "applications", "--city", "440300", "--status", "refused");
         Assert.True(listExit == 0, listOutput);
         Assert.Contains(late.ApplicationId, listOutput, StringComparison.Ordinal);
-        Assert.Contains("户籍信息与申请不符", listOutput, StringComparison.Ordinal);
+        Assert.Contains("无劳动能力", listOutput, StringComparison.Ordinal);
         Assert.DoesNotContain(late.CitizenId, listOutput, StringComparison.Ordinal); // masked
         var (statusExit, statusOutput) = await Fedctl.FedctlProcess.RunAsync(ministry, "status", "--json");
         Assert.True(statusExit == 0, statusOutput);

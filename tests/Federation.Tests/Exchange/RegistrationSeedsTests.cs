@@ -51,7 +51,7 @@ public sealed class RegistrationSeedsTests
         var decided = (await office.DecideApplicationAsync(new DecideApplicationRequest { ApplicationId = submitted.ApplicationId, Accept = true, DecidedOn = yesterday })).Application;
         Assert.Equal(1, lostOnce.Lost("/federation.v1.Registration/DecideApplication"));
         Assert.Equal(("accepted", yesterday, WorkingCalendar.WeekdaysOnly.Deadline(today.AddDays(-1), 5).ToString("yyyy-MM-dd")), (decided.Status, decided.DecidedOn, decided.ContactDue));
-        var otherDecision = await Assert.ThrowsAsync<FederationException>(() => office.DecideApplicationAsync(submitted.ApplicationId, accept: false, "不符合条件"));
+        var otherDecision = await Assert.ThrowsAsync<FederationException>(() => office.DecideApplicationAsync(submitted.ApplicationId, accept: false, "no_capacity"));
         Assert.Equal(StatusCode.FailedPrecondition, otherDecision.StatusCode);
         Assert.Contains("differs from the one recorded", otherDecision.Message, StringComparison.Ordinal);
         await office.RecordContactAsync(new RecordContactRequest { ApplicationId = submitted.ApplicationId, ContactedOn = yesterday });

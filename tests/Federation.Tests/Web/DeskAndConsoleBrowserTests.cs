@@ -21,6 +21,9 @@ public sealed class DeskAndConsoleBrowserTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
+    // Guangzhou's next period, sealed while it is down.
+    private const string NextPeriod = "2026-11-30";
+
     [Fact]
     public async Task TheDesk_DecidesAndRecordsAnExit_TheMinistrySeesBoth_AndTheConsoleShowsAKilledCityStale_ThenResyncs()
     {
@@ -108,6 +111,10 @@ public sealed class DeskAndConsoleBrowserTests
             Assert.Contains("从未拉取", regional.Text(cityRow), StringComparison.Ordinal);
             ClickResync(regional, cityRow);
             regional.WaitFor(() => regional.FindAll("#resync-state[data-state='Succeeded']").Count == 1, "the resync from the console to complete");
+            // The script's progress is in the page's language: Chinese first.
+            Assert.StartsWith("重新同步 ", regional.Text("#resync-state"), StringComparison.Ordinal);
+            Assert.Contains("已完成", regional.Text("#resync-state"), StringComparison.Ordinal);
+            Assert.Contains("city-440100：", regional.Text("#resync-state li[data-child='city-440100']"), StringComparison.Ordinal);
             regional.WaitFor(() => regional.FindAll(cityRow + "[data-state='state-stale']").Count == 0 && LiveText(regional, cityRow).Contains(Tree.Period, StringComparison.Ordinal),
                 "the console to show Guangzhou's period");
             regional.Open(province.WebAddress!, "/console");
@@ -124,6 +131,31 @@ public sealed class DeskAndConsoleBrowserTests
             regional.WaitFor(() => LiveText(regional, cityRow).Contains("陈旧", StringComparison.Ordinal), "the state said in words");
             regional.Screenshot("console-city-stale");
             AssertAccessible(regional, "console-province");
+
+            // Guangzhou seals its next period while down and comes back on its address; a resync from
+            // the console — the reader now in English — follows the pull to completion, and the tree shows the new period.
+            await using (var seal = ExternalProcess.Start("dotnet", [NodeProcess.NodeDll, "seal", "--config", cityConfig, "--as-of", NextPeriod]))
+            {
+                Assert.True(await seal.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, seal.Output);
+            }
+            city = await city.RestartAsync("city-440100");
+            cityStopped = false;
+            regional.Click("nav.lang a");
+            Assert.Equal("en", regional.Find("html").GetAttribute("lang"));
+            ClickResync(regional, cityRow);
+            regional.WaitFor(() => regional.FindAll("#resync-state[data-state='Succeeded']").Count == 1, "the resync after Guangzhou's return to complete");
+            var progress = regional.Text("#resync-state");
+            Assert.StartsWith("Resync ", progress, StringComparison.Ordinal);
+            Assert.Contains("completed", progress, StringComparison.Ordinal);
+            Assert.Contains("city-440100: committed", progress, StringComparison.Ordinal);
+            Assert.DoesNotContain("重新同步", progress, StringComparison.Ordinal);
+            regional.WaitFor(() => regional.FindAll(cityRow + "[data-state='state-stale']").Count == 0 && LiveText(regional, cityRow).Contains(NextPeriod, StringComparison.Ordinal),
+                "the console to show Guangzhou's new period, no longer stale");
+            // The whole row in English, its lag too.
+            Assert.Matches("on time|late|stale|never pulled", LiveText(regional, cityRow));
+            Assert.DoesNotMatch("[秒分天]", LiveText(regional, cityRow));
+            regional.Screenshot("console-city-back-resynced");
+            AssertAccessible(regional, "console-province-en");
         }
         finally
         {
@@ -178,17 +210,17 @@ public sealed class DeskAndConsoleBrowserTests
         return accounts.IssueToken(TestPki.Tester);
     }
 
-    private static void SignIn(Browser browser, Uri site, string path, string token)
+    internal static void SignIn(Browser browser, Uri site, string path, string token, string account = TestPki.Tester)
     {
         browser.Open(site, path);
-        browser.Fill("account", TestPki.Tester);
+        browser.Fill("account", account);
         browser.Fill("token", token);
         browser.Click("#sign-in");
         Assert.EndsWith(path, new Uri(browser.Driver.Url).AbsolutePath, StringComparison.Ordinal);
     }
 
     // The text of an element in the part of the console that refreshes itself: "" while it is being replaced.
-    private static string LiveText(Browser browser, string css)
+    internal static string LiveText(Browser browser, string css)
     {
         try
         {
@@ -204,7 +236,7 @@ public sealed class DeskAndConsoleBrowserTests
     private static void Select(Browser browser, string id, string value) =>
         browser.Find($"#{id} option[value='{value}']").Click();
 
-    private static void WaitReloading(Browser browser, Func<bool> condition, string what) =>
+    internal static void WaitReloading(Browser browser, Func<bool> condition, string what) =>
         browser.WaitFor(() =>
         {
             if (condition())

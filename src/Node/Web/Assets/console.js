@@ -1,4 +1,4 @@
-/* Federation operator console, v1 — written for this project (no framework, no build step).
+/* Federation operator console, v2 — written for this project (no framework, no build step).
    Refreshes the live part of /console in place while the page is visible, and follows a resync's
    progress. Without script the page still works: forms post, and the page reloads. */
 (function () {
@@ -33,15 +33,15 @@
 
   function show(operation) {
     progress.textContent = '';
-    var box = line('重新同步 ' + operation.id + '：' + operation.stateName, 'notice' + (operation.state === 'Failed' ? ' error' : operation.running ? '' : ' ok'));
+    // Every word comes from the node in the reader's language (/console?handler=Operation): the script only places it.
+    var box = line(operation.title, 'notice' + (operation.state === 'Failed' ? ' error' : operation.running ? '' : ' ok'));
     box.id = 'resync-state';
     box.setAttribute('data-state', operation.state);
     var list = document.createElement('ul');
     operation.children.forEach(function (child) {
       var item = document.createElement('li');
       item.setAttribute('data-child', child.childId);
-      item.textContent = child.childId + '：' + child.stateName + (child.period ? ' ' + child.period : '') +
-        (child.totalRecords > 0 ? '（' + child.records + ' / ' + child.totalRecords + '）' : '') + (child.error ? ' ' + child.error : '');
+      item.textContent = child.text;
       if (child.totalRecords > 0) {
         var bar = document.createElement('progress');
         bar.max = child.totalRecords;

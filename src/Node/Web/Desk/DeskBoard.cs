@@ -3,7 +3,6 @@ using Federation.Node.Registration;
 using Federation.Node.Web.Operator;
 using Federation.Protocol.V1;
 using Federation.Standards;
-using Grpc.Core;
 
 namespace Federation.Node.Web.Desk;
 
@@ -35,8 +34,8 @@ internal sealed record DeskQueue(DateOnly Today, string Division, string Divisio
 /// actions, each the registration RPC itself (<see cref="RegistrationService"/>'s method, made in
 /// process through <see cref="IServiceCaller"/>: on a page, authorised and audited as for a gRPC
 /// caller) — so the desk decides, contacts, registers and records exits by
-/// exactly the rules a production system's upload meets. The lists the forms offer (refusal
-/// reasons, the seven exit reasons in Chinese, categories, counties) are here; the rules are not.
+/// exactly the rules a production system's upload meets. The lists the forms offer (the seven exit
+/// reasons in Chinese, categories, counties; the refusal grounds are the service's own list) are here; the rules are not.
 /// </summary>
 internal sealed class DeskBoard(IServiceCaller caller, NodeIdentity identity, RegistrationDesk desk)
 {
@@ -47,20 +46,11 @@ internal sealed class DeskBoard(IServiceCaller caller, NodeIdentity identity, Re
     public const string ExitMethod = "/federation.v1.Registration/RecordExit";
 
     /// <summary>
-    /// The reasons an office refuses an application, as the desk offers them (人社厅发〔2020〕79号:
-    /// registration is for people of working age, able and wanting to work, without work). The
-    /// code is the form's value; the Chinese text is what the decision records.
+    /// The grounds an office refuses an application on, as the desk offers them: the registration
+    /// service's own list (<see cref="Standards.RefusalReasons"/>, which <c>DecideApplication</c> checks
+    /// whoever calls it). The code is the form's value; the Chinese words are what the decision records.
     /// </summary>
-    public static readonly IReadOnlyList<(string Code, string Text)> RefusalReasons =
-    [
-        ("not_working_age", "不在法定劳动年龄内"),
-        ("no_capacity", "无劳动能力"),
-        ("employed", "处于就业状态（已就业或有经营收入）"),
-        ("in_school", "在校学生"),
-        ("pension", "已享受基本养老保险待遇"),
-        ("registered_elsewhere", "已在其他地方办理失业登记"),
-        ("incomplete", "申请信息不实或不完整，经告知未补正"),
-    ];
+    public static IReadOnlyList<(string Code, string Text)> RefusalReasons => Standards.RefusalReasons.Unemployment;
 
     /// <summary>The seven reasons a registration ends (R-17), and only those: the forbidden ones are not offered.</summary>
     public static IReadOnlyList<(string Code, string Name)> ExitChoices { get; } =
@@ -101,17 +91,13 @@ internal sealed class DeskBoard(IServiceCaller caller, NodeIdentity identity, Re
         return new DeskQueue(today, identity.DivisionCode, identity.DivisionName, Order(toDecide), Order(toContact), backlog);
     }
 
-    /// <summary>Accepts, or refuses with a reason from <see cref="RefusalReasons"/> (its code); any other reason is refused with why.</summary>
+    /// <summary>
+    /// Accepts, or refuses with a reason from <see cref="RefusalReasons"/> (its code): the service
+    /// records its words, and refuses any other reason with why (InvalidArgument).
+    /// </summary>
     public async Task<Application> DecideAsync(string applicationId, bool accept, string refusalCode)
     {
-        var reason = "";
-        if (!accept)
-        {
-            reason = RefusalReasons.FirstOrDefault(r => r.Code == refusalCode).Text
-                ?? throw new RpcException(new Status(StatusCode.InvalidArgument,
-                    $"refusal_reason must be one of the listed reasons ({string.Join(", ", RefusalReasons.Select(r => r.Code))}), got '{refusalCode}'"));
-        }
-        var request = new DecideApplicationRequest { ApplicationId = applicationId.Trim(), Accept = accept, RefusalReason = reason };
+        var request = new DecideApplicationRequest { ApplicationId = applicationId.Trim(), Accept = accept, RefusalReason = accept ? "" : refusalCode };
         return (await caller.CallAsync<RegistrationService, DecideApplicationRequest, ApplicationResponse>(DecideMethod, request, (s, r, c) => s.DecideApplication(r, c))).Application;
     }
 

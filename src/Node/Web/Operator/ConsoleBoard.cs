@@ -1,11 +1,11 @@
 using System.Globalization;
-using Federation.Fedctl.Report;
 using Federation.Node.Admin;
 using Federation.Node.Hosting;
 using Federation.Node.Registration;
 using Federation.Node.Security;
 using Federation.Node.Statistics;
 using Federation.Protocol.V1;
+using Federation.Reporting;
 using Federation.Shared;
 using Federation.Standards;
 using Federation.Store;
@@ -50,19 +50,19 @@ internal sealed class ConsoleBoard(IServiceCaller caller, IServiceProvider servi
         caller.CallAsync<AdminService, GetNodeStatusRequest, NodeStatus>(StatusMethod, new GetNodeStatusRequest(), (s, r, c) => s.GetNodeStatus(r, c));
 
     /// <summary>Each child's row: 从未拉取 / 陈旧 (the last pull failed, the last good snapshot is served) / 迟报 (behind the R-3 calendar) / 按时.</summary>
-    public static IReadOnlyList<ChildRow> Tree(NodeStatus status) =>
+    public static IReadOnlyList<ChildRow> Tree(NodeStatus status, bool english = false) =>
         [.. status.Children.Select(c => new ChildRow(c,
             c.NeverPulled ? "从未拉取" : c.Stale ? "陈旧（最近一次拉取失败）" : c.Late ? "迟报" : "按时",
             c.NeverPulled ? "never pulled" : c.Stale ? "stale (the last pull failed)" : c.Late ? "late" : "on time",
             c.NeverPulled || c.Stale ? "state-stale" : c.Late ? "state-late" : "state-ok",
-            c.Lag is null ? "—" : Duration(c.Lag.ToTimeSpan())))];
+            c.Lag is null ? "—" : Duration(c.Lag.ToTimeSpan(), english)))];
 
-    /// <summary>A lag as an operator reads it: 2 天 3 小时, 5 小时 12 分, 40 秒.</summary>
-    public static string Duration(TimeSpan span) =>
-        span.TotalDays >= 1 ? $"{(int)span.TotalDays} 天 {span.Hours} 小时"
-        : span.TotalHours >= 1 ? $"{(int)span.TotalHours} 小时 {span.Minutes} 分"
-        : span.TotalMinutes >= 1 ? $"{(int)span.TotalMinutes} 分 {span.Seconds} 秒"
-        : $"{Math.Max(0, (int)span.TotalSeconds)} 秒";
+    /// <summary>A lag as an operator reads it: 2 天 3 小时, 5 小时 12 分, 40 秒 (in English: 2 d 3 h, 5 h 12 min, 40 s).</summary>
+    public static string Duration(TimeSpan span, bool english = false) =>
+        span.TotalDays >= 1 ? (english ? $"{(int)span.TotalDays} d {span.Hours} h" : $"{(int)span.TotalDays} 天 {span.Hours} 小时")
+        : span.TotalHours >= 1 ? (english ? $"{(int)span.TotalHours} h {span.Minutes} min" : $"{(int)span.TotalHours} 小时 {span.Minutes} 分")
+        : span.TotalMinutes >= 1 ? (english ? $"{(int)span.TotalMinutes} min {span.Seconds} s" : $"{(int)span.TotalMinutes} 分 {span.Seconds} 秒")
+        : english ? $"{Math.Max(0, (int)span.TotalSeconds)} s" : $"{Math.Max(0, (int)span.TotalSeconds)} 秒";
 
     /// <summary>Findings of the latest (or given) sealed period, a page at a time; a subject that is a citizen ID is masked.</summary>
     public async Task<ListFindingsResponse> FindingsAsync(string kind, string pageToken)

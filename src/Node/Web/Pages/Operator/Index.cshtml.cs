@@ -20,7 +20,7 @@ namespace Federation.Node.Web.Pages.Operator;
 /// </summary>
 [WebAccess(ConsoleBoard.StatusMethod, ConsoleBoard.FindingsMethod, ConsoleBoard.IndicatorsMethod, ConsoleBoard.EnterprisesMethod,
     ConsoleBoard.ApplicationsMethod, ConsoleBoard.ResyncMethod, ConsoleBoard.OperationMethod)]
-internal sealed class IndexModel(WebCalls calls, IServiceProvider services, NodeOptions node, SecurityPaths paths, TimeProvider time) : PageModel
+internal sealed class IndexModel(WebCalls calls, WebText text, IServiceProvider services, NodeOptions node, SecurityPaths paths, TimeProvider time) : PageModel
 {
     public NodeStatus? Status { get; private set; }
 
@@ -85,7 +85,7 @@ internal sealed class IndexModel(WebCalls calls, IServiceProvider services, Node
         }
         if (WantsJson)
         {
-            return ResyncProblem is null ? new JsonResult(OperationJson(Operation!)) : new JsonResult(new { problem = ResyncProblem }) { StatusCode = 422 };
+            return ResyncProblem is null ? new JsonResult(OperationJson(Operation!, text.English)) : new JsonResult(new { problem = ResyncProblem }) { StatusCode = 422 };
         }
         await LoadAsync(null, "");
         return Page();
@@ -96,7 +96,7 @@ internal sealed class IndexModel(WebCalls calls, IServiceProvider services, Node
     {
         try
         {
-            return new JsonResult(OperationJson(await Board.OperationAsync(id ?? "")));
+            return new JsonResult(OperationJson(await Board.OperationAsync(id ?? ""), text.English));
         }
         catch (RpcException ex)
         {
@@ -104,22 +104,46 @@ internal sealed class IndexModel(WebCalls calls, IServiceProvider services, Node
         }
     }
 
-    public static string StateName(OperationState state) => state switch
+    /// <summary>A resync's state in the reader's language (简体中文 first).</summary>
+    public static string StateName(OperationState state, bool english = false) => state switch
     {
-        OperationState.Running => "进行中",
-        OperationState.Succeeded => "已完成",
-        OperationState.Failed => "失败",
+        OperationState.Running => english ? "running" : "进行中",
+        OperationState.Succeeded => english ? "completed" : "已完成",
+        OperationState.Failed => english ? "failed" : "失败",
         _ => state.ToString(),
     };
 
-    public static string ChildStateName(string state) => state switch
+    /// <summary>A child's state in a resync, in the reader's language.</summary>
+    public static string ChildStateName(string state, bool english = false) => state switch
     {
-        "pending" => "等待",
-        "pulling" => "拉取中",
-        "committed" => "已提交",
-        "current" => "已是最新",
-        "failed" => "失败",
+        "pending" => english ? "waiting" : "等待",
+        "pulling" => english ? "pulling" : "拉取中",
+        "committed" => english ? "committed" : "已提交",
+        "current" => english ? "up to date" : "已是最新",
+        "failed" => english ? "failed" : "失败",
         _ => state,
+    };
+
+    /// <summary>
+    /// A resync's progress as the page's script shows it: every word already in the reader's
+    /// language (the script only places the lines), so the progress follows the language switch like the page.
+    /// </summary>
+    public static object OperationJson(Operation operation, bool english) => new
+    {
+        id = operation.Id,
+        state = operation.State.ToString(),
+        title = (english ? "Resync " : "重新同步 ") + operation.Id + (english ? ": " : "：") + StateName(operation.State, english),
+        running = operation.State == OperationState.Running,
+        children = operation.Children.Select(c => new
+        {
+            childId = c.ChildId,
+            state = c.State,
+            text = c.ChildId + (english ? ": " : "：") + ChildStateName(c.State, english) + (c.Period.Length > 0 ? " " + c.Period : "")
+                + (c.TotalRecords > 0 ? (english ? $" ({c.Records} / {c.TotalRecords} records)" : $"（{c.Records} / {c.TotalRecords} 条）") : "")
+                + (c.Error.Length > 0 ? " " + c.Error : ""),
+            records = c.Records,
+            totalRecords = c.TotalRecords,
+        }),
     };
 
     public static string FindingKindName(string kind) => kind switch
@@ -137,18 +161,6 @@ internal sealed class IndexModel(WebCalls calls, IServiceProvider services, Node
     public static string DivisionName(string code) => DivisionTable.Default.Find(code)?.Name ?? "";
 
     private bool WantsJson => Request.Headers.Accept.Any(a => a?.Contains("application/json", StringComparison.Ordinal) == true);
-
-    private static object OperationJson(Operation operation) => new
-    {
-        id = operation.Id,
-        state = operation.State.ToString(),
-        stateName = StateName(operation.State),
-        running = operation.State == OperationState.Running,
-        children = operation.Children.Select(c => new
-        {
-            childId = c.ChildId, state = c.State, stateName = ChildStateName(c.State), period = c.Period, records = c.Records, totalRecords = c.TotalRecords, error = c.Error,
-        }),
-    };
 
     private async Task LoadAsync(string? month, string findingsPage)
     {
@@ -191,7 +203,7 @@ internal sealed class IndexModel(WebCalls calls, IServiceProvider services, Node
         try
         {
             Status = await Board.StatusAsync();
-            Children = ConsoleBoard.Tree(Status);
+            Children = ConsoleBoard.Tree(Status, text.English);
         }
         catch (RpcException ex)
         {

@@ -6,7 +6,7 @@ using OxyPlot;
 using OxyPlot.Axes;
 using OxyPlot.Series;
 
-namespace Federation.Fedctl.Report;
+namespace Federation.Reporting;
 
 /// <summary>
 /// The quarterly employment-situation and data-analysis report (就业形势和数据分析报告, seed 001
@@ -43,7 +43,7 @@ internal static class QuarterlyReportHtml
             h1 {"{"} font-size: 1.6em; {"}"} h2 {"{"} font-size: 1.2em; border-bottom: 1px solid #ccc; margin-top: 2em; {"}"}
             table {"{"} border-collapse: collapse; margin: 1em 0; {"}"} th, td {"{"} border: 1px solid #bbb; padding: .3em .6em; {"}"}
             td.n {"{"} text-align: right; font-variant-numeric: tabular-nums; {"}"} .note {"{"} color: #666; font-size: .9em; {"}"}
-            </style></head><body>
+            </style></head><body><main>
             <h1 id="title">{E(title)}</h1>
             <p class="note">{E(data.NodeId)} · {E(data.Division)} {E(data.DivisionName)} · {E(data.Quarter.ToString())} ({Iso(data.Quarter.First)} … {Iso(data.Quarter.Last)}) ·
             {T("数据来自封存期", "from sealed period")} {E(data.Period)}{T("，摘要", ", digest")} <code>{E(data.Digest)}</code> · {T("生成于", "generated")} {data.GeneratedAt:yyyy-MM-dd HH:mm zzz}</p>
@@ -141,7 +141,7 @@ internal static class QuarterlyReportHtml
                     ? FormattableString.Invariant($"<figcaption class=\"note\">Head count change against the baseline by GB/T 4754 section, {E(last.Month)}; {last.EarlyWarnings.Count} enterprises on the early-warning list.</figcaption></figure>\n")
                     : FormattableString.Invariant($"<figcaption class=\"note\">{E(last.Month)} 各行业门类（GB/T 4754）调查期人数较建档期的增减幅度；{last.EarlyWarnings.Count} 家企业列入预警名单。</figcaption></figure>\n"));
         }
-        html.Append(CultureInfo.InvariantCulture, $"<p class=\"note\">{T("以上数据均取自文首所列封存期（R-4：封存后不再改变）；同样的数据见本报告的电子表格。", "Figures from the sealed period named above (R-4: it never changes); the same figures are in the report's spreadsheet.")}</p>\n</body></html>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"note\">{T("以上数据均取自文首所列封存期（R-4：封存后不再改变）；同样的数据见本报告的电子表格。", "Figures from the sealed period named above (R-4: it never changes); the same figures are in the report's spreadsheet.")}</p>\n</main></body></html>\n");
         return html.ToString();
     }
 

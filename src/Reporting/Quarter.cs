@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Federation.Fedctl.Report;
+namespace Federation.Reporting;
 
 /// <summary>A calendar quarter, written <c>2026Q3</c>.</summary>
 internal readonly partial record struct Quarter(int Year, int Number)

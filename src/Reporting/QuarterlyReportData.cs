@@ -1,9 +1,8 @@
 using System.Globalization;
-using Federation.Client;
 using Federation.Protocol.V1;
 using Federation.Standards;
 
-namespace Federation.Fedctl.Report;
+namespace Federation.Reporting;
 
 /// <summary>One area's figures for the quarter (a child node's, or at a city a county's).</summary>
 internal sealed record AreaFigures(string Code, string Name, Indicators Figures);
@@ -22,11 +21,6 @@ internal sealed record QuarterlyReportData(
     public Indicators? SameQuarterLastYear => Trend.FirstOrDefault(t => t.Quarter == Quarter.Shift(-4)).Figures;
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    /// <summary>Reads the report's figures from the node <paramref name="client"/> talks to.</summary>
-    public static Task<QuarterlyReportData> GatherAsync(FederationClient client, Quarter quarter, string? division, long employedTotal, TimeProvider time,
-        CancellationToken cancellationToken) =>
-        GatherAsync(new ClientReportSource(client), quarter, division, employedTotal, time, cancellationToken);
 
     /// <summary>
     /// Reads the report's figures from <paramref name="source"/>: a node over gRPC (fedctl), or the
@@ -95,19 +89,6 @@ internal interface IReportSource
     Task<Indicators> GetIndicatorsAsync(GetIndicatorsRequest request, CancellationToken cancellationToken);
 
     Task<EnterpriseSummary> GetEnterpriseSummaryAsync(GetEnterpriseSummaryRequest request, CancellationToken cancellationToken);
-}
-
-/// <summary>A node over gRPC, through the client library (its argument checks included).</summary>
-internal sealed class ClientReportSource(FederationClient client) : IReportSource
-{
-    public Task<NodeStatus> GetNodeStatusAsync(CancellationToken cancellationToken) => client.GetNodeStatusAsync(cancellationToken);
-
-    public Task<Indicators> GetIndicatorsAsync(GetIndicatorsRequest request, CancellationToken cancellationToken) =>
-        client.GetIndicatorsAsync(request.Period, request.From, request.To, request.Division.Length == 0 ? null : request.Division, request.EmployedTotal,
-            request.CalendarMonth, cancellationToken);
-
-    public Task<EnterpriseSummary> GetEnterpriseSummaryAsync(GetEnterpriseSummaryRequest request, CancellationToken cancellationToken) =>
-        client.GetEnterpriseSummaryAsync(request.Month, request.Period.Length == 0 ? null : request.Period, request.WarnPercent, request.WarnPeople, cancellationToken);
 }
 
 /// <summary>The report cannot be made (no sealed period covering the quarter, …): said to the user as is.</summary>

@@ -1,6 +1,6 @@
 using MiniExcel = MiniExcelLibs.MiniExcel;
 
-namespace Federation.Fedctl.Report;
+namespace Federation.Reporting;
 
 /// <summary>
 /// The report's tables as a spreadsheet (.xlsx, MiniExcel) for officials who rework them: one
