@@ -80,6 +80,36 @@ public static class StoreBackups
     }
 
     /// <summary>
+    /// Deletes what a restore or a restore drill killed half-way left beside the store at
+    /// <paramref name="storePath"/>: drill copies (<c>.restore-drill-*</c>, with their WAL) and the
+    /// <c>.restore</c> copies of the store and of the security database <paramref name="securityDatabasePath"/>
+    /// — whole copies of personal data nobody would use or delete (the crash campaign found them,
+    /// docs/reliability.md). The node runs it at start-up, before it takes calls; a drill running
+    /// at that moment from another process loses its copy and fails saying so. Returns the files deleted.
+    /// </summary>
+    public static int DeleteRestoreLeftovers(string storePath, string? securityDatabasePath)
+    {
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(storePath))!;
+        if (!Directory.Exists(directory))
+        {
+            return 0;
+        }
+        var left = Directory.GetFiles(directory, ".restore-drill-*").ToList();
+        foreach (var copy in new[] { storePath + ".restore", securityDatabasePath is null ? null : securityDatabasePath + ".restore" })
+        {
+            if (copy is not null && File.Exists(copy))
+            {
+                left.Add(copy);
+            }
+        }
+        foreach (var file in left)
+        {
+            File.Delete(file);
+        }
+        return left.Count;
+    }
+
+    /// <summary>
     /// A restore drill: copies the backup into <paramref name="scratchDirectory"/>, opens the copy
     /// as the node would (an older schema is migrated, each period checked on the way), verifies
     /// it, and deletes the copy. The backup and the live store are not touched.

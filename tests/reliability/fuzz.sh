@@ -13,7 +13,7 @@ dotnet build "$project" -c Release --nologo -v quiet -clp:NoSummary
 echo "fuzz: $executions executions per target, seed $seed, results in $results" >&2
 echo "# $(date -u +%FT%TZ) commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'): bash tests/reliability/fuzz.sh $executions $seed ($(nproc) cores)" >> "$results"
 status=0
-for test in ImportFuzzTests.Csv_ ImportFuzzTests.JsonLines_ SnapshotDecoderFuzzTests.PackedBatches_ ConfigFuzzTests.NodeConfig_; do
+for test in ImportFuzzTests.Csv_ ImportFuzzTests.JsonLines_ SnapshotDecoderFuzzTests.PackedBatches_ ConfigFuzzTests.NodeConfig_ IdParserFuzzTests.Numbers_; do
   FEDERATION_FUZZ_EXECUTIONS="$executions" FEDERATION_FUZZ_SEED="$seed" FEDERATION_FUZZ_REPORT="$results" \
     dotnet test "$project" -c Release --no-build --nologo --filter "FullyQualifiedName~Federation.Node.Tests.Reliability.$test" || status=1
 done

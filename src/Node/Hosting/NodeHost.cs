@@ -120,7 +120,7 @@ internal static class NodeHost
         app.MapGrpcReflectionService();
 
         var lifetime = app.Lifetime;
-        lifetime.ApplicationStarted.Register(() => OnStarted(app, readyFile, metricsEndpoint?.IPEndPoint?.Port, webEndpoint.Port));
+        lifetime.ApplicationStarted.Register(() => OnStarted(app, config, readyFile, metricsEndpoint?.IPEndPoint?.Port, webEndpoint.Port));
         lifetime.ApplicationStopping.Register(() =>
         {
             NodeHealth.MarkAllNotServing(app.Services);
@@ -203,7 +203,7 @@ internal static class NodeHost
         return (certificate, _, _) => Federation.Shared.CertificateAuthority.Issued(authority, certificate);
     }
 
-    private static void OnStarted(WebApplication app, string? readyFile, int? metricsPort, int? webPort)
+    private static void OnStarted(WebApplication app, NodeConfiguration config, string? readyFile, int? metricsPort, int? webPort)
     {
         var identity = app.Services.GetRequiredService<NodeIdentity>();
         _ = app.Services.GetRequiredService<Federation.Store.ISealedPeriods>(); // open (and check) the store before declaring the node ready
@@ -212,6 +212,10 @@ internal static class NodeHost
         if (app.Services.GetRequiredService<Ingest.IngestDirectories>().CleanSpool() is > 0 and var cleaned)
         {
             NodeLog.SpoolCleaned(app.Logger, cleaned);
+        }
+        if (!config.Store.IsPostgres && Federation.Store.StoreBackups.DeleteRestoreLeftovers(config.Store.Path, config.SecurityPaths.DatabasePath) is > 0 and var copies)
+        {
+            ReliabilityLog.RestoreLeftoversDeleted(app.Logger, copies);
         }
         NodeHealth.PublishNow(app.Services);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];

@@ -98,7 +98,7 @@ public sealed class SnapshotDecoderFuzzTests(ITestOutputHelper output)
     {
         var dataset = Dataset.Find(c.SeedName[..c.SeedName.IndexOf('-', StringComparison.Ordinal)])!;
         var random = new Random(c.Noise ^ 0x5BD1E995);
-        var lines = c.Bytes.Count(b => b == '\n');
+        var lines = c.Bytes.AsSpan().Count((byte)'\n');
         var batch = new RecordBatch
         {
             Dataset = random.Next(50) == 0 ? "persons\0" : dataset.Name,
@@ -148,7 +148,11 @@ public sealed class SnapshotDecoderFuzzTests(ITestOutputHelper output)
         foreach (var piece in pieces)
         {
             var decoded = Decode(piece.Span);
-            Assert.Equal(piece.ToArray(), PackedRecords.Pack(dataset, decoded, "the test").ToArray());
+            var packed = PackedRecords.Pack(dataset, decoded, "the test");
+            if (!piece.Span.SequenceEqual(packed.Span))
+            {
+                Assert.Equal(piece.ToArray(), packed.ToArray());
+            }
             if (decoded.Count > 0)
             {
                 Assert.Equal((decoded[^1].Origin, decoded[^1].Values[0]), PackedRecords.LastPosition(piece.Span));
@@ -156,7 +160,10 @@ public sealed class SnapshotDecoderFuzzTests(ITestOutputHelper output)
             records.AddRange(decoded);
         }
         Assert.Equal(batch.Records.Count + batch.PackedRecords, records.Count);
-        Assert.All(records, r => Assert.Equal(dataset.Columns.Count, r.Values.Count));
+        foreach (var record in records)
+        {
+            Assert.True(record.Values.Count == dataset.Columns.Count, $"a record of {record.Values.Count} values, {dataset.Name} has {dataset.Columns.Count} columns");
+        }
         if (pieces.Count == 0)
         {
             return; // an empty batch saying 0 records: nothing to store or hash
