@@ -25,11 +25,13 @@ if [ "${1:-}" = "--fast" ]; then
 else
   bash scripts/install-peers.sh
   dotnet build Federation.sln -c Release --nologo -v quiet -clp:NoSummary
-  dotnet test Federation.sln -c Release --no-build --nologo "$@"
+  # --blame: if a test host dies (a signal, a crash), the run names the tests it was running
+  # (a run once ended "Test host process crashed" with nothing more to go on).
+  dotnet test Federation.sln -c Release --no-build --nologo --blame "$@"
   # The tree end-to-end tests once more with every node's store on PostgreSQL (a throwaway cluster):
   # both stores must pass them.
   if [ $# -eq 0 ]; then
-    FEDERATION_TEST_STORE=postgresql dotnet test tests/Federation.Tests -c Release --no-build --nologo \
+    FEDERATION_TEST_STORE=postgresql dotnet test tests/Federation.Tests -c Release --no-build --nologo --blame \
       --filter "FullyQualifiedName~Federation.Tests.Exchange&FullyQualifiedName!~PostgresTreeTests"
   fi
 fi
