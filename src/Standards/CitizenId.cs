@@ -72,7 +72,8 @@ public readonly record struct CitizenId
         }
         if (!DateOnly.TryParseExact(value.AsSpan(6, 8), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var birth) || birth.Year < 1880)
         {
-            error = $"birth date {value.Substring(6, 8)} is not a real date";
+            // Not the digits themselves: an error text may reach a log, and they are part of a person's number.
+            error = "characters 7-14 (the birth date) are not a real date";
             return false;
         }
         var sex = (value[16] - '0') % 2 == 1 ? Sex.Male : Sex.Female;
