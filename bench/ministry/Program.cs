@@ -3,6 +3,7 @@ using System.Globalization;
 using Federation.Shared;
 using Federation.Store;
 using Federation.Store.Postgres;
+using Federation.Store.Sqlite;
 
 // The ministry's store at scale (issue 12): a province's snapshot of N persons (a person, a
 // certificate and an employment registration each) received into an empty ministry store in
@@ -130,7 +131,7 @@ foreach (var suffix in new[] { "", "-wal", "-shm" })
 {
     File.Delete(sqlitePath + suffix);
 }
-using var sqlite = FederationStore.Open(new StoreOptions { Path = sqlitePath, NodeId = "ministry" });
+using var sqlite = SqliteStore.Open(new StoreOptions { Path = sqlitePath, NodeId = "ministry" });
 var sqliteLoad = Load(sqlite);
 Console.WriteLine($"SQLite: received in {sqliteLoad.Receive.TotalSeconds:0.0} s, merged in {sqliteLoad.Seal.TotalSeconds:0.0} s");
 using var cluster = PostgresCluster.Start(Path.Combine(work, "postgresql"));

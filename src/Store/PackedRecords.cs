@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Federation.Store.Sqlite;
 
 namespace Federation.Store;
 

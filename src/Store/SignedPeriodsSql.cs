@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Federation.Store.Sqlite;
 
 namespace Federation.Store;
 
@@ -50,7 +51,7 @@ internal static class SignedPeriodsSql
         using var command = FindingsSql.Command(connection, transaction,
             $"INSERT INTO signed_periods ({Columns}, recorded_at) VALUES (@node, @period, @statement, @signature, @certificate, @from, @at)",
             ("node", period.NodeId), ("period", period.Period.ToString()), ("statement", period.Statement), ("signature", period.Signature),
-            ("certificate", period.Certificate), ("from", period.ReceivedFrom), ("at", FederationStore.Stamp(now)));
+            ("certificate", period.Certificate), ("from", period.ReceivedFrom), ("at", SqliteStore.Stamp(now)));
         command.ExecuteNonQuery();
     }
 

@@ -2,7 +2,7 @@ namespace Federation.Store;
 
 // The store by role: each part of the node depends on the one small interface it needs, never on
 // the database behind it. Each role is its own class over one database handle — SqliteStaging,
-// SqliteSealedPeriods, … over FederationStore (SQLite); PostgresStaging, … over PostgresStore —
+// SqliteSealedPeriods, … over SqliteStore (SQLite); PostgresStaging, … over PostgresStore —
 // and INodeStore hands them out (docs/architecture.md, "The store by role").
 
 /// <summary>

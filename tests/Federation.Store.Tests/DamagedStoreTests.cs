@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Federation.Store.Sqlite;
 using Federation.Testing;
 using Microsoft.Data.Sqlite;
 using Xunit;
@@ -23,7 +24,7 @@ public sealed class DamagedStoreTests(ITestOutputHelper output) : IDisposable
     // A store with 3000 staged and sealed persons (many pages per table); returns the period's digest.
     private static string Build(string path)
     {
-        using var store = FederationStore.Open(new StoreOptions { Path = path, NodeId = "city-440100" });
+        using var store = SqliteStore.Open(new StoreOptions { Path = path, NodeId = "city-440100" });
         using (var staging = store.Staging.BeginStaging())
         {
             for (var i = 0; i < 3000; i++)
@@ -42,7 +43,7 @@ public sealed class DamagedStoreTests(ITestOutputHelper output) : IDisposable
         Build(path);
         StoreDamage.DamagePage(path);
 
-        var refused = Assert.Throws<StoreException>(() => FederationStore.Open(new StoreOptions { Path = path, NodeId = "city-440100" }));
+        var refused = Assert.Throws<StoreException>(() => SqliteStore.Open(new StoreOptions { Path = path, NodeId = "city-440100" }));
 
         Assert.StartsWith($"The store {path} is damaged (SQLite's quick_check: ", refused.Message, StringComparison.Ordinal);
         Assert.Contains("The node does not serve from a damaged store.", refused.Message, StringComparison.Ordinal);
@@ -56,11 +57,11 @@ public sealed class DamagedStoreTests(ITestOutputHelper output) : IDisposable
         var path = _directory.File("node.db");
         var digest = Build(path);
         var before = _directory.File("before.db");
-        using (var store = FederationStore.Open(new StoreOptions { Path = path, NodeId = "city-440100" }))
+        using (var store = SqliteStore.Open(new StoreOptions { Path = path, NodeId = "city-440100" }))
         {
             store.BackupTo(before);
         }
-        using (var store = FederationStore.Open(new StoreOptions { Path = path, NodeId = "city-440100" }))
+        using (var store = SqliteStore.Open(new StoreOptions { Path = path, NodeId = "city-440100" }))
         {
             StoreDamage.DamagePage(path); // under the running node, between its start-up check and the backup
 
@@ -70,9 +71,9 @@ public sealed class DamagedStoreTests(ITestOutputHelper output) : IDisposable
             Assert.Contains("restore the latest verified backup", refused.Message, StringComparison.Ordinal);
         }
 
-        FederationStore.Restore(before, path, "city-440100");
+        SqliteStore.Restore(before, path, "city-440100");
 
-        using var restored = FederationStore.Open(new StoreOptions { Path = path, NodeId = "city-440100" });
+        using var restored = SqliteStore.Open(new StoreOptions { Path = path, NodeId = "city-440100" });
         Assert.Equal(digest, restored.Periods.RecomputeDigest(October));
     }
 

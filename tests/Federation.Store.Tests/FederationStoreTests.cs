@@ -1,3 +1,4 @@
+using Federation.Store.Sqlite;
 using Federation.Testing;
 using Microsoft.Data.Sqlite;
 using Xunit;
@@ -13,7 +14,7 @@ public sealed class FederationStoreTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    private FederationStore Open(string name = "node.db") => FederationStore.Open(new StoreOptions { Path = _directory.File(name) });
+    private SqliteStore Open(string name = "node.db") => SqliteStore.Open(new StoreOptions { Path = _directory.File(name) });
 
     private static string[] Person(string id, string name = "张三") => SealedPeriodTests.Person(id, name);
 
@@ -62,7 +63,7 @@ public sealed class FederationStoreTests : IDisposable
             Assert.Equal(digest, reopened.Periods.RecomputeDigest(October));
         }
         File.Delete(_directory.File("node.db"));
-        FederationStore.Restore(backup, _directory.File("node.db"), "local");
+        SqliteStore.Restore(backup, _directory.File("node.db"), "local");
         using var restored = Open();
         Assert.Equal(digest, restored.Periods.GetManifest(October)!.Digest);
         Assert.Equal(digest, restored.Periods.RecomputeDigest(October));
@@ -73,7 +74,7 @@ public sealed class FederationStoreTests : IDisposable
     {
         var junk = _directory.File("junk.db");
         File.WriteAllText(junk, "not a database");
-        Assert.Contains("is not restorable", Assert.Throws<StoreException>(() => FederationStore.Restore(junk, _directory.File("node.db"), "local")).Message, StringComparison.Ordinal);
+        Assert.Contains("is not restorable", Assert.Throws<StoreException>(() => SqliteStore.Restore(junk, _directory.File("node.db"), "local")).Message, StringComparison.Ordinal);
         Assert.False(File.Exists(_directory.File("node.db")));
     }
 
@@ -90,10 +91,10 @@ public sealed class FederationStoreTests : IDisposable
             store.Periods.Seal(new DateOnly(2026, 11, 15), Now);
             store.BackupTo(backup);
         }
-        var good = StoreBackups.Verify(backup);
+        var good = SqliteBackups.Verify(backup);
         Assert.True(good.Ok, string.Join("; ", good.Problems));
         Assert.Equal(["2026-10-31", "2026-11-15"], good.Periods.Select(p => p.Period.ToString()));
-        Assert.True(StoreBackups.Drill(backup, "local", _directory.File("scratch")).Ok);
+        Assert.True(SqliteBackups.Drill(backup, "local", _directory.File("scratch")).Ok);
         Assert.Empty(Directory.GetFiles(_directory.File("scratch")));
 
         using (var connection = new SqliteConnection($"Data Source={backup};Pooling=False"))
@@ -103,13 +104,13 @@ public sealed class FederationStoreTests : IDisposable
             command.CommandText = "DROP TRIGGER p_persons_immutable_update; UPDATE p_persons SET name = '改' WHERE period = '2026-11-15' AND citizen_id = '11010519491231002X'";
             command.ExecuteNonQuery();
         }
-        var bad = StoreBackups.Verify(backup);
-        var drill = StoreBackups.Drill(backup, "local", _directory.File("scratch"));
+        var bad = SqliteBackups.Verify(backup);
+        var drill = SqliteBackups.Drill(backup, "local", _directory.File("scratch"));
 
         Assert.Equal([true, false], bad.Periods.Select(p => p.Matches));
         Assert.StartsWith("sealed period 2026-11-15: its records give digest ", Assert.Single(bad.Problems), StringComparison.Ordinal);
         Assert.Equal(bad.Problems, drill.Problems);
-        var refused = Assert.Throws<StoreException>(() => FederationStore.Restore(backup, _directory.File("node.db"), "local"));
+        var refused = Assert.Throws<StoreException>(() => SqliteStore.Restore(backup, _directory.File("node.db"), "local"));
         Assert.Contains("sealed period 2026-11-15", refused.Message, StringComparison.Ordinal);
         using var unchanged = Open();
         Assert.Equal(unchanged.Periods.GetManifest(new DateOnly(2026, 11, 15))!.Digest, unchanged.Periods.RecomputeDigest(new DateOnly(2026, 11, 15)));

@@ -1,3 +1,4 @@
+using Federation.Store.Sqlite;
 using Federation.Testing;
 using Microsoft.Data.Sqlite;
 using Xunit;
@@ -47,7 +48,7 @@ public sealed class MigrationTests : IDisposable
         var path = LoadV1("city");
         var stagedBefore = Scalar(path, "SELECT count(*) FROM s_persons");
 
-        using var store = FederationStore.Open(new StoreOptions { Path = path, NodeId = "city-440100" });
+        using var store = SqliteStore.Open(new StoreOptions { Path = path, NodeId = "city-440100" });
 
         Assert.Equal(3, store.MigrationsApplied.Count);
         Assert.StartsWith("schema v1 → v2: ", store.MigrationsApplied[0], StringComparison.Ordinal);
@@ -76,8 +77,8 @@ public sealed class MigrationTests : IDisposable
     [Fact]
     public void V1City_Migrated_HasTheDigestAFreshStoreComputesForTheSameRecords_AndStaysImmutable()
     {
-        using var migrated = FederationStore.Open(new StoreOptions { Path = LoadV1("city"), NodeId = "city-440100" });
-        using var fresh = FederationStore.Open(new StoreOptions { Path = _directory.File("fresh.db"), NodeId = "city-440100" });
+        using var migrated = SqliteStore.Open(new StoreOptions { Path = LoadV1("city"), NodeId = "city-440100" });
+        using var fresh = SqliteStore.Open(new StoreOptions { Path = _directory.File("fresh.db"), NodeId = "city-440100" });
         using (var staging = fresh.Staging.BeginStaging())
         {
             foreach (var dataset in Dataset.All)
@@ -107,8 +108,8 @@ public sealed class MigrationTests : IDisposable
     [Fact]
     public void V1Province_ReceivedSnapshot_TakesTheChildsId_AndTheDigestTheMigratedChildHas()
     {
-        using var city = FederationStore.Open(new StoreOptions { Path = LoadV1("city"), NodeId = "city-440100" });
-        using var province = FederationStore.Open(new StoreOptions { Path = LoadV1("province"), NodeId = "prov-440000" });
+        using var city = SqliteStore.Open(new StoreOptions { Path = LoadV1("city"), NodeId = "city-440100" });
+        using var province = SqliteStore.Open(new StoreOptions { Path = LoadV1("province"), NodeId = "prov-440000" });
 
         var received = Assert.Single(province.Transfers.ListChildManifests("city-440100"));
 
@@ -133,7 +134,7 @@ public sealed class MigrationTests : IDisposable
             command.ExecuteNonQuery();
         });
 
-        var refused = Assert.Throws<StoreException>(() => FederationStore.Open(new StoreOptions { Path = path, NodeId = "city-440100" }));
+        var refused = Assert.Throws<StoreException>(() => SqliteStore.Open(new StoreOptions { Path = path, NodeId = "city-440100" }));
 
         Assert.StartsWith("Cannot upgrade the store: the records of sealed period 2026-10-31 no longer match its manifest", refused.Message, StringComparison.Ordinal);
         Assert.Equal("1", Scalar(path, "SELECT value FROM meta WHERE key = 'schema_version'"));
@@ -145,7 +146,7 @@ public sealed class MigrationTests : IDisposable
     {
         var backup = LoadV1("city");
 
-        var drill = StoreBackups.Drill(backup, "city-440100", _directory.File("scratch"));
+        var drill = SqliteBackups.Drill(backup, "city-440100", _directory.File("scratch"));
 
         Assert.True(drill.Ok, string.Join("; ", drill.Problems));
         Assert.Equal((4, 2), (drill.SchemaVersion, drill.Periods.Count));
@@ -157,7 +158,7 @@ public sealed class MigrationTests : IDisposable
     public void NewerStore_IsRefusedUntouched()
     {
         var path = _directory.File("newer.db");
-        using (FederationStore.Open(new StoreOptions { Path = path }))
+        using (SqliteStore.Open(new StoreOptions { Path = path }))
         {
         }
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
@@ -168,7 +169,7 @@ public sealed class MigrationTests : IDisposable
             command.ExecuteNonQuery();
         }
 
-        var refused = Assert.Throws<StoreException>(() => FederationStore.Open(new StoreOptions { Path = path }));
+        var refused = Assert.Throws<StoreException>(() => SqliteStore.Open(new StoreOptions { Path = path }));
 
         Assert.Equal("The database has schema version 5; this software reads version 4 and never downgrades a store. Use the newer software (or restore a backup made by this version).", refused.Message);
         Assert.Equal("5", Scalar(path, "SELECT value FROM meta WHERE key = 'schema_version'"));

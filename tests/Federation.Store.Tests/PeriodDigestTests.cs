@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Federation.Store.Sqlite;
 using Federation.Testing;
 using Microsoft.Data.Sqlite;
 using Org.BouncyCastle.Crypto.Digests;
@@ -228,7 +229,7 @@ public sealed class PeriodDigestTestsOnSqlite() : PeriodDigestTests(new SqliteBa
     {
         // Arrange
         using var directory = new TempDirectory();
-        var store = (FederationStore)Backend.Open("node", digest: DigestAlgorithm.Sm3);
+        var store = (SqliteStore)Backend.Open("node", digest: DigestAlgorithm.Sm3);
         using (store)
         {
             Stage(store);
@@ -237,8 +238,8 @@ public sealed class PeriodDigestTestsOnSqlite() : PeriodDigestTests(new SqliteBa
         }
 
         // Act
-        var verified = StoreBackups.Verify(directory.File("backup.db"));
-        var drill = StoreBackups.Drill(directory.File("backup.db"), "local", directory.File("scratch"));
+        var verified = SqliteBackups.Verify(directory.File("backup.db"));
+        var drill = SqliteBackups.Drill(directory.File("backup.db"), "local", directory.File("scratch"));
 
         // Assert
         Assert.True(verified.Ok, string.Join("; ", verified.Problems));

@@ -1,4 +1,5 @@
 using Federation.Store.Postgres;
+using Federation.Store.Sqlite;
 using Federation.Testing;
 using Npgsql;
 using Xunit;
@@ -25,9 +26,9 @@ public sealed class PostgresStoreTests(PostgresServer server) : IDisposable
         _directory.Dispose();
     }
 
-    private (FederationStore Sqlite, PostgresStore Postgres) Both(string owner = "city-440100")
+    private (SqliteStore Sqlite, PostgresStore Postgres) Both(string owner = "city-440100")
     {
-        var sqlite = FederationStore.Open(new StoreOptions { Path = _directory.File("node.db"), NodeId = owner });
+        var sqlite = SqliteStore.Open(new StoreOptions { Path = _directory.File("node.db"), NodeId = owner });
         var connectionString = server.Cluster.Database("t" + Guid.NewGuid().ToString("N")[..12]);
         var postgres = PostgresStore.Open(connectionString, owner);
         _connections[postgres] = connectionString;
@@ -175,11 +176,11 @@ public sealed class PostgresStoreTests(PostgresServer server) : IDisposable
     [Fact]
     public void ParentSide_TransferCommitMergeAndLookups_MatchSqlite()
     {
-        var child = FederationStore.Open(new StoreOptions { Path = _directory.File("child.db"), NodeId = "city-440100" });
+        var child = SqliteStore.Open(new StoreOptions { Path = _directory.File("child.db"), NodeId = "city-440100" });
         _stores.Add(child);
         Stage(child.Staging);
         var manifest = child.Periods.Seal(October, Now);
-        var sqliteParent = FederationStore.Open(new StoreOptions { Path = _directory.File("parent.db"), NodeId = "province-440000" });
+        var sqliteParent = SqliteStore.Open(new StoreOptions { Path = _directory.File("parent.db"), NodeId = "province-440000" });
         _stores.Add(sqliteParent);
         var connectionString = server.Cluster.Database("p" + Guid.NewGuid().ToString("N")[..12]);
         var postgresParent = PostgresStore.Open(connectionString, "province-440000");

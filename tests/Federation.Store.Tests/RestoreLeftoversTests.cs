@@ -1,3 +1,4 @@
+using Federation.Store.Sqlite;
 using Federation.Testing;
 using Xunit;
 
@@ -7,7 +8,7 @@ namespace Federation.Store.Tests;
 /// Found by the crash campaign (issue 25, item 1; docs/reliability.md): a restore or a restore
 /// drill killed half-way left whole copies of the store beside it (<c>.restore-drill-*.db</c>,
 /// <c>&lt;store&gt;.restore</c>, the security database's <c>.restore</c>) that nothing deleted. The
-/// node deletes them at start-up (<see cref="StoreBackups.DeleteRestoreLeftovers"/>), and nothing else.
+/// node deletes them at start-up (<see cref="SqliteBackups.DeleteRestoreLeftovers"/>), and nothing else.
 /// </summary>
 public sealed class RestoreLeftoversTests : IDisposable
 {
@@ -27,10 +28,10 @@ public sealed class RestoreLeftoversTests : IDisposable
             File.WriteAllText(file, "x");
         }
 
-        Assert.Equal(left.Length, StoreBackups.DeleteRestoreLeftovers(store, security));
+        Assert.Equal(left.Length, SqliteBackups.DeleteRestoreLeftovers(store, security));
 
         Assert.All(left, file => Assert.False(File.Exists(file), file));
         Assert.All(kept, file => Assert.True(File.Exists(file), file));
-        Assert.Equal(0, StoreBackups.DeleteRestoreLeftovers(store, security));
+        Assert.Equal(0, SqliteBackups.DeleteRestoreLeftovers(store, security));
     }
 }

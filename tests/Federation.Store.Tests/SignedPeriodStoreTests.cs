@@ -1,4 +1,5 @@
 using System.Text;
+using Federation.Store.Sqlite;
 using Federation.Testing;
 using Xunit;
 
@@ -107,7 +108,7 @@ public sealed class SignedPeriodStoreTestsOnSqlite() : SignedPeriodStoreTests(ne
     {
         using var directory = new Federation.Testing.TempDirectory();
         var path = directory.File("node.db");
-        using (var store = FederationStore.Open(new StoreOptions { Path = path, NodeId = "city-440100" }))
+        using (var store = SqliteStore.Open(new StoreOptions { Path = path, NodeId = "city-440100" }))
         {
             store.Signatures.Record([new SignedPeriod("city-440100", Period.Parse("2026-10-31"), [65, 10], [1], [2])], DateTimeOffset.UtcNow);
         }

@@ -1,5 +1,6 @@
 using Federation.Shared;
 using Federation.Store.Postgres;
+using Federation.Store.Sqlite;
 using Federation.Testing;
 using Xunit;
 
@@ -27,7 +28,7 @@ public sealed class SqliteBackend : StoreBackend
     private readonly TempDirectory _directory = new();
 
     public override INodeStore Open(string name, string ownerId = "local", DigestAlgorithm? digest = null) =>
-        FederationStore.Open(new StoreOptions { Path = _directory.File(name + ".db"), NodeId = ownerId }, digest);
+        SqliteStore.Open(new StoreOptions { Path = _directory.File(name + ".db"), NodeId = ownerId }, digest);
 
     public override string Where(string name) => _directory.File(name + ".db");
 

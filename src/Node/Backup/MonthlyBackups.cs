@@ -5,6 +5,7 @@ using System.Text.Json;
 using Federation.Node.Hosting;
 using Federation.Store;
 using Federation.Store.Security;
+using Federation.Store.Sqlite;
 
 namespace Federation.Node.Backup;
 
@@ -80,7 +81,7 @@ internal sealed class MonthlyBackups(IStoreMaintenance store, NodeIdentity ident
         try
         {
             store.BackupTo(storePartial);
-            var verification = StoreBackups.Verify(storePartial);
+            var verification = SqliteBackups.Verify(storePartial);
             if (!verification.Ok)
             {
                 throw new BackupException(string.Join("; ", verification.Problems));

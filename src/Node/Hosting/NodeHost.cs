@@ -213,7 +213,7 @@ internal static class NodeHost
         {
             NodeLog.SpoolCleaned(app.Logger, cleaned);
         }
-        if (!config.Store.IsPostgres && Federation.Store.StoreBackups.DeleteRestoreLeftovers(config.Store.Path, config.SecurityPaths.DatabasePath) is > 0 and var copies)
+        if (!config.Store.IsPostgres && Federation.Store.Sqlite.SqliteBackups.DeleteRestoreLeftovers(config.Store.Path, config.SecurityPaths.DatabasePath) is > 0 and var copies)
         {
             ReliabilityLog.RestoreLeftoversDeleted(app.Logger, copies);
         }

@@ -26,7 +26,7 @@ internal static class NodeServices
         {
             AddStore(services, provider =>
             {
-                var store = Federation.Store.FederationStore.Open(config.Store, Federation.Store.DigestAlgorithms.ForCrypto(config.Security.National));
+                var store = Federation.Store.Sqlite.SqliteStore.Open(config.Store, Federation.Store.DigestAlgorithms.ForCrypto(config.Security.National));
                 var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Federation.Store");
                 foreach (var migration in store.MigrationsApplied)
                 {

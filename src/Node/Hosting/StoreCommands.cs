@@ -1,6 +1,7 @@
 using Federation.Node.Ingest;
 using Federation.Standards;
 using Federation.Store;
+using Federation.Store.Sqlite;
 
 namespace Federation.Node.Hosting;
 
@@ -240,7 +241,7 @@ internal static class StoreCommands
             Console.Error.WriteLine(ex.Message);
             return 1;
         }
-        var verification = StoreBackups.Verify(destination);
+        var verification = SqliteBackups.Verify(destination);
         if (!verification.Ok)
         {
             File.Delete(destination);
@@ -288,7 +289,7 @@ internal static class StoreCommands
         var security = Path.ChangeExtension(backup, null) + ".security.db";
         if (verifyOnly)
         {
-            var drill = StoreBackups.Drill(backup, config.Node.Id, Path.GetDirectoryName(config.Store.Path)!);
+            var drill = SqliteBackups.Drill(backup, config.Node.Id, Path.GetDirectoryName(config.Store.Path)!);
             foreach (var period in drill.Periods)
             {
                 Console.WriteLine($"  {(period.Source.Length == 0 ? "sealed" : period.Source),-16} {period.Period}  {(period.Matches ? "ok" : "MISMATCH")}  {period.Digest}");
@@ -304,7 +305,7 @@ internal static class StoreCommands
         }
         try
         {
-            var restored = FederationStore.Restore(backup, config.Store.Path, config.Node.Id);
+            var restored = SqliteStore.Restore(backup, config.Store.Path, config.Node.Id);
             Console.WriteLine($"Restored {config.Store.Path} from {Path.GetFullPath(backup)} ({restored.Periods.Count} period(s) verified).");
         }
         catch (StoreException ex)

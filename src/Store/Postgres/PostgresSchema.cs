@@ -4,7 +4,7 @@ using Npgsql;
 namespace Federation.Store.Postgres;
 
 /// <summary>
-/// The PostgreSQL schema, equivalent to SQLite's version 4 (<see cref="SqliteSchema"/>): staging
+/// The PostgreSQL schema, equivalent to SQLite's version 4 (<see cref="Federation.Store.Sqlite.SqliteSchema"/>): staging
 /// tables keyed by natural key, sealed tables partitioned by period, manifests — with the
 /// immutability of R-4 enforced by triggers. Created in one transaction under an advisory lock;
 /// a database of a newer version is refused untouched.

@@ -1,3 +1,4 @@
+using Federation.Store.Sqlite;
 using Npgsql;
 
 namespace Federation.Store.Postgres;
@@ -46,7 +47,7 @@ internal sealed class PostgresStagingTransaction : IStagingTransaction
         if (!_upserts.TryGetValue(dataset, out var command))
         {
             var columns = dataset.Columns;
-            command = new NpgsqlCommand(StagingTransaction.UpsertSql(dataset, '$', "IS DISTINCT FROM"), _connection, _transaction);
+            command = new NpgsqlCommand(SqliteStagingTransaction.UpsertSql(dataset, '$', "IS DISTINCT FROM"), _connection, _transaction);
             for (var i = 0; i < columns.Count; i++)
             {
                 command.Parameters.Add(i == dataset.ValidColumn ? new NpgsqlParameter<short>() : new NpgsqlParameter<string>());

@@ -5,7 +5,7 @@ namespace Federation.Store.Postgres;
 
 /// <summary>
 /// The store on PostgreSQL (Npgsql), for the ministry and large provinces, which hold the union
-/// of every city. Same roles, same rules, same digests as <see cref="FederationStore"/> (SQLite):
+/// of every city. Same roles, same rules, same digests as <see cref="Federation.Store.Sqlite.SqliteStore"/> (SQLite):
 /// text columns in the "C" collation so that ordering is UTF-8 byte order, dates as ISO text,
 /// <c>valid</c> as 0/1. Sealed data is immutable in the database itself: row triggers refuse any
 /// UPDATE or DELETE of a sealed row or manifest, any row added to a sealed period, and TRUNCATE.
@@ -218,7 +218,7 @@ public sealed class PostgresStore : INodeStore
 
     private int _disposed;
 
-    // Idempotent, as FederationStore's.
+    // Idempotent, as SqliteStore's.
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)

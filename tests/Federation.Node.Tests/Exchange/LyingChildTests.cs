@@ -7,6 +7,7 @@ using Federation.Node.Hosting;
 using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store;
+using Federation.Store.Sqlite;
 using Federation.Testing;
 using Google.Protobuf;
 using Grpc.Core;
@@ -37,8 +38,8 @@ public sealed class LyingChildTests : IAsyncLifetime
     private static readonly ChildOptions Child = new() { Id = "city-440100", DivisionCode = "440100", Address = "" };
     private readonly TempDirectory _directory = new();
     private readonly Lies _lies = new();
-    private FederationStore _child = null!;
-    private FederationStore _parent = null!;
+    private SqliteStore _child = null!;
+    private SqliteStore _parent = null!;
     private WebApplication _server = null!;
     private ServiceProvider _services = null!;
     private ChildOptions _at = null!;
@@ -47,7 +48,7 @@ public sealed class LyingChildTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // The child's sealed period: 40 people of 天河区 (440106), valid IDs.
-        _child = FederationStore.Open(new StoreOptions { Path = _directory.File("child.db"), NodeId = Child.Id });
+        _child = SqliteStore.Open(new StoreOptions { Path = _directory.File("child.db"), NodeId = Child.Id });
         using (var staging = _child.Staging.BeginStaging())
         {
             for (var i = 0; i < 40; i++)
@@ -58,7 +59,7 @@ public sealed class LyingChildTests : IAsyncLifetime
             staging.Commit();
         }
         _digest = _child.Periods.Seal(October, DateTimeOffset.UtcNow).Digest;
-        _parent = FederationStore.Open(new StoreOptions { Path = _directory.File("parent.db"), NodeId = "province-440000" });
+        _parent = SqliteStore.Open(new StoreOptions { Path = _directory.File("parent.db"), NodeId = "province-440000" });
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -183,7 +184,7 @@ public sealed class LyingChildTests : IAsyncLifetime
     }
 
     /// <summary>The child's Exchange: its real sealed period, in batches of 5 records, changed as <see cref="Lies"/> says.</summary>
-    private sealed class LyingExchange(Lies lies, FederationStore store) : Protocol.V1.Exchange.ExchangeBase
+    private sealed class LyingExchange(Lies lies, SqliteStore store) : Protocol.V1.Exchange.ExchangeBase
     {
         public override Task<SnapshotManifest> GetManifest(GetManifestRequest request, ServerCallContext context) => Task.FromResult(Manifest());
 

@@ -4,6 +4,7 @@ using Federation.Node.Hosting;
 using Federation.Node.Security;
 using Federation.Store;
 using Federation.Store.Security;
+using Federation.Store.Sqlite;
 using Federation.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -19,12 +20,12 @@ public sealed class MonthlyBackupsTests : IDisposable
 {
     private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
     private readonly TempDirectory _directory = new();
-    private readonly FederationStore _store;
+    private readonly SqliteStore _store;
     private readonly SecurityPaths _paths;
 
     public MonthlyBackupsTests()
     {
-        _store = FederationStore.Open(new StoreOptions { Path = _directory.File("data/city.db"), NodeId = "city-440100" });
+        _store = SqliteStore.Open(new StoreOptions { Path = _directory.File("data/city.db"), NodeId = "city-440100" });
         using (var staging = _store.Staging.BeginStaging())
         {
             staging.Upsert(Dataset.Persons, ["11010519491231002X", "张三", "2", "1949-12-31", "110105", "2", "440106", "1"]);
@@ -96,7 +97,7 @@ public sealed class MonthlyBackupsTests : IDisposable
         Assert.Equal("city-440100-2026-12.registration.db", report.RootElement.GetProperty("Registration").GetString());
         Assert.Equal(64, report.RootElement.GetProperty("RegistrationSha256").GetString()!.Length);
         Assert.Equal(_store.Periods.GetManifest(new DateOnly(2026, 10, 31))!.Digest, period.GetProperty("Digest").GetString());
-        Assert.True(StoreBackups.Verify(_directory.File("data/backups/city-440100-2026-12.db")).Ok);
+        Assert.True(SqliteBackups.Verify(_directory.File("data/backups/city-440100-2026-12.db")).Ok);
         foreach (var file in Directory.GetFiles(_directory.File("data/backups")))
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));

@@ -2,6 +2,7 @@ using System.Text;
 using Federation.Node.Ingest;
 using Federation.Standards;
 using Federation.Store;
+using Federation.Store.Sqlite;
 using Federation.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
@@ -19,9 +20,9 @@ public sealed class EnterpriseImportTests : IDisposable
     private const string ReportsHeader = "report_id,credit_code,survey_month,baseline_month,baseline_count,current_count,change,change_pct,reduction_type,reason_1,reason_2,reason_3,contracted,hired,separated,handling_division,valid";
 
     private readonly TempDirectory _directory = new();
-    private readonly FederationStore _store;
+    private readonly SqliteStore _store;
 
-    public EnterpriseImportTests() => _store = FederationStore.Open(new StoreOptions { Path = _directory.File("node.db") });
+    public EnterpriseImportTests() => _store = SqliteStore.Open(new StoreOptions { Path = _directory.File("node.db") });
 
     public void Dispose()
     {

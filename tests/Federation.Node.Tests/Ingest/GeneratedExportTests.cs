@@ -2,6 +2,7 @@ using Federation.DataGen;
 using Federation.Node.Ingest;
 using Federation.Standards;
 using Federation.Store;
+using Federation.Store.Sqlite;
 using Federation.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
@@ -18,7 +19,7 @@ public sealed class GeneratedExportTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    private static ImportResult Import(FederationStore store, string export, string rejects)
+    private static ImportResult Import(SqliteStore store, string export, string rejects)
     {
         var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf("440100"), DivisionTable.Default, new DateOnly(2026, 11, 20));
         return new Importer(store.Staging, validator, NullLogger.Instance).ImportAsync(Importer.Plan([export]), rejects, null, CancellationToken.None).GetAwaiter().GetResult();
@@ -33,7 +34,7 @@ public sealed class GeneratedExportTests : IDisposable
         Assert.True(summary.DefectsByKind.Count >= 12, $"expected defects of every kind, got {string.Join(", ", summary.DefectsByKind.Keys)}");
 
         // Act
-        using var store = FederationStore.Open(new StoreOptions { Path = _directory.File("a.db") });
+        using var store = SqliteStore.Open(new StoreOptions { Path = _directory.File("a.db") });
         var result = Import(store, export, _directory.File("rejects.csv"));
         var again = Import(store, export, _directory.File("rejects2.csv"));
 
@@ -48,7 +49,7 @@ public sealed class GeneratedExportTests : IDisposable
 
         // The same export in another store seals to the same digest.
         var digest = store.Periods.Seal(new DateOnly(2026, 10, 31), SealedAt).Digest;
-        using var other = FederationStore.Open(new StoreOptions { Path = _directory.File("b.db") });
+        using var other = SqliteStore.Open(new StoreOptions { Path = _directory.File("b.db") });
         Import(other, export, _directory.File("rejects3.csv"));
         Assert.Equal(digest, other.Periods.Seal(new DateOnly(2026, 10, 31), SealedAt).Digest);
     }

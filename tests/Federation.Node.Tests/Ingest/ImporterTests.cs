@@ -2,6 +2,7 @@ using System.Text;
 using Federation.Node.Ingest;
 using Federation.Standards;
 using Federation.Store;
+using Federation.Store.Sqlite;
 using Federation.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
@@ -21,9 +22,9 @@ public sealed class ImporterTests : IDisposable
     private static readonly string Man = Id("44010619900101001");
 
     private readonly TempDirectory _directory = new();
-    private readonly FederationStore _store;
+    private readonly SqliteStore _store;
 
-    public ImporterTests() => _store = FederationStore.Open(new StoreOptions { Path = _directory.File("node.db") });
+    public ImporterTests() => _store = SqliteStore.Open(new StoreOptions { Path = _directory.File("node.db") });
 
     public void Dispose()
     {

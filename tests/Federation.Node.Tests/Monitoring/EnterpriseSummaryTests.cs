@@ -1,5 +1,6 @@
 using Federation.Node.Monitoring;
 using Federation.Store;
+using Federation.Store.Sqlite;
 using Federation.Testing;
 using Xunit;
 
@@ -14,8 +15,8 @@ public sealed class EnterpriseSummaryTests : IDisposable
     private static readonly DateOnly October = new(2026, 10, 31);
     private static readonly DateTimeOffset Now = new(2026, 11, 5, 8, 0, 0, TimeSpan.FromHours(8));
     private readonly TempDirectory _directory = new();
-    private readonly List<FederationStore> _stores = [];
-    private readonly FederationStore _province;
+    private readonly List<SqliteStore> _stores = [];
+    private readonly SqliteStore _province;
 
     private static readonly string E1 = Ingest.EnterpriseImportTests.Code(1);
     private static readonly string E2 = Ingest.EnterpriseImportTests.Code(2);
@@ -47,14 +48,14 @@ public sealed class EnterpriseSummaryTests : IDisposable
         _directory.Dispose();
     }
 
-    private FederationStore Open(string id)
+    private SqliteStore Open(string id)
     {
-        var store = FederationStore.Open(new StoreOptions { Path = _directory.File(id + ".db"), NodeId = id });
+        var store = SqliteStore.Open(new StoreOptions { Path = _directory.File(id + ".db"), NodeId = id });
         _stores.Add(store);
         return store;
     }
 
-    private FederationStore City(string id, string division, string[][] entries, string[][] reports)
+    private SqliteStore City(string id, string division, string[][] entries, string[][] reports)
     {
         var store = Open(id);
         using (var staging = store.Staging.BeginStaging())

@@ -3,6 +3,7 @@ using Federation.Node.Ingest;
 using Federation.Node.Monitoring;
 using Federation.Standards;
 using Federation.Store;
+using Federation.Store.Sqlite;
 using Federation.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
@@ -17,7 +18,7 @@ public sealed class GeneratedEnterpriseExportTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    private static ImportResult Import(FederationStore store, string export, string rejects)
+    private static ImportResult Import(SqliteStore store, string export, string rejects)
     {
         var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf("440100"), DivisionTable.Default, new DateOnly(2026, 11, 20));
         return new Importer(store.Staging, validator, NullLogger.Instance).ImportAsync(Importer.Plan([export]), rejects, null, CancellationToken.None).GetAwaiter().GetResult();
@@ -31,7 +32,7 @@ public sealed class GeneratedEnterpriseExportTests : IDisposable
         Assert.Equal(9, summary.DefectsByKind.Count);
         Assert.True(summary.DefectsByKind["duplicate_row"] > 0);
 
-        using var store = FederationStore.Open(new StoreOptions { Path = _directory.File("city.db"), NodeId = "city-440100" });
+        using var store = SqliteStore.Open(new StoreOptions { Path = _directory.File("city.db"), NodeId = "city-440100" });
         var result = Import(store, export, _directory.File("rejects.csv"));
 
         static HashSet<string> FileAndLine(string path) => [.. File.ReadAllLines(path).Skip(1).Select(l => string.Join(',', l.Split(',').Take(2)))];

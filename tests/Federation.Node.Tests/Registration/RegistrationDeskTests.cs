@@ -5,6 +5,7 @@ using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store;
 using Federation.Store.Registration;
+using Federation.Store.Sqlite;
 using Federation.Testing;
 using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,8 +27,8 @@ public sealed class RegistrationDeskTests : IDisposable
 
     private readonly TempDirectory _directory = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 9, 30, 10, 0, 0, Beijing));
-    private readonly FederationStore _cityStore;
-    private readonly FederationStore _ministryStore;
+    private readonly SqliteStore _cityStore;
+    private readonly SqliteStore _ministryStore;
     private readonly RegistrationJournal _cityJournal;
     private readonly RegistrationJournal _ministryJournal;
     private readonly RegistrationDesk _city;
@@ -43,8 +44,8 @@ public sealed class RegistrationDeskTests : IDisposable
 
     public RegistrationDeskTests()
     {
-        _cityStore = FederationStore.Open(new StoreOptions { Path = _directory.File("city/city-440100.db"), NodeId = "city-440100" });
-        _ministryStore = FederationStore.Open(new StoreOptions { Path = _directory.File("ministry/ministry.db"), NodeId = "ministry" });
+        _cityStore = SqliteStore.Open(new StoreOptions { Path = _directory.File("city/city-440100.db"), NodeId = "city-440100" });
+        _ministryStore = SqliteStore.Open(new StoreOptions { Path = _directory.File("ministry/ministry.db"), NodeId = "ministry" });
         _cityJournal = RegistrationJournal.Open(RegistrationJournal.PathFor(_cityStore.Path));
         _ministryJournal = RegistrationJournal.Open(RegistrationJournal.PathFor(_ministryStore.Path));
         _city = Desk(_cityJournal, _cityStore, "city-440100", "city", "440100");
@@ -63,7 +64,7 @@ public sealed class RegistrationDeskTests : IDisposable
     }
 
     // The ministry's child is the city itself here: the links are wired by hand, one hop.
-    private RegistrationDesk Desk(RegistrationJournal journal, FederationStore store, string id, string level, string division) =>
+    private RegistrationDesk Desk(RegistrationJournal journal, SqliteStore store, string id, string level, string division) =>
         new(journal, store.Staging, store.Holders, store.Periods, new NodeIdentity(new NodeOptions
         {
             Id = id, Level = level, DivisionCode = division,
@@ -478,7 +479,7 @@ public sealed class RegistrationDeskTests : IDisposable
     [Fact]
     public void TwoCities_MayUseTheSameLocalId_TheMinistryCountsBoth()
     {
-        using var otherStore = FederationStore.Open(new StoreOptions { Path = _directory.File("city2/city-440300.db"), NodeId = "city-440300" });
+        using var otherStore = SqliteStore.Open(new StoreOptions { Path = _directory.File("city2/city-440300.db"), NodeId = "city-440300" });
         using var otherJournal = RegistrationJournal.Open(RegistrationJournal.PathFor(otherStore.Path));
         var shenzhen = Desk(otherJournal, otherStore, "city-440300", "city", "440300");
         var ministry = new RegistrationDesk(_ministryJournal, _ministryStore.Staging, _ministryStore.Holders, _ministryStore.Periods, new NodeIdentity(new NodeOptions

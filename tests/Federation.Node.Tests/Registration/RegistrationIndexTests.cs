@@ -6,6 +6,7 @@ using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store;
 using Federation.Store.Registration;
+using Federation.Store.Sqlite;
 using Federation.Testing;
 using Google.Protobuf;
 using Grpc.Core;
@@ -206,7 +207,7 @@ public sealed class RegistrationIndexTests : IDisposable
 
     private (RegistrationDesk Desk, RegistrationJournal Journal, RegistrationSignals Signals) Node(string id, string level, string division, List<ChildOptions> children)
     {
-        var store = FederationStore.Open(new StoreOptions { Path = _directory.File($"{id}/{id}.db"), NodeId = id });
+        var store = SqliteStore.Open(new StoreOptions { Path = _directory.File($"{id}/{id}.db"), NodeId = id });
         var journal = RegistrationJournal.Open(RegistrationJournal.PathFor(store.Path));
         _owned.Add(store);
         _owned.Add(journal);

@@ -1,6 +1,7 @@
 using Federation.Node.Statistics;
 using Federation.Standards;
 using Federation.Store;
+using Federation.Store.Sqlite;
 using Federation.Testing;
 using Xunit;
 
@@ -22,11 +23,11 @@ public sealed class IndicatorCalculatorTests : IDisposable
     private static readonly Jurisdiction Guangzhou = DivisionTable.Default.JurisdictionOf("440100");
 
     private readonly TempDirectory _directory = new();
-    private readonly FederationStore _store;
+    private readonly SqliteStore _store;
     private readonly List<(Dataset, string[])> _rows = [];
     private int _sequence;
 
-    public IndicatorCalculatorTests() => _store = FederationStore.Open(new StoreOptions { Path = _directory.File("node.db") });
+    public IndicatorCalculatorTests() => _store = SqliteStore.Open(new StoreOptions { Path = _directory.File("node.db") });
 
     public void Dispose()
     {

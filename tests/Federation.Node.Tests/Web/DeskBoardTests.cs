@@ -5,6 +5,7 @@ using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store;
 using Federation.Store.Registration;
+using Federation.Store.Sqlite;
 using Federation.Testing;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,8 +29,8 @@ public sealed class DeskBoardTests : IDisposable
     private readonly TempDirectory _directory = new();
     // Thursday 12 November 2026, mid-morning in Beijing: no holiday near.
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 12, 10, 0, 0, Beijing));
-    private readonly FederationStore _cityStore;
-    private readonly FederationStore _ministryStore;
+    private readonly SqliteStore _cityStore;
+    private readonly SqliteStore _ministryStore;
     private readonly RegistrationJournal _cityJournal;
     private readonly RegistrationJournal _ministryJournal;
     private readonly RegistrationDesk _city;
@@ -39,8 +40,8 @@ public sealed class DeskBoardTests : IDisposable
 
     public DeskBoardTests()
     {
-        _cityStore = FederationStore.Open(new StoreOptions { Path = _directory.File("city/city-440100.db"), NodeId = "city-440100" });
-        _ministryStore = FederationStore.Open(new StoreOptions { Path = _directory.File("ministry/ministry.db"), NodeId = "ministry" });
+        _cityStore = SqliteStore.Open(new StoreOptions { Path = _directory.File("city/city-440100.db"), NodeId = "city-440100" });
+        _ministryStore = SqliteStore.Open(new StoreOptions { Path = _directory.File("ministry/ministry.db"), NodeId = "ministry" });
         _cityJournal = RegistrationJournal.Open(RegistrationJournal.PathFor(_cityStore.Path));
         _ministryJournal = RegistrationJournal.Open(RegistrationJournal.PathFor(_ministryStore.Path));
         var cityIdentity = Identity("city-440100", "city", "440100", "广州市");
@@ -166,7 +167,7 @@ public sealed class DeskBoardTests : IDisposable
         Children = level == "ministry" ? [new ChildOptions { Id = "city-440100", DivisionCode = "440100", Address = "https://127.0.0.1:1" }] : [],
     }, _time);
 
-    private RegistrationDesk Desk(RegistrationJournal journal, FederationStore store, NodeIdentity identity) =>
+    private RegistrationDesk Desk(RegistrationJournal journal, SqliteStore store, NodeIdentity identity) =>
         new(journal, store.Staging, store.Holders, store.Periods, identity, Microsoft.Extensions.Options.Options.Create(new RegistrationOptions()), _time,
             new RegistrationSignals(), NullLogger<RegistrationDesk>.Instance);
 

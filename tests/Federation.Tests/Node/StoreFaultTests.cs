@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Federation.DataGen;
 using Federation.Protocol.V1;
 using Federation.Store;
+using Federation.Store.Sqlite;
 using Federation.Testing;
 using Google.Protobuf;
 using Grpc.Core;
@@ -28,7 +29,7 @@ public sealed class StoreFaultTests
         var backup = Path.Combine(directory.Path, "backups", "city-440100-2026-11.db");
         Directory.CreateDirectory(Path.GetDirectoryName(backup)!);
         string digest;
-        using (var open = FederationStore.Open(new StoreOptions { Path = store, NodeId = "city-440100" }))
+        using (var open = SqliteStore.Open(new StoreOptions { Path = store, NodeId = "city-440100" }))
         {
             using (var staging = open.Staging.BeginStaging())
             {

@@ -1,13 +1,13 @@
 using Microsoft.Data.Sqlite;
 
-namespace Federation.Store;
+namespace Federation.Store.Sqlite;
 
 /// <summary>Signed period manifests on SQLite (table <c>signed_periods</c>, immutable by triggers; the SQL and rules in <see cref="SignedPeriodsSql"/>).</summary>
 public sealed class SqliteSignedPeriods : ISignedPeriods
 {
-    private readonly FederationStore _db;
+    private readonly SqliteStore _db;
 
-    internal SqliteSignedPeriods(FederationStore db) => _db = db;
+    internal SqliteSignedPeriods(SqliteStore db) => _db = db;
 
     public SignedPeriod? Find(string nodeId, Period period)
     {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
-namespace Federation.Store;
+namespace Federation.Store.Sqlite;
 
 /// <summary>
 /// This node's sealed periods on SQLite: sealing (a city's staged data, or a parent's merge with
@@ -11,9 +11,9 @@ public sealed class SqliteSealedPeriods : ISealedPeriods
 {
     private const string ManifestsQuery = "SELECT period, counts, digest, sealed_at, sources FROM manifests ORDER BY period";
 
-    private readonly FederationStore _db;
+    private readonly SqliteStore _db;
 
-    internal SqliteSealedPeriods(FederationStore db) => _db = db;
+    internal SqliteSealedPeriods(SqliteStore db) => _db = db;
 
     /// <summary>
     /// Seals the staged data as the period snapshot as of <paramref name="period"/>: copies every
@@ -76,9 +76,9 @@ public sealed class SqliteSealedPeriods : ISealedPeriods
             {
                 SqliteFindings.Write(_db.Writer, transaction, name, cityPopulations);
             }
-            var digest = FederationStore.ComputeDigest(_db.Writer, _db.DigestAlgorithm, name);
+            var digest = SqliteStore.ComputeDigest(_db.Writer, _db.DigestAlgorithm, name);
             _db.Execute(transaction, "INSERT INTO manifests (period, counts, digest, sealed_at, sources) VALUES ($period, $counts, $digest, $sealedAt, $sources)",
-                ("$period", name), ("$counts", JsonSerializer.Serialize(counts)), ("$digest", digest), ("$sealedAt", FederationStore.Stamp(now)),
+                ("$period", name), ("$counts", JsonSerializer.Serialize(counts)), ("$digest", digest), ("$sealedAt", SqliteStore.Stamp(now)),
                 ("$sources", JsonSerializer.Serialize(children)));
             manifest = new Manifest(period, counts, digest, now) { Sources = children };
             if (signer is not null)
@@ -132,7 +132,7 @@ public sealed class SqliteSealedPeriods : ISealedPeriods
     {
         using var connection = _db.OpenReader();
         using var transaction = connection.BeginTransaction();
-        return FederationStore.ComputeDigest(connection, _db.DigestAlgorithm, period.ToString());
+        return SqliteStore.ComputeDigest(connection, _db.DigestAlgorithm, period.ToString());
     }
 
     /// <summary>Streams a sealed period's records of one dataset, in canonical order (origin, natural key).</summary>
@@ -153,7 +153,7 @@ public sealed class SqliteSealedPeriods : ISealedPeriods
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            yield return new OriginRecord(reader.GetString(0), FederationStore.ReadRow(reader, dataset, 1));
+            yield return new OriginRecord(reader.GetString(0), SqliteStore.ReadRow(reader, dataset, 1));
         }
     }
 
@@ -165,7 +165,7 @@ public sealed class SqliteSealedPeriods : ISealedPeriods
     public IEnumerable<PackedBatch> ReadSealedPacked(Period period, Dataset dataset, string afterOrigin, string afterKey, int maxRecords, int maxBytes)
     {
         using var connection = _db.OpenReader();
-        foreach (var batch in FederationStore.ReadPacked(connection,
+        foreach (var batch in SqliteStore.ReadPacked(connection,
             $"SELECT origin, {string.Join(", ", dataset.Columns)} FROM p_{dataset.Name} WHERE period = ?1 AND (origin, {dataset.KeyColumn}) > (?2, ?3) ORDER BY origin, {dataset.KeyColumn}",
             dataset, [period.ToString(), afterOrigin, afterKey], maxRecords, maxBytes))
         {

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
-namespace Federation.Store;
+namespace Federation.Store.Sqlite;
 
 // A parent's side of snapshot exchange: a transfer lands batch by batch in the c_ tables (each
 // batch one transaction, so a crash loses at most the batch in flight and the cursor says where
@@ -12,9 +12,9 @@ namespace Federation.Store;
 // otherwise its rows are deleted. Rows are written once: no copy at commit.
 public sealed class SqliteChildTransfers : IChildTransfers
 {
-    private readonly FederationStore _db;
+    private readonly SqliteStore _db;
 
-    internal SqliteChildTransfers(FederationStore db) => _db = db;
+    internal SqliteChildTransfers(SqliteStore db) => _db = db;
 
     /// <inheritdoc />
     public DigestAlgorithm DigestAlgorithm => _db.DigestAlgorithm;
@@ -64,7 +64,7 @@ public sealed class SqliteChildTransfers : IChildTransfers
     {
         var digest = new TransferDigest(_db.DigestAlgorithm);
         using var connection = _db.OpenReader();
-        FederationStore.DigestReceivedRows(connection, childId, period.ToString(), digest);
+        SqliteStore.DigestReceivedRows(connection, childId, period.ToString(), digest);
         return digest;
     }
 
@@ -88,7 +88,7 @@ public sealed class SqliteChildTransfers : IChildTransfers
             {
                 if (received is null)
                 {
-                    FederationStore.DigestReceivedRows(_db.Writer, childId, period, digest);
+                    SqliteStore.DigestReceivedRows(_db.Writer, childId, period, digest);
                 }
                 var actual = digest.Finish();
                 foreach (var (name, count) in digest.Counts)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
-namespace Federation.Store;
+namespace Federation.Store.Sqlite;
 
 /// <summary>
 /// A node's store on SQLite: one database in WAL mode. Writes (staging, sealing, receiving) go
@@ -11,7 +11,7 @@ namespace Federation.Store;
 /// uses is its own class over it (<see cref="Staging"/>, <see cref="Periods"/>, <see cref="Transfers"/>,
 /// <see cref="Holders"/>, <see cref="Findings"/>, <see cref="Links"/>, <see cref="IndicatorQueries"/>).
 /// </summary>
-public sealed class FederationStore : INodeStore
+public sealed class SqliteStore : INodeStore
 {
     // WAL with synchronous=FULL: every commit is on disk when Commit returns (an import or a seal
     // that was reported done survives a power cut). Bulk paths commit once per import or seal, so
@@ -24,7 +24,7 @@ public sealed class FederationStore : INodeStore
     // may be disposed on another thread.
     private readonly SemaphoreSlim _writeGate = new(1, 1);
 
-    private FederationStore(string path, SqliteConnection connection, string ownerId)
+    private SqliteStore(string path, SqliteConnection connection, string ownerId)
     {
         Path = path;
         _connection = connection;
@@ -73,7 +73,7 @@ public sealed class FederationStore : INodeStore
     /// records it, an existing store of the other algorithm is refused, naming the file; null (offline
     /// tools) takes whatever the store recorded (<see cref="PeriodDigests"/>).
     /// </summary>
-    public static FederationStore Open(StoreOptions options, DigestAlgorithm? digestAlgorithm = null)
+    public static SqliteStore Open(StoreOptions options, DigestAlgorithm? digestAlgorithm = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Path);
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(options.Path));
@@ -94,7 +94,7 @@ public sealed class FederationStore : INodeStore
             SetPragma(connection, "synchronous", SynchronousFull.ToString(CultureInfo.InvariantCulture), SynchronousFull.ToString(CultureInfo.InvariantCulture));
             var migrations = SqliteSchema.Open(connection, options.Path, options.NodeId);
             var algorithm = OpenDigestAlgorithm(connection, options.Path, digestAlgorithm);
-            return new FederationStore(options.Path, connection, options.NodeId)
+            return new SqliteStore(options.Path, connection, options.NodeId)
             {
                 CacheSizeMiB = options.CacheSizeMiB, MigrationsApplied = migrations, DigestAlgorithm = algorithm,
             };
@@ -205,12 +205,12 @@ public sealed class FederationStore : INodeStore
 
     /// <summary>
     /// Replaces the store at <paramref name="storePath"/> with a backup, after a restore drill on a
-    /// copy of it (<see cref="StoreBackups.Drill"/>) has found it whole: a backup that fails is
+    /// copy of it (<see cref="SqliteBackups.Drill"/>) has found it whole: a backup that fails is
     /// refused, and the store is left as it was. Stop the node first.
     /// </summary>
     public static BackupVerification Restore(string backupPath, string storePath, string nodeId)
     {
-        var drill = StoreBackups.Drill(backupPath, nodeId, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(storePath))!);
+        var drill = SqliteBackups.Drill(backupPath, nodeId, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(storePath))!);
         if (!drill.Ok)
         {
             throw new StoreException($"{backupPath} is not restorable: {string.Join("; ", drill.Problems)}. The store was not changed.");

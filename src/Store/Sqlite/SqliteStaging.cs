@@ -1,19 +1,19 @@
-namespace Federation.Store;
+namespace Federation.Store.Sqlite;
 
 /// <summary>The city's staged data on SQLite: imports run one at a time on the writer connection.</summary>
 public sealed class SqliteStaging : IStaging
 {
-    private readonly FederationStore _db;
+    private readonly SqliteStore _db;
 
-    internal SqliteStaging(FederationStore db) => _db = db;
+    internal SqliteStaging(SqliteStore db) => _db = db;
 
-    /// <summary>Starts a staging transaction (an import). Only one runs at a time; dispose without <see cref="StagingTransaction.Commit"/> to roll back.</summary>
+    /// <summary>Starts a staging transaction (an import). Only one runs at a time; dispose without <see cref="SqliteStagingTransaction.Commit"/> to roll back.</summary>
     public IStagingTransaction BeginStaging()
     {
         _db.EnterWrite();
         try
         {
-            return new StagingTransaction(_db.Writer, () => _db.ReleaseWrite());
+            return new SqliteStagingTransaction(_db.Writer, () => _db.ReleaseWrite());
         }
         catch
         {
@@ -31,7 +31,7 @@ public sealed class SqliteStaging : IStaging
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            yield return FederationStore.ReadRow(reader, dataset);
+            yield return SqliteStore.ReadRow(reader, dataset);
         }
     }
 }

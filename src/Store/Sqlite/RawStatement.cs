@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
-namespace Federation.Store;
+namespace Federation.Store.Sqlite;
 
 /// <summary>
 /// A statement prepared once on a connection's native handle and stepped through SQLitePCL

@@ -1,19 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
-namespace Federation.Store;
-
-/// <summary>
-/// One sealed or received period of a backup, checked against its manifest: <c>Source</c> is empty
-/// for this node's own sealed period and the child's id for a received one.
-/// </summary>
-public sealed record PeriodCheck(string Source, Period Period, string Digest, bool Matches);
-
-/// <summary>What verifying a backup found: every problem names its period or check.</summary>
-public sealed record BackupVerification(string Path, int SchemaVersion, IReadOnlyList<PeriodCheck> Periods, IReadOnlyList<string> Problems)
-{
-    public bool Ok => Problems.Count == 0;
-}
+namespace Federation.Store.Sqlite;
 
 /// <summary>
 /// Backups of a node's store (R-5: 按月对数据进行固化备份): a consistent copy written with
@@ -22,7 +10,7 @@ public sealed record BackupVerification(string Path, int SchemaVersion, IReadOnl
 /// period's records recomputed against the digest in its manifest — so a backup is known good
 /// when it is written, not when it is needed.
 /// </summary>
-public static class StoreBackups
+public static class SqliteBackups
 {
     /// <summary>Verifies the backup at <paramref name="path"/> without changing it.</summary>
     public static BackupVerification Verify(string path)
@@ -54,7 +42,7 @@ public static class StoreBackups
             }
             foreach (var (period, digest) in Pairs(connection, "SELECT period, digest FROM manifests ORDER BY period"))
             {
-                var actual = FederationStore.ComputeDigest(connection, algorithm, period);
+                var actual = SqliteStore.ComputeDigest(connection, algorithm, period);
                 periods.Add(new PeriodCheck("", Period.Parse(period), digest, actual == digest));
                 if (actual != digest)
                 {
@@ -64,7 +52,7 @@ public static class StoreBackups
             foreach (var (key, digest) in Pairs(connection, "SELECT child_id || char(9) || period, digest FROM child_manifests ORDER BY child_id, period"))
             {
                 var (child, period) = (key[..key.IndexOf('\t', StringComparison.Ordinal)], key[(key.IndexOf('\t', StringComparison.Ordinal) + 1)..]);
-                var actual = FederationStore.ComputeReceivedDigest(connection, algorithm, child, period);
+                var actual = SqliteStore.ComputeReceivedDigest(connection, algorithm, child, period);
                 periods.Add(new PeriodCheck(child, Period.Parse(period), digest, actual == digest));
                 if (actual != digest)
                 {
@@ -134,7 +122,7 @@ public static class StoreBackups
                     return new BackupVerification(backupPath, version, [], [unreadable]);
                 }
             }
-            using (FederationStore.Open(new StoreOptions { Path = copy, NodeId = nodeId }))
+            using (SqliteStore.Open(new StoreOptions { Path = copy, NodeId = nodeId }))
             {
             }
             return Verify(copy) with { Path = backupPath };

@@ -1,13 +1,13 @@
 using Microsoft.Data.Sqlite;
 
-namespace Federation.Store;
+namespace Federation.Store.Sqlite;
 
 // Comparison (比对) of a merged period on SQLite (FindingsSql).
 public sealed class SqliteFindings : IFindings
 {
-    private readonly FederationStore _db;
+    private readonly SqliteStore _db;
 
-    internal SqliteFindings(FederationStore db) => _db = db;
+    internal SqliteFindings(SqliteStore db) => _db = db;
 
     /// <summary>Writes a merged period's findings, in the seal's transaction.</summary>
     internal static void Write(SqliteConnection connection, SqliteTransaction transaction, string period, IReadOnlyDictionary<string, long>? cityPopulations) =>

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
 
-namespace Federation.Store;
+namespace Federation.Store.Sqlite;
 
 /// <summary>
 /// The database schema: per dataset a staging table <c>s_&lt;name&gt;</c> (keyed by natural key)

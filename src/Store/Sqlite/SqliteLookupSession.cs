@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Federation.Store;
+namespace Federation.Store.Sqlite;
 
 /// <summary>
 /// One thread's read-only connection for point look-ups, with its statements prepared once and
@@ -8,7 +8,7 @@ namespace Federation.Store;
 /// compiling a statement costs more than running it. A session is used by one thread at a time
 /// (look-ups are synchronous), so nothing here is shared.
 /// </summary>
-internal sealed class LookupSession(SqliteConnection connection) : IDisposable
+internal sealed class SqliteLookupSession(SqliteConnection connection) : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
 

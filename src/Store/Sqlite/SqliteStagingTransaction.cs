@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Federation.Store;
+namespace Federation.Store.Sqlite;
 
 /// <summary>
 /// One import's writes to the staged data, in one SQLite transaction: nothing is visible to
@@ -8,7 +8,7 @@ namespace Federation.Store;
 /// writing a record identical to the staged one changes nothing. Commands are prepared once per
 /// dataset and their parameters reused.
 /// </summary>
-public sealed class StagingTransaction : IStagingTransaction
+public sealed class SqliteStagingTransaction : IStagingTransaction
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteTransaction _transaction;
@@ -20,7 +20,7 @@ public sealed class StagingTransaction : IStagingTransaction
     private RawStatement? _openEmployment;
     private bool _done;
 
-    internal StagingTransaction(SqliteConnection connection, Action release)
+    internal SqliteStagingTransaction(SqliteConnection connection, Action release)
     {
         _connection = connection;
         _release = release;
@@ -90,7 +90,7 @@ public sealed class StagingTransaction : IStagingTransaction
         }
         command.Parameters[0].Value = key;
         using var reader = command.ExecuteReader();
-        return reader.Read() ? FederationStore.ReadRow(reader, dataset) : null;
+        return reader.Read() ? SqliteStore.ReadRow(reader, dataset) : null;
     }
 
     /// <summary>Whether the staged person is valid (true), marked invalid (false), or not staged at all (null).</summary>

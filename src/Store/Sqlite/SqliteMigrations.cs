@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
-namespace Federation.Store;
+namespace Federation.Store.Sqlite;
 
 /// <summary>
 /// Forward-only schema migrations, applied when a store of an older version is opened. Before
@@ -118,12 +118,12 @@ internal static class SqliteMigrations
         {
             Run(connection, "INSERT INTO meta (key, value) VALUES ($key, $digest)", ("$key", $"v1_digest:{period}"), ("$digest", digest));
             Run(connection, "UPDATE manifests SET digest = $digest WHERE period = $period",
-                ("$digest", FederationStore.ComputeDigest(connection, DigestAlgorithm.Sha256, period, Dataset.UpTo(2))), ("$period", period));
+                ("$digest", SqliteStore.ComputeDigest(connection, DigestAlgorithm.Sha256, period, Dataset.UpTo(2))), ("$period", period));
         }
         foreach (var (child, period, digest) in receivedDigests)
         {
             Run(connection, "INSERT INTO meta (key, value) VALUES ($key, $digest)", ("$key", $"v1_digest:{child}:{period}"), ("$digest", digest));
-            var migrated = FederationStore.ComputeReceivedDigest(connection, DigestAlgorithm.Sha256, child, period, Dataset.UpTo(2));
+            var migrated = SqliteStore.ComputeReceivedDigest(connection, DigestAlgorithm.Sha256, child, period, Dataset.UpTo(2));
             Run(connection, "UPDATE child_manifests SET digest = $digest WHERE child_id = $child AND period = $period",
                 ("$digest", migrated), ("$child", child), ("$period", period));
             // The link's last pull names the same snapshot: it shows the migrated digest at once,

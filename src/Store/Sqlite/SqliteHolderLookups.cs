@@ -1,4 +1,4 @@
-namespace Federation.Store;
+namespace Federation.Store.Sqlite;
 
 // Verification's look-ups: a holder's records by citizen ID or certificate number, either in this
 // node's current (staged) data — a live answer — or, for a child that cannot be reached, in this
@@ -9,17 +9,17 @@ namespace Federation.Store;
 public sealed class SqliteHolderLookups : IHolderLookups, IDisposable
 {
     // Point look-ups run thousands of times a second: each thread keeps a read-only connection
-    // with its statements prepared (LookupSession), with a small page cache each.
+    // with its statements prepared (SqliteLookupSession), with a small page cache each.
     private const int LookupCacheMiB = 8;
     private const string ManifestsQuery = "SELECT period, counts, digest, sealed_at, sources FROM manifests ORDER BY period";
 
-    private readonly FederationStore _db;
-    private readonly ThreadLocal<LookupSession> _sessions;
+    private readonly SqliteStore _db;
+    private readonly ThreadLocal<SqliteLookupSession> _sessions;
 
-    internal SqliteHolderLookups(FederationStore db)
+    internal SqliteHolderLookups(SqliteStore db)
     {
         _db = db;
-        _sessions = new ThreadLocal<LookupSession>(() => new LookupSession(db.OpenReader(LookupCacheMiB)), trackAllValues: true);
+        _sessions = new ThreadLocal<SqliteLookupSession>(() => new SqliteLookupSession(db.OpenReader(LookupCacheMiB)), trackAllValues: true);
     }
 
     /// <summary>Every record of the person in this node's current data (origin: this node), or null when there is none.</summary>
@@ -118,7 +118,7 @@ public sealed class SqliteHolderLookups : IHolderLookups, IDisposable
             var rows = new List<OriginRecord>();
             while (reader.Read())
             {
-                rows.Add(new OriginRecord(reader.GetString(0), FederationStore.ReadRow(reader, dataset, 1)));
+                rows.Add(new OriginRecord(reader.GetString(0), SqliteStore.ReadRow(reader, dataset, 1)));
             }
             records[dataset] = rows;
         }
@@ -133,8 +133,8 @@ public sealed class SqliteHolderLookups : IHolderLookups, IDisposable
     private static (string Name, string Value)[] Parameters(LookupScope? scope, params (string Name, string Value)[] values) =>
         scope is { } s ? [.. values, ("$period", s.Period)] : values;
 
-    // This thread's look-up session (see LookupSession), opened on first use.
-    private LookupSession Lookups => _sessions.Value!;
+    // This thread's look-up session (see SqliteLookupSession), opened on first use.
+    private SqliteLookupSession Lookups => _sessions.Value!;
 
     private int _disposed;
 
@@ -152,9 +152,3 @@ public sealed class SqliteHolderLookups : IHolderLookups, IDisposable
         _sessions.Dispose();
     }
 }
-
-/// <summary>
-/// A person's records, per dataset (persons included), each with its origin; <see cref="CachedPeriod"/>
-/// is the snapshot's period when they come from a child's copy, null when they are this node's current data.
-/// </summary>
-public sealed record HolderRecords(string CitizenId, IReadOnlyDictionary<Dataset, List<OriginRecord>> Records, Period? CachedPeriod);
