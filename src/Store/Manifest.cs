@@ -36,6 +36,3 @@ public sealed record Manifest(Period Period, IReadOnlyDictionary<string, long> C
         return manifests;
     }
 }
-
-/// <summary>A child's committed snapshot that went into a parent's merged period.</summary>
-public sealed record MergedSource(string ChildId, Period Period, string Digest);

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Federation.Store;
@@ -54,13 +53,4 @@ public readonly record struct Period(DateOnly AsOf) : IComparable<Period>
     public static bool operator <=(Period left, Period right) => left.AsOf <= right.AsOf;
 
     public static bool operator >=(Period left, Period right) => left.AsOf >= right.AsOf;
-}
-
-/// <summary>Stores a period in JSON (manifests' sources) as its name, as it always was.</summary>
-public sealed class PeriodJsonConverter : JsonConverter<Period>
-{
-    public override Period Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        Period.TryParse(reader.GetString(), out var period) ? period : throw new JsonException($"'{reader.GetString()}' is not a period (YYYY-MM-DD).");
-
-    public override void Write(Utf8JsonWriter writer, Period value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
 }

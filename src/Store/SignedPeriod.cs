@@ -17,10 +17,3 @@ public sealed record SignedPeriod(string NodeId, Period Period, byte[] Statement
     /// <summary>Whether <paramref name="other"/> states exactly what this one states (the signature bytes may differ).</summary>
     public bool SameStatement(SignedPeriod other) => Statement.AsSpan().SequenceEqual(other.Statement);
 }
-
-/// <summary>Signs a period as it is sealed: called inside the seal's transaction, so a period is sealed signed or not at all.</summary>
-public interface IPeriodSigner
-{
-    /// <summary>The signed manifest of <paramref name="sealedNow"/>, chained to <paramref name="previous"/> (this node's latest sealed period before it, or null).</summary>
-    SignedPeriod Sign(Manifest sealedNow, Manifest? previous);
-}

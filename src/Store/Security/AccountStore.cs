@@ -4,21 +4,6 @@ using Microsoft.Data.Sqlite;
 
 namespace Federation.Store.Security;
 
-/// <summary>An account's state as stored; <see cref="AccountStore.EffectiveStatus"/> applies inactivity.</summary>
-public enum AccountStatus
-{
-    Active,
-    Locked,
-    Cancelled,
-}
-
-/// <summary>A role granted for a post, over a jurisdiction (a GB/T 2260 code; 000000 is national).</summary>
-public sealed record Grant(string Role, string Scope, DateTimeOffset GrantedAt, string GrantedBy);
-
-/// <summary>A personal account .</summary>
-public sealed record Account(string Id, string DisplayName, string Post, AccountStatus Status, string StatusReason,
-    string? CertificateSha256, bool HasToken, DateTimeOffset CreatedAt, DateTimeOffset LastUsedAt, IReadOnlyList<Grant> Grants);
-
 /// <summary>
 /// Personal accounts and the roles granted to them per post, in the security database.
 /// Reads come from an in-memory copy, so authenticating a call costs no query: reloaded at once

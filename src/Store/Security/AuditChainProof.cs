@@ -1,13 +1,5 @@
 namespace Federation.Store.Security;
 
-/// <summary>What checking a child's update against the witnessed head found.</summary>
-/// <param name="Head">The newest head now proven to extend the witnessed one (the witnessed head itself when nothing new came).</param>
-/// <param name="Break">Set when the child's chain no longer extends the witnessed head: kind, first entry concerned, what.</param>
-public sealed record ChainCheck(AuditHead Head, AuditProblem? Break);
-
-/// <summary>An update that proves nothing either way: entries missing, out of order or beyond the head the child gave.</summary>
-public sealed class AuditProofException(string message) : Exception(message);
-
 /// <summary>
 /// The parent's side of the live witness: checks that a child's chain, as the child reports
 /// it, still extends the head the parent witnessed last. The proof is the entries after that head,

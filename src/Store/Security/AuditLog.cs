@@ -4,19 +4,6 @@ using Microsoft.Data.Sqlite;
 
 namespace Federation.Store.Security;
 
-/// <summary>One call as the audit log keeps it. <see cref="Subject"/> is masked; <see cref="SubjectKey"/> is a keyed hash of the full subject.</summary>
-public sealed record AuditEntry(DateTimeOffset At, string Principal, string OnBehalfOf, string Method, string Subject, string SubjectKey,
-    string Outcome, string Node);
-
-/// <summary>An entry with its place in the chain.</summary>
-public sealed record ChainedAuditEntry(long Seq, AuditEntry Entry, string Prev, string Hash);
-
-/// <summary>The newest entry of a log: how far it goes and the hash that commits to all of it.</summary>
-public sealed record AuditHead(long Seq, string Hash);
-
-/// <summary>What <see cref="AuditLog.Verify"/> found wrong, and where.</summary>
-public sealed record AuditProblem(long Seq, string Kind, string Detail);
-
 /// <summary>
 /// The append-only, hash-chained audit log: each entry's hash is SHA-256 (or SM3, see
 /// <see cref="Algorithm"/>) over the previous entry's hash and the entry's fields, so editing, deleting, inserting or reordering any entry

@@ -2,19 +2,6 @@ using Microsoft.Data.Sqlite;
 
 namespace Federation.Store.Security;
 
-/// <summary>The newest head of a child's audit chain that a parent has proven to extend every head it witnessed before.</summary>
-public sealed record WitnessedHead(string ChildId, long Seq, string Hash, DateTimeOffset WitnessedAt)
-{
-    public AuditHead Head => new(Seq, Hash);
-}
-
-/// <summary>A child's chain found no longer extending the witnessed head; open until acknowledged.</summary>
-public sealed record WitnessBreak(long Id, string ChildId, DateTimeOffset DetectedAt, string Kind, long Seq, string Problem,
-    long WitnessedSeq, string WitnessedHash, long ChildSeq, string ChildHash, DateTimeOffset? AcknowledgedAt, string AcknowledgedBy, string Reason)
-{
-    public bool Open => AcknowledgedAt is null;
-}
-
 /// <summary>
 /// A parent's record of its children's audit chains, in its security database: per child the
 /// last head witnessed good, and the breaks. A break is sticky: while one is open the witnessed head

@@ -1,0 +1,11 @@
+namespace Federation.Store;
+
+/// <summary>The city's staged data: what the interface program imports before a period is sealed.</summary>
+public interface IStaging
+{
+    /// <summary>Begins the import transaction: upserts by natural key, committed whole or not at all.</summary>
+    IStagingTransaction BeginStaging();
+
+    /// <summary>The staged records of one dataset, ordered by natural key.</summary>
+    IEnumerable<string[]> ReadStaged(Dataset dataset);
+}
