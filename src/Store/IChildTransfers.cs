@@ -3,11 +3,7 @@ namespace Federation.Store;
 /// <summary>A parent's side of exchange, as a sink: resumable transfers of its children's snapshots, committed only when verified.</summary>
 public interface IChildTransfers
 {
-    TransferState? GetTransfer(string childId, Period period);
-
     TransferState BeginTransfer(string childId, Period period, string digest, DateTimeOffset now);
-
-    void AppendTransfer(string childId, Period period, Dataset dataset, IReadOnlyList<OriginRecord> records, DateTimeOffset now);
 
     void AppendTransferPacked(string childId, Period period, Dataset dataset, IReadOnlyList<ReadOnlyMemory<byte>> batches, DateTimeOffset now);
 

@@ -5,7 +5,4 @@ public interface IStaging
 {
     /// <summary>Begins the import transaction: upserts by natural key, committed whole or not at all.</summary>
     IStagingTransaction BeginStaging();
-
-    /// <summary>The staged records of one dataset, ordered by natural key.</summary>
-    IEnumerable<string[]> ReadStaged(Dataset dataset);
 }

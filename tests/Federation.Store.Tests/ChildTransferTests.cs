@@ -80,7 +80,7 @@ public abstract class ChildTransferTests : IDisposable
         Assert.Equal(Manifest.Digest, committed.Digest);
         Assert.Equal(25, committed.Counts["employment"]);
         Assert.Equal(Manifest.Digest, Assert.Single(parent.Transfers.ListChildManifests("city-440100")).Digest);
-        Assert.Null(parent.Transfers.GetTransfer("city-440100", Period));
+        Assert.Null(parent.GetTransfer("city-440100", Period));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public abstract class ChildTransferTests : IDisposable
         }
 
         using var reopened = OpenParent();
-        var state = reopened.Transfers.GetTransfer("city-440100", Period)!;
+        var state = reopened.GetTransfer("city-440100", Period)!;
         Assert.Equal(21, state.Records);
         Assert.Equal("persons", state.Dataset);
         Assert.Equal(state, reopened.Transfers.BeginTransfer("city-440100", Period, Manifest.Digest, Now) with { });
@@ -112,7 +112,7 @@ public abstract class ChildTransferTests : IDisposable
         {
             Send(parent, "", "", "", maxBatches: 5, digest: first); // the pull breaks off here
         }
-        var state = parent.Transfers.GetTransfer("city-440100", Period)!;
+        var state = parent.GetTransfer("city-440100", Period)!;
         using var resumed = parent.Transfers.OpenTransferDigest("city-440100", Period);
         Assert.Equal(state.Records, resumed.Counts.Values.Sum());
 
@@ -137,7 +137,7 @@ public abstract class ChildTransferTests : IDisposable
                 first.AppendPacked(Dataset.Persons, batch.Bytes.Span);
             }
         }
-        var state = parent.Transfers.GetTransfer("city-440100", Period)!;
+        var state = parent.GetTransfer("city-440100", Period)!;
         Assert.Equal(("persons", "local", "44010619900101024X", 25L), (state.Dataset, state.AfterOrigin, state.AfterKey, state.Records));
 
         using var resumed = parent.Transfers.OpenTransferDigest("city-440100", Period);
@@ -168,7 +168,7 @@ public abstract class ChildTransferTests : IDisposable
         var ex = Assert.Throws<StoreException>(() => parent.Transfers.AppendTransferPacked("city-440100", Period, Dataset.Persons, ["local\t440106199001010013\n"u8.ToArray()], Now));
 
         Assert.Contains("does not have an origin and 8 values", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(0, parent.Transfers.GetTransfer("city-440100", Period)!.Records);
+        Assert.Equal(0, parent.GetTransfer("city-440100", Period)!.Records);
     }
 
     [Fact]
@@ -196,7 +196,7 @@ public abstract class ChildTransferTests : IDisposable
 
         Assert.Contains("does not match its manifest", ex.Message, StringComparison.Ordinal);
         Assert.Empty(parent.Transfers.ListChildManifests("city-440100"));
-        Assert.Null(parent.Transfers.GetTransfer("city-440100", Period));
+        Assert.Null(parent.GetTransfer("city-440100", Period));
     }
 
     [Fact]
@@ -206,13 +206,13 @@ public abstract class ChildTransferTests : IDisposable
         using var parent = OpenParent();
         parent.Transfers.BeginTransfer("city-440100", Period, Manifest.Digest, Now);
         Send(parent, "", "", "", maxBatches: 3);
-        Assert.Equal(21, parent.Transfers.GetTransfer("city-440100", Period)!.Records);
+        Assert.Equal(21, parent.GetTransfer("city-440100", Period)!.Records);
 
         // Act
         parent.Transfers.AbandonTransfer("city-440100", Period);
 
         // Assert: no cursor, no stored rows, nothing committed; the next transfer starts from nothing and commits
-        Assert.Null(parent.Transfers.GetTransfer("city-440100", Period));
+        Assert.Null(parent.GetTransfer("city-440100", Period));
         using (var stored = parent.Transfers.OpenTransferDigest("city-440100", Period))
         {
             Assert.Equal(0, stored.Counts.Values.Sum());

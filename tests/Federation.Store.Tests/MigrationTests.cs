@@ -71,7 +71,7 @@ public sealed class MigrationTests : IDisposable
         }
         Assert.Equal(V1CityDigest, Scalar(path, "SELECT value FROM meta WHERE key = 'v1_digest:2026-10-31'"));
         Assert.All(store.Periods.ReadSealed(October, Dataset.Persons), r => Assert.Equal("city-440100", r.Origin));
-        Assert.Equal(stagedBefore, store.Staging.ReadStaged(Dataset.Persons).Count().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(stagedBefore, store.ReadStaged(Dataset.Persons).Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

@@ -80,7 +80,7 @@ public sealed class PostgresStoreTests(PostgresServer server) : IDisposable
         {
             Assert.Equal(sqlite.Periods.ReadSealed(October, dataset).Select(r => r.Origin + "|" + string.Join("|", r.Values)),
                 postgres.Periods.ReadSealed(October, dataset).Select(r => r.Origin + "|" + string.Join("|", r.Values)));
-            Assert.Equal(sqlite.Staging.ReadStaged(dataset).Select(v => string.Join("|", v)), postgres.Staging.ReadStaged(dataset).Select(v => string.Join("|", v)));
+            Assert.Equal(sqlite.ReadStaged(dataset).Select(v => string.Join("|", v)), postgres.ReadStaged(dataset).Select(v => string.Join("|", v)));
         }
         // Resuming after a cursor, and packed batches, as a parent's pull reads them.
         Assert.Equal(sqlite.Periods.ReadSealedAfter(October, Dataset.Employment, "city-440100", "E-2").Select(r => r.Values[0]),
@@ -107,7 +107,7 @@ public sealed class PostgresStoreTests(PostgresServer server) : IDisposable
             Assert.Equal(Persons[0], staging.Find(Dataset.Persons, Persons[0][0]));
             Assert.Equal((4L, 1L), (staging.Changed, staging.Unchanged)); // 2 persons, 1 employment, 1 certificate written; 1 unchanged
         }
-        Assert.Empty(postgres.Staging.ReadStaged(Dataset.Persons));
+        Assert.Empty(postgres.ReadStaged(Dataset.Persons));
 
         using (var staging = postgres.Staging.BeginStaging())
         {
@@ -119,7 +119,7 @@ public sealed class PostgresStoreTests(PostgresServer server) : IDisposable
             staging.Upsert(Dataset.Persons, [.. Persons[0][..1], "改名", .. Persons[0][2..]]);
             staging.Commit();
         }
-        Assert.Equal("改名", Assert.Single(postgres.Staging.ReadStaged(Dataset.Persons))[1]);
+        Assert.Equal("改名", Assert.Single(postgres.ReadStaged(Dataset.Persons))[1]);
     }
 
     [Fact]
@@ -186,8 +186,9 @@ public sealed class PostgresStoreTests(PostgresServer server) : IDisposable
         var postgresParent = PostgresStore.Open(connectionString, "province-440000");
         _stores.Add(postgresParent);
 
-        foreach (IChildTransfers parent in new IChildTransfers[] { sqliteParent.Transfers, postgresParent.Transfers })
+        foreach (INodeStore store in new INodeStore[] { sqliteParent, postgresParent })
         {
+            var parent = store.Transfers;
             parent.BeginTransfer("city-440100", October, manifest.Digest, Now);
             foreach (var dataset in Dataset.All)
             {
@@ -209,7 +210,7 @@ public sealed class PostgresStoreTests(PostgresServer server) : IDisposable
             parent.AppendTransfer("city-440100", later, Dataset.Persons, [new OriginRecord("city-440100", Persons[0])], Now);
             Assert.Contains("does not match its manifest", Assert.Throws<StoreException>(() =>
                 parent.CommitTransfer("city-440100", manifest with { Period = later, Digest = "0" + manifest.Digest[1..] }, Now)).Message, StringComparison.Ordinal);
-            Assert.Null(parent.GetTransfer("city-440100", later));
+            Assert.Null(store.GetTransfer("city-440100", later));
             Assert.Single(parent.ListChildManifests("city-440100"));
         }
 

@@ -73,7 +73,7 @@ public abstract class SealedPeriodTests(StoreBackend backend) : IDisposable
         Stage(store, Person("11010519491231002X", "改名"));
 
         Assert.Equal("张三", store.Periods.ReadSealed(October, Dataset.Persons).Single().Values[1]);
-        Assert.Equal("改名", store.Staging.ReadStaged(Dataset.Persons).Single()[1]);
+        Assert.Equal("改名", store.ReadStaged(Dataset.Persons).Single()[1]);
         Assert.Equal(manifest.Digest, store.Periods.RecomputeDigest(October));
     }
 
@@ -133,7 +133,7 @@ public abstract class SealedPeriodTests(StoreBackend backend) : IDisposable
         {
             staging.Upsert(Dataset.Persons, Person("11010519491231002X"));
         }
-        Assert.Empty(store.Staging.ReadStaged(Dataset.Persons));
+        Assert.Empty(store.ReadStaged(Dataset.Persons));
     }
 
     [Fact]

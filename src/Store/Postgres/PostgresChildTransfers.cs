@@ -22,7 +22,7 @@ public sealed class PostgresChildTransfers : IChildTransfers
     /// <inheritdoc />
     public DigestAlgorithm DigestAlgorithm => _db.DigestAlgorithm;
 
-    public TransferState? GetTransfer(string childId, Period period)
+    private TransferState? GetTransfer(string childId, Period period)
     {
         using var connection = _db.OpenConnection();
         using var command = new NpgsqlCommand("SELECT digest, dataset, after_origin, after_key, records FROM transfers WHERE child_id = @child AND period = @period", connection);
@@ -51,9 +51,6 @@ public sealed class PostgresChildTransfers : IChildTransfers
         });
         return new TransferState(childId, period, digest, "", "", "", 0);
     }
-
-    public void AppendTransfer(string childId, Period period, Dataset dataset, IReadOnlyList<OriginRecord> records, DateTimeOffset now) =>
-        AppendTransferPacked(childId, period, dataset, [PackedRecords.Pack(dataset, records, childId)], now);
 
     public void AppendTransferPacked(string childId, Period period, Dataset dataset, IReadOnlyList<ReadOnlyMemory<byte>> batches, DateTimeOffset now)
     {

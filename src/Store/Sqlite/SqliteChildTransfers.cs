@@ -20,7 +20,7 @@ public sealed class SqliteChildTransfers : IChildTransfers
     public DigestAlgorithm DigestAlgorithm => _db.DigestAlgorithm;
 
     /// <summary>The transfer in progress from a child for a period, or null.</summary>
-    public TransferState? GetTransfer(string childId, Period period)
+    private TransferState? GetTransfer(string childId, Period period)
     {
         using var connection = _db.OpenReader();
         using var command = connection.CreateCommand();
@@ -51,10 +51,6 @@ public sealed class SqliteChildTransfers : IChildTransfers
         });
         return new TransferState(childId, period, digest, "", "", "", 0);
     }
-
-    /// <summary>Stores one received batch of records and advances the cursor, in one transaction (see <see cref="AppendTransferPacked"/>).</summary>
-    public void AppendTransfer(string childId, Period period, Dataset dataset, IReadOnlyList<OriginRecord> records, DateTimeOffset now) =>
-        AppendTransferPacked(childId, period, dataset, [PackedRecords.Pack(dataset, records, childId)], now);
 
     /// <summary>
     /// A digest primed with the rows of the transfer stored so far (in canonical order), to go on

@@ -21,17 +21,4 @@ public sealed class SqliteStaging : IStaging
             throw;
         }
     }
-
-    /// <summary>Streams the staged records of one dataset, ordered by natural key.</summary>
-    public IEnumerable<string[]> ReadStaged(Dataset dataset)
-    {
-        using var connection = _db.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {string.Join(", ", dataset.Columns)} FROM s_{dataset.Name} ORDER BY {dataset.KeyColumn}";
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            yield return SqliteStore.ReadRow(reader, dataset);
-        }
-    }
 }

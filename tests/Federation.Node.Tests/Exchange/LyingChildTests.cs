@@ -119,7 +119,7 @@ public sealed class LyingChildTests : IAsyncLifetime
         Assert.Contains($"the received data's digest is {_digest}, the manifest says {wrong}", refused.Message, StringComparison.Ordinal);
         Assert.Contains("it was discarded, not committed", refused.Message, StringComparison.Ordinal);
         Assert.Empty(_parent.Transfers.ListChildManifests(Child.Id));
-        Assert.Null(_parent.Transfers.GetTransfer(Child.Id, October));
+        Assert.Null(_parent.GetTransfer(Child.Id, October));
         await AssertHonestPullCommitsAsync();
     }
 
@@ -133,7 +133,7 @@ public sealed class LyingChildTests : IAsyncLifetime
         Assert.Equal(StatusCode.Unavailable, cut.StatusCode);
         Assert.Contains("city-440100's snapshot stream ended without its end marker; the transfer resumes next time", cut.Status.Detail, StringComparison.Ordinal);
         Assert.Empty(_parent.Transfers.ListChildManifests(Child.Id));
-        Assert.Equal(15, _parent.Transfers.GetTransfer(Child.Id, October)!.Records);
+        Assert.Equal(15, _parent.GetTransfer(Child.Id, October)!.Records);
         _lies.Reset();
         var resumed = await PullAsync().DefaultTimeout();
         Assert.Equal((_digest, true, 25L), (resumed.Digest, resumed.Resumed, resumed.Records));
@@ -149,7 +149,7 @@ public sealed class LyingChildTests : IAsyncLifetime
 
         Assert.Contains("persons: received 35 records, the manifest says 40", refused.Message, StringComparison.Ordinal);
         Assert.Empty(_parent.Transfers.ListChildManifests(Child.Id));
-        Assert.Null(_parent.Transfers.GetTransfer(Child.Id, October));
+        Assert.Null(_parent.GetTransfer(Child.Id, October));
         await AssertHonestPullCommitsAsync();
     }
 
@@ -166,8 +166,8 @@ public sealed class LyingChildTests : IAsyncLifetime
         Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
         Assert.StartsWith(expected, refused.Status.Detail, StringComparison.Ordinal);
         Assert.Empty(_parent.Transfers.ListChildManifests(Child.Id));
-        Assert.Null(_parent.Transfers.GetTransfer(Child.Id, Period.TryParse(answered, out var p) ? p : October));
-        Assert.Null(_parent.Transfers.GetTransfer(Child.Id, October));
+        Assert.Null(_parent.GetTransfer(Child.Id, Period.TryParse(answered, out var p) ? p : October));
+        Assert.Null(_parent.GetTransfer(Child.Id, October));
         await AssertHonestPullCommitsAsync();
     }
 

@@ -109,7 +109,7 @@ public sealed class EnterpriseImportTests : IDisposable
         Assert.Contains((7, "leave_reason", "is required but empty"), rejects);
         Assert.Contains((8, "joined_month", "is 2026-12, in the future (today is 2026-11-20)"), rejects);
         Assert.Contains(rejects, r => r.Line == 8 && r.Field == "credit_code" && r.Reason.StartsWith("is not a valid GB 32100", StringComparison.Ordinal));
-        Assert.Equal([Code(1)], _store.Staging.ReadStaged(Dataset.Enterprises).Select(r => r[0]));
+        Assert.Equal([Code(1)], _store.ReadStaged(Dataset.Enterprises).Select(r => r[0]));
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class EnterpriseImportTests : IDisposable
         Assert.Contains((2, "left_month", "is '', but the enterprise left the sample in 2026-10; a recorded leaving is final"), Rejects("enterprises-4.csv"));
         Import(Write("enterprises-5.csv", EnterprisesHeader, Entry(Code(2))), Write("enterprises-6.csv", EnterprisesHeader, Entry(Code(2))[..^1] + "0"));
         Assert.Contains((2, "valid", "is 0, but a sample entry is not dropped: record its leaving (left_month, leave_reason) instead"), Rejects("enterprises-6.csv"));
-        Assert.Equal("2026-10", _store.Staging.ReadStaged(Dataset.Enterprises).Single(e => e[0] == Code(1))[Dataset.Enterprises.IndexOf("left_month")]);
+        Assert.Equal("2026-10", _store.ReadStaged(Dataset.Enterprises).Single(e => e[0] == Code(1))[Dataset.Enterprises.IndexOf("left_month")]);
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public sealed class EnterpriseImportTests : IDisposable
 
         Assert.Equal((11, 4, 7), (result.Datasets["enterprise_reports"].Read, result.Datasets["enterprise_reports"].Accepted, result.Datasets["enterprise_reports"].Rejected));
         var r = Dataset.EnterpriseReports;
-        var staged = _store.Staging.ReadStaged(r).ToDictionary(v => v[0]);
+        var staged = _store.ReadStaged(r).ToDictionary(v => v[0]);
         Assert.Equal(("-101", "-12.63"), (staged[Code(1) + "-2026-10"][r.IndexOf("change")], staged[Code(1) + "-2026-10"][r.IndexOf("change_pct")]));
         Assert.Equal(("10", "1.25"), (staged[Code(1) + "-2026-09"][r.IndexOf("change")], staged[Code(1) + "-2026-09"][r.IndexOf("change_pct")]));
         Assert.Equal(("5", ""), (staged[Code(2) + "-2026-10"][r.IndexOf("change")], staged[Code(2) + "-2026-10"][r.IndexOf("change_pct")]));
@@ -221,7 +221,7 @@ public sealed class EnterpriseImportTests : IDisposable
 
         var withdrawn = Import(Write("enterprise_reports-3.csv", ReportsHeader, Report(Code(1), "2026-10", 200, 190, type: "other")[..^1] + "0"));
         Assert.Equal(1L, withdrawn.Datasets["enterprise_reports"].Changed);
-        Assert.Equal("0", _store.Staging.ReadStaged(Dataset.EnterpriseReports).Single()[Dataset.EnterpriseReports.ValidColumn]);
+        Assert.Equal("0", _store.ReadStaged(Dataset.EnterpriseReports).Single()[Dataset.EnterpriseReports.ValidColumn]);
     }
 
     [Fact]
@@ -265,7 +265,7 @@ public sealed class EnterpriseImportTests : IDisposable
         Assert.Equal((1L, 1L), (result.Datasets["enterprise_reports"].Accepted, result.Datasets["enterprise_reports"].Rejected));
         Assert.Contains((2, "current_count", "is '1.5e2'; expected a whole number of people, 0 or more"), Rejects("enterprise_reports.jsonl"));
         var r = Dataset.EnterpriseReports;
-        var staged = _store.Staging.ReadStaged(r).Single();
+        var staged = _store.ReadStaged(r).Single();
         Assert.Equal(("200", "180", "-20", "-10.00"), (staged[r.IndexOf("baseline_count")], staged[r.IndexOf("current_count")], staged[r.IndexOf("change")], staged[r.IndexOf("change_pct")]));
         // Canonical proto3 JSON leaves out an int64 that is 0.
         Assert.Equal("0", staged[r.IndexOf("hired")]);

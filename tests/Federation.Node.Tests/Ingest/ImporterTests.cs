@@ -86,8 +86,8 @@ public sealed class ImporterTests : IDisposable
         Assert.Contains(rejects, l => l.StartsWith("employment.csv,5,employment,E4,end_date,", StringComparison.Ordinal) && l.Contains("is 2026-09-01, before start_date 2026-10-10", StringComparison.Ordinal));
         Assert.Contains(rejects, l => l.StartsWith("employment.csv,6,employment,E5,start_date,", StringComparison.Ordinal) && l.Contains("in the future", StringComparison.Ordinal));
         Assert.Contains(rejects, l => l.StartsWith("employment.csv,7,employment,E6,citizen_id,names no person", StringComparison.Ordinal));
-        Assert.Equal([Woman], _store.Staging.ReadStaged(Dataset.Persons).Select(p => p[0]));
-        Assert.Equal(["E1"], _store.Staging.ReadStaged(Dataset.Employment).Select(e => e[0]));
+        Assert.Equal([Woman], _store.ReadStaged(Dataset.Persons).Select(p => p[0]));
+        Assert.Equal(["E1"], _store.ReadStaged(Dataset.Employment).Select(e => e[0]));
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class ImporterTests : IDisposable
         Write("persons.csv", PersonsHeader, $"{Woman},张三丰,2,1949-12-31,110105,2,440106,1");
         var later = Import(persons);
         Assert.Equal(1, later.Changed);
-        Assert.Equal("张三丰", _store.Staging.ReadStaged(Dataset.Persons).Single()[1]);
+        Assert.Equal("张三丰", _store.ReadStaged(Dataset.Persons).Single()[1]);
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class ImporterTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             new Importer(_store.Staging, validator, NullLogger.Instance).ImportAsync(Importer.Plan([big]), _directory.File("r2.csv"), progress, cts.Token));
 
-        Assert.Equal([Woman], _store.Staging.ReadStaged(Dataset.Persons).Select(p => p[0]));
+        Assert.Equal([Woman], _store.ReadStaged(Dataset.Persons).Select(p => p[0]));
     }
 
     [Fact]
@@ -193,7 +193,7 @@ public sealed class ImporterTests : IDisposable
             $"certificates.csv,3,certificates,{CitizenId.Mask("4401831020000002")},issuing_division,\"is 440183 (增城市), a retired GB/T 2260 code: no table lists it from 2015-09-30, and the record is dated 2020-03-01; use the code of the division that took it over\"",
             $"certificates.csv,4,certificates,{CitizenId.Mask("4401061016000003")},issuing_division,\"is 440105, but the certificate number's first six digits name the issuer 440106\"",
         ], RejectLines());
-        Assert.Equal(["4401831012000001"], _store.Staging.ReadStaged(Dataset.Certificates).Select(r => r[0]));
+        Assert.Equal(["4401831012000001"], _store.ReadStaged(Dataset.Certificates).Select(r => r[0]));
     }
 
     // Issue 20: a certificate is held by the node that covers its issuing county, where
@@ -234,8 +234,8 @@ public sealed class ImporterTests : IDisposable
 
         Import(persons, unemployment, assistance);
 
-        Assert.Equal([["U1", "pension"], ["U2", "self_employed"], ["U7", "emigration"]], _store.Staging.ReadStaged(Dataset.Unemployment).Select(r => new[] { r[0], r[5] }));
-        Assert.Equal([["A1", "deceased"], ["A2", "moved_away"], ["A3", "flexible"]], _store.Staging.ReadStaged(Dataset.Assistance).Select(r => new[] { r[0], r[5] }));
+        Assert.Equal([["U1", "pension"], ["U2", "self_employed"], ["U7", "emigration"]], _store.ReadStaged(Dataset.Unemployment).Select(r => new[] { r[0], r[5] }));
+        Assert.Equal([["A1", "deceased"], ["A2", "moved_away"], ["A3", "flexible"]], _store.ReadStaged(Dataset.Assistance).Select(r => new[] { r[0], r[5] }));
         var reasons = RejectLines().Select(l => ExportReader.SplitCsv(l, "rejects.csv", 0)).Select(f => $"{f[3]}: {f[5]}").ToArray();
         const string Allowed = "allowed: pension, employed, self_employed, school, military, emigration, incapacity";
         Assert.Equal([
@@ -276,7 +276,7 @@ public sealed class ImporterTests : IDisposable
         var result = Import(ExportEncoding.Parse("GBK"), path);
 
         Assert.Equal(1, result.Accepted);
-        Assert.Equal("张三", _store.Staging.ReadStaged(Dataset.Persons).Single()[1]);
+        Assert.Equal("张三", _store.ReadStaged(Dataset.Persons).Single()[1]);
     }
 
     // Issue 11 item 1: the encoding is the operator's choice, never guessed; a file not valid in
@@ -296,7 +296,7 @@ public sealed class ImporterTests : IDisposable
 
         Assert.StartsWith($"persons-gb.csv line 3, byte offset {offset}: the bytes are not valid UTF-8", error.Message, StringComparison.Ordinal);
         Assert.Contains("--encoding gb18030", error.Message, StringComparison.Ordinal);
-        Assert.Equal(["张三"], _store.Staging.ReadStaged(Dataset.Persons).Select(r => r[1]));
+        Assert.Equal(["张三"], _store.ReadStaged(Dataset.Persons).Select(r => r[1]));
     }
 
     [Fact]

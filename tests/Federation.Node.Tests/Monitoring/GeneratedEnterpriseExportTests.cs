@@ -42,7 +42,7 @@ public sealed class GeneratedEnterpriseExportTests : IDisposable
         Assert.Equal(defects.Order(StringComparer.Ordinal), rejected.Order(StringComparer.Ordinal));
         Assert.Equal(summary.TotalRows - summary.Defects, result.Accepted);
         // The form's 16 types: category codes 150 有限责任公司 and 170 私营 are accepted like the sub-types.
-        var ownership = store.Staging.ReadStaged(Dataset.Enterprises).Select(e => e[5]).ToHashSet();
+        var ownership = store.ReadStaged(Dataset.Enterprises).Select(e => e[5]).ToHashSet();
         Assert.Superset(new HashSet<string> { "150", "170", "174" }, ownership);
         Assert.Contains(File.ReadAllLines(_directory.File("rejects.csv")), l => l.Contains("duplicate row: the same report as enterprise_reports.csv line", StringComparison.Ordinal));
 
@@ -52,7 +52,7 @@ public sealed class GeneratedEnterpriseExportTests : IDisposable
         // By percentage only: a large enterprise's ordinary drift can exceed 50 people.
         var october = calculator.Compute(period.Period, "2026-10", 10, long.MaxValue);
         var july = calculator.Compute(period.Period, "2026-07", 10, long.MaxValue);
-        var recession = store.Staging.ReadStaged(Dataset.Enterprises).Where(e => e[3] == "C39").Select(e => e[0]).ToHashSet();
+        var recession = store.ReadStaged(Dataset.Enterprises).Where(e => e[3] == "C39").Select(e => e[0]).ToHashSet();
         Assert.NotEmpty(recession);
         // Three months of −15 %: every recession enterprise is at least 38 % down on its baseline and warned of.
         Assert.Superset(recession, october.EarlyWarnings.Select(w => w.Report.CreditCode).ToHashSet());
