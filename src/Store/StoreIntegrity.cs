@@ -45,6 +45,7 @@ public static class StoreIntegrity
     /// <summary>Whether <paramref name="ex"/> (or what it wraps) is a full disk: SQLite's SQLITE_FULL, or ENOSPC / EDQUOT from a file write.</summary>
     public static bool IsDiskFull(Exception ex) => ex switch
     {
+        StoreException { Kind: StoreFailure.DiskFull } => true,
         SqliteException sqlite => sqlite.SqliteErrorCode == SqliteFull,
         IOException io => (io.HResult & 0xFFFF) is Enospc or Edquot || io.Message.Contains("No space left on device", StringComparison.Ordinal)
             || io.Message.Contains("Disk quota exceeded", StringComparison.Ordinal),

@@ -45,6 +45,7 @@ public sealed class DamagedStoreTests(ITestOutputHelper output) : IDisposable
 
         var refused = Assert.Throws<StoreException>(() => SqliteStore.Open(new StoreOptions { Path = path, NodeId = "city-440100" }));
 
+        Assert.Equal(StoreFailure.Corrupt, refused.Kind);
         Assert.StartsWith($"The store {path} is damaged (SQLite's quick_check: ", refused.Message, StringComparison.Ordinal);
         Assert.Contains("The node does not serve from a damaged store.", refused.Message, StringComparison.Ordinal);
         Assert.Contains("Federation.Node restore --config <the node's config> <backup .db>", refused.Message, StringComparison.Ordinal);
@@ -67,6 +68,7 @@ public sealed class DamagedStoreTests(ITestOutputHelper output) : IDisposable
 
             var refused = Assert.Throws<StoreException>(() => store.BackupTo(_directory.File("after.db")));
 
+            Assert.Equal(StoreFailure.Corrupt, refused.Kind);
             Assert.StartsWith($"The store {path} is damaged (found while writing a backup: SQLite: ", refused.Message, StringComparison.Ordinal);
             Assert.Contains("restore the latest verified backup", refused.Message, StringComparison.Ordinal);
         }

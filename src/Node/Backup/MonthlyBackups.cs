@@ -129,7 +129,7 @@ internal sealed class MonthlyBackups(IStoreMaintenance store, NodeIdentity ident
             Prune();
             return report;
         }
-        catch (Exception ex) when (ex is StoreException or IOException or Microsoft.Data.Sqlite.SqliteException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is StoreException or IOException or UnauthorizedAccessException)
         {
             DeleteAll(storePartial, securityPartial, journalPartial);
             throw new BackupException(ex.Message, ex);

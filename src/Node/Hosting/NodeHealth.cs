@@ -151,7 +151,7 @@ internal static class NodeHealth
                 var periods = store.ListManifests().Count;
                 return Task.FromResult(HealthCheckResult.Healthy($"{periods} sealed period(s)"));
             }
-            catch (Exception ex) when (ex is StoreException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is StoreException or IOException or UnauthorizedAccessException)
             {
                 return Task.FromResult(HealthCheckResult.Unhealthy("the store does not answer: " + ex.Message));
             }

@@ -1,7 +1,6 @@
 using Federation.Store;
 using Federation.Store.Registration;
 using Federation.Store.Security;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Federation.Node.Hosting;
@@ -38,7 +37,7 @@ internal static class ServiceStoreHealthChecks
         {
             return Task.FromResult(HealthCheckResult.Healthy(read()));
         }
-        catch (Exception ex) when (ex is StoreException or SqliteException or IOException or UnauthorizedAccessException or ObjectDisposedException)
+        catch (Exception ex) when (ex is StoreException or IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
             return Task.FromResult(HealthCheckResult.Unhealthy($"{what} does not answer: {ex.Message}"));
         }

@@ -134,13 +134,13 @@ public sealed class PostgresSealedPeriods : ISealedPeriods
 
     public Manifest? GetManifest(Period period) => ListManifests().FirstOrDefault(m => m.Period == period);
 
-    public IReadOnlyList<Manifest> ListManifests()
+    public IReadOnlyList<Manifest> ListManifests() => PostgresErrors.Guard(_db.Path, "reading the manifests", () =>
     {
         using var connection = _db.OpenConnection();
         using var command = new NpgsqlCommand("SELECT period, counts, digest, sealed_at, sources FROM manifests ORDER BY period", connection);
         using var reader = command.ExecuteReader();
         return Manifest.ReadAll(reader);
-    }
+    });
 
     public string RecomputeDigest(Period period)
     {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Federation.Store.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Federation.Store.Security;
@@ -106,8 +107,11 @@ public sealed class AccountStore : IDisposable
     {
         lock (_gate)
         {
-            Refresh();
-            return [.. _accounts.Values.OrderBy(a => a.Id, StringComparer.Ordinal)];
+            return SqliteErrors.Guard<IReadOnlyList<Account>>(_connection.DataSource, "reading the accounts", () =>
+            {
+                Refresh();
+                return [.. _accounts.Values.OrderBy(a => a.Id, StringComparer.Ordinal)];
+            });
         }
     }
 

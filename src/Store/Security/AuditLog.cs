@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Federation.Store.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Federation.Store.Security;
@@ -128,7 +129,7 @@ public sealed class AuditLog : IDisposable
     {
         lock (_gate)
         {
-            return ReadHead(null);
+            return SqliteErrors.Guard(_connection.DataSource, "reading the audit log's head", () => ReadHead(null));
         }
     }
 
@@ -176,7 +177,7 @@ public sealed class AuditLog : IDisposable
         {
             using var command = _connection.CreateCommand();
             command.CommandText = "SELECT seq, at, principal, on_behalf_of, method, subject, subject_key, outcome, node, prev, hash FROM audit ORDER BY seq";
-            var entries = ReadAll(command).ToList();
+            var entries = SqliteErrors.Guard(_connection.DataSource, "reading the audit log", () => ReadAll(command).ToList());
             var seqOfHash = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var entry in entries)
             {

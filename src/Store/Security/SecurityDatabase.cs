@@ -1,4 +1,5 @@
 using System.Globalization;
+using Federation.Store.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Federation.Store.Security;
@@ -27,7 +28,15 @@ public static class SecurityDatabase
     /// </summary>
     internal static SqliteConnection Open(string path, bool durable)
     {
-        var connection = OpenFile(path, durable);
+        SqliteConnection connection;
+        try
+        {
+            connection = OpenFile(path, durable);
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteErrors.Wrap(ex, path, "opening the security database");
+        }
         try
         {
             Execute(connection, Schema);
@@ -47,6 +56,11 @@ public static class SecurityDatabase
                 MigrateToLiveWitness(connection);
             }
             return connection;
+        }
+        catch (SqliteException ex)
+        {
+            connection.Dispose();
+            throw SqliteErrors.Wrap(ex, path, "opening the security database");
         }
         catch
         {
@@ -98,12 +112,19 @@ public static class SecurityDatabase
         {
             throw new StoreException($"Backup destination {destination} already exists; choose a new file.");
         }
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "VACUUM INTO $destination";
-        command.Parameters.AddWithValue("$destination", System.IO.Path.GetFullPath(destination));
-        command.ExecuteNonQuery();
+        try
+        {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "VACUUM INTO $destination";
+            command.Parameters.AddWithValue("$destination", System.IO.Path.GetFullPath(destination));
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteErrors.Wrap(ex, path, "writing a backup of the security database");
+        }
         OwnerOnly(destination);
     }
 

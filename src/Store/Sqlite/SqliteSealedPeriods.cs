@@ -118,14 +118,14 @@ public sealed class SqliteSealedPeriods : ISealedPeriods
     public Manifest? GetManifest(Period period) => ListManifests().FirstOrDefault(m => m.Period == period);
 
     /// <summary>Every sealed period's manifest, oldest first.</summary>
-    public IReadOnlyList<Manifest> ListManifests()
+    public IReadOnlyList<Manifest> ListManifests() => SqliteErrors.Guard(_db.Path, "reading the manifests", () =>
     {
         using var connection = _db.OpenReader();
         using var command = connection.CreateCommand();
         command.CommandText = ManifestsQuery;
         using var reader = command.ExecuteReader();
         return Manifest.ReadAll(reader);
-    }
+    });
 
     /// <summary>Recomputes a sealed period's digest from its rows (to verify it against its manifest).</summary>
     public string RecomputeDigest(Period period)

@@ -88,7 +88,7 @@ public sealed class SqliteStore : INodeStore
             // A damaged file is refused before anything reads or migrates it (StoreIntegrity).
             if (StoreIntegrity.QuickCheck(connection) is [_, ..] damage)
             {
-                throw new StoreException(StoreIntegrity.Damaged(options.Path, "SQLite's quick_check: " + string.Join("; ", damage)));
+                throw new StoreException(StoreIntegrity.Damaged(options.Path, "SQLite's quick_check: " + string.Join("; ", damage)), kind: StoreFailure.Corrupt);
             }
             SetPragma(connection, "journal_mode", JournalMode, JournalMode);
             SetPragma(connection, "synchronous", SynchronousFull.ToString(CultureInfo.InvariantCulture), SynchronousFull.ToString(CultureInfo.InvariantCulture));
@@ -102,7 +102,12 @@ public sealed class SqliteStore : INodeStore
         catch (SqliteException ex) when (StoreIntegrity.IsDamage(ex))
         {
             connection.Dispose();
-            throw new StoreException(StoreIntegrity.Damaged(options.Path, "SQLite: " + ex.Message), ex);
+            throw new StoreException(StoreIntegrity.Damaged(options.Path, "SQLite: " + ex.Message), ex, StoreFailure.Corrupt);
+        }
+        catch (SqliteException ex)
+        {
+            connection.Dispose();
+            throw SqliteErrors.Wrap(ex, options.Path, "opening the store");
         }
         catch
         {
@@ -195,10 +200,11 @@ public sealed class SqliteStore : INodeStore
         {
             command.ExecuteNonQuery();
         }
-        catch (SqliteException ex) when (StoreIntegrity.IsDamage(ex))
+        catch (SqliteException ex)
         {
-            // The copy reads every page: a page damaged since start-up shows here.
-            throw new StoreException(StoreIntegrity.Damaged(Path, "found while writing a backup: SQLite: " + ex.Message), ex);
+            // The copy reads every page: a page damaged since start-up shows here (Corrupt, with
+            // how to restore); a full disk or an unwritable destination has its own kind.
+            throw SqliteErrors.Wrap(ex, Path, "writing a backup");
         }
         Security.SecurityDatabase.OwnerOnly(destination);
     }
