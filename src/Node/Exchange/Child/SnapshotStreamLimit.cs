@@ -1,4 +1,3 @@
-using Federation.Node.Hosting;
 using Federation.Node.Errors;
 
 namespace Federation.Node.Exchange.Child;
