@@ -1,15 +1,17 @@
 extern alias fedctl;
 using Federation.DataGen;
+using Federation.Node.Commands;
+using Federation.Node.Configuration;
+using Federation.Node.Host;
 using Microsoft.Extensions.DependencyInjection;
 using Federation.Node.Exchange.Parent;
-using Federation.Node.Hosting;
 using Federation.Node.Ingest;
 using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging.Abstractions;
-using NodeLevel = Federation.Node.Hosting.NodeLevel;
+using NodeLevel = Federation.Node.Configuration.NodeLevel;
 
 namespace Federation.Demo;
 
@@ -273,7 +275,7 @@ internal static class DemoCommand
         // Through the node's composition root, as its own ingest command does.
         // The node's own log of the import and the seal goes to its file; the demo prints one line
         // per city below (issue 22: the seal was printed twice, by the log and by the demo).
-        await using var services = NodeServices.BuildForCommand(city, consoleLog: false);
+        await using var services = NodeComposition.BuildForCommand(city, consoleLog: false);
         var store = services.GetRequiredService<IStaging>();
         var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf(city.Node.DivisionCode), DivisionTable.Default, DateOnly.FromDateTime(DateTime.Now));
         var rejects = Path.Combine(city.Ingest.RejectsDirectory, $"rejects-demo-{DateTime.Now:yyyyMMdd-HHmmss}.csv");

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Federation.Node.Hosting;
+using Federation.Node.Configuration;
 using Federation.Shared;
 using Grpc.Net.Client;
 
@@ -83,7 +83,7 @@ internal sealed class DemoPki
     /// </summary>
     public void AddOperator(NodeConfiguration config)
     {
-        if (Federation.Node.Security.SecurityCommands.AddAccount(config, Operator, OperatorName, OperatorPost, OperatorCertificate, AllRoles, issueToken: false, TextWriter.Null) != 0)
+        if (Federation.Node.Commands.AccountsCommands.AddAccount(config, Operator, OperatorName, OperatorPost, OperatorCertificate, AllRoles, issueToken: false, TextWriter.Null) != 0)
         {
             throw new DemoException($"could not create the account {Operator} at {config.Node.Id} (see above).");
         }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Federation.Node.Hosting;
+using Federation.Node.Configuration;
 using Federation.Protocol.V1;
 using Federation.Standards;
 using Grpc.Core;

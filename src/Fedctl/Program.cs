@@ -11,25 +11,16 @@ var nodeOption = new Option<string>("--node", "-n")
 };
 var jsonOption = new Option<bool>("--json") { Description = "Machine-readable JSON on stdout.", Recursive = true };
 var timeoutOption = new Option<int>("--timeout") { Description = "Seconds to wait for each answer (default 30).", Recursive = true, DefaultValueFactory = _ => 30 };
-static FileInfo? FromEnvironment(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } path ? new FileInfo(path) : null;
-var caOption = new Option<FileInfo?>("--ca")
+// A PEM file every command may need, by default from an environment variable.
+static Option<FileInfo?> PemOption(string name, string description, string variable) => new(name)
 {
-    Description = "PEM of the deployment CA that issued the node's certificate (default: $FEDCTL_CA).",
+    Description = $"{description} (default: ${variable}).",
     Recursive = true,
-    DefaultValueFactory = _ => FromEnvironment("FEDCTL_CA"),
+    DefaultValueFactory = _ => Environment.GetEnvironmentVariable(variable) is { Length: > 0 } path ? new FileInfo(path) : null,
 };
-var certOption = new Option<FileInfo?>("--cert")
-{
-    Description = "PEM of your account's certificate, with --key (default: $FEDCTL_CERT).",
-    Recursive = true,
-    DefaultValueFactory = _ => FromEnvironment("FEDCTL_CERT"),
-};
-var keyOption = new Option<FileInfo?>("--key")
-{
-    Description = "PEM of the private key of --cert (default: $FEDCTL_KEY).",
-    Recursive = true,
-    DefaultValueFactory = _ => FromEnvironment("FEDCTL_KEY"),
-};
+var caOption = PemOption("--ca", "PEM of the deployment CA that issued the node's certificate", "FEDCTL_CA");
+var certOption = PemOption("--cert", "PEM of your account's certificate, with --key", "FEDCTL_CERT");
+var keyOption = PemOption("--key", "PEM of the private key of --cert", "FEDCTL_KEY");
 var tokenOption = new Option<string?>("--token")
 {
     Description = "Bearer token sent with every call (default: $FEDCTL_TOKEN).",
@@ -309,19 +300,11 @@ periodsVerify.SetAction(parse =>
 });
 var periods = new Command("periods", "Signed period manifests.") { periodsVerify };
 
-root.Subcommands.Add(status);
-root.Subcommands.Add(periods);
-root.Subcommands.Add(accounts);
-root.Subcommands.Add(audit);
-root.Subcommands.Add(verify);
-root.Subcommands.Add(check);
-root.Subcommands.Add(findings);
-root.Subcommands.Add(resync);
-root.Subcommands.Add(stats);
-root.Subcommands.Add(enterprises);
-root.Subcommands.Add(report);
-root.Subcommands.Add(ingest);
-root.Subcommands.Add(registration);
+// The verbs, in the order --help lists them.
+foreach (var command in new[] { status, periods, accounts, audit, verify, check, findings, resync, stats, enterprises, report, ingest, registration })
+{
+    root.Subcommands.Add(command);
+}
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
 {

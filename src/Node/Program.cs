@@ -1,3 +1,3 @@
-using Federation.Node.Hosting;
+using Federation.Node.Commands;
 
 return await NodeProgram.RunAsync(args);

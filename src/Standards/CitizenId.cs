@@ -45,22 +45,11 @@ public readonly record struct CitizenId
     public static bool TryParse(string? text, out CitizenId id, [NotNullWhen(false)] out string? error)
     {
         id = default;
-        var value = text?.Trim().ToUpperInvariant() ?? "";
-        if (value.Length != 18)
+        // Not the character itself in the error: it is part of a person's number.
+        if (!CheckedCode.TryRead(text, Weights, static c => c is >= '0' and <= '9' ? c - '0' : -1, static (position, _) => $"character {position} must be a digit",
+            out var value, out var sum, out error))
         {
-            error = $"must be 18 characters, got {value.Length}";
             return false;
-        }
-        var sum = 0;
-        for (var i = 0; i < 17; i++)
-        {
-            var c = value[i];
-            if (c is < '0' or > '9')
-            {
-                error = $"character {i + 1} must be a digit";
-                return false;
-            }
-            sum += (c - '0') * Weights[i];
         }
         var expected = CheckCharacters[sum % 11];
         if (value[17] != expected)

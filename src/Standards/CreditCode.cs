@@ -24,22 +24,10 @@ public readonly record struct CreditCode
     public static bool TryParse(string? text, out CreditCode code, [NotNullWhen(false)] out string? error)
     {
         code = default;
-        var value = text?.Trim().ToUpperInvariant() ?? "";
-        if (value.Length != 18)
+        if (!CheckedCode.TryRead(text, Weights, static c => Alphabet.IndexOf(c, StringComparison.Ordinal),
+            static (position, c) => $"character {position} ('{c}') is not allowed (0-9 and A-Z without I, O, Z, S, V)", out var value, out var sum, out error))
         {
-            error = $"must be 18 characters, got {value.Length}";
             return false;
-        }
-        var sum = 0;
-        for (var i = 0; i < 17; i++)
-        {
-            var v = Alphabet.IndexOf(value[i], StringComparison.Ordinal);
-            if (v < 0)
-            {
-                error = $"character {i + 1} ('{value[i]}') is not allowed (0-9 and A-Z without I, O, Z, S, V)";
-                return false;
-            }
-            sum += v * Weights[i];
         }
         for (var i = 2; i < 8; i++)
         {

@@ -1,5 +1,4 @@
 using Federation.Node.Errors;
-using Federation.Node.Hosting;
 using Federation.Protocol.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -67,8 +66,8 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
             NodeId = identity.Id,
             Level = identity.Level switch
             {
-                Hosting.NodeLevel.City => Protocol.V1.NodeLevel.City,
-                Hosting.NodeLevel.Province => Protocol.V1.NodeLevel.Province,
+                Configuration.NodeLevel.City => Protocol.V1.NodeLevel.City,
+                Configuration.NodeLevel.Province => Protocol.V1.NodeLevel.Province,
                 _ => Protocol.V1.NodeLevel.Ministry,
             },
             DivisionCode = identity.DivisionCode,
@@ -123,7 +122,7 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
                     node.LastErrorAt = Timestamp.FromDateTimeOffset(error);
                 }
             }
-            var childLevel = identity.Level == Hosting.NodeLevel.Ministry ? Hosting.NodeLevel.Province : Hosting.NodeLevel.City;
+            var childLevel = identity.Level == Configuration.NodeLevel.Ministry ? Configuration.NodeLevel.Province : Configuration.NodeLevel.City;
             var expected = Exchange.ReportingCalendar.ExpectedPeriod(DateOnly.FromDateTime(time.GetLocalNow().DateTime), childLevel);
             node.ExpectedPeriod = new Federation.Store.Period(expected).ToString();
             node.Late = string.CompareOrdinal(node.Period, node.ExpectedPeriod) < 0;
@@ -132,7 +131,7 @@ internal sealed class AdminService(NodeIdentity identity, TimeProvider time, Fed
             {
                 node.MonitoringReceivedMonth = received;
                 node.MonitoringExpectedMonth = Monitoring.MonitoringCalendar.ExpectedMonth(
-                    DateOnly.FromDateTime(time.GetLocalNow().DateTime), childLevel == Hosting.NodeLevel.City, monitoring.Value);
+                    DateOnly.FromDateTime(time.GetLocalNow().DateTime), childLevel == Configuration.NodeLevel.City, monitoring.Value);
                 node.MonitoringLate = string.CompareOrdinal(received, node.MonitoringExpectedMonth) < 0;
             }
             node.AuditWitness = WitnessStatus(child.Id);

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Federation.Node.Hosting;
 using Federation.Store;
 using Federation.Store.Security;
 using Federation.Store.Sqlite;

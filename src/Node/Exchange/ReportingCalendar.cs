@@ -1,4 +1,4 @@
-using Federation.Node.Hosting;
+
 
 namespace Federation.Node.Exchange;
 

@@ -1,12 +1,12 @@
 using Federation.Node.Errors;
-using Federation.Node.Hosting;
+using Federation.Node.Host;
 using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store;
 using Federation.Store.Registration;
 using Federation.Store.Security;
 using Google.Protobuf;
-using NodeLevel = Federation.Node.Hosting.NodeLevel;
+using NodeLevel = Federation.Node.Configuration.NodeLevel;
 using Microsoft.Extensions.Options;
 
 namespace Federation.Node.Registration;

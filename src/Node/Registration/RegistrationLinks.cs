@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Federation.Node.Exchange;
-using Federation.Node.Hosting;
+using Federation.Node.Host;
 using Federation.Protocol.V1;
 using Federation.Standards;
 using Grpc.Core;

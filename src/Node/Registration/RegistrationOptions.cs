@@ -101,19 +101,6 @@ internal sealed class RegistrationSignals
     public IDisposable ParentStreamOpen()
     {
         Interlocked.Increment(ref _parentStreams);
-        return new Closing(this);
-    }
-
-    private sealed class Closing(RegistrationSignals signals) : IDisposable
-    {
-        private int _closed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _closed, 1) == 0)
-            {
-                Interlocked.Decrement(ref signals._parentStreams);
-            }
-        }
+        return new DisposeOnce(() => Interlocked.Decrement(ref _parentStreams));
     }
 }

@@ -1,4 +1,4 @@
-using Federation.Node.Hosting;
+using Federation.Node.Errors;
 using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store;
@@ -71,7 +71,7 @@ internal sealed class RegistrationService(RegistrationDesk desk, FeedCheck check
         // With it, the cities with a node here or below: the ministry refuses what no node serves;
         // and the position in the parent's index (the same epoch).
         var first = new ApplicationCursor { AfterSeq = cursor.Seq, Epoch = cursor.Epoch.Length > 0 ? cursor.Epoch : indexCursor.Epoch, IndexAfterSeq = indexCursor.Seq };
-        first.Serves.AddRange(identity.Level == Hosting.NodeLevel.City ? [identity.DivisionCode] : identity.Children.Select(c => c.DivisionCode));
+        first.Serves.AddRange(identity.Level == Configuration.NodeLevel.City ? [identity.DivisionCode] : identity.Children.Select(c => c.DivisionCode));
         await responseStream.WriteAsync(first, context.CancellationToken);
         var jurisdiction = DivisionTable.Default.JurisdictionOf(identity.DivisionCode);
         // While this stream is open the index is current: local registrations are not provisional.

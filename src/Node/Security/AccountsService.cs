@@ -1,7 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Federation.Node.Errors;
-using Federation.Node.Hosting;
 using Federation.Protocol.V1;
 using Federation.Shared;
 using Federation.Store;

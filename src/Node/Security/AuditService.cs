@@ -10,7 +10,7 @@ namespace Federation.Node.Security;
 /// <c>federation.v1.Audit</c>: auditors read and check this node's audit log, and acknowledge
 /// a break its witness found in a child's.
 /// </summary>
-internal sealed partial class AuditService(AuditLog log, AuditTrail trail, Hosting.NodeIdentity identity, AuditWitnesses witnesses,
+internal sealed partial class AuditService(AuditLog log, AuditTrail trail, Configuration.NodeIdentity identity, AuditWitnesses witnesses,
     Exchange.Parent.AuditWitnessService witness, TimeProvider time, ILogger<AuditService> logger) : Protocol.V1.Audit.AuditBase
 {
     private const int MinReasonLength = 10;

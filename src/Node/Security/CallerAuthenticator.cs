@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Federation.Node.Hosting;
 using Federation.Shared;
 using Federation.Store.Security;
 using Grpc.Core;
@@ -116,12 +115,21 @@ internal sealed class CallerAuthenticator(AccountStore accounts, RevocationList 
 
     private static CredentialsRefusedException Refused(string why, string claimed) => new(why, claimed);
 
-    /// <summary>Registers certificate authentication against the deployment CA.</summary>
-    public static void Register(IServiceCollection services, X509Certificate2? authority)
+    /// <summary>Registers certificate authentication against the deployment CA (<see cref="DeploymentAuthority"/>).</summary>
+    public static void Register(IServiceCollection services)
     {
         services.AddAuthentication(CertificateAuthenticationDefaults.AuthenticationScheme)
-            .AddCertificate(options =>
+            .AddCertificate()
+            // The chain is built once per certificate, not once per call.
+            .AddCertificateCache(cache =>
             {
+                cache.CacheSize = 4096;
+                cache.CacheEntryExpiration = TimeSpan.FromMinutes(5);
+            });
+        services.AddOptions<CertificateAuthenticationOptions>(CertificateAuthenticationDefaults.AuthenticationScheme)
+            .Configure<DeploymentAuthority>((options, deployment) =>
+            {
+                var authority = deployment.Certificate;
                 options.AllowedCertificateTypes = CertificateTypes.Chained;
                 options.ChainTrustValidationMode = X509ChainTrustMode.CustomRootTrust;
                 if (authority is not null)
@@ -158,12 +166,6 @@ internal sealed class CallerAuthenticator(AccountStore accounts, RevocationList 
                         return Task.CompletedTask;
                     },
                 };
-            })
-            // The chain is built once per certificate, not once per call.
-            .AddCertificateCache(cache =>
-            {
-                cache.CacheSize = 4096;
-                cache.CacheEntryExpiration = TimeSpan.FromMinutes(5);
             });
     }
 }

@@ -3,7 +3,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Threading.RateLimiting;
 using Federation.Node.Errors;
-using Federation.Node.Hosting;
 using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store.Security;

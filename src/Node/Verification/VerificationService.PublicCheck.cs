@@ -1,4 +1,4 @@
-using Federation.Node.Hosting;
+using Federation.Node.Errors;
 using Federation.Protocol.V1;
 using Federation.Standards;
 using Grpc.Core;

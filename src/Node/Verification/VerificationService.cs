@@ -1,4 +1,5 @@
-using Federation.Node.Hosting;
+using Federation.Node.Errors;
+using Federation.Node.Host;
 using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store;

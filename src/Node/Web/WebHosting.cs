@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
-using Federation.Node.Hosting;
+using Federation.Node.Host;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -26,13 +26,12 @@ internal static class WebHosting
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     /// <summary>Registers the pages and what they need; nothing when <c>Web:Listen</c> is unset.</summary>
-    public static void AddWeb(IServiceCollection services, NodeConfiguration config)
+    public static IServiceCollection AddWeb(this IServiceCollection services, NodeConfiguration config)
     {
         var web = config.Web;
-        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(web));
         if (!web.Enabled)
         {
-            return;
+            return services;
         }
         services.AddHttpContextAccessor();
         services.AddScoped<WebText>();
@@ -60,6 +59,7 @@ internal static class WebHosting
         })
         // The pages are compiled into this assembly, whichever program hosts it.
         .AddApplicationPart(typeof(WebHosting).Assembly);
+        return services;
     }
 
     /// <summary>Adds the web address to Kestrel (HTTP/1.1 and HTTP/2 over TLS, no client certificate asked).</summary>

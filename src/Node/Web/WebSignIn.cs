@@ -1,5 +1,4 @@
 using System.Net;
-using Federation.Node.Hosting;
 using Federation.Store.Security;
 using Microsoft.AspNetCore.Authentication;
 

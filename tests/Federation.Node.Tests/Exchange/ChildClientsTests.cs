@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Federation.Node.Configuration;
 using Federation.Node.Exchange;
-using Federation.Node.Hosting;
 using Federation.Protocol.V1;
 using Federation.Testing;
 using Grpc.Core;

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Net;
+using Federation.Node.Configuration;
 using Federation.Node.Exchange;
 using Federation.Node.Exchange.Parent;
 using Federation.Node.Exchange.Signing;
-using Federation.Node.Hosting;
 using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store;
@@ -92,7 +92,7 @@ public sealed class LyingChildTests : IAsyncLifetime
     }
 
     private ChildPuller Puller() => new(_parent.Transfers, _services.GetRequiredService<ChildClients>(),
-        new SignedPeriodCheck(_parent.Signatures, _parent.Transfers, _services.GetRequiredService<Node.Security.RevocationList>(), null,
+        new SignedPeriodCheck(_parent.Signatures, _parent.Transfers, _services.GetRequiredService<Node.Security.RevocationList>(), new DeploymentAuthority(null), null,
             Federation.Shared.PeriodSignatures.Ecdsa, TimeProvider.System, NullLogger<SignedPeriodCheck>.Instance),
         NullLogger.Instance, TimeProvider.System);
 

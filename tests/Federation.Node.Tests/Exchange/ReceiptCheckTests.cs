@@ -1,6 +1,6 @@
 using System.Text;
+using Federation.Node.Configuration;
 using Federation.Node.Exchange.Parent;
-using Federation.Node.Hosting;
 using Federation.Standards;
 using Federation.Store;
 using Xunit;

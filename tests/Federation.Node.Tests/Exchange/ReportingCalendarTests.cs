@@ -1,5 +1,5 @@
+using Federation.Node.Configuration;
 using Federation.Node.Exchange;
-using Federation.Node.Hosting;
 using Xunit;
 
 namespace Federation.Node.Tests.Exchange;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Federation.Node.Backup;
-using Federation.Node.Hosting;
+using Federation.Node.Configuration;
 using Federation.Node.Security;
 using Federation.Store;
 using Federation.Store.Security;

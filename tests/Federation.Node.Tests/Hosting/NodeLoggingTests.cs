@@ -1,4 +1,5 @@
-using Federation.Node.Hosting;
+using Federation.Node.Configuration;
+using Federation.Node.Host;
 using Federation.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

@@ -1,4 +1,5 @@
-using Federation.Node.Hosting;
+using Federation.Node.Commands;
+using Federation.Node.Configuration;
 using Federation.Testing;
 using Xunit;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using Federation.Node.Hosting;
+using Federation.Node.Configuration;
 using Federation.Testing;
 using Xunit;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Federation.Node.Hosting;
+using Federation.Node.Configuration;
 using Federation.Node.Registration;
 using Federation.Node.Tests.Errors;
 using Federation.Protocol.V1;

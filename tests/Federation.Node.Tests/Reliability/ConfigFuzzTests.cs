@@ -1,4 +1,4 @@
-using Federation.Node.Hosting;
+using Federation.Node.Configuration;
 using Federation.Testing;
 using Xunit;
 using Xunit.Abstractions;

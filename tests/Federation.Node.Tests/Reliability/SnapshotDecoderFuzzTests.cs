@@ -1,6 +1,6 @@
 using System.Text;
+using Federation.Node.Configuration;
 using Federation.Node.Exchange.Parent;
-using Federation.Node.Hosting;
 using Federation.Protocol.V1;
 using Federation.Store;
 using Google.Protobuf;

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Federation.DataGen;
-using Federation.Node.Hosting;
+using Federation.Node.Commands;
+using Federation.Node.Configuration;
+using Federation.Node.Host;
 using Federation.Node.Web.Operator;
 using Federation.Store;
 using Federation.Testing;

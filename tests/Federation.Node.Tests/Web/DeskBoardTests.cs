@@ -1,4 +1,4 @@
-using Federation.Node.Hosting;
+using Federation.Node.Configuration;
 using Federation.Node.Registration;
 using Federation.Node.Web.Desk;
 using Federation.Protocol.V1;

@@ -1,4 +1,3 @@
-using Federation.Node.Hosting;
 using Federation.Node.Errors;
 
 namespace Federation.Node.Exchange.Child;
@@ -28,19 +27,6 @@ internal sealed class SnapshotStreamLimit(Microsoft.Extensions.Options.IOptions<
             throw new LimitExceededException(
                 $"this node already sends {_limit} snapshot streams, its limit (Exchange:MaxSnapshotStreams); try again when one has ended");
         }
-        return new Place(this);
-    }
-
-    private sealed class Place(SnapshotStreamLimit limit) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                Interlocked.Decrement(ref limit._open);
-            }
-        }
+        return new DisposeOnce(() => Interlocked.Decrement(ref _open));
     }
 }

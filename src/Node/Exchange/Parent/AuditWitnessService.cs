@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using Federation.Node.Hosting;
+using Federation.Node.Host;
 using Federation.Protocol.V1;
 using Federation.Store.Security;
 using Grpc.Core;

@@ -1,4 +1,3 @@
-using Federation.Node.Hosting;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Federation.Node.Hosting;
 using Federation.Protocol.V1;
 using Federation.Store;
 using Grpc.Core;

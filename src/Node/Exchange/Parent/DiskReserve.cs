@@ -1,7 +1,7 @@
 namespace Federation.Node.Exchange.Parent;
 
 /// <summary>
-/// The free space a pull leaves on the disk holding the store (<see cref="Hosting.ExchangeOptions.ReserveDiskMiB"/>):
+/// The free space a pull leaves on the disk holding the store (<see cref="Configuration.ExchangeOptions.ReserveDiskMiB"/>):
 /// a transfer stops before it would take the last of it, so the audit log — without which no call
 /// is answered — and the node's other writes still find room, and the node goes on serving. Only a
 /// SQLite store's disk is watched; a PostgreSQL server watches its own.

@@ -1,4 +1,3 @@
-using Federation.Node.Hosting;
 using Federation.Store;
 
 namespace Federation.Node.Exchange.Parent;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Federation.Node.Hosting;
+using Federation.Node.Host;
 using Federation.Store;
 using Grpc.Core;
 

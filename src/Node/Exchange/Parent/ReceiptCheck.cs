@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Unicode;
-using Federation.Node.Hosting;
 using Federation.Node.Ingest;
 using Federation.Standards;
 using Federation.Store;

@@ -1,6 +1,5 @@
 using Federation.Store;
 using System.Collections.Concurrent;
-using Federation.Node.Hosting;
 using Federation.Protocol.V1;
 using Google.Protobuf.WellKnownTypes;
 

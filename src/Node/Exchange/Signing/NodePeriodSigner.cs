@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Federation.Node.Hosting;
 using Federation.Shared;
 using Federation.Store;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
-using Federation.Node.Hosting;
 using Federation.Node.Security;
 using Federation.Shared;
 using Federation.Store;
@@ -18,10 +17,10 @@ namespace Federation.Node.Exchange.Signing;
 /// that differs from one held for the same node and period is refused and logged: a node cannot
 /// replace or deny a period it sealed.
 /// </summary>
-internal sealed class SignedPeriodCheck(ISignedPeriods signatures, IChildTransfers received, RevocationList revocations, string? caPath,
-    string algorithm, TimeProvider time, ILogger<SignedPeriodCheck> logger)
+internal sealed class SignedPeriodCheck(ISignedPeriods signatures, IChildTransfers received, RevocationList revocations, DeploymentAuthority deployment,
+    string? caPath, string algorithm, TimeProvider time, ILogger<SignedPeriodCheck> logger)
 {
-    private readonly Lazy<X509Certificate2?> _authority = new(() => caPath is null ? null : CertificateAuthority.LoadPem(caPath));
+    private readonly Lazy<X509Certificate2?> _authority = new(() => deployment.Load(caPath));
 
     /// <summary>Checks and records the signatures of <paramref name="remote"/>; an <see cref="RpcException"/> (FailedPrecondition) saying why when refused.</summary>
     public void CheckAndRecord(ChildOptions child, Protocol.V1.SnapshotManifest remote)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Federation.Node.Admin;
-using Federation.Node.Hosting;
 using Federation.Node.Registration;
 using Federation.Node.Security;
 using Federation.Node.Statistics;
@@ -114,7 +113,7 @@ internal sealed class ConsoleBoard(IServiceCaller caller, IServiceProvider servi
     public SignedPeriodsView SignedPeriods()
     {
         var manifests = services.GetRequiredService<ISealedPeriods>().ListManifests();
-        var bundle = StoreCommands.ExportSignedPeriods(node, manifests, services.GetRequiredService<ISignedPeriods>(), services.GetRequiredService<IChildTransfers>());
+        var bundle = Exchange.Signing.SignedPeriodExport.Build(node, manifests, services.GetRequiredService<ISignedPeriods>(), services.GetRequiredService<IChildTransfers>());
         IReadOnlyList<VerifiedPeriod> verified = [];
         var problem = "";
         if (paths.CaPath is null)

@@ -1,4 +1,3 @@
-using Federation.Node.Hosting;
 using Federation.Node.Registration;
 using Federation.Node.Web.Desk;
 using Federation.Node.Web.Operator;
@@ -26,7 +25,7 @@ internal sealed class IndexModel(WebCalls calls, WebText text, NodeIdentity iden
     /// <summary>Why the last action or the queue was refused, as the RPC said it.</summary>
     public string? Problem { get; private set; }
 
-    public bool IsCity => identity.Level == Federation.Node.Hosting.NodeLevel.City;
+    public bool IsCity => identity.Level == Federation.Node.Configuration.NodeLevel.City;
 
     public IReadOnlyList<(string Code, string Name)> Counties { get; private set; } = [];
 

@@ -1,4 +1,3 @@
-using Federation.Node.Hosting;
 using Federation.Node.Security;
 using Federation.Node.Web.Operator;
 using Federation.Protocol.V1;

@@ -1,0 +1,35 @@
+using Federation.Store.Registration;
+
+namespace Federation.Node.Registration;
+
+/// <summary>The registration part of the node's composition root (<c>Host/NodeComposition.cs</c>).</summary>
+internal static class RegistrationServices
+{
+    /// <summary>The registration service's journal and desk: what the daemon and its commands share.</summary>
+    public static IServiceCollection AddRegistration(this IServiceCollection services, NodeConfiguration config)
+    {
+        // The registration service's journal: a SQLite file of its own beside the store, whichever database the store is.
+        services.AddSingleton(provider =>
+        {
+            var journal = RegistrationJournal.Open(config.RegistrationJournalPath);
+            // The ministry keeps the national index of valid registrations; the nodes below receive it.
+            if (provider.GetRequiredService<NodeIdentity>().Level == NodeLevel.Ministry)
+            {
+                journal.KeepNationalIndex();
+            }
+            return journal;
+        });
+        services.AddSingleton<RegistrationSignals>();
+        services.AddSingleton<RegistrationDesk>();
+        services.AddSingleton<FeedCheck>();
+        return services;
+    }
+
+    /// <summary>The daemon's side: the links that receive the children's registration feeds.</summary>
+    public static IServiceCollection AddRegistrationLinks(this IServiceCollection services)
+    {
+        services.AddSingleton<RegistrationLinks>();
+        services.AddHostedService(provider => provider.GetRequiredService<RegistrationLinks>());
+        return services;
+    }
+}
