@@ -58,17 +58,7 @@ internal static class NodeServices
         services.AddOptions<Registration.RegistrationOptions>().Bind(config.Configuration.GetSection(Registration.RegistrationOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Registration.RegistrationOptions>, Registration.RegistrationOptionsValidator>();
-        // The registration service's journal: a SQLite file of its own beside the store, whichever database the store is.
-        services.AddSingleton(provider =>
-        {
-            var journal = Federation.Store.Registration.RegistrationJournal.Open(config.RegistrationJournalPath);
-            // The ministry keeps the national index of valid registrations; the nodes below receive it.
-            if (provider.GetRequiredService<NodeIdentity>().Level == NodeLevel.Ministry)
-            {
-                journal.KeepNationalIndex();
-            }
-            return journal;
-        });
+        Registration.RegistrationJournals.AddRegistrationJournal(services, config);
         services.AddSingleton<Registration.RegistrationSignals>();
         services.AddSingleton<Registration.RegistrationDesk>();
         services.AddSingleton<Registration.FeedCheck>();
