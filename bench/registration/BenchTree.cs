@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Federation.Client;
-using Federation.Store.Registration;
 using Federation.Testing;
 
 namespace Federation.Bench.Registration;
@@ -38,7 +37,7 @@ internal sealed class BenchTree : IAsyncDisposable
     public NodeProcess Ministry => _nodes[^1];
 
     /// <summary>The ministry's registration journal (the SQLite file beside its store).</summary>
-    public string MinistryJournal => RegistrationJournal.PathFor(Path.Combine(_directory, "data", "ministry.db"));
+    public string MinistryJournal => Federation.Store.Sqlite.SqliteRegistrationJournal.PathFor(Path.Combine(_directory, "data", "ministry.db"));
 
     public static async Task<BenchTree> StartAsync(string directory, int firstPort)
     {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Federation.Protocol.V1;
-using Federation.Store.Registration;
 
 namespace Federation.Bench.Registration;
 
@@ -17,7 +16,7 @@ internal sealed class MinistryArrivals : IDisposable
 {
     private const int Batch = 1000;
 
-    private readonly RegistrationJournal _journal;
+    private readonly Federation.Store.Sqlite.SqliteRegistrationJournal _journal;
     private readonly IReadOnlyDictionary<string, int> _exits;
     private readonly long[] _arrived;
     private readonly int[] _times;
@@ -30,7 +29,7 @@ internal sealed class MinistryArrivals : IDisposable
     /// <param name="exits">Each awaited exit's registration id and its index.</param>
     public MinistryArrivals(string journalPath, IReadOnlyDictionary<string, int> exits)
     {
-        _journal = RegistrationJournal.Open(journalPath);
+        _journal = Federation.Store.Sqlite.SqliteRegistrationJournal.Open(journalPath);
         _exits = exits;
         _arrived = new long[exits.Count];
         _times = new int[exits.Count];

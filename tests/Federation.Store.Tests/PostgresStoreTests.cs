@@ -261,33 +261,33 @@ public sealed class PostgresStoreTests(PostgresServer server) : IDisposable
         using (var connection = new NpgsqlConnection(connectionString))
         {
             connection.Open();
-            using var command = new NpgsqlCommand("UPDATE meta SET value = '5' WHERE key = 'schema_version'", connection);
+            using var command = new NpgsqlCommand("UPDATE meta SET value = '6' WHERE key = 'schema_version'", connection);
             command.ExecuteNonQuery();
         }
 
         var refused = Assert.Throws<StoreException>(() => PostgresStore.Open(connectionString, "x"));
 
-        Assert.Equal("The database has schema version 5; this software reads version 4 and never downgrades a store. Use the newer software.", refused.Message);
+        Assert.Equal("The database has schema version 6; this software reads version 5 and never downgrades a store. Use the newer software.", refused.Message);
     }
 
     [Fact]
-    public void Version2Database_IsStampedVersion4_WithTheEnterpriseAndSignatureTables()
+    public void Version2Database_IsStampedVersion5_WithTheEnterpriseSignatureAndRegistrationTables()
     {
         var connectionString = server.Cluster.Database("v2" + Guid.NewGuid().ToString("N")[..8]);
         PostgresStore.Open(connectionString, "x").Dispose();
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
-        using (var downgrade = new NpgsqlCommand("UPDATE meta SET value = '2' WHERE key = 'schema_version'; DROP TABLE s_enterprise_reports; DROP TABLE signed_periods", connection))
+        using (var downgrade = new NpgsqlCommand("UPDATE meta SET value = '2' WHERE key = 'schema_version'; DROP TABLE s_enterprise_reports; DROP TABLE signed_periods; DROP SCHEMA registration CASCADE", connection))
         {
             downgrade.ExecuteNonQuery();
         }
 
         PostgresStore.Open(connectionString, "x").Dispose();
 
-        using var check = new NpgsqlCommand("SELECT (SELECT value FROM meta WHERE key = 'schema_version'), to_regclass('s_enterprise_reports') IS NOT NULL, to_regclass('signed_periods') IS NOT NULL", connection);
+        using var check = new NpgsqlCommand("SELECT (SELECT value FROM meta WHERE key = 'schema_version'), to_regclass('s_enterprise_reports') IS NOT NULL, to_regclass('signed_periods') IS NOT NULL, to_regclass('registration.feed') IS NOT NULL", connection);
         using var reader = check.ExecuteReader();
         reader.Read();
-        Assert.Equal(("4", true, true), (reader.GetString(0), reader.GetBoolean(1), reader.GetBoolean(2)));
+        Assert.Equal(("5", true, true, true), (reader.GetString(0), reader.GetBoolean(1), reader.GetBoolean(2), reader.GetBoolean(3)));
     }
 
     private string StoreConnection(PostgresStore store) => _connections[store];

@@ -104,9 +104,9 @@ internal sealed class MonthlyBackups(IStoreMaintenance store, NodeIdentity ident
             var journal = options.RegistrationJournalPath is { } journalPath && File.Exists(journalPath);
             if (journal)
             {
-                Federation.Store.Registration.RegistrationJournal.BackupTo(options.RegistrationJournalPath!, journalPartial);
+                Federation.Store.Sqlite.SqliteRegistrationJournal.BackupTo(options.RegistrationJournalPath!, journalPartial);
                 // Opened as a restore would open it: the schema is there and it answers.
-                using var copy = Federation.Store.Registration.RegistrationJournal.Open(journalPartial);
+                using var copy = Federation.Store.Sqlite.SqliteRegistrationJournal.Open(journalPartial);
                 copy.FeedHead();
             }
             DeleteAll(storeFile, securityFile, journalFile);

@@ -20,7 +20,7 @@ internal static class RegistrationCommands
                 Console.Error.WriteLine($"{child} is not a child of {config.Node.Id}: its children are {string.Join(", ", config.Node.Children.Select(c => c.Id))}.");
                 return 2;
             }
-            using var journal = Federation.Store.Registration.RegistrationJournal.Open(config.RegistrationJournalPath);
+            using var journal = Registration.RegistrationJournals.Open(config, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
             var before = journal.ChildCursor(child);
             journal.ResetChildCursor(child);
             Console.WriteLine($"Forgot {config.Node.Id}'s position {before.Seq} in {child}'s feed (epoch {(before.Epoch.Length == 0 ? "none" : before.Epoch)}): the next connection receives its feed from the start; changes already here are not applied twice.");

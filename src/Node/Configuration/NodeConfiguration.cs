@@ -42,8 +42,8 @@ internal sealed class NodeConfiguration
     /// <summary>The security files (paths resolved; defaults applied).</summary>
     public Security.SecurityPaths SecurityPaths { get; }
 
-    /// <summary>The registration service's journal: <c>&lt;store&gt;.registration.db</c> beside the store path (with PostgreSQL too).</summary>
-    public string RegistrationJournalPath => Federation.Store.Registration.RegistrationJournal.PathFor(Store.Path);
+    /// <summary>The registration service's journal file, <c>&lt;store&gt;.registration.db</c> beside the store path: the journal of a SQLite node; at a PostgreSQL node, a file copied into the database once and renamed aside (docs/operations.md).</summary>
+    public string RegistrationJournalPath => Federation.Store.Sqlite.SqliteRegistrationJournal.PathFor(Store.Path);
 
     /// <summary>Section Web: the node's web pages (docs/web.md); off unless <c>Web:Listen</c> is set. Paths resolved.</summary>
     public Web.WebOptions Web { get; private init; } = new();
@@ -136,7 +136,7 @@ internal sealed class NodeConfiguration
         backup.Directory = string.IsNullOrWhiteSpace(backup.Directory)
             ? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(store.Path)!, "backups")
             : Resolve(directory, backup.Directory);
-        backup.RegistrationJournalPath = Federation.Store.Registration.RegistrationJournal.PathFor(store.Path);
+        backup.RegistrationJournalPath = Federation.Store.Sqlite.SqliteRegistrationJournal.PathFor(store.Path);
 
         var errors = NodeConfigValidator.Validate(node, server, log, checkFiles).ToList();
         errors.AddRange(backup.Problems());

@@ -27,7 +27,7 @@ internal sealed class NodeMetrics
     private readonly Counter<long> _registrationProvisional;
 
     public NodeMetrics(IMeterFactory meters, ISealedPeriods store, IChildLinks links, IStoreMaintenance files, NodeIdentity identity, TimeProvider time,
-        Federation.Store.Registration.RegistrationJournal registrations)
+        Federation.Store.Registration.IRegistrationJournal registrations)
     {
         var meter = meters.Create(MeterName);
         _pulledRecords = meter.CreateCounter<long>("federation.child.pulled.records", "{record}", "Records received from each child (committed pulls).");

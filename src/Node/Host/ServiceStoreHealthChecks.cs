@@ -25,7 +25,7 @@ internal static class ServiceStoreHealthChecks
             Probe("the audit log", () => $"{audit.Head().Seq} entries");
     }
 
-    internal sealed class Registration(RegistrationJournal journal) : IHealthCheck
+    internal sealed class Registration(IRegistrationJournal journal) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
             Probe("the registration journal", () => $"feed at {journal.FeedHead()}");

@@ -16,7 +16,7 @@ namespace Federation.Node.Registration;
 /// valid") so two nodes can compare digests. A disagreement is logged as an error (once per period
 /// and outcome) and shown in status.
 /// </summary>
-internal sealed class FeedCheck(RegistrationJournal journal, ISealedPeriods periods, TimeProvider time, ILogger<FeedCheck> logger)
+internal sealed class FeedCheck(IRegistrationJournal journal, ISealedPeriods periods, TimeProvider time, ILogger<FeedCheck> logger)
 {
     private const int MaxDifferences = 20;
 

@@ -26,7 +26,7 @@ namespace Federation.Node.Registration;
 /// <item>exits only for the listed reasons .</item>
 /// </list>
 /// </summary>
-internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging staging, IHolderLookups holders, ISealedPeriods periods, NodeIdentity identity,
+internal sealed class RegistrationDesk(IRegistrationJournal journal, IStaging staging, IHolderLookups holders, ISealedPeriods periods, NodeIdentity identity,
     IOptions<RegistrationOptions> options, TimeProvider time, RegistrationSignals signals, ILogger<RegistrationDesk> logger, NodeMetrics? metrics = null)
 {
     /// <summary>The id prefix of a registration opened by an online application ("WS" + the application's date and sequence).</summary>
@@ -38,7 +38,7 @@ internal sealed class RegistrationDesk(RegistrationJournal journal, IStaging sta
     private readonly Lock _writes = new();
     private readonly WorkingCalendar _calendar = options.Value.Calendar();
 
-    public RegistrationJournal Journal => journal;
+    public IRegistrationJournal Journal => journal;
 
     /// <summary>Today in Beijing: the day deadlines and dates are counted in.</summary>
     public DateOnly Today => BeijingTime.Date(time.GetUtcNow());

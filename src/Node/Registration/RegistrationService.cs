@@ -57,7 +57,7 @@ internal sealed class RegistrationService(RegistrationDesk desk, FeedCheck check
         return Task.FromResult(response);
     }
 
-    public static IEnumerable<CityBacklog> Backlog(RegistrationJournal journal, DateOnly today) =>
+    public static IEnumerable<CityBacklog> Backlog(IRegistrationJournal journal, DateOnly today) =>
         journal.Backlog(today).Select(c => new CityBacklog { CityDivision = c.CityDivision, Pending = c.Pending, DecisionOverdue = c.DecisionOverdue, ContactOverdue = c.ContactOverdue });
 
     public override Task<CheckFeedResponse> CheckFeed(CheckFeedRequest request, ServerCallContext context) =>

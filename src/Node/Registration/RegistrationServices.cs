@@ -8,17 +8,7 @@ internal static class RegistrationServices
     /// <summary>The registration service's journal and desk: what the daemon and its commands share.</summary>
     public static IServiceCollection AddRegistration(this IServiceCollection services, NodeConfiguration config)
     {
-        // The registration service's journal: a SQLite file of its own beside the store, whichever database the store is.
-        services.AddSingleton(provider =>
-        {
-            var journal = RegistrationJournal.Open(config.RegistrationJournalPath);
-            // The ministry keeps the national index of valid registrations; the nodes below receive it.
-            if (provider.GetRequiredService<NodeIdentity>().Level == NodeLevel.Ministry)
-            {
-                journal.KeepNationalIndex();
-            }
-            return journal;
-        });
+        RegistrationJournals.AddRegistrationJournal(services, config);
         services.AddSingleton<RegistrationSignals>();
         services.AddSingleton<RegistrationDesk>();
         services.AddSingleton<FeedCheck>();

@@ -20,9 +20,9 @@ internal static class PostgresSchema
         Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS meta (key text COLLATE \"C\" PRIMARY KEY, value text NOT NULL)");
         using (var read = new NpgsqlCommand("SELECT value FROM meta WHERE key = 'schema_version'", connection, transaction))
         {
-            // Versions 2 → 3 → 4 only add tables, which Create below makes; any other difference is refused.
+            // Versions 2 → 3 → 4 → 5 only add tables (5: the registration journal's schema), which Create below makes; any other difference is refused.
             if (read.ExecuteScalar() is string found && int.Parse(found, System.Globalization.CultureInfo.InvariantCulture) is var version
-                && version != PostgresStore.SchemaVersion && version != 2 && version != 3)
+                && version != PostgresStore.SchemaVersion && version != 2 && version != 3 && version != 4)
             {
                 throw new StoreException(version > PostgresStore.SchemaVersion
                     ? $"The database has schema version {version}; this software reads version {PostgresStore.SchemaVersion} and never downgrades a store. Use the newer software."
@@ -128,6 +128,8 @@ internal static class PostgresSchema
                 CREATE OR REPLACE TRIGGER c_{dataset.Name}_received BEFORE INSERT OR UPDATE OR DELETE ON c_{dataset.Name} FOR EACH ROW EXECUTE FUNCTION federation_received_change();
                 """);
         }
+        // Version 5: the registration journal (PostgresRegistrationJournal), its own schema in the same database.
+        sql.AppendLine(PostgresRegistrationJournal.Schema);
         return sql.ToString();
     }
 

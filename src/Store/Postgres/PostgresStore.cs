@@ -17,7 +17,8 @@ public sealed class PostgresStore : INodeStore
 {
     // 3: enterprise employment monitoring (the tables are created at open; a version-2 database is stamped 3).
     // 4: signed periods (a table created at open; a version-2 or -3 database is stamped 4, its periods unsigned).
-    internal const int SchemaVersion = 4;
+    // 5: the registration journal's schema (PostgresRegistrationJournal; a version-4 database gains it at open).
+    internal const int SchemaVersion = 5;
 
     private readonly NpgsqlDataSource _source;
     private readonly NpgsqlDataSource _lookupSource;

@@ -1,14 +1,8 @@
+using System.Data.Common;
 using Federation.Standards;
 using Federation.Store.Security;
-using Microsoft.Data.Sqlite;
 
 namespace Federation.Store.Registration;
-
-/// <summary>One entry of the index of valid registrations: the person's keyed hash, the city holding their valid registration (empty: none), and its sequence number here.</summary>
-public sealed record IndexEntryRecord(long Seq, byte[] PersonKey, string CityDivision);
-
-/// <summary>A person's index entry as received from the parent (<see cref="RegistrationJournal.ReceiveIndex"/>): the parent's sequence number, the key, the city.</summary>
-public readonly record struct ReceivedIndexEntry(long ParentSeq, byte[] PersonKey, string CityDivision);
 
 // The index of valid registrations (R-18, docs/registration.md "One registration per person"): the
 // keyed hash of a citizen ID → the city holding the person's valid registration. The ministry keeps
@@ -17,7 +11,7 @@ public readonly record struct ReceivedIndexEntry(long ParentSeq, byte[] PersonKe
 // (keys only: no records, no names) and a province passes it on. Each person's row holds only its
 // latest state, numbered by the change that made it: "entries after n" is the compacted log a child
 // resumes from. A row whose registration ended stays, emptied, so the change travels down.
-public sealed partial class RegistrationJournal
+public abstract partial class RegistrationJournal
 {
     private const string ParentIndexCursorKey = "parent-index";
 
@@ -49,7 +43,7 @@ public sealed partial class RegistrationJournal
             if (_indexKey is null)
             {
                 var key = KeyedHash.NewKey();
-                using var insert = Command(transaction, "INSERT INTO meta (key, value) VALUES ('index_key', $v)", ("$v", Convert.ToHexStringLower(key)));
+                using var insert = Command(transaction, "INSERT INTO meta (key, value) VALUES ('index_key', @v)", ("@v", Convert.ToHexStringLower(key)));
                 insert.ExecuteNonQuery();
                 _indexKey = key;
             }
@@ -74,7 +68,7 @@ public sealed partial class RegistrationJournal
             {
                 return null;
             }
-            using var command = Command(null, "SELECT city_division FROM person_index WHERE person_key = $k", ("$k", KeyedHash.Of(_indexKey, citizenId)));
+            using var command = Command(null, "SELECT city_division FROM person_index WHERE person_key = @k", ("@k", KeyedHash.Of(_indexKey, citizenId)));
             return command.ExecuteScalar() is string { Length: > 0 } city ? city : null;
         }
     }
@@ -102,15 +96,8 @@ public sealed partial class RegistrationJournal
     {
         lock (_gate)
         {
-            using var command = Command(null, "SELECT seq, person_key, city_division FROM person_index WHERE seq > $after ORDER BY seq LIMIT $limit",
-                ("$after", afterSeq), ("$limit", limit));
-            using var reader = command.ExecuteReader();
-            var result = new List<IndexEntryRecord>();
-            while (reader.Read())
-            {
-                result.Add(new IndexEntryRecord(reader.GetInt64(0), (byte[])reader[1], reader.GetString(2)));
-            }
-            return result;
+            return Query(null, "SELECT seq, person_key, city_division FROM person_index WHERE seq > @after ORDER BY seq LIMIT @limit",
+                reader => new IndexEntryRecord(reader.GetInt64(0), (byte[])reader[1], reader.GetString(2)), ("@after", afterSeq), ("@limit", limit));
         }
     }
 
@@ -145,8 +132,8 @@ public sealed partial class RegistrationJournal
                 }
                 using var delete = Command(transaction, "DELETE FROM person_index");
                 delete.ExecuteNonQuery();
-                using var upsert = Command(transaction, "INSERT INTO meta (key, value) VALUES ('index_key', $v) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    ("$v", Convert.ToHexStringLower(key)));
+                using var upsert = Command(transaction, "INSERT INTO meta (key, value) VALUES ('index_key', @v) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    ("@v", Convert.ToHexStringLower(key)));
                 upsert.ExecuteNonQuery();
             }
             var changed = 0;
@@ -177,17 +164,17 @@ public sealed partial class RegistrationJournal
         {
             var people = Strings(null, "SELECT citizen_id FROM registrations WHERE cancel_date IS NULL GROUP BY citizen_id HAVING COUNT(DISTINCT origin) > 1 ORDER BY MIN(register_date), citizen_id");
             return people.Select(citizen => (IReadOnlyList<RegistrationRecord>)QueryRegistrations(
-                "WHERE citizen_id = $c AND cancel_date IS NULL ORDER BY register_date, origin, registration_id", ("$c", citizen))).ToList();
+                "WHERE citizen_id = @c AND cancel_date IS NULL ORDER BY register_date, origin, registration_id", ("@c", citizen))).ToList();
         }
     }
 
     // The person's entry as their registrations here say it: the city of the earliest valid one, or
     // empty once none is valid (a registration ended frees the person). In the transaction of the change.
-    private void IndexPerson(SqliteTransaction transaction, string citizenId)
+    private void IndexPerson(DbTransaction transaction, string citizenId)
     {
         using var command = Command(transaction,
-            "SELECT handling_division FROM registrations WHERE citizen_id = $c AND cancel_date IS NULL ORDER BY register_date, origin, registration_id LIMIT 1",
-            ("$c", citizenId));
+            "SELECT handling_division FROM registrations WHERE citizen_id = @c AND cancel_date IS NULL ORDER BY register_date, origin, registration_id LIMIT 1",
+            ("@c", citizenId));
         var division = command.ExecuteScalar() as string;
         var city = division is null ? "" : DivisionTable.Default.CityOf(division) ?? division;
         SetIndexEntry(transaction, KeyedHash.Of(_indexKey!, citizenId), city);
@@ -195,9 +182,9 @@ public sealed partial class RegistrationJournal
 
     // Sets a person's entry with the next sequence number, unless it already says that (or says
     // nothing of someone never registered). Returns whether it changed.
-    private bool SetIndexEntry(SqliteTransaction transaction, byte[] personKey, string city)
+    private bool SetIndexEntry(DbTransaction transaction, byte[] personKey, string city)
     {
-        using (var current = Command(transaction, "SELECT city_division FROM person_index WHERE person_key = $k", ("$k", personKey)))
+        using (var current = Command(transaction, "SELECT city_division FROM person_index WHERE person_key = @k", ("@k", personKey)))
         {
             var known = current.ExecuteScalar() as string;
             if (known == city || (known is null && city.Length == 0))
@@ -207,8 +194,8 @@ public sealed partial class RegistrationJournal
         }
         var seq = Scalar(transaction, "SELECT COALESCE(MAX(seq), 0) + 1 FROM person_index");
         using var upsert = Command(transaction,
-            "INSERT INTO person_index (person_key, city_division, seq) VALUES ($k, $c, $s) ON CONFLICT (person_key) DO UPDATE SET city_division = excluded.city_division, seq = excluded.seq",
-            ("$k", personKey), ("$c", city), ("$s", seq));
+            "INSERT INTO person_index (person_key, city_division, seq) VALUES (@k, @c, @s) ON CONFLICT (person_key) DO UPDATE SET city_division = excluded.city_division, seq = excluded.seq",
+            ("@k", personKey), ("@c", city), ("@s", seq));
         upsert.ExecuteNonQuery();
         return true;
     }
@@ -219,20 +206,5 @@ public sealed partial class RegistrationJournal
         return command.ExecuteScalar() is string hex ? Convert.FromHexString(hex) : null;
     }
 
-    private List<string> Strings(SqliteTransaction? transaction, string sql)
-    {
-        using var command = Command(transaction, sql);
-        using var reader = command.ExecuteReader();
-        var result = new List<string>();
-        while (reader.Read())
-        {
-            result.Add(reader.GetString(0));
-        }
-        return result;
-    }
-
-    private const string IndexSchema = """
-        CREATE TABLE IF NOT EXISTS person_index (
-          person_key BLOB PRIMARY KEY, city_division TEXT NOT NULL, seq INTEGER NOT NULL UNIQUE) WITHOUT ROWID;
-        """;
+    private List<string> Strings(DbTransaction? transaction, string sql) => Query(transaction, sql, reader => reader.GetString(0));
 }

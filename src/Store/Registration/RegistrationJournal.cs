@@ -1,66 +1,41 @@
+using System.Data.Common;
 using System.Globalization;
 using Federation.Store.Security;
-using Microsoft.Data.Sqlite;
 
 namespace Federation.Store.Registration;
 
-/// <summary>An application for unemployment registration as a node keeps it (docs/registration.md).</summary>
-public sealed record ApplicationRecord(
-    string ApplicationId, string CitizenId, string Name, string PlaceType, string PlaceDivision, string Category,
-    string PlatformReference, DateOnly ReceivedOn, string CityDivision, DateOnly DecisionDue,
-    string Status, DateOnly? DecidedOn, string RefusalReason, string RegistrationId, DateOnly? ContactDue, DateOnly? ContactedOn)
-{
-    public const string Pending = "pending";
-    public const string Accepted = "accepted";
-    public const string Refused = "refused";
-}
-
-/// <summary>An unemployment registration the service made or learnt of through the feed; <see cref="Origin"/> is the city node that holds it.</summary>
-public sealed record RegistrationRecord(
-    string RegistrationId, string CitizenId, string Category, DateOnly RegisterDate, DateOnly? CancelDate, string CancelReason,
-    string HandlingDivision, string Sources, IReadOnlyList<string> ApplicationIds, string Origin)
-{
-    /// <summary>Valid on <paramref name="day"/>: from the start up to, not including, the exit day.</summary>
-    public bool OpenOn(DateOnly day) => RegisterDate <= day && (CancelDate is null || day < CancelDate);
-}
-
-/// <summary>One change of a node's feed: its own (origin = this node) or relayed from a child, with an opaque body the node encodes.</summary>
-public sealed record FeedEntry(long Seq, string Origin, string OriginEpoch, long OriginSeq, DateTimeOffset RecordedAt, byte[] Body);
-
-/// <summary>One change of a child's feed as a parent applies it (<see cref="RegistrationJournal.ApplyFromChild(string, IReadOnlyList{ChildChange})"/>).</summary>
-public sealed record ChildChange(JournalCursor ChildPosition, string Origin, string OriginEpoch, long OriginSeq, DateTimeOffset At,
-    ApplicationRecord? Application, RegistrationRecord? Registration, byte[] Body);
-
-/// <summary>A position in another node's sequence, and the epoch of that node's journal it counts in (empty: none yet).</summary>
-public readonly record struct JournalCursor(long Seq, string Epoch);
-
-/// <summary>A link's cursor counts in another epoch than the other node's journal now has: it was replaced (docs/registration.md, "Restoring").</summary>
-public sealed class JournalEpochException(string message) : Exception(message);
-
-/// <summary>How many applications of one city are waiting and how many are past a deadline on a day.</summary>
-public sealed record CityBacklogCount(string CityDivision, long Pending, long DecisionOverdue, long ContactOverdue);
-
 /// <summary>
-/// The registration service's journal, a SQLite file of its own beside the store
-/// (<c>&lt;store&gt;.registration.db</c>), on every node: the applications this node has received or
-/// passed down, the registrations the service made or the feed brought, the change feed in this
-/// node's order, and the cursors of its links (a parent's position in each child's feed; a child's
-/// position in its parent's applications). Every change and its cursor are committed together, so a
-/// node that stops at any moment resumes exactly where it was: nothing is lost, nothing applied twice.
-/// synchronous=FULL: an application or an exit acknowledged is on disk. The sealed snapshot stays the
-/// record of truth; the journal is what happens between two snapshots (checked against the next one,
+/// The registration service's journal, its rules written once over ADO.NET for both backends
+/// (<see cref="IRegistrationJournal"/>): a SQLite file of its own beside a SQLite store
+/// (<c>&lt;store&gt;.registration.db</c>, <c>Federation.Store.Sqlite.SqliteRegistrationJournal</c>) or the
+/// <c>registration</c> schema of a PostgreSQL node's database
+/// (<c>Federation.Store.Postgres.PostgresRegistrationJournal</c>); a backend gives the connection, the
+/// schema and how a write transaction begins, the SQL here is what both databases read alike. It
+/// holds the applications this node has received or passed down, the registrations the service made
+/// or the feed brought, the change feed in this node's order, and the cursors of its links (a
+/// parent's position in each child's feed; a child's position in its parent's applications). Every
+/// change and its cursor are committed together, so a node that stops at any moment resumes exactly
+/// where it was: nothing is lost, nothing applied twice. A commit is on disk when it returns (SQLite
+/// synchronous=FULL; PostgreSQL's synchronous commit). The sealed snapshot stays the record of truth;
+/// the journal is what happens between two snapshots (checked against the next one,
 /// <see cref="RegistrationsOnOrBefore"/>).
 /// </summary>
-public sealed partial class RegistrationJournal : IDisposable
+public abstract partial class RegistrationJournal : IRegistrationJournal
 {
     private const string ParentCursorKey = "parent";
-    private readonly SqliteConnection _connection;
+    private readonly DbConnection _connection;
     private readonly Lock _gate = new();
 
-    private RegistrationJournal(SqliteConnection connection, string epoch)
+    /// <summary>Over an open <paramref name="connection"/> whose schema is made; the journal owns it from here.</summary>
+    protected RegistrationJournal(DbConnection connection)
     {
         _connection = connection;
-        Epoch = epoch;
+        Execute(null, "INSERT INTO meta (key, value) VALUES ('epoch', @v) ON CONFLICT (key) DO NOTHING",
+            ("@v", Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8))));
+        using (var epoch = Command(null, "SELECT value FROM meta WHERE key = 'epoch'"))
+        {
+            Epoch = (string)epoch.ExecuteScalar()!;
+        }
         _indexKey = LoadIndexKey();
     }
 
@@ -71,30 +46,39 @@ public sealed partial class RegistrationJournal : IDisposable
     /// </summary>
     public string Epoch { get; }
 
-    /// <summary>The journal's path for a store at <paramref name="storePath"/>.</summary>
-    public static string PathFor(string storePath) => Path.ChangeExtension(storePath, null) + ".registration.db";
+    /// <inheritdoc/>
+    public abstract string Where { get; }
 
-    public static RegistrationJournal Open(string path)
+    /// <summary>
+    /// A write transaction: begun, then <see cref="Began"/> (a backend serialising writers across
+    /// processes takes its lock there).
+    /// </summary>
+    private DbTransaction Begin()
     {
-        var connection = SecurityDatabase.OpenFile(path, durable: true);
+        var transaction = _connection.BeginTransaction();
         try
         {
-            SecurityDatabase.Execute(connection, Schema);
-            SecurityDatabase.Execute(connection, IndexSchema);
-            SecurityDatabase.Execute(connection, $"INSERT OR IGNORE INTO meta (key, value) VALUES ('epoch', '{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8))}')");
-            using var epoch = connection.CreateCommand();
-            epoch.CommandText = "SELECT value FROM meta WHERE key = 'epoch'";
-            return new RegistrationJournal(connection, (string)epoch.ExecuteScalar()!);
+            Began(transaction);
+            return transaction;
         }
         catch
         {
-            connection.Dispose();
+            transaction.Dispose();
             throw;
         }
     }
 
-    /// <summary>Writes a consistent copy to <paramref name="destination"/> (a new owner-only file) while the node runs.</summary>
-    public static void BackupTo(string path, string destination) => SecurityDatabase.BackupTo(path, destination);
+    /// <summary>Called at the start of every write transaction, under it.</summary>
+    protected virtual void Began(DbTransaction transaction)
+    {
+    }
+
+    /// <summary>Runs <paramref name="sql"/> under <paramref name="transaction"/> (null: none).</summary>
+    protected void Execute(DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = Command(transaction, sql, parameters);
+        command.ExecuteNonQuery();
+    }
 
     // ---- applications -------------------------------------------------------------------------
 
@@ -107,8 +91,8 @@ public sealed partial class RegistrationJournal : IDisposable
     {
         lock (_gate)
         {
-            using var transaction = _connection.BeginTransaction();
-            if (platformReference.Length > 0 && QueryApplications(transaction, "WHERE platform_reference = $p", ("$p", platformReference)).FirstOrDefault() is { Application: not null } existing)
+            using var transaction = Begin();
+            if (platformReference.Length > 0 && QueryApplications(transaction, "WHERE platform_reference = @p", ("@p", platformReference)).FirstOrDefault() is { Application: not null } existing)
             {
                 return (existing.Application, true);
             }
@@ -128,7 +112,7 @@ public sealed partial class RegistrationJournal : IDisposable
     {
         lock (_gate)
         {
-            using var transaction = _connection.BeginTransaction();
+            using var transaction = Begin();
             CheckEpoch(transaction, ParentCursorKey, parentEpoch, "the parent");
             var isNew = FindApplication(transaction, application.ApplicationId) is null;
             if (isNew)
@@ -155,7 +139,7 @@ public sealed partial class RegistrationJournal : IDisposable
     {
         lock (_gate)
         {
-            return QueryApplications(null, "WHERE seq > $after ORDER BY seq LIMIT $limit", ("$after", afterSeq), ("$limit", limit));
+            return QueryApplications(null, "WHERE seq > @after ORDER BY seq LIMIT @limit", ("@after", afterSeq), ("@limit", limit));
         }
     }
 
@@ -181,7 +165,7 @@ public sealed partial class RegistrationJournal : IDisposable
     {
         lock (_gate)
         {
-            return QueryApplications(null, "WHERE citizen_id = $c AND status = 'pending' ORDER BY seq LIMIT 1", ("$c", citizenId)).FirstOrDefault().Application;
+            return QueryApplications(null, "WHERE citizen_id = @c AND status = 'pending' ORDER BY seq LIMIT 1", ("@c", citizenId)).FirstOrDefault().Application;
         }
     }
 
@@ -193,10 +177,10 @@ public sealed partial class RegistrationJournal : IDisposable
     {
         lock (_gate)
         {
-            var where = "WHERE ($status = '' OR status = $status) AND ($city = '' OR city_division = $city)"
+            var where = "WHERE (@status = '' OR status = @status) AND (@city = '' OR city_division = @city)"
                 + (overdueOnly ? $" AND ({DecisionOverdue} OR {ContactOverdue})" : "");
-            return QueryApplications(null, where + " ORDER BY seq LIMIT $limit",
-                ("$status", status), ("$city", cityDivision), ("$today", Day(today)), ("$limit", limit)).Select(a => a.Application).ToList();
+            return QueryApplications(null, where + " ORDER BY seq LIMIT @limit",
+                ("@status", status), ("@city", cityDivision), ("@today", Day(today)), ("@limit", limit)).Select(a => a.Application).ToList();
         }
     }
 
@@ -205,26 +189,18 @@ public sealed partial class RegistrationJournal : IDisposable
     {
         lock (_gate)
         {
-            using var command = _connection.CreateCommand();
-            command.CommandText = $"""
-                SELECT city_division, SUM(status = 'pending'), SUM({DecisionOverdue}), SUM({ContactOverdue})
+            return Query(null, $"""
+                SELECT city_division, SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), SUM(CASE WHEN {DecisionOverdue} THEN 1 ELSE 0 END),
+                  SUM(CASE WHEN {ContactOverdue} THEN 1 ELSE 0 END)
                 FROM applications GROUP BY city_division ORDER BY city_division
-                """;
-            command.Parameters.AddWithValue("$today", Day(today));
-            using var reader = command.ExecuteReader();
-            var result = new List<CityBacklogCount>();
-            while (reader.Read())
-            {
-                result.Add(new CityBacklogCount(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
-            }
-            return result;
+                """, reader => new CityBacklogCount(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)), ("@today", Day(today)));
         }
     }
 
     // A decision is overdue once its due day has passed undecided; contact, once its due day has
     // passed without contact (working-day deadlines are computed when the dates are set).
-    private const string DecisionOverdue = "(status = 'pending' AND decision_due < $today)";
-    private const string ContactOverdue = "(status = 'accepted' AND contacted_on IS NULL AND contact_due < $today)";
+    private const string DecisionOverdue = "(status = 'pending' AND decision_due < @today)";
+    private const string ContactOverdue = "(status = 'accepted' AND contacted_on IS NULL AND contact_due < @today)";
 
     // ---- which cities have a node below ------------------------------------------------------
 
@@ -233,14 +209,14 @@ public sealed partial class RegistrationJournal : IDisposable
     {
         lock (_gate)
         {
-            using var transaction = _connection.BeginTransaction();
-            using (var delete = Command(transaction, "DELETE FROM served WHERE child_id = $c", ("$c", childId)))
+            using var transaction = Begin();
+            using (var delete = Command(transaction, "DELETE FROM served WHERE child_id = @c", ("@c", childId)))
             {
                 delete.ExecuteNonQuery();
             }
             foreach (var city in cities)
             {
-                using var insert = Command(transaction, "INSERT OR IGNORE INTO served (child_id, city_division) VALUES ($c, $d)", ("$c", childId), ("$d", city));
+                using var insert = Command(transaction, "INSERT INTO served (child_id, city_division) VALUES (@c, @d) ON CONFLICT DO NOTHING", ("@c", childId), ("@d", city));
                 insert.ExecuteNonQuery();
             }
             transaction.Commit();
@@ -252,7 +228,7 @@ public sealed partial class RegistrationJournal : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command(null, "SELECT child_id FROM served WHERE city_division = $d ORDER BY child_id LIMIT 1", ("$d", cityDivision));
+            using var command = Command(null, "SELECT child_id FROM served WHERE city_division = @d ORDER BY child_id LIMIT 1", ("@d", cityDivision));
             return command.ExecuteScalar() as string;
         }
     }
@@ -262,7 +238,7 @@ public sealed partial class RegistrationJournal : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command(null, "SELECT 1 FROM served WHERE child_id = $c LIMIT 1", ("$c", childId));
+            using var command = Command(null, "SELECT 1 FROM served WHERE child_id = @c LIMIT 1", ("@c", childId));
             return command.ExecuteScalar() is not null;
         }
     }
@@ -278,8 +254,8 @@ public sealed partial class RegistrationJournal : IDisposable
         lock (_gate)
         {
             return QueryRegistrations(
-                "WHERE origin = $o AND registration_id = COALESCE((SELECT registration_id FROM aliases WHERE origin = $o AND alias = $id), $id)",
-                ("$o", origin), ("$id", registrationId)).FirstOrDefault();
+                "WHERE origin = @o AND registration_id = COALESCE((SELECT registration_id FROM aliases WHERE origin = @o AND alias = @id), @id)",
+                ("@o", origin), ("@id", registrationId)).FirstOrDefault();
         }
     }
 
@@ -288,8 +264,8 @@ public sealed partial class RegistrationJournal : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command(null, "INSERT OR IGNORE INTO aliases (origin, alias, registration_id) VALUES ($o, $a, $r)",
-                ("$o", origin), ("$a", alias), ("$r", registrationId));
+            using var command = Command(null, "INSERT INTO aliases (origin, alias, registration_id) VALUES (@o, @a, @r) ON CONFLICT DO NOTHING",
+                ("@o", origin), ("@a", alias), ("@r", registrationId));
             command.ExecuteNonQuery();
         }
     }
@@ -299,14 +275,8 @@ public sealed partial class RegistrationJournal : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command(null, "SELECT alias, registration_id FROM aliases WHERE origin = $o", ("$o", origin));
-            using var reader = command.ExecuteReader();
-            var result = new Dictionary<string, string>(StringComparer.Ordinal);
-            while (reader.Read())
-            {
-                result[reader.GetString(0)] = reader.GetString(1);
-            }
-            return result;
+            return Query(null, "SELECT alias, registration_id FROM aliases WHERE origin = @o", reader => (Alias: reader.GetString(0), Id: reader.GetString(1)), ("@o", origin))
+                .ToDictionary(r => r.Alias, r => r.Id, StringComparer.Ordinal);
         }
     }
 
@@ -315,7 +285,7 @@ public sealed partial class RegistrationJournal : IDisposable
     {
         lock (_gate)
         {
-            return QueryRegistrations("WHERE citizen_id = $c ORDER BY register_date, origin, registration_id", ("$c", citizenId));
+            return QueryRegistrations("WHERE citizen_id = @c ORDER BY register_date, origin, registration_id", ("@c", citizenId));
         }
     }
 
@@ -324,7 +294,7 @@ public sealed partial class RegistrationJournal : IDisposable
     {
         lock (_gate)
         {
-            return QueryRegistrations("WHERE register_date <= $d ORDER BY origin, registration_id", ("$d", Day(day)));
+            return QueryRegistrations("WHERE register_date <= @d ORDER BY origin, registration_id", ("@d", Day(day)));
         }
     }
 
@@ -333,16 +303,8 @@ public sealed partial class RegistrationJournal : IDisposable
     {
         lock (_gate)
         {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT origin, COUNT(*) FROM registrations WHERE register_date <= $d AND (cancel_date IS NULL OR cancel_date > $d) GROUP BY origin ORDER BY origin";
-            command.Parameters.AddWithValue("$d", Day(day));
-            using var reader = command.ExecuteReader();
-            var result = new Dictionary<string, long>(StringComparer.Ordinal);
-            while (reader.Read())
-            {
-                result[reader.GetString(0)] = reader.GetInt64(1);
-            }
-            return result;
+            return Query(null, "SELECT origin, COUNT(*) FROM registrations WHERE register_date <= @d AND (cancel_date IS NULL OR cancel_date > @d) GROUP BY origin ORDER BY origin",
+                reader => (Origin: reader.GetString(0), Count: reader.GetInt64(1)), ("@d", Day(day))).ToDictionary(r => r.Origin, r => r.Count, StringComparer.Ordinal);
         }
     }
 
@@ -357,7 +319,7 @@ public sealed partial class RegistrationJournal : IDisposable
     {
         lock (_gate)
         {
-            using var transaction = _connection.BeginTransaction();
+            using var transaction = Begin();
             var seq = Scalar(transaction, "SELECT COALESCE(MAX(seq), 0) + 1 FROM feed");
             var entry = new FeedEntry(seq, origin, Epoch, seq, at, body(seq));
             Apply(transaction, application, registration);
@@ -380,7 +342,7 @@ public sealed partial class RegistrationJournal : IDisposable
     {
         lock (_gate)
         {
-            using var transaction = _connection.BeginTransaction();
+            using var transaction = Begin();
             var key = ChildCursorKey(childId);
             var result = new List<FeedEntry?>(changes.Count);
             var next = Scalar(transaction, "SELECT COALESCE(MAX(seq), 0) + 1 FROM feed");
@@ -391,7 +353,7 @@ public sealed partial class RegistrationJournal : IDisposable
                 var owner = OriginChild(transaction, change.Origin);
                 if (owner is null)
                 {
-                    using var claim = Command(transaction, "INSERT INTO origins (origin, child_id) VALUES ($o, $c)", ("$o", change.Origin), ("$c", childId));
+                    using var claim = Command(transaction, "INSERT INTO origins (origin, child_id) VALUES (@o, @c)", ("@o", change.Origin), ("@c", childId));
                     claim.ExecuteNonQuery();
                 }
                 else if (owner != childId)
@@ -399,8 +361,8 @@ public sealed partial class RegistrationJournal : IDisposable
                     throw new InvalidOperationException($"changes of {change.Origin} come through {owner}, not {childId}; refused");
                 }
                 FeedEntry? entry = null;
-                using (var seen = Command(transaction, "SELECT 1 FROM feed WHERE origin = $o AND origin_epoch = $e AND origin_seq = $s",
-                    ("$o", change.Origin), ("$e", change.OriginEpoch), ("$s", change.OriginSeq)))
+                using (var seen = Command(transaction, "SELECT 1 FROM feed WHERE origin = @o AND origin_epoch = @e AND origin_seq = @s",
+                    ("@o", change.Origin), ("@e", change.OriginEpoch), ("@s", change.OriginSeq)))
                 {
                     if (seen.ExecuteScalar() is null)
                     {
@@ -426,18 +388,18 @@ public sealed partial class RegistrationJournal : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command(null, "DELETE FROM cursors WHERE link = $k", ("$k", ChildCursorKey(childId)));
+            using var command = Command(null, "DELETE FROM cursors WHERE link = @k", ("@k", ChildCursorKey(childId)));
             command.ExecuteNonQuery();
         }
     }
 
-    private string? OriginChild(SqliteTransaction? transaction, string origin)
+    private string? OriginChild(DbTransaction? transaction, string origin)
     {
-        using var command = Command(transaction, "SELECT child_id FROM origins WHERE origin = $o", ("$o", origin));
+        using var command = Command(transaction, "SELECT child_id FROM origins WHERE origin = @o", ("@o", origin));
         return command.ExecuteScalar() as string;
     }
 
-    private void CheckEpoch(SqliteTransaction transaction, string key, string epoch, string who)
+    private void CheckEpoch(DbTransaction transaction, string key, string epoch, string who)
     {
         var known = Cursor(transaction, key);
         if (known.Epoch.Length > 0 && known.Epoch != epoch)
@@ -461,15 +423,9 @@ public sealed partial class RegistrationJournal : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command(null, "SELECT seq, origin, origin_epoch, origin_seq, recorded_at, body FROM feed WHERE seq > $after ORDER BY seq LIMIT $limit",
-                ("$after", afterSeq), ("$limit", limit));
-            using var reader = command.ExecuteReader();
-            var result = new List<FeedEntry>();
-            while (reader.Read())
-            {
-                result.Add(new FeedEntry(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), SecurityDatabase.ParseTime(reader.GetString(4)), (byte[])reader[5]));
-            }
-            return result;
+            return Query(null, "SELECT seq, origin, origin_epoch, origin_seq, recorded_at, body FROM feed WHERE seq > @after ORDER BY seq LIMIT @limit",
+                reader => new FeedEntry(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), SecurityDatabase.ParseTime(reader.GetString(4)), (byte[])reader[5]),
+                ("@after", afterSeq), ("@limit", limit));
         }
     }
 
@@ -482,13 +438,17 @@ public sealed partial class RegistrationJournal : IDisposable
         }
     }
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _connection.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     // ---- internals ----------------------------------------------------------------------------
 
     private static string ChildCursorKey(string childId) => "child:" + childId;
 
-    private void Apply(SqliteTransaction transaction, ApplicationRecord? application, RegistrationRecord? registration)
+    private void Apply(DbTransaction transaction, ApplicationRecord? application, RegistrationRecord? registration)
     {
         if (application is not null)
         {
@@ -499,11 +459,11 @@ public sealed partial class RegistrationJournal : IDisposable
             else
             {
                 using var update = Command(transaction, """
-                    UPDATE applications SET status = $status, decided_on = $decided, refusal_reason = $reason, registration_id = $reg,
-                      contact_due = $contact_due, contacted_on = $contacted WHERE application_id = $id
-                    """, ("$status", application.Status), ("$decided", Day(application.DecidedOn)), ("$reason", application.RefusalReason),
-                    ("$reg", application.RegistrationId), ("$contact_due", Day(application.ContactDue)), ("$contacted", Day(application.ContactedOn)),
-                    ("$id", application.ApplicationId));
+                    UPDATE applications SET status = @status, decided_on = @decided, refusal_reason = @reason, registration_id = @reg,
+                      contact_due = @contact_due, contacted_on = @contacted WHERE application_id = @id
+                    """, ("@status", application.Status), ("@decided", Day(application.DecidedOn)), ("@reason", application.RefusalReason),
+                    ("@reg", application.RegistrationId), ("@contact_due", Day(application.ContactDue)), ("@contacted", Day(application.ContactedOn)),
+                    ("@id", application.ApplicationId));
                 update.ExecuteNonQuery();
             }
         }
@@ -511,14 +471,14 @@ public sealed partial class RegistrationJournal : IDisposable
         {
             using var upsert = Command(transaction, """
                 INSERT INTO registrations (registration_id, citizen_id, category, register_date, cancel_date, cancel_reason, handling_division, sources, application_ids, origin)
-                VALUES ($id, $citizen, $category, $start, $cancel, $reason, $division, $sources, $apps, $origin)
+                VALUES (@id, @citizen, @category, @start, @cancel, @reason, @division, @sources, @apps, @origin)
                 ON CONFLICT (origin, registration_id) DO UPDATE SET citizen_id = excluded.citizen_id, category = excluded.category,
                   register_date = excluded.register_date, cancel_date = excluded.cancel_date, cancel_reason = excluded.cancel_reason,
                   handling_division = excluded.handling_division, sources = excluded.sources, application_ids = excluded.application_ids
-                """, ("$id", registration.RegistrationId), ("$citizen", registration.CitizenId), ("$category", registration.Category),
-                ("$start", Day(registration.RegisterDate)), ("$cancel", Day(registration.CancelDate)), ("$reason", registration.CancelReason),
-                ("$division", registration.HandlingDivision), ("$sources", registration.Sources),
-                ("$apps", string.Join(',', registration.ApplicationIds)), ("$origin", registration.Origin));
+                """, ("@id", registration.RegistrationId), ("@citizen", registration.CitizenId), ("@category", registration.Category),
+                ("@start", Day(registration.RegisterDate)), ("@cancel", Day(registration.CancelDate)), ("@reason", registration.CancelReason),
+                ("@division", registration.HandlingDivision), ("@sources", registration.Sources),
+                ("@apps", string.Join(',', registration.ApplicationIds)), ("@origin", registration.Origin));
             upsert.ExecuteNonQuery();
             if (_nationalIndex)
             {
@@ -527,94 +487,95 @@ public sealed partial class RegistrationJournal : IDisposable
         }
     }
 
-    private void InsertApplication(SqliteTransaction transaction, long seq, ApplicationRecord a)
+    private void InsertApplication(DbTransaction transaction, long seq, ApplicationRecord a)
     {
         using var insert = Command(transaction, """
             INSERT INTO applications (seq, application_id, citizen_id, name, place_type, place_division, category, platform_reference,
               received_on, city_division, decision_due, status, decided_on, refusal_reason, registration_id, contact_due, contacted_on)
-            VALUES ($seq, $id, $citizen, $name, $type, $place, $category, $ref, $received, $city, $due, $status, $decided, $reason, $reg, $contact_due, $contacted)
-            """, ("$seq", seq), ("$id", a.ApplicationId), ("$citizen", a.CitizenId), ("$name", a.Name), ("$type", a.PlaceType),
-            ("$place", a.PlaceDivision), ("$category", a.Category), ("$ref", a.PlatformReference), ("$received", Day(a.ReceivedOn)),
-            ("$city", a.CityDivision), ("$due", Day(a.DecisionDue)), ("$status", a.Status), ("$decided", Day(a.DecidedOn)),
-            ("$reason", a.RefusalReason), ("$reg", a.RegistrationId), ("$contact_due", Day(a.ContactDue)), ("$contacted", Day(a.ContactedOn)));
+            VALUES (@seq, @id, @citizen, @name, @type, @place, @category, @ref, @received, @city, @due, @status, @decided, @reason, @reg, @contact_due, @contacted)
+            """, ("@seq", seq), ("@id", a.ApplicationId), ("@citizen", a.CitizenId), ("@name", a.Name), ("@type", a.PlaceType),
+            ("@place", a.PlaceDivision), ("@category", a.Category), ("@ref", a.PlatformReference), ("@received", Day(a.ReceivedOn)),
+            ("@city", a.CityDivision), ("@due", Day(a.DecisionDue)), ("@status", a.Status), ("@decided", Day(a.DecidedOn)),
+            ("@reason", a.RefusalReason), ("@reg", a.RegistrationId), ("@contact_due", Day(a.ContactDue)), ("@contacted", Day(a.ContactedOn)));
         insert.ExecuteNonQuery();
     }
 
-    private void InsertFeed(SqliteTransaction transaction, FeedEntry entry)
+    private void InsertFeed(DbTransaction transaction, FeedEntry entry)
     {
-        using var insert = Command(transaction, "INSERT INTO feed (seq, origin, origin_epoch, origin_seq, recorded_at, body) VALUES ($seq, $origin, $epoch, $oseq, $at, $body)",
-            ("$seq", entry.Seq), ("$origin", entry.Origin), ("$epoch", entry.OriginEpoch), ("$oseq", entry.OriginSeq), ("$at", SecurityDatabase.Iso(entry.RecordedAt)), ("$body", entry.Body));
+        using var insert = Command(transaction, "INSERT INTO feed (seq, origin, origin_epoch, origin_seq, recorded_at, body) VALUES (@seq, @origin, @epoch, @oseq, @at, @body)",
+            ("@seq", entry.Seq), ("@origin", entry.Origin), ("@epoch", entry.OriginEpoch), ("@oseq", entry.OriginSeq), ("@at", SecurityDatabase.Iso(entry.RecordedAt)), ("@body", entry.Body));
         insert.ExecuteNonQuery();
     }
 
-    private ApplicationRecord? FindApplication(SqliteTransaction? transaction, string id) =>
-        QueryApplications(transaction, "WHERE application_id = $id", ("$id", id)).FirstOrDefault().Application;
+    private ApplicationRecord? FindApplication(DbTransaction? transaction, string id) =>
+        QueryApplications(transaction, "WHERE application_id = @id", ("@id", id)).FirstOrDefault().Application;
 
-    private List<(long Seq, ApplicationRecord Application)> QueryApplications(SqliteTransaction? transaction, string where, params (string Name, object Value)[] parameters)
-    {
-        using var command = Command(transaction, """
+    private List<(long Seq, ApplicationRecord Application)> QueryApplications(DbTransaction? transaction, string where, params (string Name, object Value)[] parameters) =>
+        Query(transaction, """
             SELECT seq, application_id, citizen_id, name, place_type, place_division, category, platform_reference, received_on, city_division,
               decision_due, status, decided_on, refusal_reason, registration_id, contact_due, contacted_on FROM applications
-            """ + " " + where, parameters);
-        using var reader = command.ExecuteReader();
-        var result = new List<(long, ApplicationRecord)>();
-        while (reader.Read())
-        {
-            result.Add((reader.GetInt64(0), new ApplicationRecord(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+            """ + " " + where, reader => (reader.GetInt64(0), new ApplicationRecord(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 reader.GetString(5), reader.GetString(6), reader.GetString(7), ParseDay(reader.GetString(8)), reader.GetString(9),
                 ParseDay(reader.GetString(10)), reader.GetString(11), OptionalDay(reader, 12), reader.GetString(13), reader.GetString(14),
-                OptionalDay(reader, 15), OptionalDay(reader, 16))));
-        }
-        return result;
-    }
+                OptionalDay(reader, 15), OptionalDay(reader, 16))), parameters);
 
-    private List<RegistrationRecord> QueryRegistrations(string where, params (string Name, object Value)[] parameters)
-    {
-        using var command = Command(null, """
+    private List<RegistrationRecord> QueryRegistrations(string where, params (string Name, object Value)[] parameters) =>
+        Query(null, """
             SELECT registration_id, citizen_id, category, register_date, cancel_date, cancel_reason, handling_division, sources, application_ids, origin
             FROM registrations
-            """ + " " + where, parameters);
-        using var reader = command.ExecuteReader();
-        var result = new List<RegistrationRecord>();
-        while (reader.Read())
-        {
-            var applications = reader.GetString(8);
-            result.Add(new RegistrationRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), ParseDay(reader.GetString(3)),
+            """ + " " + where, reader => new RegistrationRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), ParseDay(reader.GetString(3)),
                 OptionalDay(reader, 4), reader.GetString(5), reader.GetString(6), reader.GetString(7),
-                applications.Length == 0 ? [] : applications.Split(','), reader.GetString(9)));
-        }
-        return result;
-    }
+                reader.GetString(8) is { Length: > 0 } applications ? applications.Split(',') : [], reader.GetString(9)), parameters);
 
-    private JournalCursor Cursor(SqliteTransaction? transaction, string key)
+    private JournalCursor Cursor(DbTransaction? transaction, string key)
     {
-        using var command = Command(transaction, "SELECT value, epoch FROM cursors WHERE link = $k", ("$k", key));
+        using var command = Command(transaction, "SELECT value, epoch FROM cursors WHERE link = @k", ("@k", key));
         using var reader = command.ExecuteReader();
         return reader.Read() ? new JournalCursor(reader.GetInt64(0), reader.GetString(1)) : new JournalCursor(0, "");
     }
 
-    private void SetCursor(SqliteTransaction transaction, string key, long value, string epoch)
+    private void SetCursor(DbTransaction transaction, string key, long value, string epoch)
     {
         using var command = Command(transaction,
-            "INSERT INTO cursors (link, value, epoch) VALUES ($k, $v, $e) ON CONFLICT (link) DO UPDATE SET value = excluded.value, epoch = excluded.epoch",
-            ("$k", key), ("$v", value), ("$e", epoch));
+            "INSERT INTO cursors (link, value, epoch) VALUES (@k, @v, @e) ON CONFLICT (link) DO UPDATE SET value = excluded.value, epoch = excluded.epoch",
+            ("@k", key), ("@v", value), ("@e", epoch));
         command.ExecuteNonQuery();
     }
 
-    private long Scalar(SqliteTransaction? transaction, string sql)
+    private long Scalar(DbTransaction? transaction, string sql)
     {
         using var command = Command(transaction, sql);
-        return (long)command.ExecuteScalar()!;
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    private SqliteCommand Command(SqliteTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    // Every read of rows: one loop, whichever table and backend.
+    private List<T> Query<T>(DbTransaction? transaction, string sql, Func<DbDataReader, T> row, params (string Name, object Value)[] parameters)
+    {
+        using var command = Command(transaction, sql, parameters);
+        using var reader = command.ExecuteReader();
+        var result = new List<T>();
+        while (reader.Read())
+        {
+            result.Add(row(reader));
+        }
+        return result;
+    }
+
+    private DbCommand Command(DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
     {
         var command = _connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value);
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            if (value is DBNull)
+            {
+                parameter.DbType = System.Data.DbType.String; // a day not set: typed, so PostgreSQL need not guess
+            }
+            command.Parameters.Add(parameter);
         }
         return command;
     }
@@ -623,37 +584,5 @@ public sealed partial class RegistrationJournal : IDisposable
 
     private static DateOnly ParseDay(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static DateOnly? OptionalDay(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : ParseDay(reader.GetString(ordinal));
-
-    // Application and registration rows are the latest state; the feed is append-only in the
-    // database itself (a change sent up the tree is never rewritten).
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS applications (
-          seq INTEGER PRIMARY KEY, application_id TEXT NOT NULL UNIQUE, citizen_id TEXT NOT NULL, name TEXT NOT NULL,
-          place_type TEXT NOT NULL, place_division TEXT NOT NULL, category TEXT NOT NULL, platform_reference TEXT NOT NULL,
-          received_on TEXT NOT NULL, city_division TEXT NOT NULL, decision_due TEXT NOT NULL, status TEXT NOT NULL,
-          decided_on TEXT, refusal_reason TEXT NOT NULL, registration_id TEXT NOT NULL, contact_due TEXT, contacted_on TEXT);
-        CREATE INDEX IF NOT EXISTS applications_citizen ON applications (citizen_id);
-        CREATE INDEX IF NOT EXISTS applications_reference ON applications (platform_reference) WHERE platform_reference <> '';
-        CREATE INDEX IF NOT EXISTS applications_city ON applications (city_division, status);
-        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS registrations (
-          origin TEXT NOT NULL, registration_id TEXT NOT NULL, citizen_id TEXT NOT NULL, category TEXT NOT NULL, register_date TEXT NOT NULL,
-          cancel_date TEXT, cancel_reason TEXT NOT NULL, handling_division TEXT NOT NULL, sources TEXT NOT NULL,
-          application_ids TEXT NOT NULL, PRIMARY KEY (origin, registration_id)) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS registrations_citizen ON registrations (citizen_id);
-        CREATE INDEX IF NOT EXISTS registrations_start ON registrations (register_date);
-        CREATE TABLE IF NOT EXISTS aliases (
-          origin TEXT NOT NULL, alias TEXT NOT NULL, registration_id TEXT NOT NULL, PRIMARY KEY (origin, alias)) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS origins (origin TEXT PRIMARY KEY, child_id TEXT NOT NULL) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS feed (
-          seq INTEGER PRIMARY KEY, origin TEXT NOT NULL, origin_epoch TEXT NOT NULL, origin_seq INTEGER NOT NULL, recorded_at TEXT NOT NULL,
-          body BLOB NOT NULL, UNIQUE (origin, origin_epoch, origin_seq));
-        CREATE TRIGGER IF NOT EXISTS feed_append_only_update BEFORE UPDATE ON feed
-          BEGIN SELECT RAISE(ABORT, 'the change feed is append-only'); END;
-        CREATE TRIGGER IF NOT EXISTS feed_append_only_delete BEFORE DELETE ON feed
-          BEGIN SELECT RAISE(ABORT, 'the change feed is append-only'); END;
-        CREATE TABLE IF NOT EXISTS cursors (link TEXT PRIMARY KEY, value INTEGER NOT NULL, epoch TEXT NOT NULL) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS served (child_id TEXT NOT NULL, city_division TEXT NOT NULL, PRIMARY KEY (child_id, city_division)) WITHOUT ROWID;
-        """;
+    private static DateOnly? OptionalDay(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : ParseDay(reader.GetString(ordinal));
 }

@@ -35,7 +35,7 @@ public sealed class MonthlyBackupsTests : IDisposable
         _paths = new SecurityPaths(null, null, _directory.File("data/city.audit.key"), SecurityDatabase.PathFor(_store.Path));
         using var audit = AuditLog.Open(_paths.DatabasePath);
         audit.Append([new AuditEntry(new DateTimeOffset(2026, 11, 1, 9, 0, 0, Beijing), "account:tester", "", "/federation.v1.Admin/GetNodeStatus", "", "", "OK", "city-440100")]);
-        using var journal = Federation.Store.Registration.RegistrationJournal.Open(Federation.Store.Registration.RegistrationJournal.PathFor(_store.Path));
+        using var journal = Federation.Store.Sqlite.SqliteRegistrationJournal.Open(Federation.Store.Sqlite.SqliteRegistrationJournal.PathFor(_store.Path));
         journal.Record("city-440100", new DateTimeOffset(2026, 11, 1, 9, 0, 0, Beijing), null, null, _ => [1, 2, 3]);
     }
 
@@ -50,7 +50,7 @@ public sealed class MonthlyBackupsTests : IDisposable
         new BackupOptions
         {
             Directory = _directory.File("data/backups"), DayOfMonth = 1, At = "02:00", Keep = keep,
-            RegistrationJournalPath = Federation.Store.Registration.RegistrationJournal.PathFor(_store.Path),
+            RegistrationJournalPath = Federation.Store.Sqlite.SqliteRegistrationJournal.PathFor(_store.Path),
         }, _paths, time,
         NullLogger<MonthlyBackups>.Instance);
 
@@ -86,7 +86,7 @@ public sealed class MonthlyBackupsTests : IDisposable
             "city-440100-2026-11.db", "city-440100-2026-11.json", "city-440100-2026-11.registration.db", "city-440100-2026-11.security.db",
             "city-440100-2026-12.db", "city-440100-2026-12.json", "city-440100-2026-12.registration.db", "city-440100-2026-12.security.db",
         ], files);
-        using (var copy = Federation.Store.Registration.RegistrationJournal.Open(_directory.File("data/backups/city-440100-2026-12.registration.db")))
+        using (var copy = Federation.Store.Sqlite.SqliteRegistrationJournal.Open(_directory.File("data/backups/city-440100-2026-12.registration.db")))
         {
             Assert.Equal([1, 2, 3], Assert.Single(copy.FeedAfter(0, 10)).Body);
         }

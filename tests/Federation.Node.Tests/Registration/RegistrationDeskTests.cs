@@ -20,7 +20,7 @@ namespace Federation.Node.Tests.Registration;
 /// holidays and make-up days, what is overdue and where, R-17's reasons, R-18's one registration,
 /// the feed applied once, and the feed checked against sealed periods.
 /// </summary>
-public sealed class RegistrationDeskTests : IDisposable
+public abstract class RegistrationDeskTests : IDisposable
 {
     private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
     private static readonly string Worker = Citizen("440106", "19900101", "123");
@@ -29,8 +29,9 @@ public sealed class RegistrationDeskTests : IDisposable
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 9, 30, 10, 0, 0, Beijing));
     private readonly SqliteStore _cityStore;
     private readonly SqliteStore _ministryStore;
-    private readonly RegistrationJournal _cityJournal;
-    private readonly RegistrationJournal _ministryJournal;
+    private readonly JournalBackend _journals;
+    private readonly IRegistrationJournal _cityJournal;
+    private readonly IRegistrationJournal _ministryJournal;
     private readonly RegistrationDesk _city;
     private readonly RegistrationDesk _ministry;
 
@@ -42,12 +43,13 @@ public sealed class RegistrationDeskTests : IDisposable
         MakeUpWorkingDays = ["2026-10-10"],
     };
 
-    public RegistrationDeskTests()
+    protected RegistrationDeskTests(JournalBackend journals)
     {
+        _journals = journals;
         _cityStore = SqliteStore.Open(new StoreOptions { Path = _directory.File("city/city-440100.db"), NodeId = "city-440100" });
         _ministryStore = SqliteStore.Open(new StoreOptions { Path = _directory.File("ministry/ministry.db"), NodeId = "ministry" });
-        _cityJournal = RegistrationJournal.Open(RegistrationJournal.PathFor(_cityStore.Path));
-        _ministryJournal = RegistrationJournal.Open(RegistrationJournal.PathFor(_ministryStore.Path));
+        _cityJournal = journals.Open("city-440100");
+        _ministryJournal = journals.Open("ministry");
         _city = Desk(_cityJournal, _cityStore, "city-440100", "city", "440100");
         _ministry = Desk(_ministryJournal, _ministryStore, "ministry", "ministry", "000000");
         // As a province's applications stream would tell the ministry: Guangzhou and Shenzhen have a node.
@@ -61,10 +63,12 @@ public sealed class RegistrationDeskTests : IDisposable
         _cityStore.Dispose();
         _ministryStore.Dispose();
         _directory.Dispose();
+        _journals.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     // The ministry's child is the city itself here: the links are wired by hand, one hop.
-    private RegistrationDesk Desk(RegistrationJournal journal, SqliteStore store, string id, string level, string division) =>
+    private RegistrationDesk Desk(IRegistrationJournal journal, SqliteStore store, string id, string level, string division) =>
         new(journal, store.Staging, store.Holders, store.Periods, new NodeIdentity(new NodeOptions
         {
             Id = id, Level = level, DivisionCode = division,
@@ -480,7 +484,7 @@ public sealed class RegistrationDeskTests : IDisposable
     public void TwoCities_MayUseTheSameLocalId_TheMinistryCountsBoth()
     {
         using var otherStore = SqliteStore.Open(new StoreOptions { Path = _directory.File("city2/city-440300.db"), NodeId = "city-440300" });
-        using var otherJournal = RegistrationJournal.Open(RegistrationJournal.PathFor(otherStore.Path));
+        using var otherJournal = _journals.Open("city-440300");
         var shenzhen = Desk(otherJournal, otherStore, "city-440300", "city", "440300");
         var ministry = new RegistrationDesk(_ministryJournal, _ministryStore.Staging, _ministryStore.Holders, _ministryStore.Periods, new NodeIdentity(new NodeOptions
         {
@@ -549,3 +553,10 @@ internal static class RequestExtensions
         return value;
     }
 }
+
+/// <summary>The registration service's rules with the journals in SQLite files.</summary>
+public sealed class RegistrationDeskTestsOnSqlite() : RegistrationDeskTests(new SqliteJournals());
+
+/// <summary>The same rules with the journals in PostgreSQL, as at a ministry that runs it.</summary>
+[Trait(Tier.Needs, Tier.PostgreSql)]
+public sealed class RegistrationDeskTestsOnPostgres() : RegistrationDeskTests(new PostgresJournals());

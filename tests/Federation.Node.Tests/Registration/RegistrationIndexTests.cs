@@ -1,4 +1,3 @@
-using System.Text;
 using Federation.Node.Configuration;
 using Federation.Node.Registration;
 using Federation.Node.Tests.Errors;
@@ -24,21 +23,23 @@ namespace Federation.Node.Tests.Registration;
 /// as from a stranger on receipt, and — while a city is cut off — an entry accepted provisionally
 /// and the double registration flagged at the parent.
 /// </summary>
-public sealed class RegistrationIndexTests : IDisposable
+public abstract class RegistrationIndexTests : IDisposable
 {
     private static readonly string Person = Citizen("440106", "19900101", "123");
     private static readonly ChildOptions GuangzhouNode = new() { Id = "city-440100", DivisionCode = "440100", Address = "https://127.0.0.1:1" };
     private static readonly ChildOptions DongguanNode = new() { Id = "city-441900", DivisionCode = "441900", Address = "https://127.0.0.1:2" };
 
     private readonly TempDirectory _directory = new();
+    private readonly JournalBackend _journals;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.FromHours(8)));
     private readonly List<IDisposable> _owned = [];
-    private readonly (RegistrationDesk Desk, RegistrationJournal Journal, RegistrationSignals Signals) _ministry;
-    private readonly (RegistrationDesk Desk, RegistrationJournal Journal, RegistrationSignals Signals) _guangzhou;
-    private readonly (RegistrationDesk Desk, RegistrationJournal Journal, RegistrationSignals Signals) _dongguan;
+    private readonly (RegistrationDesk Desk, IRegistrationJournal Journal, RegistrationSignals Signals) _ministry;
+    private readonly (RegistrationDesk Desk, IRegistrationJournal Journal, RegistrationSignals Signals) _guangzhou;
+    private readonly (RegistrationDesk Desk, IRegistrationJournal Journal, RegistrationSignals Signals) _dongguan;
 
-    public RegistrationIndexTests()
+    protected RegistrationIndexTests(JournalBackend journals)
     {
+        _journals = journals;
         _ministry = Node("ministry", "ministry", "000000", [GuangzhouNode, DongguanNode]);
         _ministry.Journal.KeepNationalIndex();
         _ministry.Journal.SetServed(GuangzhouNode.Id, ["440100"]);
@@ -54,6 +55,8 @@ public sealed class RegistrationIndexTests : IDisposable
             owned.Dispose();
         }
         _directory.Dispose();
+        _journals.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     [Fact]
@@ -80,14 +83,13 @@ public sealed class RegistrationIndexTests : IDisposable
         Assert.Equal((ApplicationRecord.Refused, "already registered in 广州市 (R-18)"), (online.Status, online.RefusalReason));
 
         // Dongguan restarts: its index is on disk, not rebuilt from the parent (no window opens).
-        var path = _directory.File("city-441900/city-441900.registration.db");
-        using (var reopened = RegistrationJournal.Open(path))
+        using (var reopened = _journals.Open(DongguanNode.Id))
         {
             Assert.Equal("440100", reopened.IndexedCity(Person));
             Assert.Equal(_ministry.Journal.IndexKey, reopened.IndexKey);
         }
         // Keys only at a city: no citizen ID of another city's people in Dongguan's journal.
-        Assert.DoesNotContain(Person, JournalText(path), StringComparison.Ordinal);
+        Assert.DoesNotContain(Person, _journals.Text(DongguanNode.Id), StringComparison.Ordinal);
 
         // The person leaves Guangzhou's register (an exit frees them): Dongguan now accepts.
         _guangzhou.Desk.Exit(new RecordExitRequest { RegistrationId = "GZ-L-1", Reason = "employed" });
@@ -179,14 +181,13 @@ public sealed class RegistrationIndexTests : IDisposable
     public void TheNationalIndex_IsBuiltForAJournalOfAnEarlierVersion_AndAProvinceRelaysIt()
     {
         // A ministry journal with registrations but no index yet (written before the index existed).
-        var path = _directory.File("old/ministry.registration.db");
-        using (var old = RegistrationJournal.Open(path))
+        using (var old = _journals.Open("old-ministry"))
         {
             old.Record("city-440100", _time.GetUtcNow(), null,
                 new RegistrationRecord("GZ-L-9", Person, "other", new DateOnly(2026, 12, 1), null, "", "440106", "local", [], "city-440100"), _ => []);
             Assert.Null(old.IndexKey);
         }
-        using var ministry = RegistrationJournal.Open(path);
+        using var ministry = _journals.Open("old-ministry");
         ministry.KeepNationalIndex();
         Assert.Equal(("440100", 1L), (ministry.IndexedCity(Person), ministry.IndexPeople()));
 
@@ -205,10 +206,10 @@ public sealed class RegistrationIndexTests : IDisposable
 
     // ---- wiring ---------------------------------------------------------------------------------
 
-    private (RegistrationDesk Desk, RegistrationJournal Journal, RegistrationSignals Signals) Node(string id, string level, string division, List<ChildOptions> children)
+    private (RegistrationDesk Desk, IRegistrationJournal Journal, RegistrationSignals Signals) Node(string id, string level, string division, List<ChildOptions> children)
     {
         var store = SqliteStore.Open(new StoreOptions { Path = _directory.File($"{id}/{id}.db"), NodeId = id });
-        var journal = RegistrationJournal.Open(RegistrationJournal.PathFor(store.Path));
+        var journal = _journals.Open(id);
         _owned.Add(store);
         _owned.Add(journal);
         var signals = new RegistrationSignals();
@@ -232,7 +233,7 @@ public sealed class RegistrationIndexTests : IDisposable
         }
     }
 
-    private void FeedUp((RegistrationDesk Desk, RegistrationJournal Journal, RegistrationSignals Signals) city, ChildOptions child)
+    private void FeedUp((RegistrationDesk Desk, IRegistrationJournal Journal, RegistrationSignals Signals) city, ChildOptions child)
     {
         var changes = city.Journal.FeedAfter(_ministry.Journal.ChildCursor(child.Id).Seq, 100).Select(entry =>
         {
@@ -258,14 +259,12 @@ public sealed class RegistrationIndexTests : IDisposable
         new() { RegistrationId = id, CitizenId = citizen, Category = "other", HandlingDivision = division };
 
     // The journal's file and its write-ahead log, as text an ID in the clear would show in.
-    private static string JournalText(string path) =>
-        string.Concat(new[] { path, path + "-wal" }.Where(File.Exists).Select(p =>
-        {
-            using var stream = new FileStream(p, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var memory = new MemoryStream();
-            stream.CopyTo(memory);
-            return Encoding.Latin1.GetString(memory.ToArray());
-        }));
-
     private static string Citizen(string address, string birth, string sequence) => address + birth + sequence + CitizenId.CheckCharacter(address + birth + sequence);
 }
+
+/// <summary>The index of valid registrations with the journals in SQLite files.</summary>
+public sealed class RegistrationIndexTestsOnSqlite() : RegistrationIndexTests(new SqliteJournals());
+
+/// <summary>The same with the journals in PostgreSQL, as at a ministry that runs it.</summary>
+[Trait(Tier.Needs, Tier.PostgreSql)]
+public sealed class RegistrationIndexTestsOnPostgres() : RegistrationIndexTests(new PostgresJournals());

@@ -31,8 +31,8 @@ public sealed class DeskBoardTests : IDisposable
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 12, 10, 0, 0, Beijing));
     private readonly SqliteStore _cityStore;
     private readonly SqliteStore _ministryStore;
-    private readonly RegistrationJournal _cityJournal;
-    private readonly RegistrationJournal _ministryJournal;
+    private readonly SqliteRegistrationJournal _cityJournal;
+    private readonly SqliteRegistrationJournal _ministryJournal;
     private readonly RegistrationDesk _city;
     private readonly RegistrationDesk _ministry;
     private readonly ServiceProvider _services;
@@ -42,8 +42,8 @@ public sealed class DeskBoardTests : IDisposable
     {
         _cityStore = SqliteStore.Open(new StoreOptions { Path = _directory.File("city/city-440100.db"), NodeId = "city-440100" });
         _ministryStore = SqliteStore.Open(new StoreOptions { Path = _directory.File("ministry/ministry.db"), NodeId = "ministry" });
-        _cityJournal = RegistrationJournal.Open(RegistrationJournal.PathFor(_cityStore.Path));
-        _ministryJournal = RegistrationJournal.Open(RegistrationJournal.PathFor(_ministryStore.Path));
+        _cityJournal = SqliteRegistrationJournal.Open(SqliteRegistrationJournal.PathFor(_cityStore.Path));
+        _ministryJournal = SqliteRegistrationJournal.Open(SqliteRegistrationJournal.PathFor(_ministryStore.Path));
         var cityIdentity = Identity("city-440100", "city", "440100", "广州市");
         _city = Desk(_cityJournal, _cityStore, cityIdentity);
         _ministry = Desk(_ministryJournal, _ministryStore, Identity("ministry", "ministry", "000000", "全国"));
@@ -56,7 +56,7 @@ public sealed class DeskBoardTests : IDisposable
         services.AddSingleton(_cityStore.Periods);
         services.AddSingleton(new RegistrationSignals());
         services.AddSingleton<TimeProvider>(_time);
-        services.AddSingleton(_cityJournal);
+        services.AddSingleton<IRegistrationJournal>(_cityJournal);
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddSingleton<FeedCheck>();
@@ -167,7 +167,7 @@ public sealed class DeskBoardTests : IDisposable
         Children = level == "ministry" ? [new ChildOptions { Id = "city-440100", DivisionCode = "440100", Address = "https://127.0.0.1:1" }] : [],
     }, _time);
 
-    private RegistrationDesk Desk(RegistrationJournal journal, SqliteStore store, NodeIdentity identity) =>
+    private RegistrationDesk Desk(IRegistrationJournal journal, SqliteStore store, NodeIdentity identity) =>
         new(journal, store.Staging, store.Holders, store.Periods, identity, Microsoft.Extensions.Options.Options.Create(new RegistrationOptions()), _time,
             new RegistrationSignals(), NullLogger<RegistrationDesk>.Instance);
 

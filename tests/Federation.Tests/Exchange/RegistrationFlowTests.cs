@@ -1,7 +1,6 @@
 using Federation.Client;
 using Federation.Protocol.V1;
 using Federation.Standards;
-using Federation.Store.Registration;
 using Federation.Testing;
 using Grpc.Core;
 using Xunit;
@@ -129,11 +128,11 @@ public sealed class RegistrationFlowTests
         // whole feed again; nothing is applied twice, nothing moves at the ministry.
         var ministryHead = (await national.GetNodeStatusAsync()).Registration.FeedHead;
         await tree.KillAsync(tree.ProvinceId);
-        using (var journal = RegistrationJournal.Open(Path.Combine(tree.Directory, "data", "province-440000.registration.db")))
+        using (var journal = tree.OpenJournal(tree.ProvinceId))
         {
             Assert.Equal(6, journal.ChildCursor("city-440100").Seq);
         }
-        await ResetCursorAsync(Path.Combine(tree.Directory, "data", "province-440000.registration.db"), "child:city-440100");
+        await tree.RewindCursorAsync(tree.ProvinceId, "child:city-440100");
         // (The cursor goes back to 0 of the same epoch: a replay, not a replaced journal.)
         province = await tree.RestartAsync(tree.ProvinceId);
         using (var provinceClient = Tree.Client(province))
@@ -205,14 +204,4 @@ public sealed class RegistrationFlowTests
     {
         CitizenId = citizen, Name = name, PlaceType = placeType, PlaceDivision = place, Category = "employment_to_unemployment", PlatformReference = reference,
     };
-
-    private static async Task ResetCursorAsync(string journalPath, string link)
-    {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={journalPath};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE cursors SET value = 0 WHERE link = $link";
-        command.Parameters.AddWithValue("$link", link);
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
-    }
 }
