@@ -1,12 +1,12 @@
 using System.Data.Common;
-using Federation.Store.Sqlite;
+using System.Globalization;
 
 namespace Federation.Store;
 
 /// <summary>
 /// The <c>signed_periods</c> table as every store reads and writes it — the same SQL (<c>@name</c>
 /// parameters, which SQLite and PostgreSQL both take) and the same rule: an equal statement already
-/// held is left alone, a different one refused. <see cref="SqliteSignedPeriods"/> and
+/// held is left alone, a different one refused. <see cref="Sqlite.SqliteSignedPeriods"/> and
 /// <see cref="Postgres.PostgresSignedPeriods"/> only bring the connection and its transaction.
 /// </summary>
 internal static class SignedPeriodsSql
@@ -51,7 +51,7 @@ internal static class SignedPeriodsSql
         using var command = FindingsSql.Command(connection, transaction,
             $"INSERT INTO signed_periods ({Columns}, recorded_at) VALUES (@node, @period, @statement, @signature, @certificate, @from, @at)",
             ("node", period.NodeId), ("period", period.Period.ToString()), ("statement", period.Statement), ("signature", period.Signature),
-            ("certificate", period.Certificate), ("from", period.ReceivedFrom), ("at", SqliteStore.Stamp(now)));
+            ("certificate", period.Certificate), ("from", period.ReceivedFrom), ("at", now.ToString("O", CultureInfo.InvariantCulture)));
         command.ExecuteNonQuery();
     }
 

@@ -1,3 +1,4 @@
+using Federation.Store.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Federation.Store;
@@ -13,9 +14,6 @@ namespace Federation.Store;
 /// </summary>
 public static class StoreIntegrity
 {
-    private const int SqliteCorrupt = 11;
-    private const int SqliteFull = 13;
-    private const int SqliteNotADatabase = 26;
     private const int Enospc = 28;
     private const int Edquot = 122;
 
@@ -34,7 +32,7 @@ public static class StoreIntegrity
     }
 
     /// <summary>Whether SQLite failed because the file is damaged or is not a database at all.</summary>
-    public static bool IsDamage(SqliteException ex) => ex.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase;
+    public static bool IsDamage(SqliteException ex) => SqliteErrors.KindOf(ex) == StoreFailure.Corrupt;
 
     /// <summary>The refusal of a damaged store: where, what was found, and how to restore it.</summary>
     public static string Damaged(string path, string found) =>
@@ -46,7 +44,7 @@ public static class StoreIntegrity
     public static bool IsDiskFull(Exception ex) => ex switch
     {
         StoreException { Kind: StoreFailure.DiskFull } => true,
-        SqliteException sqlite => sqlite.SqliteErrorCode == SqliteFull,
+        SqliteException sqlite => SqliteErrors.KindOf(sqlite) == StoreFailure.DiskFull,
         IOException io => (io.HResult & 0xFFFF) is Enospc or Edquot || io.Message.Contains("No space left on device", StringComparison.Ordinal)
             || io.Message.Contains("Disk quota exceeded", StringComparison.Ordinal),
         _ => ex.InnerException is { } inner && IsDiskFull(inner),

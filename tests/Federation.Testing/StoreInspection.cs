@@ -50,30 +50,13 @@ public static class StoreInspection
     /// <summary>The transfer in progress from a child for a period (its cursor), or null.</summary>
     public static TransferState? GetTransfer(this INodeStore store, string childId, Period period)
     {
-        const string Sql = "SELECT digest, dataset, after_origin, after_key, records FROM transfers WHERE child_id = @child AND period = @period";
-        System.Data.Common.DbConnection connection = store switch
+        using System.Data.Common.DbConnection connection = store switch
         {
             SqliteStore sqlite => sqlite.OpenReader(),
             PostgresStore postgres => postgres.OpenConnection(),
             _ => throw new ArgumentException($"no direct reader for a {store.GetType().Name}", nameof(store)),
         };
-        using (connection)
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = Sql;
-            Add(command, "@child", childId);
-            Add(command, "@period", period.ToString());
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? new TransferState(childId, period, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4)) : null;
-        }
-
-        static void Add(System.Data.Common.DbCommand command, string name, string value)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
+        return TransfersSql.Find(connection, childId, period);
     }
 
     /// <summary>Stores one batch of records into a transfer, packed as the exchange sends them.</summary>

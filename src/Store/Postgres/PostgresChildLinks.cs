@@ -1,6 +1,3 @@
-using System.Globalization;
-using Npgsql;
-
 namespace Federation.Store.Postgres;
 
 // The parent's record of its child links (see ChildLink), as on SQLite.
@@ -28,16 +25,6 @@ public sealed class PostgresChildLinks : IChildLinks
     public IReadOnlyList<ChildLink> ListChildLinks()
     {
         using var connection = _db.OpenConnection();
-        using var command = new NpgsqlCommand("SELECT child_id, last_attempt_at, last_success_at, period, digest, records, bytes, last_error, last_error_at FROM child_links ORDER BY child_id", connection);
-        using var reader = command.ExecuteReader();
-        var links = new List<ChildLink>();
-        while (reader.Read())
-        {
-            links.Add(new ChildLink(reader.GetString(0), ParseStamp(reader.GetString(1))!.Value, ParseStamp(reader.GetString(2)), Period.TryParse(reader.GetString(3), out var period) ? period : null, reader.GetString(4),
-                reader.GetInt64(5), reader.GetInt64(6), reader.GetString(7), ParseStamp(reader.GetString(8))));
-        }
-        return links;
+        return ChildLinksSql.List(connection);
     }
-
-    private static DateTimeOffset? ParseStamp(string text) => text.Length == 0 ? null : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture);
 }

@@ -1,13 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Federation.Store.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Federation.Store.Postgres;
 
-// A parent's side of exchange on PostgreSQL, with SQLite's semantics (SqliteChildTransfers):
+// A parent's side of exchange on PostgreSQL, with SQLite's semantics (Sqlite/SqliteChildTransfers):
 // a transfer lands batch by batch in c_ (one transaction per batch, the cursor advanced with it),
 // and is committed — its manifest written, its rows immutable from then on — only when the counts
 // and the digest of what arrived equal the child's manifest; otherwise its rows are deleted.
@@ -22,14 +21,11 @@ public sealed class PostgresChildTransfers : IChildTransfers
     /// <inheritdoc />
     public DigestAlgorithm DigestAlgorithm => _db.DigestAlgorithm;
 
+    // The transfer in progress from a child for a period, or null.
     private TransferState? GetTransfer(string childId, Period period)
     {
         using var connection = _db.OpenConnection();
-        using var command = new NpgsqlCommand("SELECT digest, dataset, after_origin, after_key, records FROM transfers WHERE child_id = @child AND period = @period", connection);
-        command.Parameters.AddWithValue("child", childId);
-        command.Parameters.AddWithValue("period", period.ToString());
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? new TransferState(childId, period, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4)) : null;
+        return TransfersSql.Find(connection, childId, period);
     }
 
     public TransferState BeginTransfer(string childId, Period period, string digest, DateTimeOffset now)
@@ -147,9 +143,7 @@ public sealed class PostgresChildTransfers : IChildTransfers
     public string? LatestSurveyMonth(string childId)
     {
         using var connection = _db.OpenConnection();
-        using var command = new NpgsqlCommand(SqliteChildTransfers.LatestSurveyMonthSql, connection);
-        command.Parameters.AddWithValue("child", childId);
-        return command.ExecuteScalar() as string;
+        return TransfersSql.LatestSurveyMonth(connection, childId);
     }
 
     public IReadOnlyList<Manifest> ListChildManifests(string childId)

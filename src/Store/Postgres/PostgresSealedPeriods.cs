@@ -121,25 +121,15 @@ public sealed class PostgresSealedPeriods : ISealedPeriods
         }
     }
 
-    private static void CheckCommitted(NpgsqlConnection connection, NpgsqlTransaction transaction, MergedSource source)
-    {
-        using var command = new NpgsqlCommand("SELECT digest FROM child_manifests WHERE child_id = @child AND period = @period", connection, transaction);
-        command.Parameters.AddWithValue("child", source.ChildId);
-        command.Parameters.AddWithValue("period", source.Period.ToString());
-        if (SealRules.SourceProblem(source, command.ExecuteScalar() as string) is { } problem)
-        {
-            throw new StoreException(problem);
-        }
-    }
+    private static void CheckCommitted(NpgsqlConnection connection, NpgsqlTransaction transaction, MergedSource source) =>
+        SealedPeriodsSql.CheckCommitted(connection, transaction, source);
 
     public Manifest? GetManifest(Period period) => ListManifests().FirstOrDefault(m => m.Period == period);
 
     public IReadOnlyList<Manifest> ListManifests() => PostgresErrors.Guard(_db.Path, "reading the manifests", () =>
     {
         using var connection = _db.OpenConnection();
-        using var command = new NpgsqlCommand("SELECT period, counts, digest, sealed_at, sources FROM manifests ORDER BY period", connection);
-        using var reader = command.ExecuteReader();
-        return Manifest.ReadAll(reader);
+        return SealedPeriodsSql.ListManifests(connection);
     });
 
     public string RecomputeDigest(Period period)

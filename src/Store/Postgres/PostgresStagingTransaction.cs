@@ -1,4 +1,3 @@
-using Federation.Store.Sqlite;
 using Npgsql;
 
 namespace Federation.Store.Postgres;
@@ -47,7 +46,7 @@ internal sealed class PostgresStagingTransaction : IStagingTransaction
         if (!_upserts.TryGetValue(dataset, out var command))
         {
             var columns = dataset.Columns;
-            command = new NpgsqlCommand(SqliteStagingTransaction.UpsertSql(dataset, '$', "IS DISTINCT FROM"), _connection, _transaction);
+            command = new NpgsqlCommand(StagingSql.Upsert(dataset, '$', "IS DISTINCT FROM"), _connection, _transaction);
             for (var i = 0; i < columns.Count; i++)
             {
                 command.Parameters.Add(i == dataset.ValidColumn ? new NpgsqlParameter<short>() : new NpgsqlParameter<string>());
@@ -92,7 +91,7 @@ internal sealed class PostgresStagingTransaction : IStagingTransaction
 
     public bool? PersonValidity(string citizenId)
     {
-        _personValidity ??= Prepare("SELECT valid FROM s_persons WHERE citizen_id = $1", 1);
+        _personValidity ??= Prepare(StagingSql.PersonValidity('$'), 1);
         _personValidity.Parameters[0].Value = citizenId;
         return _personValidity.ExecuteScalar() switch
         {
@@ -103,7 +102,7 @@ internal sealed class PostgresStagingTransaction : IStagingTransaction
 
     public string? OtherValidCertificate(string citizenId, string certificateNumber)
     {
-        _otherCertificate ??= Prepare("SELECT certificate_number FROM s_certificates WHERE citizen_id = $1 AND certificate_number <> $2 AND valid = 1 AND cancel_date = '' LIMIT 1", 2);
+        _otherCertificate ??= Prepare(StagingSql.OtherValidCertificate('$'), 2);
         _otherCertificate.Parameters[0].Value = citizenId;
         _otherCertificate.Parameters[1].Value = certificateNumber;
         return _otherCertificate.ExecuteScalar() as string;
@@ -111,7 +110,7 @@ internal sealed class PostgresStagingTransaction : IStagingTransaction
 
     public string? EmploymentOpenOn(string citizenId, string date)
     {
-        _openEmployment ??= Prepare("SELECT registration_id FROM s_employment WHERE citizen_id = $1 AND valid = 1 AND start_date <= $2 AND (end_date = '' OR end_date > $2) LIMIT 1", 2);
+        _openEmployment ??= Prepare(StagingSql.EmploymentOpenOn('$'), 2);
         _openEmployment.Parameters[0].Value = citizenId;
         _openEmployment.Parameters[1].Value = date;
         return _openEmployment.ExecuteScalar() as string;

@@ -31,17 +31,6 @@ public sealed class SqliteChildLinks : IChildLinks
     public IReadOnlyList<ChildLink> ListChildLinks()
     {
         using var connection = _db.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT child_id, last_attempt_at, last_success_at, period, digest, records, bytes, last_error, last_error_at FROM child_links ORDER BY child_id";
-        using var reader = command.ExecuteReader();
-        var links = new List<ChildLink>();
-        while (reader.Read())
-        {
-            links.Add(new ChildLink(reader.GetString(0), Parse(reader.GetString(1))!.Value, Parse(reader.GetString(2)), Period.TryParse(reader.GetString(3), out var period) ? period : null, reader.GetString(4),
-                reader.GetInt64(5), reader.GetInt64(6), reader.GetString(7), Parse(reader.GetString(8))));
-        }
-        return links;
+        return ChildLinksSql.List(connection);
     }
-
-    private static DateTimeOffset? Parse(string text) => text.Length == 0 ? null : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture);
 }

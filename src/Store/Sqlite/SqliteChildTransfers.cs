@@ -23,12 +23,7 @@ public sealed class SqliteChildTransfers : IChildTransfers
     private TransferState? GetTransfer(string childId, Period period)
     {
         using var connection = _db.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT digest, dataset, after_origin, after_key, records FROM transfers WHERE child_id = $child AND period = $period";
-        command.Parameters.AddWithValue("$child", childId);
-        command.Parameters.AddWithValue("$period", period.ToString());
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? new TransferState(childId, period, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4)) : null;
+        return TransfersSql.Find(connection, childId, period);
     }
 
     /// <summary>
@@ -122,22 +117,8 @@ public sealed class SqliteChildTransfers : IChildTransfers
     public string? LatestSurveyMonth(string childId)
     {
         using var connection = _db.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = LatestSurveyMonthSql.Replace("@child", "$child", StringComparison.Ordinal);
-        command.Parameters.AddWithValue("$child", childId);
-        return command.ExecuteScalar() as string;
+        return TransfersSql.LatestSurveyMonth(connection, childId);
     }
-
-    /// <summary>
-    /// The newest survey month with a valid report in a child's latest committed snapshot; '' when
-    /// the snapshot has a sample but no report; null when it has no sample (both stores).
-    /// </summary>
-    internal const string LatestSurveyMonthSql = """
-        SELECT CASE WHEN EXISTS (SELECT 1 FROM c_enterprises WHERE child_id = @child AND period = (SELECT max(period) FROM child_manifests WHERE child_id = @child) AND valid = 1)
-          THEN coalesce((SELECT max(survey_month) FROM c_enterprise_reports
-                         WHERE child_id = @child AND period = (SELECT max(period) FROM child_manifests WHERE child_id = @child) AND valid = 1), '')
-        END
-        """;
 
     /// <summary>The committed snapshot manifests received from a child, oldest first.</summary>
     public IReadOnlyList<Manifest> ListChildManifests(string childId)

@@ -1,26 +1,18 @@
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Federation.Store.Sqlite;
 
 /// <summary>SQLite's errors told apart by kind (<see cref="StoreFailure"/>) and wrapped in the store's own exception.</summary>
 internal static class SqliteErrors
 {
-    // SQLite's primary result codes (sqlite.org/rescode.html).
-    private const int Busy = 5;
-    private const int Locked = 6;
-    private const int ReadOnly = 8;
-    private const int IoError = 10;
-    private const int Corrupt = 11;
-    private const int Full = 13;
-    private const int CantOpen = 14;
-    private const int NotADatabase = 26;
-
+    // By SQLite's primary result code (sqlite.org/rescode.html).
     internal static StoreFailure KindOf(SqliteException ex) => ex.SqliteErrorCode switch
     {
-        Corrupt or NotADatabase => StoreFailure.Corrupt,
-        Full => StoreFailure.DiskFull,
-        Busy or Locked => StoreFailure.Busy,
-        CantOpen or IoError or ReadOnly => StoreFailure.Unavailable,
+        raw.SQLITE_CORRUPT or raw.SQLITE_NOTADB => StoreFailure.Corrupt,
+        raw.SQLITE_FULL => StoreFailure.DiskFull,
+        raw.SQLITE_BUSY or raw.SQLITE_LOCKED => StoreFailure.Busy,
+        raw.SQLITE_CANTOPEN or raw.SQLITE_IOERR or raw.SQLITE_READONLY => StoreFailure.Unavailable,
         _ => StoreFailure.Failed,
     };
 

@@ -9,8 +9,6 @@ namespace Federation.Store.Sqlite;
 /// </summary>
 public sealed class SqliteSealedPeriods : ISealedPeriods
 {
-    private const string ManifestsQuery = "SELECT period, counts, digest, sealed_at, sources FROM manifests ORDER BY period";
-
     private readonly SqliteStore _db;
 
     internal SqliteSealedPeriods(SqliteStore db) => _db = db;
@@ -101,18 +99,7 @@ public sealed class SqliteSealedPeriods : ISealedPeriods
         return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1));
     });
 
-    private void CheckCommitted(SqliteTransaction transaction, MergedSource source)
-    {
-        using var command = _db.Writer.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT digest FROM child_manifests WHERE child_id = $child AND period = $period";
-        command.Parameters.AddWithValue("$child", source.ChildId);
-        command.Parameters.AddWithValue("$period", source.Period.ToString());
-        if (SealRules.SourceProblem(source, command.ExecuteScalar() as string) is { } problem)
-        {
-            throw new StoreException(problem);
-        }
-    }
+    private void CheckCommitted(SqliteTransaction transaction, MergedSource source) => SealedPeriodsSql.CheckCommitted(_db.Writer, transaction, source);
 
     /// <summary>The manifest of a sealed period, or null.</summary>
     public Manifest? GetManifest(Period period) => ListManifests().FirstOrDefault(m => m.Period == period);
@@ -121,10 +108,7 @@ public sealed class SqliteSealedPeriods : ISealedPeriods
     public IReadOnlyList<Manifest> ListManifests() => SqliteErrors.Guard(_db.Path, "reading the manifests", () =>
     {
         using var connection = _db.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = ManifestsQuery;
-        using var reader = command.ExecuteReader();
-        return Manifest.ReadAll(reader);
+        return SealedPeriodsSql.ListManifests(connection);
     });
 
     /// <summary>Recomputes a sealed period's digest from its rows (to verify it against its manifest).</summary>

@@ -38,7 +38,7 @@ public sealed class SqliteStagingTransaction : IStagingTransaction
     {
         if (!_upserts.TryGetValue(dataset, out var command))
         {
-            command = new RawStatement(_connection, UpsertSql(dataset, '?', "IS NOT"));
+            command = new RawStatement(_connection, StagingSql.Upsert(dataset, '?', "IS NOT"));
             _upserts[dataset] = command;
         }
         for (var i = 0; i < values.Count; i++)
@@ -64,22 +64,6 @@ public sealed class SqliteStagingTransaction : IStagingTransaction
         return changed;
     }
 
-    /// <summary>
-    /// The upsert of a staged record by natural key that leaves an identical row untouched (so the
-    /// count of changed rows is true), with positional parameters marked by <paramref name="marker"/>
-    /// and the database's null-safe inequality (SQLite <c>IS NOT</c>, PostgreSQL <c>IS DISTINCT FROM</c>).
-    /// </summary>
-    internal static string UpsertSql(Dataset dataset, char marker, string differs)
-    {
-        var columns = dataset.Columns;
-        var parameters = string.Join(", ", columns.Select((_, i) => $"{marker}{i + 1}"));
-        var updates = string.Join(", ", columns.Skip(1).Select(c => $"{c} = excluded.{c}"));
-        var current = string.Join(", ", columns.Skip(1).Select(c => $"s_{dataset.Name}.{c}"));
-        var incoming = string.Join(", ", columns.Skip(1).Select(c => $"excluded.{c}"));
-        return $"INSERT INTO s_{dataset.Name} ({string.Join(", ", columns)}) VALUES ({parameters}) " +
-               $"ON CONFLICT ({dataset.KeyColumn}) DO UPDATE SET {updates} WHERE ({current}) {differs} ({incoming})";
-    }
-
     /// <summary>The staged record with this natural key, or null.</summary>
     public string[]? Find(Dataset dataset, string key)
     {
@@ -96,7 +80,7 @@ public sealed class SqliteStagingTransaction : IStagingTransaction
     /// <summary>Whether the staged person is valid (true), marked invalid (false), or not staged at all (null).</summary>
     public bool? PersonValidity(string citizenId)
     {
-        _personExists ??= new RawStatement(_connection, "SELECT valid FROM s_persons WHERE citizen_id = ?1");
+        _personExists ??= new RawStatement(_connection, StagingSql.PersonValidity('?'));
         _personExists.Bind(1, citizenId);
         return _personExists.QueryText() switch
         {
@@ -109,8 +93,7 @@ public sealed class SqliteStagingTransaction : IStagingTransaction
     /// <summary>The number of another valid, not cancelled certificate held by this person, or null.</summary>
     public string? OtherValidCertificate(string citizenId, string certificateNumber)
     {
-        _otherValidCertificate ??= new RawStatement(_connection,
-            "SELECT certificate_number FROM s_certificates WHERE citizen_id = ?1 AND certificate_number <> ?2 AND valid = 1 AND cancel_date = '' LIMIT 1");
+        _otherValidCertificate ??= new RawStatement(_connection, StagingSql.OtherValidCertificate('?'));
         _otherValidCertificate.Bind(1, citizenId);
         _otherValidCertificate.Bind(2, certificateNumber);
         return _otherValidCertificate.QueryText();
@@ -122,8 +105,7 @@ public sealed class SqliteStagingTransaction : IStagingTransaction
     /// </summary>
     public string? EmploymentOpenOn(string citizenId, string date)
     {
-        _openEmployment ??= new RawStatement(_connection,
-            "SELECT registration_id FROM s_employment WHERE citizen_id = ?1 AND valid = 1 AND start_date <= ?2 AND (end_date = '' OR end_date > ?2) LIMIT 1");
+        _openEmployment ??= new RawStatement(_connection, StagingSql.EmploymentOpenOn('?'));
         _openEmployment.Bind(1, citizenId);
         _openEmployment.Bind(2, date);
         return _openEmployment.QueryText();
