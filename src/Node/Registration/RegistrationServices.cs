@@ -1,5 +1,3 @@
-using Federation.Store.Registration;
-
 namespace Federation.Node.Registration;
 
 /// <summary>The registration part of the node's composition root (<c>Host/NodeComposition.cs</c>).</summary>
