@@ -132,6 +132,10 @@ internal static class FindingsSql
             var parameter = command.CreateParameter();
             parameter.ParameterName = name;
             parameter.Value = value;
+            if (value is DBNull)
+            {
+                parameter.DbType = System.Data.DbType.String; // a null typed, so PostgreSQL need not guess (the journal's days not set)
+            }
             command.Parameters.Add(parameter);
         }
         return command;

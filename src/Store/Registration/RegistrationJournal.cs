@@ -561,24 +561,9 @@ public abstract partial class RegistrationJournal : IRegistrationJournal
         return result;
     }
 
-    private DbCommand Command(DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        var command = _connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            if (value is DBNull)
-            {
-                parameter.DbType = System.Data.DbType.String; // a day not set: typed, so PostgreSQL need not guess
-            }
-            command.Parameters.Add(parameter);
-        }
-        return command;
-    }
+    // One command helper for both stores' SQL (@-parameters).
+    private DbCommand Command(DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters) =>
+        FindingsSql.Command(_connection, transaction, sql, parameters);
 
     private static object Day(DateOnly? day) => day is { } d ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : DBNull.Value;
 
