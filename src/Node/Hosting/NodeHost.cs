@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Federation.Node.Admin;
+using Federation.Node.Exchange;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -76,12 +77,9 @@ internal static class NodeHost
         });
         builder.Services.AddGrpcReflection();
         NodeHealth.Add(builder.Services);
-        builder.Services.AddSingleton<Exchange.Parent.ResyncOperations>();
-        builder.Services.AddHostedService<Exchange.Parent.ChildPullScheduler>();
+        builder.Services.AddPullSchedule();
         builder.Services.AddSingleton<Registration.RegistrationLinks>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<Registration.RegistrationLinks>());
-        builder.Services.AddSingleton<Exchange.Parent.AuditWitnessService>();
-        builder.Services.AddHostedService(provider => provider.GetRequiredService<Exchange.Parent.AuditWitnessService>());
         // A PostgreSQL store is backed up with PostgreSQL's own tools (docs/operations.md).
         if (config.Backup.Enabled && !config.Store.IsPostgres)
         {

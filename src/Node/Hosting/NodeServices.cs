@@ -1,5 +1,4 @@
 using Federation.Node.Exchange;
-using Federation.Node.Exchange.Parent;
 using Serilog;
 
 namespace Federation.Node.Hosting;
@@ -71,6 +70,7 @@ internal static class NodeServices
         });
         services.AddSingleton<Registration.RegistrationSignals>();
         services.AddSingleton<Registration.RegistrationDesk>();
+        services.AddSingleton<Sealing.ISealParticipant, Registration.RegistrationSealing>();
         services.AddSingleton<Registration.FeedCheck>();
         services.AddMetrics();
         services.AddSingleton<NodeMetrics>();
@@ -80,8 +80,7 @@ internal static class NodeServices
             config.SecurityPaths.CaPath ?? config.ChildTls.CaPath, config.Security.National ? Federation.Shared.NationalCrypto.Sm2 : Federation.Shared.PeriodSignatures.Ecdsa,
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<Exchange.Signing.SignedPeriodCheck>>()));
-        services.AddSingleton<PeriodSealer>();
-        services.AddSingleton<PullCoordinator>();
+        services.AddPullPipeline();
         ChildClients.Register(services, config.Node.Children, config.ChildTls, config.Server.MaxReceiveMessageSize);
         services.AddSingleton(new Ingest.IngestDirectories(
             Path.Combine(Path.GetDirectoryName(config.Store.Path)!, "uploads"), config.Ingest.RejectsDirectory, (long)config.Ingest.MaxUploadMiB * 1024 * 1024));
