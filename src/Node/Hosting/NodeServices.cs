@@ -54,6 +54,7 @@ internal static class NodeServices
         services.AddOptions<Monitoring.MonitoringOptions>().Bind(config.Configuration.GetSection(Monitoring.MonitoringOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Monitoring.MonitoringOptions>, Monitoring.MonitoringOptionsValidator>();
+        services.AddSingleton<Federation.Store.ICityPopulations, Monitoring.ConfiguredCityPopulations>();
         services.AddOptions<Registration.RegistrationOptions>().Bind(config.Configuration.GetSection(Registration.RegistrationOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Registration.RegistrationOptions>, Registration.RegistrationOptionsValidator>();

@@ -17,7 +17,7 @@ namespace Federation.Node.Sealing;
 /// </list>
 /// </summary>
 internal sealed class PeriodSealer(ISealedPeriods store, IChildTransfers childSnapshots, IFindings findingsStore, NodeIdentity identity, TimeProvider time, ILogger<PeriodSealer> logger,
-    Microsoft.Extensions.Options.IOptions<Monitoring.MonitoringOptions> monitoring, IEnumerable<ISealParticipant> participants,
+    ICityPopulations populations, IEnumerable<ISealParticipant> participants,
     Exchange.Signing.NodePeriodSigner signer) : IPeriodSealer
 {
     private readonly IReadOnlyList<ISealParticipant> _participants = [.. participants];
@@ -41,7 +41,7 @@ internal sealed class PeriodSealer(ISealedPeriods store, IChildTransfers childSn
             }
             // What the participants add (a city's registrations as they stood on the period's date)
             // goes in around the seal, the first registered outermost.
-            Func<Manifest> seal = () => Log(store.Seal(asOf, time.GetUtcNow(), sources, monitoring.Value.CityPopulation, Signer(asOf)));
+            Func<Manifest> seal = () => Log(store.Seal(asOf, time.GetUtcNow(), sources, populations, Signer(asOf)));
             foreach (var participant in _participants.Reverse())
             {
                 var inner = seal;
@@ -67,7 +67,7 @@ internal sealed class PeriodSealer(ISealedPeriods store, IChildTransfers childSn
             foreach (var period in received[0].Keys.Where(p => received.All(r => r.ContainsKey(p))).Order())
             {
                 var sources = _children.Select((c, i) => new MergedSource(c.Id, received[i][period].Period, received[i][period].Digest)).ToList();
-                sealedNow.Add(Log(store.Seal(period, time.GetUtcNow(), sources, monitoring.Value.CityPopulation, Signer(period))));
+                sealedNow.Add(Log(store.Seal(period, time.GetUtcNow(), sources, populations, Signer(period))));
             }
             return sealedNow;
         }
