@@ -4,7 +4,6 @@ using Federation.Node.Commands;
 using Federation.Node.Configuration;
 using Federation.Node.Host;
 using Microsoft.Extensions.DependencyInjection;
-using Federation.Node.Exchange.Parent;
 using Federation.Node.Ingest;
 using Federation.Protocol.V1;
 using Federation.Standards;
@@ -280,7 +279,7 @@ internal static class DemoCommand
         var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf(city.Node.DivisionCode), DivisionTable.Default, DateOnly.FromDateTime(DateTime.Now));
         var rejects = Path.Combine(city.Ingest.RejectsDirectory, $"rejects-demo-{DateTime.Now:yyyyMMdd-HHmmss}.csv");
         var result = await new Importer(store, validator, NullLogger.Instance).ImportAsync(Importer.Plan([export]), rejects, progress: null, cancellationToken);
-        var manifest = services.GetRequiredService<PeriodSealer>().Seal(period);
+        var manifest = services.GetRequiredService<Federation.Node.Sealing.IPeriodSealer>().Seal(period);
         Console.WriteLine($"  {city.Node.Id,-16} imported {result.Accepted,9:N0} records ({result.Rejected:N0} rejected), sealed {manifest.Period} digest {manifest.Digest[..12]}…");
     }
 

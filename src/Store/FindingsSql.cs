@@ -23,9 +23,9 @@ internal static class FindingsSql
 
     private static readonly string[] FindingColumns = ["period", "kind", "subject", "origins", "detail"];
 
-    public static void Write(DbConnection connection, DbTransaction transaction, string period, Concat concat, IReadOnlyDictionary<string, long>? cityPopulations = null)
+    public static void Write(DbConnection connection, DbTransaction transaction, string period, Concat concat, ICityPopulations? populations = null)
     {
-        var findings = SampleChecks.Collect(connection, transaction, period, cityPopulations ?? new Dictionary<string, long>());
+        var findings = SampleChecks.Collect(connection, transaction, period, populations);
         Collect(connection, transaction, period, findings, Finding.CertificateIssuedTwice, $"""
             SELECT certificate_number, {concat("origin")} FROM p_certificates WHERE period = @period
             GROUP BY certificate_number HAVING count(DISTINCT origin) > 1

@@ -8,11 +8,11 @@ public interface ISealedPeriods
 
     /// <summary>
     /// Seals a parent's period: its staged data merged with the given committed child snapshots, with
-    /// the findings — the comparison, and enterprise monitoring's sample checks, for which
-    /// <paramref name="cityPopulations"/> (GB/T 2260 city code → population) sets each city's minimum sample.
+    /// the findings — the comparison, and enterprise monitoring's sample checks, for which each
+    /// city's population, looked up in <paramref name="populations"/>, sets its minimum sample.
     /// </summary>
     /// <remarks>With a <paramref name="signer"/>, the period's signed manifest is written in the same transaction.</remarks>
-    Manifest Seal(Period period, DateTimeOffset now, IReadOnlyList<MergedSource> children, IReadOnlyDictionary<string, long>? cityPopulations = null, IPeriodSigner? signer = null);
+    Manifest Seal(Period period, DateTimeOffset now, IReadOnlyList<MergedSource> children, ICityPopulations? populations = null, IPeriodSigner? signer = null);
 
     Manifest? GetManifest(Period period);
 

@@ -30,7 +30,7 @@ internal static class SampleChecks
 
     private sealed record Entry(string Origin, string CreditCode, string Industry, string Size, string Ownership, string HandlingDivision);
 
-    public static List<Finding> Collect(DbConnection connection, DbTransaction transaction, string period, IReadOnlyDictionary<string, long> populations)
+    public static List<Finding> Collect(DbConnection connection, DbTransaction transaction, string period, ICityPopulations? populations)
     {
         var findings = new List<Finding>();
         var asOf = Period.Parse(period);
@@ -97,7 +97,7 @@ internal static class SampleChecks
             {
                 Add(Finding.SampleMicro, $"micro enterprises are not sampled: {string.Join(", ", micro)}");
             }
-            long? population = populations.TryGetValue(code, out var p) ? p : null;
+            long? population = populations?.PopulationOf(code);
             if (MinimumSample(code, population) is not { } minimum)
             {
                 Add(Finding.SampleSize, $"the city's population is not configured (Monitoring:CityPopulation:{code}), so its minimum sample ({n} entries now) cannot be checked");

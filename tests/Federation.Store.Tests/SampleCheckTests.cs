@@ -76,7 +76,7 @@ public abstract class SampleCheckTests(StoreBackend backend) : IDisposable
 
         var province = Open("province-440000");
         var sources = cities.Select(city => SnapshotTransfer.Transfer(city, city.OwnerId, province, October, Now, batch: 100)).ToList();
-        province.Periods.Seal(October, Now, sources, populations);
+        province.Periods.Seal(October, Now, sources, new Populations(populations));
         return province.Findings.ListFindings(October, null, null, 100);
     }
 
@@ -108,6 +108,12 @@ public abstract class SampleCheckTests(StoreBackend backend) : IDisposable
         Assert.Null(SampleChecks.MinimumSample("440200", null));
         Assert.Equal("2026-10", SampleChecks.MonthOf(new DateOnly(2026, 10, 31)));
         Assert.Equal("2026-10", SampleChecks.MonthOf(new DateOnly(2026, 11, 15)));
+    }
+
+    /// <summary>The populations the node's settings would give.</summary>
+    private sealed class Populations(IReadOnlyDictionary<string, long> figures) : ICityPopulations
+    {
+        public long? PopulationOf(string cityCode) => figures.TryGetValue(cityCode, out var population) ? population : null;
     }
 }
 

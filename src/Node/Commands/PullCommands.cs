@@ -30,7 +30,7 @@ internal static class PullCommands
             return 2;
         }
         await using var services = NodeComposition.BuildForCommand(config);
-        var coordinator = services.GetRequiredService<Exchange.Parent.PullCoordinator>();
+        var coordinator = services.GetRequiredService<Exchange.Parent.IPullCoordinator>();
         var failed = 0;
         foreach (var child in children)
         {

@@ -124,7 +124,7 @@ internal static class StoreCommands
         Console.WriteLine($"Imported in {result.Duration.TotalSeconds:0.0} s ({result.Read / Math.Max(result.Duration.TotalSeconds, 0.001):N0} rows/s).");
         if (seal is { } asOf)
         {
-            return Seal(services.GetRequiredService<Exchange.Parent.PeriodSealer>(), asOf);
+            return Seal(services.GetRequiredService<Sealing.IPeriodSealer>(), asOf);
         }
         return 0;
     }
@@ -132,7 +132,7 @@ internal static class StoreCommands
     public static int Seal(NodeConfiguration config, Period asOf)
     {
         using var services = NodeComposition.BuildForCommand(config);
-        return Seal(services.GetRequiredService<Exchange.Parent.PeriodSealer>(), asOf);
+        return Seal(services.GetRequiredService<Sealing.IPeriodSealer>(), asOf);
     }
 
     /// <summary>
@@ -207,7 +207,7 @@ internal static class StoreCommands
         return 0;
     }
 
-    private static int Seal(Exchange.Parent.PeriodSealer sealer, Period asOf)
+    private static int Seal(Sealing.IPeriodSealer sealer, Period asOf)
     {
         try
         {

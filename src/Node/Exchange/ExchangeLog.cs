@@ -27,12 +27,6 @@ internal static partial class ExchangeLog
     [LoggerMessage(2203, LogLevel.Warning, "Pulling {ChildId} failed: {Reason}", EventName = "PullFailed")]
     public static partial void PullFailed(ILogger logger, string childId, string reason);
 
-    [LoggerMessage(2204, LogLevel.Information, "Sealed period {Period}: {Records} records from {Sources} child snapshots and this node's own data, {Findings} findings, digest {Digest}", EventName = "PeriodSealed")]
-    public static partial void PeriodSealed(ILogger logger, Period period, long records, int sources, long findings, string digest);
-
-    [LoggerMessage(2205, LogLevel.Warning, "Sealing period {Period} without {ChildId}: no snapshot of it at or before the period has been received", EventName = "SealWithoutChild")]
-    public static partial void SealWithoutChild(ILogger logger, Period period, string childId);
-
     [LoggerMessage(2206, LogLevel.Error, "Sealing a complete period failed: {Reason}", EventName = "MergeSealFailed")]
     public static partial void MergeSealFailed(ILogger logger, string reason);
 }

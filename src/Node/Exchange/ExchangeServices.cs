@@ -20,19 +20,8 @@ internal static class ExchangeServices
             provider.GetRequiredService<DeploymentAuthority>(), config.SecurityPaths.CaPath ?? config.ChildTls.CaPath,
             config.Security.National ? Federation.Shared.NationalCrypto.Sm2 : Federation.Shared.PeriodSignatures.Ecdsa,
             provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<SignedPeriodCheck>>()));
-        services.AddSingleton<PeriodSealer>();
-        services.AddSingleton<PullCoordinator>();
+        services.AddPullPipeline();
         ChildClients.Register(services, config.Node.Children, config.ChildTls, config.Server.MaxReceiveMessageSize);
-        return services;
-    }
-
-    /// <summary>The daemon's side: the scheduled pulls, resyncs asked by an operator, and the children's audit witness.</summary>
-    public static IServiceCollection AddPullScheduling(this IServiceCollection services)
-    {
-        services.AddSingleton<ResyncOperations>();
-        services.AddHostedService<ChildPullScheduler>();
-        services.AddSingleton<AuditWitnessService>();
-        services.AddHostedService(provider => provider.GetRequiredService<AuditWitnessService>());
         return services;
     }
 }

@@ -34,6 +34,8 @@ internal static class NodeComposition
         services.AddSecurityStores(config);
         services.AddBackups();
         services.AddRegistration(config);
+        // The cities' populations the seal's findings divide by (Monitoring:CityPopulation).
+        services.AddSingleton<Federation.Store.ICityPopulations, Monitoring.ConfiguredCityPopulations>();
         services.AddMetrics();
         services.AddSingleton<NodeMetrics>();
         services.AddExchange(config);
@@ -61,7 +63,7 @@ internal static class NodeComposition
         });
         services.AddGrpcReflection();
         NodeHealth.Add(services);
-        services.AddPullScheduling();
+        services.AddPullSchedule();
         services.AddRegistrationLinks();
         services.AddBackupSchedule(config);
         if (config.Server.MetricsListen is not null)

@@ -13,7 +13,7 @@ namespace Federation.Node.Ingest;
 /// directory on disk (never held in memory), then imported exactly like the node-side
 /// <c>ingest</c> command. The spool is deleted afterwards, whatever happens.
 /// </summary>
-internal sealed class IngestService(IStaging store, NodeIdentity identity, IngestDirectories directories, Exchange.Parent.PeriodSealer sealer,
+internal sealed class IngestService(IStaging store, NodeIdentity identity, IngestDirectories directories, Sealing.IPeriodSealer sealer,
     NodeMetrics metrics, TimeProvider time, ILogger<IngestService> logger)
     : Protocol.V1.Ingest.IngestBase
 {

@@ -9,6 +9,8 @@ internal static class RegistrationServices
         RegistrationJournals.AddRegistrationJournal(services, config);
         services.AddSingleton<RegistrationSignals>();
         services.AddSingleton<RegistrationDesk>();
+        // The desk takes part in every seal (its lock and order) without the sealer knowing it.
+        services.AddSingleton<Sealing.ISealParticipant, RegistrationSealing>();
         services.AddSingleton<FeedCheck>();
         return services;
     }

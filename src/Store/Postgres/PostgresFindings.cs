@@ -9,8 +9,8 @@ public sealed class PostgresFindings : IFindings
 
     internal PostgresFindings(PostgresStore db) => _db = db;
 
-    internal static void Write(NpgsqlConnection connection, NpgsqlTransaction transaction, string period, IReadOnlyDictionary<string, long>? cityPopulations) =>
-        FindingsSql.Write(connection, transaction, period, expression => $"string_agg(DISTINCT {expression}, ',')", cityPopulations);
+    internal static void Write(NpgsqlConnection connection, NpgsqlTransaction transaction, string period, ICityPopulations? populations) =>
+        FindingsSql.Write(connection, transaction, period, expression => $"string_agg(DISTINCT {expression}, ',')", populations);
 
     public IReadOnlyList<Finding> ListFindings(Period period, string? kind, (string Kind, string Subject)? after, int limit)
     {

@@ -15,10 +15,10 @@ public sealed class PostgresSealedPeriods : ISealedPeriods
 
     public Manifest Seal(Period period, DateTimeOffset now) => Seal(period, now, [], null);
 
-    public Manifest Seal(Period period, DateTimeOffset now, IReadOnlyList<MergedSource> children, IReadOnlyDictionary<string, long>? cityPopulations = null, IPeriodSigner? signer = null) =>
-        Seal(period, now, children, period.ToString(), cityPopulations, signer);
+    public Manifest Seal(Period period, DateTimeOffset now, IReadOnlyList<MergedSource> children, ICityPopulations? populations = null, IPeriodSigner? signer = null) =>
+        Seal(period, now, children, period.ToString(), populations, signer);
 
-    private Manifest Seal(Period asOf, DateTimeOffset now, IReadOnlyList<MergedSource> children, string period, IReadOnlyDictionary<string, long>? cityPopulations, IPeriodSigner? signer)
+    private Manifest Seal(Period asOf, DateTimeOffset now, IReadOnlyList<MergedSource> children, string period, ICityPopulations? populations, IPeriodSigner? signer)
     {
         if (SealRules.FutureProblem(asOf, now) is { } future)
         {
@@ -94,7 +94,7 @@ public sealed class PostgresSealedPeriods : ISealedPeriods
             }
             if (children.Count > 0)
             {
-                PostgresFindings.Write(connection, transaction, period, cityPopulations);
+                PostgresFindings.Write(connection, transaction, period, populations);
             }
             var digest = _db.ComputeDigest(connection, transaction, period);
             PostgresStore.Execute(connection, transaction, "INSERT INTO manifests (period, counts, digest, sealed_at, sources) VALUES (@period, @counts, @digest, @sealed, @sources)",

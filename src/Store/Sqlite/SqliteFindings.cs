@@ -10,8 +10,8 @@ public sealed class SqliteFindings : IFindings
     internal SqliteFindings(SqliteStore db) => _db = db;
 
     /// <summary>Writes a merged period's findings, in the seal's transaction.</summary>
-    internal static void Write(SqliteConnection connection, SqliteTransaction transaction, string period, IReadOnlyDictionary<string, long>? cityPopulations) =>
-        FindingsSql.Write(connection, transaction, period, expression => $"group_concat(DISTINCT {expression})", cityPopulations);
+    internal static void Write(SqliteConnection connection, SqliteTransaction transaction, string period, ICityPopulations? populations) =>
+        FindingsSql.Write(connection, transaction, period, expression => $"group_concat(DISTINCT {expression})", populations);
 
     /// <summary>
     /// The findings of a sealed merged period, ordered by kind and subject, optionally of one kind;

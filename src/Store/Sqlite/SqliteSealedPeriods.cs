@@ -26,7 +26,7 @@ public sealed class SqliteSealedPeriods : ISealedPeriods
     /// with the cross-child findings (比对), counts, digest and a manifest naming the sources —
     /// in one transaction. Periods are sealed in order; a sealed period can never be changed.
     /// </summary>
-    public Manifest Seal(Period period, DateTimeOffset now, IReadOnlyList<MergedSource> children, IReadOnlyDictionary<string, long>? cityPopulations = null, IPeriodSigner? signer = null)
+    public Manifest Seal(Period period, DateTimeOffset now, IReadOnlyList<MergedSource> children, ICityPopulations? populations = null, IPeriodSigner? signer = null)
     {
         if (SealRules.FutureProblem(period, now) is { } future)
         {
@@ -72,7 +72,7 @@ public sealed class SqliteSealedPeriods : ISealedPeriods
             }
             if (children.Count > 0)
             {
-                SqliteFindings.Write(_db.Writer, transaction, name, cityPopulations);
+                SqliteFindings.Write(_db.Writer, transaction, name, populations);
             }
             var digest = SqliteStore.ComputeDigest(_db.Writer, _db.DigestAlgorithm, name);
             _db.Execute(transaction, "INSERT INTO manifests (period, counts, digest, sealed_at, sources) VALUES ($period, $counts, $digest, $sealedAt, $sources)",

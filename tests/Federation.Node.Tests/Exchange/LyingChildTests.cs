@@ -79,6 +79,12 @@ public sealed class LyingChildTests : IAsyncLifetime
             new Node.Security.SecurityPaths(null, null, _directory.File("audit.key"), _directory.File("security.db")), null, TimeProvider.System,
             NullLogger<Node.Security.RevocationList>.Instance));
         ChildClients.Register(services, [_at], new ChildTlsSettings(null, null, null), 4 * 1024 * 1024);
+        // The parent's pull as the node builds it (its stages through DI), on this test's store.
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IChildTransfers>(_parent.Transfers);
+        services.AddSingleton(provider => new SignedPeriodCheck(_parent.Signatures, _parent.Transfers, provider.GetRequiredService<Node.Security.RevocationList>(), new DeploymentAuthority(null), null,
+            Federation.Shared.PeriodSignatures.Ecdsa, TimeProvider.System, NullLogger<SignedPeriodCheck>.Instance));
+        services.AddPullPipeline();
         _services = services.BuildServiceProvider();
     }
 
@@ -91,12 +97,7 @@ public sealed class LyingChildTests : IAsyncLifetime
         _directory.Dispose();
     }
 
-    private ChildPuller Puller() => new(_parent.Transfers, _services.GetRequiredService<ChildClients>(),
-        new SignedPeriodCheck(_parent.Signatures, _parent.Transfers, _services.GetRequiredService<Node.Security.RevocationList>(), new DeploymentAuthority(null), null,
-            Federation.Shared.PeriodSignatures.Ecdsa, TimeProvider.System, NullLogger<SignedPeriodCheck>.Instance),
-        NullLogger.Instance, TimeProvider.System);
-
-    private Task<PullResult> PullAsync(Period? period = null) => Puller().PullAsync(_at, period, CancellationToken.None);
+    private Task<PullResult> PullAsync(Period? period = null) => _services.GetRequiredService<ChildPuller>().PullAsync(_at, period, CancellationToken.None);
 
     // Then the same child tells the truth: received whole, with the digest it sealed.
     private async Task AssertHonestPullCommitsAsync()
@@ -153,6 +154,43 @@ public sealed class LyingChildTests : IAsyncLifetime
         await AssertHonestPullCommitsAsync();
     }
 
+    [Fact]
+    public async Task Stream_IsAskedWithoutTheManifest_WhichComesFromGetManifestOnly()
+    {
+        // This child sends the manifest in the stream anyway, as a child that does not know
+        // without_manifest does: the pull still commits.
+        await AssertHonestPullCommitsAsync();
+
+        Assert.Equal([true], _lies.WithoutManifestAsked);
+    }
+
+    [Fact]
+    public async Task EndMarkerWithAnotherDigest_IsRefusedAsChanged_NothingCommitted()
+    {
+        // The records are the sealed ones, but the stream ends saying another snapshot was sent.
+        _lies.EndDigest = _digest[..^1] + (_digest[^1] == '0' ? '1' : '0');
+
+        var changed = await Assert.ThrowsAsync<RpcException>(() => PullAsync());
+
+        Assert.Equal(StatusCode.Aborted, changed.StatusCode);
+        Assert.Contains("city-440100's snapshot changed during the pull; it will be pulled again", changed.Status.Detail, StringComparison.Ordinal);
+        Assert.Empty(_parent.Transfers.ListChildManifests(Child.Id));
+        await AssertHonestPullCommitsAsync();
+    }
+
+    [Fact]
+    public async Task StreamManifestOfAnOldChild_WithAnotherDigest_IsRefusedAsChanged_NothingCommitted()
+    {
+        // GetManifest says one snapshot, the (old) child's stream starts with the manifest of another.
+        _lies.StreamManifest = m => m.Digest = m.Digest[..^1] + (m.Digest[^1] == '0' ? '1' : '0');
+
+        var changed = await Assert.ThrowsAsync<RpcException>(() => PullAsync());
+
+        Assert.Equal(StatusCode.Aborted, changed.StatusCode);
+        Assert.Empty(_parent.Transfers.ListChildManifests(Child.Id));
+        await AssertHonestPullCommitsAsync();
+    }
+
     [Theory]
     [InlineData("2026-10-31", "2026-09-30", "city-440100 was asked for period 2026-10-31 and answered with period 2026-09-30; nothing was taken")]
     [InlineData("", "2099-12-31", "city-440100 serves period 2099-12-31, which is in the future for this node (Period 2099-12-31 is in the future (today is ")]
@@ -180,7 +218,17 @@ public sealed class LyingChildTests : IAsyncLifetime
 
         public int? DropBatch { get; set; }
 
-        public void Reset() => (Manifest, StopAfterBatches, DropBatch) = (null, null, null);
+        public Action<SnapshotManifest>? StreamManifest { get; set; }
+
+        public string? EndDigest { get; set; }
+
+        public List<bool> WithoutManifestAsked { get; } = [];
+
+        public void Reset()
+        {
+            (Manifest, StopAfterBatches, DropBatch, StreamManifest, EndDigest) = (null, null, null, null, null);
+            WithoutManifestAsked.Clear();
+        }
     }
 
     /// <summary>The child's Exchange: its real sealed period, in batches of 5 records, changed as <see cref="Lies"/> says.</summary>
@@ -190,7 +238,11 @@ public sealed class LyingChildTests : IAsyncLifetime
 
         public override async Task StreamSnapshot(StreamSnapshotRequest request, IServerStreamWriter<SnapshotChunk> responseStream, ServerCallContext context)
         {
-            await responseStream.WriteAsync(new SnapshotChunk { Manifest = Manifest() });
+            // Sent whatever the request says, as a child that does not know without_manifest does.
+            lies.WithoutManifestAsked.Add(request.WithoutManifest);
+            var streamManifest = Manifest();
+            lies.StreamManifest?.Invoke(streamManifest);
+            await responseStream.WriteAsync(new SnapshotChunk { Manifest = streamManifest });
             (string Dataset, string AfterOrigin, string AfterKey) skip = request.ResumeFrom is { } from ? (from.Dataset, from.AfterOrigin, from.AfterKey) : ("", "", "");
             var started = skip.Dataset.Length == 0;
             var batches = 0;
@@ -225,7 +277,7 @@ public sealed class LyingChildTests : IAsyncLifetime
                     }
                 }
             }
-            await responseStream.WriteAsync(new SnapshotChunk { End = new SnapshotEnd { Records = sent, Digest = Manifest().Digest } });
+            await responseStream.WriteAsync(new SnapshotChunk { End = new SnapshotEnd { Records = sent, Digest = lies.EndDigest ?? Manifest().Digest } });
         }
 
         private SnapshotManifest Manifest()

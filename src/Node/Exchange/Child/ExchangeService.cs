@@ -1,21 +1,19 @@
-using System.Globalization;
 using Federation.Node.Errors;
 using Federation.Protocol.V1;
 using Federation.Store;
-using Google.Protobuf;
 using Grpc.Core;
 
 namespace Federation.Node.Exchange.Child;
 
 /// <summary>
-/// <c>federation.v1.Exchange</c>, the child's side: the manifest of a sealed period, and the
-/// snapshot in bounded chunks — the manifest, record batches in the standard's dataset order and
-/// (origin, natural key) order, then the end. Each batch carries the cursor to resume after it; the
-/// records are read with keyset paging, so resuming costs nothing. Memory is bounded by one
-/// batch: each write waits for HTTP/2 flow control before the next batch is read.
+/// <c>federation.v1.Exchange</c>, the child's side: the transmitter of the pull. The manifest of a
+/// sealed period, and the snapshot in bounded chunks — the manifest (unless the parent has it
+/// already: <c>without_manifest</c>), the record batches of the <see cref="SnapshotSource"/> with
+/// their resume cursors, paced to Exchange:MaxSendKiBPerSecond, then the end. Memory is bounded by
+/// one batch: each write waits for HTTP/2 flow control before the next batch is read.
 /// </summary>
-internal sealed class ExchangeService(ISealedPeriods store, NodeIdentity identity, Federation.Store.Security.AuditLog audit,
-    Microsoft.Extensions.Options.IOptions<ExchangeOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ISignedPeriods signatures, SnapshotStreamLimit streams) : Protocol.V1.Exchange.ExchangeBase
+internal sealed class ExchangeService(SnapshotSource source, Federation.Store.Security.AuditLog audit,
+    Microsoft.Extensions.Options.IOptions<ExchangeOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, SnapshotStreamLimit streams) : Protocol.V1.Exchange.ExchangeBase
 {
     public override Task<AuditHeadResponse> GetAuditHead(GetAuditHeadRequest request, ServerCallContext context)
     {
@@ -91,30 +89,32 @@ internal sealed class ExchangeService(ISealedPeriods store, NodeIdentity identit
 
     private const int DefaultRecordsPerChunk = 1000;
     private const int MaxRecordsPerChunk = 10_000;
-    private const int MaxChunkBytes = 1024 * 1024;
 
     public override Task<SnapshotManifest> GetManifest(GetManifestRequest request, ServerCallContext context) =>
-        Task.FromResult(ToProto(FindManifest(request.Period)));
+        Task.FromResult(source.Describe(source.Find(request.Period)));
 
     public override async Task StreamSnapshot(StreamSnapshotRequest request, IServerStreamWriter<SnapshotChunk> responseStream, ServerCallContext context)
     {
         // Exchange:MaxSnapshotStreams: refused before anything is read; the place is given back however the stream ends.
         var caller = context.UserState.TryGetValue(Security.Caller.UserStateKey, out var state) && state is Security.Caller known ? known.AuditName : "anonymous";
         using var place = streams.Enter(caller);
-        var manifest = FindManifest(request.Period);
+        var manifest = source.Find(request.Period);
         var perChunk = request.MaxRecordsPerChunk == 0 ? DefaultRecordsPerChunk : request.MaxRecordsPerChunk;
         if (perChunk is < 1 or > MaxRecordsPerChunk)
         {
             throw new InvalidRequestException($"max_records_per_chunk is {request.MaxRecordsPerChunk}; it must be 0 (default) or 1 … {MaxRecordsPerChunk}");
         }
         var resumeDataset = request.ResumeFrom?.Dataset ?? "";
-        var started = resumeDataset.Length == 0;
-        if (!started && Dataset.Find(resumeDataset) is null)
+        if (resumeDataset.Length > 0 && Dataset.Find(resumeDataset) is null)
         {
             throw new InvalidRequestException($"resume_from.dataset '{resumeDataset}' is not a dataset of the standard");
         }
 
-        await responseStream.WriteAsync(new SnapshotChunk { Manifest = ToProto(manifest) });
+        // A parent that took the manifest from GetManifest asks without it: it is sent once.
+        if (!request.WithoutManifest)
+        {
+            await responseStream.WriteAsync(new SnapshotChunk { Manifest = source.Describe(manifest) });
+        }
         long sent = 0;
         long sentBytes = 0;
         var startedAt = time.GetTimestamp();
@@ -132,120 +132,15 @@ internal sealed class ExchangeService(ISealedPeriods store, NodeIdentity identit
                 }
             }
         }
-        foreach (var dataset in Dataset.All)
+        foreach (var (batch, bytes) in source.Batches(manifest, resumeDataset.Length == 0 ? null : request.ResumeFrom, request.Packed, perChunk, context.CancellationToken))
         {
-            if (!started && dataset.Name != resumeDataset)
+            sent += batch.Records.Count + batch.PackedRecords;
+            await responseStream.WriteAsync(new SnapshotChunk { Records = batch });
+            if (bytes > 0)
             {
-                continue;
-            }
-            var (afterOrigin, after) = started ? ("", "") : (request.ResumeFrom!.AfterOrigin, request.ResumeFrom.AfterKey);
-            started = true;
-            if (request.Packed)
-            {
-                foreach (var packed in store.ReadSealedPacked(manifest.AsOf, dataset, afterOrigin, after, perChunk, MaxChunkBytes))
-                {
-                    context.CancellationToken.ThrowIfCancellationRequested();
-                    sent += packed.Records;
-                    await responseStream.WriteAsync(new SnapshotChunk
-                    {
-                        Records = new RecordBatch
-                        {
-                            Dataset = dataset.Name,
-                            // The batch's buffer is not reused: wrapping it saves a copy.
-                            Packed = UnsafeByteOperations.UnsafeWrap(packed.Bytes),
-                            PackedRecords = packed.Records,
-                            Cursor = new SnapshotCursor { Dataset = dataset.Name, AfterOrigin = packed.LastOrigin, AfterKey = packed.LastKey },
-                        },
-                    });
-                    await PaceAsync(packed.Bytes.Length);
-                }
-                continue;
-            }
-            var batch = new RecordBatch { Dataset = dataset.Name };
-            var bytes = 0;
-            foreach (var row in store.ReadSealedAfter(manifest.AsOf, dataset, afterOrigin, after))
-            {
-                context.CancellationToken.ThrowIfCancellationRequested();
-                var record = new SnapshotRecord { Origin = row.Origin };
-                record.Values.AddRange(row.Values);
-                batch.Records.Add(record);
-                bytes += record.CalculateSize();
-                if (batch.Records.Count >= perChunk || bytes >= MaxChunkBytes)
-                {
-                    sent += batch.Records.Count;
-                    await WriteBatchAsync(responseStream, batch, dataset.Name);
-                    await PaceAsync(bytes);
-                    batch = new RecordBatch { Dataset = dataset.Name };
-                    bytes = 0;
-                }
-            }
-            if (batch.Records.Count > 0)
-            {
-                sent += batch.Records.Count;
-                await WriteBatchAsync(responseStream, batch, dataset.Name);
+                await PaceAsync(bytes);
             }
         }
         await responseStream.WriteAsync(new SnapshotChunk { End = new SnapshotEnd { Records = sent, Digest = manifest.Digest } });
-    }
-
-    private static Task WriteBatchAsync(IServerStreamWriter<SnapshotChunk> stream, RecordBatch batch, string dataset)
-    {
-        var last = batch.Records[^1];
-        batch.Cursor = new SnapshotCursor { Dataset = dataset, AfterOrigin = last.Origin, AfterKey = last.Values[0] };
-        return stream.WriteAsync(new SnapshotChunk { Records = batch });
-    }
-
-    // The signed manifests of a merged period's sources, and of theirs, as this node received and
-    // checked them: whatever this node holds of what its statements name.
-    private List<Federation.Store.SignedPeriod> Below(Federation.Store.SignedPeriod top)
-    {
-        var found = new List<Federation.Store.SignedPeriod>();
-        var seen = new HashSet<(string, Period)>();
-        var pending = new Stack<Federation.Store.SignedPeriod>([top]);
-        while (pending.TryPop(out var next))
-        {
-            foreach (var source in Federation.Shared.PeriodStatement.Parse(next.Statement).Sources)
-            {
-                if (Period.TryParse(source.Period, out var period) && seen.Add((source.NodeId, period))
-                    && signatures.Find(source.NodeId, period) is { } signed)
-                {
-                    found.Add(signed);
-                    pending.Push(signed);
-                }
-            }
-        }
-        return found;
-    }
-
-    private static Protocol.V1.SignedPeriod ToProto(Federation.Store.SignedPeriod signed) => new()
-    {
-        Statement = ByteString.CopyFrom(signed.Statement),
-        Signature = ByteString.CopyFrom(signed.Signature),
-        Certificate = ByteString.CopyFrom(signed.Certificate),
-    };
-
-    private Manifest FindManifest(string period) => RequestFields.SealedPeriod(store, identity.Id, period);
-
-    private SnapshotManifest ToProto(Manifest manifest)
-    {
-        var proto = new SnapshotManifest
-        {
-            NodeId = identity.Id,
-            DivisionCode = identity.DivisionCode,
-            Period = manifest.Period.ToString(),
-            Digest = manifest.Digest,
-            TotalRecords = manifest.TotalRecords,
-            SealedAt = manifest.SealedAt.ToString("O", CultureInfo.InvariantCulture),
-        };
-        foreach (var (dataset, count) in manifest.Counts)
-        {
-            proto.Counts[dataset] = count;
-        }
-        if (signatures.Find(identity.Id, manifest.Period) is { } signed)
-        {
-            proto.Signed = ToProto(signed);
-            proto.Below.AddRange(Below(signed).Select(ToProto));
-        }
-        return proto;
     }
 }

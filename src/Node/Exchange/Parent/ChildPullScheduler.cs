@@ -12,7 +12,7 @@ namespace Federation.Node.Exchange.Parent;
 /// pipeline, on the node's <see cref="TimeProvider"/>). A failed child keeps its last good
 /// snapshot and shows as stale.
 /// </summary>
-internal sealed class ChildPullScheduler(PullCoordinator coordinator, NodeIdentity identity, IOptions<ExchangeOptions> options,
+internal sealed class ChildPullScheduler(IPullCoordinator coordinator, NodeIdentity identity, IOptions<ExchangeOptions> options,
     TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Federation.Node.Host;
+using Federation.Node.Sealing;
 using Federation.Store;
 using Grpc.Core;
 
@@ -9,9 +10,9 @@ namespace Federation.Node.Exchange.Parent;
 /// Runs every pull of this node — scheduled or asked for by an operator — so that one child is
 /// never pulled twice at the same time (a per-child lock) and the outcome always lands on the
 /// child's link. After a pull commits a new snapshot, the parent seals every period all its
-/// children have now delivered (<see cref="PeriodSealer"/>).
+/// children have now delivered (<see cref="IPeriodSealer"/>).
 /// </summary>
-internal sealed class PullCoordinator(IChildTransfers store, IChildLinks links, PeriodSealer sealer, ChildClients clients, Signing.SignedPeriodCheck signatures, DiskReserve reserve, NodeMetrics metrics, TimeProvider time, ILogger<PullCoordinator> logger)
+internal sealed class PullCoordinator(ChildPuller puller, IChildLinks links, IPeriodSealer sealer, NodeMetrics metrics, TimeProvider time, ILogger<PullCoordinator> logger) : IPullCoordinator
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
 
@@ -21,7 +22,7 @@ internal sealed class PullCoordinator(IChildTransfers store, IChildLinks links, 
         await gate.WaitAsync(cancellationToken);
         try
         {
-            var result = await new ChildPuller(store, clients, signatures, logger, time, reserve).PullAsync(child, period, cancellationToken, progress);
+            var result = await puller.PullAsync(child, period, cancellationToken, progress);
             links.RecordPullSuccess(child.Id, result.Period, result.Digest, result.Records, result.Bytes, time.GetUtcNow());
             metrics.PullSucceeded(child.Id, result.Records, result.Bytes);
             SealCompletePeriods();
@@ -66,6 +67,13 @@ internal sealed class PullCoordinator(IChildTransfers store, IChildLinks links, 
             ExchangeLog.MergeSealFailed(logger, ex.Message);
         }
     }
+}
+
+/// <summary>Runs a pull of one child, one at a time per child, recording the outcome on its link (<see cref="PullCoordinator"/>).</summary>
+internal interface IPullCoordinator
+{
+    /// <summary>Pulls <paramref name="period"/> of the child (null: its latest); throws <see cref="PullFailedException"/> with the reason when it fails.</summary>
+    Task<PullResult> PullAsync(ChildOptions child, Period? period, IProgress<PullProgress>? progress, CancellationToken cancellationToken);
 }
 
 /// <summary>How far a pull got.</summary>

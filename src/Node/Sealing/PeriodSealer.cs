@@ -1,6 +1,6 @@
 using Federation.Store;
 
-namespace Federation.Node.Exchange.Parent;
+namespace Federation.Node.Sealing;
 
 /// <summary>
 /// Seals this node's periods. A node without children seals its own staged data. A parent seals
@@ -11,13 +11,15 @@ namespace Federation.Node.Exchange.Parent;
 /// (<see cref="SealCompletePeriods"/>, run after each committed pull), periods in order;</item>
 /// <item>at an operator's request for a date (<see cref="Seal"/>): each child's snapshot of that
 /// date, or its latest one before it when the child is late — the manifest names every source, so
-/// a late child is visible.</item>
+/// a late child is visible; every <see cref="ISealParticipant"/> (the registration service at a
+/// city) puts in what it adds, around the seal.</item>
 /// </list>
 /// </summary>
 internal sealed class PeriodSealer(ISealedPeriods store, IChildTransfers childSnapshots, IFindings findingsStore, NodeIdentity identity, TimeProvider time, ILogger<PeriodSealer> logger,
-    Microsoft.Extensions.Options.IOptions<Monitoring.MonitoringOptions> monitoring, Registration.RegistrationDesk registrations,
-    Signing.NodePeriodSigner signer)
+    ICityPopulations populations, IEnumerable<ISealParticipant> participants,
+    Exchange.Signing.NodePeriodSigner signer) : IPeriodSealer
 {
+    private readonly IReadOnlyList<ISealParticipant> _participants = [.. participants];
     private readonly Lock _lock = new();
     private readonly IReadOnlyList<ChildOptions> _children = identity.Children;
 
@@ -31,13 +33,20 @@ internal sealed class PeriodSealer(ISealedPeriods store, IChildTransfers childSn
                 var latest = childSnapshots.ListChildManifests(child.Id).LastOrDefault(m => m.Period <= asOf);
                 if (latest is null)
                 {
-                    ExchangeLog.SealWithoutChild(logger, asOf, child.Id);
+                    SealingLog.SealWithoutChild(logger, asOf, child.Id);
                     continue;
                 }
                 sources.Add(new MergedSource(child.Id, latest.Period, latest.Digest));
             }
-            // A city's registrations made through the service go in as they stood on the period's date.
-            return registrations.SealWith(asOf.AsOf, () => Log(store.Seal(asOf, time.GetUtcNow(), sources, monitoring.Value.CityPopulation, Signer(asOf))));
+            // What the participants add (a city's registrations as they stood on the period's date)
+            // goes in around the seal, the first registered outermost.
+            Func<Manifest> seal = () => Log(store.Seal(asOf, time.GetUtcNow(), sources, populations, Signer(asOf)));
+            foreach (var participant in _participants.Reverse())
+            {
+                var inner = seal;
+                seal = () => participant.SealAround(asOf, inner);
+            }
+            return seal();
         }
     }
 
@@ -57,7 +66,7 @@ internal sealed class PeriodSealer(ISealedPeriods store, IChildTransfers childSn
             foreach (var period in received[0].Keys.Where(p => received.All(r => r.ContainsKey(p))).Order())
             {
                 var sources = _children.Select((c, i) => new MergedSource(c.Id, received[i][period].Period, received[i][period].Digest)).ToList();
-                sealedNow.Add(Log(store.Seal(period, time.GetUtcNow(), sources, monitoring.Value.CityPopulation, Signer(period))));
+                sealedNow.Add(Log(store.Seal(period, time.GetUtcNow(), sources, populations, Signer(period))));
             }
             return sealedNow;
         }
@@ -65,20 +74,20 @@ internal sealed class PeriodSealer(ISealedPeriods store, IChildTransfers childSn
 
     // Every period is signed with the node's key as it is sealed (docs/security.md, "Signed
     // periods"); a node without a certificate (loopback only) seals unsigned and says so.
-    private Signing.NodePeriodSigner? Signer(Period period)
+    private Exchange.Signing.NodePeriodSigner? Signer(Period period)
     {
         if (signer.Available)
         {
             return signer;
         }
-        Signing.SigningLog.SealedUnsigned(logger, period);
+        Exchange.Signing.SigningLog.SealedUnsigned(logger, period);
         return null;
     }
 
     private Manifest Log(Manifest manifest)
     {
         var findings = manifest.Sources.Count == 0 ? 0 : findingsStore.CountFindings(manifest.Period).Values.Sum();
-        ExchangeLog.PeriodSealed(logger, manifest.Period, manifest.TotalRecords, manifest.Sources.Count, findings, manifest.Digest);
+        SealingLog.PeriodSealed(logger, manifest.Period, manifest.TotalRecords, manifest.Sources.Count, findings, manifest.Digest);
         return manifest;
     }
 }
