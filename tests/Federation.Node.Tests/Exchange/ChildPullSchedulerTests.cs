@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Federation.Node.Exchange.Parent;
-using Federation.Node.Hosting;
+using Federation.Node.Configuration;
 using Federation.Store;
 using Federation.Testing;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Federation.Node.Hosting;
+using Federation.Node.Errors;
 using Federation.Protocol.V1;
 using Federation.Store;
 using Google.Protobuf;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Federation.Node.Hosting;
 using Federation.Protocol.V1;
 using Federation.Store;
 using Grpc.Core;

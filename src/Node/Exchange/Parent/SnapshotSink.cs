@@ -1,4 +1,3 @@
-using Federation.Node.Hosting;
 using Federation.Protocol.V1;
 using Federation.Store;
 using Grpc.Core;
