@@ -84,6 +84,12 @@ internal sealed class IngestService(IStaging store, NodeIdentity identity, Inges
                     response.SealedPeriod = manifest.Period.ToString();
                     response.Digest = manifest.Digest;
                 }
+                catch (StoreException ex) when (StoreIntegrity.IsDiskFull(ex))
+                {
+                    // Not the upload's disk-full below: the import is in, only the period is not.
+                    Errors.FaultLog.SealDiskFull(logger, asOf, ex.Message);
+                    throw new LimitExceededException($"The import was committed ({result.Accepted} rows accepted), but sealing failed: {ex.Message}");
+                }
                 catch (StoreException ex)
                 {
                     throw new PreconditionFailedException($"The import was committed, but sealing failed: {ex.Message}");

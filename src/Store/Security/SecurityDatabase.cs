@@ -103,7 +103,16 @@ public static class SecurityDatabase
         using var command = connection.CreateCommand();
         command.CommandText = "VACUUM INTO $destination";
         command.Parameters.AddWithValue("$destination", System.IO.Path.GetFullPath(destination));
-        command.ExecuteNonQuery();
+        try
+        {
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException ex) when (StoreIntegrity.IsDiskFull(ex))
+        {
+            // As the store's backup: what VACUUM INTO wrote before the disk filled is no copy.
+            File.Delete(destination);
+            throw new StoreException(StoreIntegrity.BackupDiskFull(System.IO.Path.GetFullPath(destination), ex), ex);
+        }
         OwnerOnly(destination);
     }
 
