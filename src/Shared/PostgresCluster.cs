@@ -89,9 +89,7 @@ public sealed class PostgresCluster : IDisposable
                 Exec("chown", "postgres:postgres", root);
             }
             cluster.Run(Path.Combine(bin, "initdb"), "-D", cluster._data, "-U", "federation", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync");
-            // Unix socket in the cluster's own directory only; durability off: a test cluster.
-            cluster.Run(Path.Combine(bin, "pg_ctl"), "-D", cluster._data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "-o",
-                $"-c listen_addresses='' -k {root} -p 5432 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100", "start");
+            cluster.StartServer();
             return cluster;
         }
         catch
@@ -122,6 +120,20 @@ public sealed class PostgresCluster : IDisposable
             }
         }
     }
+
+    // Unix socket in the cluster's own directory only; durability off: a test cluster.
+    private void StartServer() =>
+        Run(Path.Combine(_bin, "pg_ctl"), "-D", _data, "-l", Path.Combine(Root, "server.log"), "-w", "-t", "60", "-o",
+            $"-c listen_addresses='' -k {Root} -p 5432 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100", "start");
+
+    /// <summary>
+    /// Stops the server as an operator's <c>pg_ctl stop</c> does (fast: open sessions are ended and
+    /// their transactions rolled back), keeping its data: the database that goes away (issue 25).
+    /// </summary>
+    public void Stop() => Run(Path.Combine(_bin, "pg_ctl"), "-D", _data, "-m", "fast", "-w", "-t", "60", "stop");
+
+    /// <summary>Starts the stopped server again, on the same socket, with its data.</summary>
+    public void Restart() => StartServer();
 
     /// <summary>Stops the server (immediate shutdown: nothing to keep) and deletes its directory.</summary>
     public void Dispose()

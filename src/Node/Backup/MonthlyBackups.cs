@@ -77,6 +77,10 @@ internal sealed class MonthlyBackups(IStoreMaintenance store, NodeIdentity ident
         var journalFile = Path.Combine(Directory, name + ".registration.db");
         var journalPartial = journalFile + ".partial";
         DeleteAll(storePartial, securityPartial, journalPartial); // left by an interrupted try
+        var reportFile = Path.Combine(Directory, name + ".json");
+        var writing = storeFile; // what a full disk stopped, for the message
+        var named = false; // the copies have their final names
+        var kept = false; // and the report that makes them a backup is written
         try
         {
             store.BackupTo(storePartial);
@@ -88,6 +92,7 @@ internal sealed class MonthlyBackups(IStoreMaintenance store, NodeIdentity ident
             long auditEntries = 0;
             if (File.Exists(paths.DatabasePath))
             {
+                writing = securityFile;
                 SecurityDatabase.BackupTo(paths.DatabasePath, securityPartial);
                 using var audit = AuditLog.Open(securityPartial);
                 var problems = audit.Verify();
@@ -104,12 +109,14 @@ internal sealed class MonthlyBackups(IStoreMaintenance store, NodeIdentity ident
             var journal = options.RegistrationJournalPath is { } journalPath && File.Exists(journalPath);
             if (journal)
             {
+                writing = journalFile;
                 Federation.Store.Sqlite.SqliteRegistrationJournal.BackupTo(options.RegistrationJournalPath!, journalPartial);
                 // Opened as a restore would open it: the schema is there and it answers.
                 using var copy = Federation.Store.Sqlite.SqliteRegistrationJournal.Open(journalPartial);
                 copy.FeedHead();
             }
             DeleteAll(storeFile, securityFile, journalFile);
+            named = true;
             File.Move(storePartial, storeFile);
             File.Move(securityPartial, securityFile);
             if (journal)
@@ -120,23 +127,41 @@ internal sealed class MonthlyBackups(IStoreMaintenance store, NodeIdentity ident
                 Path.GetFileName(storeFile), new FileInfo(storeFile).Length, Sha256(storeFile), verification.Periods,
                 Path.GetFileName(securityFile), new FileInfo(securityFile).Length, Sha256(securityFile), auditEntries,
                 journal ? Path.GetFileName(journalFile) : null, journal ? new FileInfo(journalFile).Length : 0, journal ? Sha256(journalFile) : null);
-            var reportFile = Path.Combine(Directory, name + ".json");
+            writing = reportFile;
             File.WriteAllText(reportFile + ".partial", JsonSerializer.Serialize(report, ReportJson));
             File.Move(reportFile + ".partial", reportFile, overwrite: true);
+            kept = true;
             SecurityDatabase.OwnerOnly(reportFile);
             BackupLog.Written(logger, name, verification.Periods.Count, report.StoreBytes + report.SecurityBytes, stopwatch.Elapsed.TotalSeconds);
             Prune();
             return report;
         }
+        catch (Exception ex) when (ex is not StoreException && StoreIntegrity.IsDiskFull(ex))
+        {
+            Discard();
+            throw new BackupException(StoreIntegrity.BackupDiskFull(Path.GetFullPath(writing), ex), ex);
+        }
         catch (Exception ex) when (ex is StoreException or IOException or UnauthorizedAccessException)
         {
-            DeleteAll(storePartial, securityPartial, journalPartial);
+            Discard();
             throw new BackupException(ex.Message, ex);
         }
         catch (BackupException)
         {
-            DeleteAll(storePartial, securityPartial, journalPartial);
+            Discard();
             throw;
+        }
+
+        // Nothing of a failed backup stays: its partial copies, and the copies already named when
+        // the report — what makes them a backup — could not be written (a full disk, say).
+        void Discard()
+        {
+            DeleteAll(storePartial, securityPartial, journalPartial, reportFile + ".partial");
+            if (named && !kept)
+            {
+                // An earlier report of this month would describe copies that are gone.
+                DeleteAll(storeFile, securityFile, journalFile, reportFile);
+            }
         }
     }
 

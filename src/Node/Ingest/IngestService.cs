@@ -43,8 +43,12 @@ internal sealed class IngestService(IStaging store, NodeIdentity identity, Inges
             {
                 throw Invalid(ex.Message);
             }
-            var rejectsPath = Path.Combine(directories.Rejects, $"rejects-{DateTime.Now:yyyyMMdd-HHmmss}-{Path.GetFileName(spool)[..8]}.csv");
-            var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf(identity.DivisionCode), DivisionTable.Default, DateOnly.FromDateTime(DateTime.Now));
+            // Today is the node's clock's, on Beijing time, as for the seal rules above: what the
+            // validator calls a date in the future is what a seal would refuse (a clock moved by
+            // tests or by the operator moves both).
+            var now = time.GetUtcNow();
+            var rejectsPath = Path.Combine(directories.Rejects, $"rejects-{now.ToOffset(BeijingTime.Offset):yyyyMMdd-HHmmss}-{Path.GetFileName(spool)[..8]}.csv");
+            var validator = new RecordValidator(DivisionTable.Default.JurisdictionOf(identity.DivisionCode), DivisionTable.Default, BeijingTime.Date(now));
             ImportResult result;
             try
             {
@@ -83,6 +87,12 @@ internal sealed class IngestService(IStaging store, NodeIdentity identity, Inges
                     var manifest = sealer.Seal(asOf);
                     response.SealedPeriod = manifest.Period.ToString();
                     response.Digest = manifest.Digest;
+                }
+                catch (StoreException ex) when (StoreIntegrity.IsDiskFull(ex))
+                {
+                    // Not the upload's disk-full below: the import is in, only the period is not.
+                    Errors.FaultLog.SealDiskFull(logger, asOf, ex.Message);
+                    throw new LimitExceededException($"The import was committed ({result.Accepted} rows accepted), but sealing failed: {ex.Message}");
                 }
                 catch (StoreException ex)
                 {

@@ -170,6 +170,15 @@ internal sealed partial class SecurityInterceptor : Interceptor, IDisposable
             outcome = StatusCode.Cancelled;
             throw;
         }
+        catch (Exception ex) when (Federation.Store.StoreIntegrity.IsStoreAway(ex))
+        {
+            // The store's database server is away (a PostgreSQL store stopped or restarting): a
+            // state that passes, said as such — not INTERNAL, and not the driver's text (the
+            // operator's log has it; no request data is in either).
+            Errors.FaultLog.StoreAway(_logger, method, ex.GetBaseException().Message);
+            outcome = StatusCode.Unavailable;
+            throw new RpcException(new Status(StatusCode.Unavailable, Errors.FaultLog.StoreAwayText));
+        }
         catch
         {
             outcome = StatusCode.Internal;

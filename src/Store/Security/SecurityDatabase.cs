@@ -121,6 +121,12 @@ public static class SecurityDatabase
             command.Parameters.AddWithValue("$destination", System.IO.Path.GetFullPath(destination));
             command.ExecuteNonQuery();
         }
+        catch (SqliteException ex) when (StoreIntegrity.IsDiskFull(ex))
+        {
+            // As the store's backup: what VACUUM INTO wrote before the disk filled is no copy.
+            File.Delete(destination);
+            throw new StoreException(StoreIntegrity.BackupDiskFull(System.IO.Path.GetFullPath(destination), ex), ex, StoreFailure.DiskFull);
+        }
         catch (SqliteException ex)
         {
             throw SqliteErrors.Wrap(ex, path, "writing a backup of the security database");

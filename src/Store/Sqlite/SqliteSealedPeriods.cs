@@ -34,7 +34,17 @@ public sealed class SqliteSealedPeriods : ISealedPeriods
         }
         var name = period.ToString();
         Manifest? manifest = null;
-        _db.WithWriteTransaction(transaction =>
+        try
+        {
+            SealInTransaction();
+        }
+        catch (Exception ex) when (ex is not StoreException && StoreIntegrity.IsDiskFull(ex))
+        {
+            throw new StoreException(StoreIntegrity.SealDiskFull(_db.Path, period, ex), ex, StoreFailure.DiskFull);
+        }
+        return manifest!;
+
+        void SealInTransaction() => _db.WithWriteTransaction(transaction =>
         {
             var latest = LatestPeriod(transaction);
             if (SealRules.OrderProblem(name, latest) is { } order)
@@ -85,7 +95,6 @@ public sealed class SqliteSealedPeriods : ISealedPeriods
                 SqliteSignedPeriods.Insert(_db.Writer, transaction, signer.Sign(manifest, previous), now);
             }
         });
-        return manifest!;
     }
 
     private string? DatedAfterProblem(SqliteTransaction transaction, string period) => SealRules.DatedAfterProblem(period, (dataset, column, bound) =>

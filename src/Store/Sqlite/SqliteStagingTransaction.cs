@@ -159,26 +159,8 @@ public sealed class SqliteStagingTransaction : IStagingTransaction
     }
 
     // A rolled-back import leaves its pages in the write-ahead log, which keeps its size: on a full
-    // disk that is the space the audit log and the next import need. The log is emptied when no
-    // reader holds it (never waiting for one: a busy checkpoint is simply skipped).
-    private void ReturnSpace()
-    {
-        using var command = _connection.CreateCommand();
-        try
-        {
-            command.CommandText = "PRAGMA busy_timeout = 0; PRAGMA wal_checkpoint(TRUNCATE);";
-            command.ExecuteNonQuery();
-        }
-        catch (SqliteException)
-        {
-            // Best effort: the space comes back at the next checkpoint.
-        }
-        finally
-        {
-            command.CommandText = "PRAGMA busy_timeout = 30000;";
-            command.ExecuteNonQuery();
-        }
-    }
+    // disk that is the space the audit log and the next import need.
+    private void ReturnSpace() => FederationStore.ReturnWalSpace(_connection);
 
     private SqliteCommand Prepare(string sql, int parameterCount)
     {

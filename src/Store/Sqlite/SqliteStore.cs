@@ -154,13 +154,46 @@ public sealed class SqliteStore : INodeStore
         _writeGate.Wait();
         try
         {
-            using var transaction = _connection.BeginTransaction(deferred: false);
-            action(transaction);
-            transaction.Commit();
+            using (var transaction = _connection.BeginTransaction(deferred: false))
+            {
+                action(transaction);
+                transaction.Commit();
+            }
+        }
+        catch (Exception ex) when (StoreIntegrity.IsDiskFull(ex))
+        {
+            // Rolled back (the using above); its pages stay in the write-ahead log, which the disk needs back.
+            ReturnWalSpace(_connection);
+            throw;
         }
         finally
         {
             _writeGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Empties the write-ahead log after a rolled-back write on a full disk: the log keeps its size,
+    /// and that is the space the audit log and the next write need. Done only when no reader holds
+    /// the log (never waiting for one: a busy checkpoint is simply skipped, and the space comes back
+    /// at the next checkpoint).
+    /// </summary>
+    internal static void ReturnWalSpace(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        try
+        {
+            command.CommandText = "PRAGMA busy_timeout = 0; PRAGMA wal_checkpoint(TRUNCATE);";
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+            // Best effort.
+        }
+        finally
+        {
+            command.CommandText = "PRAGMA busy_timeout = 30000;";
+            command.ExecuteNonQuery();
         }
     }
 
@@ -200,10 +233,16 @@ public sealed class SqliteStore : INodeStore
         {
             command.ExecuteNonQuery();
         }
+        catch (SqliteException ex) when (StoreIntegrity.IsDiskFull(ex))
+        {
+            // VACUUM INTO leaves what it wrote of the copy: a file that is not a backup must not look like one.
+            File.Delete(destination);
+            throw new StoreException(StoreIntegrity.BackupDiskFull(System.IO.Path.GetFullPath(destination), ex), ex, StoreFailure.DiskFull);
+        }
         catch (SqliteException ex)
         {
             // The copy reads every page: a page damaged since start-up shows here (Corrupt, with
-            // how to restore); a full disk or an unwritable destination has its own kind.
+            // how to restore); an unwritable destination has its own kind.
             throw SqliteErrors.Wrap(ex, Path, "writing a backup");
         }
         Security.SecurityDatabase.OwnerOnly(destination);

@@ -37,7 +37,8 @@ public sealed record FuzzCase(string SeedName, int Mutations, int Noise, byte[] 
 /// (<c>federation-fuzz-crashes/</c>) for the corpus. Light mode (CI): a few thousand executions
 /// with a fixed seed. Full mode: set <c>FEDERATION_FUZZ_EXECUTIONS</c> (tests/reliability/fuzz.sh
 /// does, 1 000 000) and optionally <c>FEDERATION_FUZZ_SEED</c>; figures go to
-/// <c>FEDERATION_FUZZ_REPORT</c> when set.
+/// <c>FEDERATION_FUZZ_REPORT</c> when set. <c>FEDERATION_FUZZ_SECONDS</c> caps each target's time
+/// (its line then says how many executions it reached).
 /// </summary>
 /// <remarks>
 /// The loop is ours, not FsCheck's runner: profiled (docs/reliability.md), FsCheck resolved the
@@ -73,11 +74,12 @@ internal static class Fuzzer
         var random = new Random((int)(seed % int.MaxValue));
         long ran = 0;
         (FuzzCase Case, Exception Error)? failed = null;
+        var budget = Budget();
         var stopwatch = Stopwatch.StartNew();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         try
         {
-            while (ran < executions)
+            while (ran < executions && (budget is null || stopwatch.Elapsed < budget))
             {
                 var index = random.Next(corpus.Count);
                 var mutations = random.Next(0, 13);
@@ -101,7 +103,7 @@ internal static class Fuzzer
             stopwatch.Stop();
             var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"{target}: {ran} executions in {stopwatch.Elapsed.TotalSeconds:F1} s ({ran / Math.Max(stopwatch.Elapsed.TotalSeconds, 0.001):F0}/s; {cpu:F1} s of CPU, {ran / Math.Max(cpu, 0.001):F0} per CPU-second), seed {seed}, corpus {corpus.Count} files, {(failed is null ? "no failure" : "FAILED (input saved under " + CrashDirectory + ")")}");
+                $"{target}: {ran} executions in {stopwatch.Elapsed.TotalSeconds:F1} s ({ran / Math.Max(stopwatch.Elapsed.TotalSeconds, 0.001):F0}/s; {cpu:F1} s of CPU, {ran / Math.Max(cpu, 0.001):F0} per CPU-second), seed {seed}, corpus {corpus.Count} files, {(failed is null ? "no failure" : "FAILED (input saved under " + CrashDirectory + ")")}{(failed is null && ran < executions ? $"; stopped by FEDERATION_FUZZ_SECONDS={budget!.Value.TotalSeconds:F0} at {ran} of {executions}" : "")}");
             output.WriteLine(line);
             if (Environment.GetEnvironmentVariable("FEDERATION_FUZZ_REPORT") is { Length: > 0 } report)
             {
@@ -112,8 +114,17 @@ internal static class Fuzzer
         {
             throw new Xunit.Sdk.XunitException($"{target}, seed {seed}, execution {ran}: {f.Case}\n{f.Error}");
         }
-        Assert.Equal(executions, ran);
+        if (budget is null)
+        {
+            Assert.Equal(executions, ran);
+        }
     }
+
+    // A time budget per target for the full run on a shared machine (FEDERATION_FUZZ_SECONDS): a
+    // target stops there and its line says how far it got, instead of being killed with no figure.
+    private static TimeSpan? Budget() =>
+        double.TryParse(Environment.GetEnvironmentVariable("FEDERATION_FUZZ_SECONDS"), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds) : null;
 
     // The fewest mutations (a prefix of the failing input's: the same noise draws the same ones) that still fail.
     private static (FuzzCase, Exception) Shrink(IReadOnlyList<(string Name, byte[] Bytes)> corpus, byte[][] tokens, int index, FuzzCase failing, Exception error, Action<FuzzCase> body)

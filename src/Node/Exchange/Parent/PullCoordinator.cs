@@ -28,17 +28,18 @@ internal sealed class PullCoordinator(ChildPuller puller, IChildLinks links, IPe
             SealCompletePeriods();
             return result;
         }
-        catch (Exception ex) when (ex is RpcException or StoreException or RecordRefusedException)
+        catch (Exception ex) when (ex is RpcException or StoreException or RecordRefusedException || StoreIntegrity.IsStoreAway(ex))
         {
-            var reason = ex is RpcException rpc ? ChildFailure.Describe(rpc) : ex.Message;
+            // A PostgreSQL store that went away is a failed pull like any other (retried), not the end of the pull loop.
+            var reason = ex is RpcException rpc ? ChildFailure.Describe(rpc) : StoreIntegrity.IsStoreAway(ex) ? StoreIntegrity.StoreAway(ex) : ex.Message;
             ExchangeLog.PullFailed(logger, child.Id, reason);
             try
             {
                 links.RecordPullFailure(child.Id, reason, time.GetUtcNow());
             }
-            catch (Exception full) when (StoreIntegrity.IsDiskFull(full))
+            catch (Exception full) when (StoreIntegrity.IsDiskFull(full) || StoreIntegrity.IsStoreAway(full))
             {
-                // A full disk may refuse even this small write; the failure is still reported to whoever asked, and logged.
+                // A full disk (or a store that went away) may refuse even this small write; the failure is still reported to whoever asked, and logged.
                 ExchangeFaultLog.LinkNotUpdated(logger, child.Id, full.Message);
             }
             metrics.PullFailed(child.Id, ex switch { RpcException failed => failed.StatusCode.ToString(), RecordRefusedException => "Refused", _ => "Store" });
@@ -60,7 +61,7 @@ internal sealed class PullCoordinator(ChildPuller puller, IChildLinks links, IPe
         {
             sealer.SealCompletePeriods();
         }
-        catch (Exception ex) when (ex is StoreException || StoreIntegrity.IsDiskFull(ex))
+        catch (Exception ex) when (ex is StoreException || StoreIntegrity.IsDiskFull(ex) || StoreIntegrity.IsStoreAway(ex))
         {
             // The pull itself succeeded; the merge is retried after the next committed pull, and
             // an operator can seal by hand.
