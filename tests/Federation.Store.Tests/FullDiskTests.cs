@@ -22,9 +22,9 @@ public sealed class FullDiskTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     // 3000 staged persons: the seal copies them, which takes far more than the space left.
-    private static FederationStore Build(string path)
+    private static Sqlite.SqliteStore Build(string path)
     {
-        var store = FederationStore.Open(new StoreOptions { Path = path, NodeId = "city-440100" });
+        var store = Sqlite.SqliteStore.Open(new StoreOptions { Path = path, NodeId = "city-440100" });
         using var staging = store.Staging.BeginStaging();
         for (var i = 0; i < 3000; i++)
         {
@@ -107,7 +107,7 @@ public sealed class FullDiskTests : IDisposable
         disk.Empty();
         store.BackupTo(destination);
 
-        var verification = StoreBackups.Verify(destination);
+        var verification = Sqlite.SqliteBackups.Verify(destination);
         Assert.True(verification.Ok, string.Join("; ", verification.Problems));
         Assert.Equal(digest, Assert.Single(verification.Periods).Digest);
     }

@@ -160,7 +160,7 @@ public sealed class SqliteStagingTransaction : IStagingTransaction
 
     // A rolled-back import leaves its pages in the write-ahead log, which keeps its size: on a full
     // disk that is the space the audit log and the next import need.
-    private void ReturnSpace() => FederationStore.ReturnWalSpace(_connection);
+    private void ReturnSpace() => SqliteStore.ReturnWalSpace(_connection);
 
     private SqliteCommand Prepare(string sql, int parameterCount)
     {

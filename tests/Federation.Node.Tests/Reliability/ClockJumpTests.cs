@@ -1,10 +1,11 @@
 using Federation.Node.Exchange.Parent;
-using Federation.Node.Hosting;
+using Federation.Node.Configuration;
 using Federation.Node.Registration;
 using Federation.Node.Tests.Errors;
 using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store;
+using Federation.Store.Sqlite;
 using Federation.Store.Registration;
 using Federation.Testing;
 using Grpc.Core;
@@ -76,7 +77,7 @@ public sealed class ClockJumpTests : IDisposable
     public void APeriod_IsSealedOnce_AndNeverBeforeItsDate_WhateverTheClockSays()
     {
         var clock = new JumpingClock(new DateTimeOffset(2026, 11, 1, 9, 0, 0, Beijing));
-        using var store = FederationStore.Open(new StoreOptions { Path = _directory.File("city.db"), NodeId = "city-440100" });
+        using var store = SqliteStore.Open(new StoreOptions { Path = _directory.File("city.db"), NodeId = "city-440100" });
         Stage(store, "440106199001010011");
         var october = store.Periods.Seal(new DateOnly(2026, 10, 31), clock.GetUtcNow());
 
@@ -103,10 +104,10 @@ public sealed class ClockJumpTests : IDisposable
     public void RegistrationDeadlines_StayAsCounted_AndNoDecisionPrecedesItsReceipt_WhenTheClockJumps()
     {
         var clock = new JumpingClock(new DateTimeOffset(2026, 9, 30, 10, 0, 0, Beijing));
-        using var cityStore = FederationStore.Open(new StoreOptions { Path = _directory.File("city/city-440100.db"), NodeId = "city-440100" });
-        using var ministryStore = FederationStore.Open(new StoreOptions { Path = _directory.File("ministry/ministry.db"), NodeId = "ministry" });
-        using var cityJournal = RegistrationJournal.Open(RegistrationJournal.PathFor(cityStore.Path));
-        using var ministryJournal = RegistrationJournal.Open(RegistrationJournal.PathFor(ministryStore.Path));
+        using var cityStore = SqliteStore.Open(new StoreOptions { Path = _directory.File("city/city-440100.db"), NodeId = "city-440100" });
+        using var ministryStore = SqliteStore.Open(new StoreOptions { Path = _directory.File("ministry/ministry.db"), NodeId = "ministry" });
+        using var cityJournal = SqliteRegistrationJournal.Open(SqliteRegistrationJournal.PathFor(cityStore.Path));
+        using var ministryJournal = SqliteRegistrationJournal.Open(SqliteRegistrationJournal.PathFor(ministryStore.Path));
         var city = Desk(cityJournal, cityStore, "city-440100", "city", "440100", clock);
         var ministry = Desk(ministryJournal, ministryStore, "ministry", "ministry", "000000", clock);
         ministryJournal.SetServed("province-440000", ["440100"]);
@@ -145,14 +146,14 @@ public sealed class ClockJumpTests : IDisposable
         Assert.Equal(new DateOnly(2026, 10, 13), decided.ContactDue); // five working days after Tuesday 6 October
     }
 
-    private static void Stage(FederationStore store, string citizen)
+    private static void Stage(SqliteStore store, string citizen)
     {
         using var staging = store.Staging.BeginStaging();
         staging.Upsert(Dataset.Persons, [citizen, "张三", "1", "1990-01-01", "440106", "1", "440106", "1"]);
         staging.Commit();
     }
 
-    private static RegistrationDesk Desk(RegistrationJournal journal, FederationStore store, string id, string level, string division, TimeProvider clock) =>
+    private static RegistrationDesk Desk(IRegistrationJournal journal, SqliteStore store, string id, string level, string division, TimeProvider clock) =>
         new(journal, store.Staging, store.Holders, store.Periods, new NodeIdentity(new NodeOptions
         {
             Id = id, Level = level, DivisionCode = division,

@@ -1,7 +1,8 @@
 using Federation.Node.Backup;
-using Federation.Node.Hosting;
+using Federation.Node.Configuration;
 using Federation.Node.Security;
 using Federation.Store;
+using Federation.Store.Sqlite;
 using Federation.Store.Security;
 using Federation.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -23,13 +24,13 @@ public sealed class FullDiskBackupTests : IDisposable
     private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
     private static readonly DateOnly November = new(2026, 11, 1);
     private readonly TempDirectory _directory = new();
-    private readonly FederationStore _store;
+    private readonly SqliteStore _store;
     private readonly SecurityPaths _paths;
     private readonly string _digest;
 
     public FullDiskBackupTests()
     {
-        _store = FederationStore.Open(new StoreOptions { Path = _directory.File("data/city.db"), NodeId = "city-440100" });
+        _store = SqliteStore.Open(new StoreOptions { Path = _directory.File("data/city.db"), NodeId = "city-440100" });
         using (var staging = _store.Staging.BeginStaging())
         {
             for (var i = 0; i < 2000; i++)
