@@ -1,7 +1,6 @@
 using Federation.Node.Errors;
 using Federation.Protocol.V1;
 using Google.Protobuf.WellKnownTypes;
-using Grpc.Core;
 
 namespace Federation.Node.Admin;
 

@@ -1,6 +1,6 @@
 namespace Federation.Node.Backup;
 
-// Event ids 2600–2699 belong to backups. Never rename an event once shipped.
+// Event ids 2500–2509 belong to backups (2600–2603 before 2026-12-07, which collided with security's). Never rename an event once shipped.
 internal static partial class BackupLog
 {
     [LoggerMessage(2500, LogLevel.Information, "Monthly backup {Name} written and verified: {Periods} period(s) match their manifests, {Bytes} bytes, in {Seconds:0.0} s", EventName = "BackupWritten")]

@@ -88,7 +88,7 @@ internal static class NodeProgram
         }
         catch (Federation.Store.StoreException ex)
         {
-            ReliabilityLog.StoreRefused(app.Logger, ex.Message);
+            Errors.FaultLog.StoreRefused(app.Logger, ex.Message);
             await Console.Error.WriteLineAsync(ex.Message);
             return 1;
         }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
-using Grpc.Core;
 using Grpc.Net.ClientFactory;
 using Polly;
 using Polly.Retry;

@@ -156,7 +156,7 @@ internal static class NodeHost
         }
         if (!config.Store.IsPostgres && Federation.Store.Sqlite.SqliteBackups.DeleteRestoreLeftovers(config.Store.Path, config.SecurityPaths.DatabasePath) is > 0 and var copies)
         {
-            ReliabilityLog.RestoreLeftoversDeleted(app.Logger, copies);
+            Errors.FaultLog.RestoreLeftoversDeleted(app.Logger, copies);
         }
         NodeHealth.PublishNow(app.Services);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];

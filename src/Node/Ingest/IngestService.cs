@@ -4,7 +4,6 @@ using Federation.Node.Host;
 using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store;
-using Grpc.Core;
 
 namespace Federation.Node.Ingest;
 
@@ -105,7 +104,7 @@ internal sealed class IngestService(IStaging store, NodeIdentity identity, Inges
         {
             // The spool, the rejects report or the store's transaction ran out of space: the
             // transaction rolled back whole (Importer), the spool goes below, and reads go on.
-            ReliabilityLog.ImportDiskFull(logger, ex.Message);
+            Errors.FaultLog.ImportDiskFull(logger, ex.Message);
             throw new LimitExceededException(
                 $"The node's disk is full ({ex.Message}): nothing of this upload was imported and the store is as it was; sealed periods are served as before. " +
                 $"Free space on the disk of the store and the upload spool ({Path.GetDirectoryName(directories.Uploads)}), then upload again.");

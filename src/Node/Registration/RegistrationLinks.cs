@@ -4,7 +4,6 @@ using Federation.Node.Exchange;
 using Federation.Node.Host;
 using Federation.Protocol.V1;
 using Federation.Standards;
-using Grpc.Core;
 
 namespace Federation.Node.Registration;
 

@@ -3,7 +3,6 @@ using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store;
 using Federation.Store.Registration;
-using Grpc.Core;
 
 namespace Federation.Node.Registration;
 

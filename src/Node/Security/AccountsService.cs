@@ -6,7 +6,6 @@ using Federation.Shared;
 using Federation.Store;
 using Federation.Store.Security;
 using Google.Protobuf.WellKnownTypes;
-using Grpc.Core;
 
 namespace Federation.Node.Security;
 

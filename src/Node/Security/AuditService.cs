@@ -2,7 +2,6 @@ using Federation.Node.Errors;
 using Federation.Protocol.V1;
 using Federation.Store.Security;
 using Google.Protobuf.WellKnownTypes;
-using Grpc.Core;
 
 namespace Federation.Node.Security;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Federation.Shared;
-using Grpc.Core;
 using Microsoft.Extensions.Options;
 
 namespace Federation.Node.Security;

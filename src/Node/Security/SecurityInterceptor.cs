@@ -6,7 +6,6 @@ using Federation.Node.Errors;
 using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store.Security;
-using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Options;
 

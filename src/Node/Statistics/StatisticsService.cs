@@ -3,7 +3,6 @@ using Federation.Node.Errors;
 using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store;
-using Grpc.Core;
 
 namespace Federation.Node.Statistics;
 

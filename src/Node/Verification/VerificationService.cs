@@ -3,7 +3,6 @@ using Federation.Node.Host;
 using Federation.Protocol.V1;
 using Federation.Standards;
 using Federation.Store;
-using Grpc.Core;
 using Microsoft.Extensions.Options;
 
 namespace Federation.Node.Verification;

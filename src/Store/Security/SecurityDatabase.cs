@@ -108,30 +108,14 @@ public static class SecurityDatabase
     /// </summary>
     public static void BackupTo(string path, string destination)
     {
-        if (File.Exists(destination))
+        const string Doing = "writing a backup of the security database";
+        using var connection = SqliteErrors.Guard(path, Doing, () =>
         {
-            throw new StoreException($"Backup destination {destination} already exists; choose a new file.");
-        }
-        try
-        {
-            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "VACUUM INTO $destination";
-            command.Parameters.AddWithValue("$destination", System.IO.Path.GetFullPath(destination));
-            command.ExecuteNonQuery();
-        }
-        catch (SqliteException ex) when (StoreIntegrity.IsDiskFull(ex))
-        {
-            // As the store's backup: what VACUUM INTO wrote before the disk filled is no copy.
-            File.Delete(destination);
-            throw new StoreException(StoreIntegrity.BackupDiskFull(System.IO.Path.GetFullPath(destination), ex), ex, StoreFailure.DiskFull);
-        }
-        catch (SqliteException ex)
-        {
-            throw SqliteErrors.Wrap(ex, path, "writing a backup of the security database");
-        }
-        OwnerOnly(destination);
+            var reader = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            reader.Open();
+            return reader;
+        });
+        SqliteBackups.VacuumInto(connection, path, destination, Doing);
     }
 
     /// <summary>

@@ -12,6 +12,39 @@ namespace Federation.Store.Sqlite;
 /// </summary>
 public static class SqliteBackups
 {
+    /// <summary>
+    /// Copies the database <paramref name="connection"/> reads (<paramref name="databasePath"/>) to
+    /// <paramref name="destination"/>, a new owner-only file, with <c>VACUUM INTO</c> — one read
+    /// transaction, so writers are not blocked (WAL) — for the store's and the security database's
+    /// backups alike. What the copy wrote before a full disk stopped it is deleted: a file that is
+    /// not a backup must not look like one. Every other failure is the store's, with its kind (a
+    /// page damaged since start-up shows here: the copy reads every page).
+    /// </summary>
+    internal static void VacuumInto(SqliteConnection connection, string databasePath, string destination, string doing)
+    {
+        if (File.Exists(destination))
+        {
+            throw new StoreException($"Backup destination {destination} already exists; choose a new file.");
+        }
+        using var command = connection.CreateCommand();
+        command.CommandText = "VACUUM INTO $destination";
+        command.Parameters.AddWithValue("$destination", Path.GetFullPath(destination));
+        try
+        {
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException ex) when (StoreIntegrity.IsDiskFull(ex))
+        {
+            File.Delete(destination);
+            throw new StoreException(StoreIntegrity.BackupDiskFull(Path.GetFullPath(destination), ex), ex, StoreFailure.DiskFull);
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteErrors.Wrap(ex, databasePath, doing);
+        }
+        Security.SecurityDatabase.OwnerOnly(destination);
+    }
+
     /// <summary>Verifies the backup at <paramref name="path"/> without changing it.</summary>
     public static BackupVerification Verify(string path)
     {

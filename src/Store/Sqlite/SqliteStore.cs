@@ -221,31 +221,8 @@ public sealed class SqliteStore : INodeStore
     /// </summary>
     public void BackupTo(string destination)
     {
-        if (File.Exists(destination))
-        {
-            throw new StoreException($"Backup destination {destination} already exists; choose a new file.");
-        }
         using var connection = OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = "VACUUM INTO $destination";
-        command.Parameters.AddWithValue("$destination", System.IO.Path.GetFullPath(destination));
-        try
-        {
-            command.ExecuteNonQuery();
-        }
-        catch (SqliteException ex) when (StoreIntegrity.IsDiskFull(ex))
-        {
-            // VACUUM INTO leaves what it wrote of the copy: a file that is not a backup must not look like one.
-            File.Delete(destination);
-            throw new StoreException(StoreIntegrity.BackupDiskFull(System.IO.Path.GetFullPath(destination), ex), ex, StoreFailure.DiskFull);
-        }
-        catch (SqliteException ex)
-        {
-            // The copy reads every page: a page damaged since start-up shows here (Corrupt, with
-            // how to restore); an unwritable destination has its own kind.
-            throw SqliteErrors.Wrap(ex, Path, "writing a backup");
-        }
-        Security.SecurityDatabase.OwnerOnly(destination);
+        SqliteBackups.VacuumInto(connection, Path, destination, "writing a backup");
     }
 
     /// <summary>

@@ -1,7 +1,6 @@
 using Federation.Node.Errors;
 using Federation.Protocol.V1;
 using Federation.Store;
-using Grpc.Core;
 
 namespace Federation.Node.Exchange.Child;
 

@@ -3,7 +3,6 @@ using System.Diagnostics.Metrics;
 using Federation.Node.Host;
 using Federation.Protocol.V1;
 using Federation.Store.Security;
-using Grpc.Core;
 
 namespace Federation.Node.Exchange.Parent;
 

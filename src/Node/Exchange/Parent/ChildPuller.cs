@@ -1,5 +1,4 @@
 using Federation.Store;
-using Grpc.Core;
 
 namespace Federation.Node.Exchange.Parent;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Federation.Node.Host;
 using Federation.Node.Sealing;
 using Federation.Store;
-using Grpc.Core;
 
 namespace Federation.Node.Exchange.Parent;
 

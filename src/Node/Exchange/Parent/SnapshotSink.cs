@@ -1,6 +1,5 @@
 using Federation.Protocol.V1;
 using Federation.Store;
-using Grpc.Core;
 
 namespace Federation.Node.Exchange.Parent;
 

@@ -3,7 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 using Federation.Node.Security;
 using Federation.Shared;
 using Federation.Store;
-using Grpc.Core;
 
 namespace Federation.Node.Exchange.Signing;
 

@@ -1,7 +1,6 @@
 using Federation.Node.Verification;
 using Federation.Protocol.V1;
 using Federation.Standards;
-using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

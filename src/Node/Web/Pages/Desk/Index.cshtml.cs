@@ -2,7 +2,6 @@ using Federation.Node.Registration;
 using Federation.Node.Web.Desk;
 using Federation.Node.Web.Operator;
 using Federation.Protocol.V1;
-using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

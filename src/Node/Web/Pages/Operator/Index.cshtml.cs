@@ -2,7 +2,6 @@ using Federation.Node.Security;
 using Federation.Node.Web.Operator;
 using Federation.Protocol.V1;
 using Federation.Standards;
-using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -1,6 +1,5 @@
 using Federation.Node.Security;
 using Federation.Node.Web.Operator;
-using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
