@@ -39,7 +39,7 @@ public abstract partial class RegistrationJournal
     {
         lock (_gate)
         {
-            using var transaction = _connection.BeginTransaction();
+            using var transaction = Live().BeginTransaction();
             if (_indexKey is null)
             {
                 var key = KeyedHash.NewKey();
@@ -121,7 +121,7 @@ public abstract partial class RegistrationJournal
     {
         lock (_gate)
         {
-            using var transaction = _connection.BeginTransaction();
+            using var transaction = Live().BeginTransaction();
             CheckEpoch(transaction, ParentIndexCursorKey, parentEpoch, "the parent");
             var position = Cursor(transaction, ParentIndexCursorKey);
             if (_indexKey is null || !_indexKey.AsSpan().SequenceEqual(key))

@@ -55,7 +55,7 @@ public abstract partial class RegistrationJournal : IRegistrationJournal
     /// </summary>
     private DbTransaction Begin()
     {
-        var transaction = _connection.BeginTransaction();
+        var transaction = Live().BeginTransaction();
         try
         {
             Began(transaction);
@@ -563,7 +563,21 @@ public abstract partial class RegistrationJournal : IRegistrationJournal
 
     // One command helper for both stores' SQL (@-parameters).
     private DbCommand Command(DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters) =>
-        FindingsSql.Command(_connection, transaction, sql, parameters);
+        FindingsSql.Command(transaction?.Connection ?? Live(), transaction, sql, parameters);
+
+    // The journal's one connection, open. A database server that went away (PostgreSQL stopped or
+    // restarted) leaves it broken: the call that found it so failed (UNAVAILABLE to its caller), and
+    // the next one opens it again, so the journal answers once the server is back without a restart
+    // of the node. A SQLite file's connection never breaks so.
+    private DbConnection Live()
+    {
+        if (_connection.State != System.Data.ConnectionState.Open)
+        {
+            _connection.Close();
+            _connection.Open();
+        }
+        return _connection;
+    }
 
     private static object Day(DateOnly? day) => day is { } d ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : DBNull.Value;
 
