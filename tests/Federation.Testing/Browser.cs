@@ -149,6 +149,12 @@ public sealed class Browser : IDisposable
         {
             return true;
         }
+        catch (UnknownErrorException ex) when (ex.Message.Contains("does not belong to the document", StringComparison.Ordinal))
+        {
+            // Chromium's other word for the same thing, when the old page is torn down between
+            // finding the element and asking it (seen once in a clean-clone run).
+            return true;
+        }
     }
 
     public void Dispose() => Driver.Quit();
